@@ -1,0 +1,17 @@
+package io.github.outboundrelay.core;
+
+import org.apache.james.core.Domain;
+
+/**
+ * Per-domain relay policies. Reads are on the per-mail path and are answered from memory; a write is seen by the
+ * very next read.
+ */
+public interface DomainRelayPolicies {
+    DomainRelayPolicy get(Domain domain);
+
+    void set(DomainRelayPolicy policy);
+
+    default boolean isRelayAllowed(Domain domain) {
+        return get(domain).relayAllowed();
+    }
+}

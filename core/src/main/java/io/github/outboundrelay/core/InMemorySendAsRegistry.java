@@ -1,0 +1,46 @@
+package io.github.outboundrelay.core;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+
+/**
+ * The registry held in a hash map keyed by {@link SendAsKey}: what the matchers read on every mail.
+ */
+public class InMemorySendAsRegistry implements SendAsRegistry {
+    private final ConcurrentHashMap<String, SendAsAddress> byAddress = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<SendAsAddress> find(MailAddress address) {
+        return Optional.ofNullable(byAddress.get(SendAsKey.of(address)));
+    }
+
+    @Override
+    public List<SendAsAddress> listOwnedBy(Username owner) {
+        return byAddress.values().stream()
+            .filter(sendAs -> sendAs.isOwnedBy(owner))
+            .sorted(Comparator.comparing(SendAsAddress::key))
+            .toList();
+    }
+
+    @Override
+    public void register(SendAsAddress sendAs) {
+        byAddress.compute(sendAs.key(), (key, existing) -> {
+            if (existing != null && !existing.isOwnedBy(sendAs.owner())) {
+                throw new AddressOwnedByAnotherUserException(sendAs.address());
+            }
+            return sendAs;
+        });
+    }
+
+    @Override
+    public boolean remove(Username owner, MailAddress address) {
+        String key = SendAsKey.of(address);
+        SendAsAddress existing = byAddress.get(key);
+        return existing != null && existing.isOwnedBy(owner) && byAddress.remove(key, existing);
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.outboundrelay.core;
+
+import java.nio.file.Path;
+
+import javax.inject.Singleton;
+
+import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+
+/**
+ * The extension's Guice module, named in {@code extensions.properties} as {@code guice.extension.module}. James
+ * builds one child injector from the extension modules for every matcher, mailet, SMTP hook and WebAdmin route it
+ * loads, so the singletons bound here are shared by all of them: a change made through the admin API is seen by the
+ * very next mail.
+ */
+public class OutboundRelayModule extends AbstractModule {
+    static final String KEY_FILE = "outbound-relay/relay-secrets.key";
+
+    @Override
+    protected void configure() {
+        bind(InMemorySendAsRegistry.class).in(Singleton.class);
+        bind(SendAsRegistry.class).to(InMemorySendAsRegistry.class);
+        bind(InMemoryDomainRelayPolicies.class).in(Singleton.class);
+        bind(DomainRelayPolicies.class).to(InMemoryDomainRelayPolicies.class);
+        bind(OutboundRelayRule.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    SecretSealer secretSealer(JamesDirectoriesProvider directories) {
+        return SecretKeyFile.loadOrCreate(Path.of(directories.getVarDirectory(), KEY_FILE));
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.outboundrelay.core;
+
+import java.util.Optional;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.mailet.Mail;
+
+/**
+ * The rule that sends a mail through its author's own relay, in the pieces the matchers compose:
+ * <ol>
+ *     <li>it was submitted by an authenticated local user;</li>
+ *     <li>its {@code From:} is a single mailbox that is a send-as address registered to <em>that</em> user and not
+ *     in one of our domains;</li>
+ *     <li>the user's domain allows relaying.</li>
+ * </ol>
+ * Every lookup is answered from memory.
+ */
+public class OutboundRelayRule {
+    private final SendAsRegistry registry;
+    private final DomainRelayPolicies policies;
+    private final DomainList domainList;
+
+    @Inject
+    public OutboundRelayRule(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList) {
+        this.registry = registry;
+        this.policies = policies;
+        this.domainList = domainList;
+    }
+
+    /** The whole rule: the send-as address whose relay must deliver this mail, if any. */
+    public Optional<SendAsAddress> relayableSendAs(Mail mail) throws MessagingException {
+        return registeredSendAs(mail)
+            .filter(sendAs -> domainAllowsRelay(sendAs.owner()));
+    }
+
+    /** Pieces 1 and 2: the From is a foreign send-as address of the authenticated sender. */
+    public Optional<SendAsAddress> registeredSendAs(Mail mail) throws MessagingException {
+        Optional<Username> sender = AuthenticatedSender.of(mail);
+        if (sender.isEmpty()) {
+            return Optional.empty();
+        }
+        return FromHeader.singleMailbox(mail.getMessage())
+            .flatMap(from -> registry.findOwnedBy(sender.get(), from))
+            .filter(sendAs -> !isLocal(sendAs.address().getDomain()));
+    }
+
+    /** Piece 3: the authenticated sender's domain allows relaying. */
+    public boolean senderDomainAllowsRelay(Mail mail) {
+        return AuthenticatedSender.of(mail)
+            .map(this::domainAllowsRelay)
+            .orElse(false);
+    }
+
+    /** Whether {@code address} may be used as MAIL FROM by {@code user}: registered to them, in a foreign domain. */
+    public boolean isForeignSendAsOf(Username user, MailAddress address) {
+        return registry.findOwnedBy(user, address).isPresent() && !isLocal(address.getDomain());
+    }
+
+    private boolean domainAllowsRelay(Username user) {
+        return user.getDomainPart()
+            .map(policies::isRelayAllowed)
+            .orElse(false);
+    }
+
+    private boolean isLocal(Domain domain) {
+        try {
+            return domainList.containsDomain(domain);
+        } catch (DomainListException e) {
+            // Fail closed: an address we cannot prove foreign is never relayed.
+            return true;
+        }
+    }
+}

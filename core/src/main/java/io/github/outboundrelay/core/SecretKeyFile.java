@@ -1,0 +1,82 @@
+package io.github.outboundrelay.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The file that holds the keys sealing relay passwords: one {@code keyId:base64Key} line per key, the last line being
+ * the active key. Created on first start, readable by its owner only.
+ */
+public final class SecretKeyFile {
+    private SecretKeyFile() {
+    }
+
+    public static AesGcmSecretSealer loadOrCreate(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                create(file);
+            }
+            return load(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read or create the relay secret key file " + file, e);
+        }
+    }
+
+    private static void create(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".key", ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(temp, newKeyLine(), StandardCharsets.US_ASCII);
+        try {
+            Files.move(temp, file);
+        } catch (FileAlreadyExistsException raceLost) {
+            Files.delete(temp);
+        }
+    }
+
+    private static AesGcmSecretSealer load(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII).stream()
+            .map(String::trim)
+            .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+            .toList();
+        if (lines.isEmpty()) {
+            throw new IllegalStateException("The relay secret key file " + file + " holds no key");
+        }
+        Map<String, SecretKey> keys = new LinkedHashMap<>();
+        String active = null;
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalStateException("Malformed line in relay secret key file " + file + " (expected keyId:base64Key)");
+            }
+            active = line.substring(0, colon);
+            keys.put(active, new SecretKeySpec(Base64.getDecoder().decode(line.substring(colon + 1)), "AES"));
+        }
+        return new AesGcmSecretSealer(keys, active);
+    }
+
+    static String newKeyLine() {
+        try {
+            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            generator.init(256);
+            String keyId = UUID.randomUUID().toString().substring(0, 8);
+            return keyId + ":" + Base64.getEncoder().encodeToString(generator.generateKey().getEncoded()) + "\n";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("AES is not available in this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.outboundrelay.core;
+
+import java.util.Objects;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+
+/**
+ * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, with the relay
+ * that must deliver the mail written from it and the credentials to authenticate there.
+ */
+public record SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
+                            SealedSecret relayPassword) {
+    public SendAsAddress {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(relay, "relay");
+        if (relayUsername == null || relayUsername.isBlank()) {
+            throw new InvalidFieldException("username", "is required");
+        }
+        if (relayUsername.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidFieldException("username", "must not contain control characters");
+        }
+        Objects.requireNonNull(relayPassword, "password");
+    }
+
+    public boolean isOwnedBy(Username user) {
+        return owner.equals(user);
+    }
+
+    public String key() {
+        return SendAsKey.of(address);
+    }
+
+    @Override
+    public String toString() {
+        return "SendAsAddress[" + address.asString() + " of " + owner.asString() + " via " + relay + "]";
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.outboundrelay.core;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+
+/**
+ * Every registered send-as address. {@link #find(MailAddress)} is on the per-mail path: implementations answer it in
+ * O(1) from memory, without touching storage.
+ */
+public interface SendAsRegistry {
+    Optional<SendAsAddress> find(MailAddress address);
+
+    List<SendAsAddress> listOwnedBy(Username owner);
+
+    /**
+     * Adds or replaces the address of its owner.
+     *
+     * @throws AddressOwnedByAnotherUserException when another user already registered that address
+     */
+    void register(SendAsAddress sendAs);
+
+    /**
+     * @return true when the owner had that address
+     */
+    boolean remove(Username owner, MailAddress address);
+
+    default Optional<SendAsAddress> findOwnedBy(Username owner, MailAddress address) {
+        return find(address).filter(sendAs -> sendAs.isOwnedBy(owner));
+    }
+
+    class AddressOwnedByAnotherUserException extends RuntimeException {
+        public AddressOwnedByAnotherUserException(MailAddress address) {
+            super("'address' " + address.asString() + " is already registered by another user");
+        }
+    }
+}
