@@ -1,0 +1,111 @@
+package io.github.outboundrelay.mailets;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsRegistry;
+
+/**
+ * Delivers mail written from a send-as address through that address's own relay, in the manner of James's
+ * RemoteDelivery: the mail is put in a MailQueue of its own and delivered from there by delivery threads, retried
+ * with a doubling delay when the relay defers, and bounced as a DSN to the sender's local mailbox through the bounce
+ * processor when it fails for good or outlives {@code maxQueueLifetime}. It never falls back to the gateway.
+ *
+ * <pre>{@code
+ * <processor state="outbound-relay" enableJmx="true">
+ *     <mailet match="All" class="io.github.outboundrelay.mailets.OutboundRelayDelivery">
+ *         <outgoingQueue>outbound-relay</outgoingQueue>
+ *         <deliveryThreads>4</deliveryThreads>
+ *         <retryDelay>5 minutes</retryDelay>
+ *         <maxRetryDelay>1 hour</maxRetryDelay>
+ *         <maxQueueLifetime>5 days</maxQueueLifetime>
+ *         <authFailure>defer</authFailure>
+ *         <bounceProcessor>bounces</bounceProcessor>
+ *     </mailet>
+ * </processor>
+ * }</pre>
+ *
+ * A mail that no longer satisfies the relay rule when it reaches this mailet (the policy was switched off a moment
+ * ago) is left untouched, so the processor's next mailet sends it down the normal path.
+ */
+public class OutboundRelayDelivery extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRelayDelivery.class);
+
+    private final MailQueueFactory<?> queueFactory;
+    private final OutboundRelayRule rule;
+    private final SendAsRegistry registry;
+    private final SecretSealer sealer;
+    private final UsersRepository usersRepository;
+    private final MetricFactory metricFactory;
+    private final Clock clock;
+    private MailQueue queue;
+    private RelayDeliveryWorker worker;
+
+    @Inject
+    public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
+                                 SecretSealer sealer, UsersRepository usersRepository, MetricFactory metricFactory) {
+        this(queueFactory, rule, registry, sealer, usersRepository, metricFactory, Clock.systemUTC());
+    }
+
+    OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
+                          SecretSealer sealer, UsersRepository usersRepository, MetricFactory metricFactory, Clock clock) {
+        this.queueFactory = queueFactory;
+        this.rule = rule;
+        this.registry = registry;
+        this.sealer = sealer;
+        this.usersRepository = usersRepository;
+        this.metricFactory = metricFactory;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(getMailetConfig());
+        queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
+        RelayBouncer bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
+        worker = new RelayDeliveryWorker(queue, configuration, registry, sealer, new RelaySmtpClient(configuration),
+            bouncer, metricFactory, clock);
+        worker.start();
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<SendAsAddress> sendAs = rule.relayableSendAs(mail);
+        if (sendAs.isEmpty()) {
+            LOGGER.info("Mail {} no longer qualifies for outbound relay; it continues down the processor", mail.getName());
+            return;
+        }
+        RelayMailAttributes.stamp(mail, sendAs.get(), Instant.now(clock));
+        queue.enQueue(mail);
+        mail.setState(Mail.GHOST);
+    }
+
+    @Override
+    public void destroy() {
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Outbound relay delivery through the sender's own send-as relay";
+    }
+}

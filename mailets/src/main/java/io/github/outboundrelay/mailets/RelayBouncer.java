@@ -1,0 +1,59 @@
+package io.github.outboundrelay.mailets;
+
+import java.util.Collection;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.transport.mailets.remote.delivery.Bouncer;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.api.UsersRepositoryException;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.server.core.MailImpl;
+
+/**
+ * Ends failed relay mail in James's bounce processor (DSNBounce in the stock configuration). The DSN must reach the
+ * user's own <em>local</em> mailbox: the envelope sender is the external send-as address, whose mailbox is not ours,
+ * so the bounce copy gets the owner's local address as sender before it is handed over.
+ */
+class RelayBouncer {
+    private final MailetContext context;
+    private final UsersRepository usersRepository;
+    private final String bounceProcessor;
+
+    RelayBouncer(MailetContext context, UsersRepository usersRepository, String bounceProcessor) {
+        this.context = context;
+        this.usersRepository = usersRepository;
+        this.bounceProcessor = bounceProcessor;
+    }
+
+    void bounce(Mail mail, Collection<MailAddress> failedRecipients, Username owner, String diagnostic) throws MessagingException {
+        MailImpl bounce = MailImpl.duplicate(mail);
+        try {
+            bounce.setRecipients(failedRecipients);
+            bounce.setSender(localAddressOf(owner));
+            // DSNBounce writes this into the report's Status/Diagnostic-Code lines: keep it on one line.
+            bounce.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(oneLine(diagnostic))));
+            context.sendMail(bounce, bounceProcessor);
+        } finally {
+            LifecycleUtil.dispose(bounce);
+        }
+    }
+
+    private MailAddress localAddressOf(Username owner) throws MessagingException {
+        try {
+            return usersRepository.getMailAddressFor(owner);
+        } catch (UsersRepositoryException e) {
+            throw new MessagingException("Cannot find the local address of " + owner.asString() + " to bounce to", e);
+        }
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n]+", " ").trim();
+    }
+}

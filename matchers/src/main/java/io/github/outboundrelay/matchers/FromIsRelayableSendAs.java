@@ -1,0 +1,42 @@
+package io.github.outboundrelay.matchers;
+
+import java.util.Collection;
+import java.util.List;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+import io.github.outboundrelay.core.OutboundRelayRule;
+
+/**
+ * The whole outbound relay rule in one matcher: matches every recipient of a mail that was submitted by an
+ * authenticated user, whose {@code From:} is a single mailbox registered as that user's external send-as address,
+ * and whose sender's domain allows relaying. Equivalent to
+ * {@code And(FromIsSendAsOfAuthenticatedSender, SenderDomainAllowsOutboundRelay)}.
+ *
+ * <pre>{@code
+ * <mailet match="io.github.outboundrelay.matchers.FromIsRelayableSendAs" class="ToProcessor">
+ *     <processor>outbound-relay</processor>
+ * </mailet>
+ * }</pre>
+ *
+ * All recipients match, local ones included: like Gmail's "send through the other domain's SMTP server", the whole
+ * mail leaves through the partner relay so every recipient sees the same, aligned, message.
+ */
+public class FromIsRelayableSendAs extends GenericMatcher {
+    private final OutboundRelayRule rule;
+
+    @Inject
+    public FromIsRelayableSendAs(OutboundRelayRule rule) {
+        this.rule = rule;
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return rule.relayableSendAs(mail).isPresent() ? mail.getRecipients() : List.of();
+    }
+}
