@@ -1,0 +1,40 @@
+package io.github.outboundrelay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class FromHeaderTest {
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "alice@partner.test",
+        "<alice@partner.test>",
+        "Alice <alice@partner.test>",
+        "\"bob@ourdomain.test\" <alice@partner.test>",
+        "=?UTF-8?Q?bob=40ourdomain=2Etest?= <alice@partner.test>",
+        "Alice\r\n <alice@partner.test>"})
+    void singleMailboxIsTheAddrSpecWhateverTheDisplayName(String value) {
+        assertThat(FromHeader.singleMailbox(value)).hasValueSatisfying(address ->
+            assertThat(address.asString()).isEqualTo("alice@partner.test"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "alice@partner.test, bob@ourdomain.test",
+        "Friends: alice@partner.test;",
+        "alice@partner.test\r\nBcc: x@y.test",
+        "alice@partner.test\nSender: x@y.test",
+        "alice@partner.test\u0000",
+        "not an address",
+        ""})
+    void anythingAmbiguousYieldsNothing(String value) {
+        assertThat(FromHeader.singleMailbox(value)).isEmpty();
+    }
+
+    @Test
+    void foldingWhitespaceIsNotAnInjection() {
+        assertThat(FromHeader.singleMailbox("\"Alice\"\r\n\t<alice@partner.test>")).isPresent();
+    }
+}

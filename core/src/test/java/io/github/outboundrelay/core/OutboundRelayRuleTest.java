@@ -1,0 +1,137 @@
+package io.github.outboundrelay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.util.Base64;
+import java.util.Map;
+
+import javax.crypto.spec.SecretKeySpec;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OutboundRelayRuleTest {
+    static final Username ALICE = Username.of("alice@ourdomain.test");
+    static final Username BOB = Username.of("bob@ourdomain.test");
+
+    InMemorySendAsRegistry registry;
+    InMemoryDomainRelayPolicies policies;
+    DomainList domainList;
+    OutboundRelayRule rule;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        registry = new InMemorySendAsRegistry();
+        policies = new InMemoryDomainRelayPolicies();
+        domainList = mock(DomainList.class);
+        when(domainList.containsDomain(any())).thenAnswer(call -> Domain.of("ourdomain.test").equals(call.getArgument(0)));
+        rule = new OutboundRelayRule(registry, policies, domainList);
+        registry.register(sendAs("alice@partner.test", ALICE));
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+    }
+
+    @Test
+    void authenticatedOwnerWritingFromHerSendAsAddressIsRelayable() throws Exception {
+        assertThat(rule.relayableSendAs(mail(ALICE, "Alice <alice@partner.test>"))).isPresent();
+    }
+
+    @Test
+    void caseVariantsOfTheAddressAreTheSameAddress() throws Exception {
+        assertThat(rule.relayableSendAs(mail(ALICE, "ALICE@Partner.TEST"))).isPresent();
+    }
+
+    @Test
+    void domainPolicyOffByDefault() throws Exception {
+        policies = new InMemoryDomainRelayPolicies();
+        rule = new OutboundRelayRule(registry, policies, domainList);
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+        assertThat(rule.registeredSendAs(mail(ALICE, "alice@partner.test"))).isPresent();
+    }
+
+    @Test
+    void unauthenticatedMailIsNeverRelayable() throws Exception {
+        assertThat(rule.relayableSendAs(mail(null, "alice@partner.test"))).isEmpty();
+    }
+
+    @Test
+    void anotherUserCannotUseAlicesAddress() throws Exception {
+        assertThat(rule.relayableSendAs(mail(BOB, "alice@partner.test"))).isEmpty();
+    }
+
+    @Test
+    void displayNameHoldingTheAddressOfAnotherUserDoesNotCount() throws Exception {
+        assertThat(rule.relayableSendAs(mail(BOB, "\"alice@partner.test\" <bob@partner.test>"))).isEmpty();
+    }
+
+    @Test
+    void twoMailboxesInFromAreNeverRelayable() throws Exception {
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test, bob@ourdomain.test"))).isEmpty();
+    }
+
+    @Test
+    void twoFromFieldsAreNeverRelayable() throws Exception {
+        Mail mail = mail(ALICE, "alice@partner.test");
+        mail.getMessage().addHeader("From", "alice@partner.test");
+        assertThat(rule.relayableSendAs(mail)).isEmpty();
+    }
+
+    @Test
+    void anAddressThatBecameLocalIsNotRelayed() throws Exception {
+        when(domainList.containsDomain(Domain.of("partner.test"))).thenReturn(true);
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+    }
+
+    @Test
+    void domainListFailureFailsClosed() throws Exception {
+        org.mockito.Mockito.doThrow(new DomainListException("down")).when(domainList).containsDomain(any());
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+    }
+
+    @Test
+    void jmapSubmissionCountsAsAuthenticated() throws Exception {
+        Mail mail = mail(null, "alice@partner.test");
+        mail.setAttribute(new Attribute(AuthenticatedSender.JMAP_USERNAME, AttributeValue.of(ALICE.asString())));
+        assertThat(rule.relayableSendAs(mail)).isPresent();
+    }
+
+    @Test
+    void registeringAnAddressOfAnotherUserIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.register(sendAs("Alice@partner.test", BOB)))
+            .isInstanceOf(SendAsRegistry.AddressOwnedByAnotherUserException.class);
+    }
+
+    static SendAsAddress sendAs(String address, Username owner) throws Exception {
+        AesGcmSecretSealer sealer = new AesGcmSecretSealer(
+            Map.of("k1", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k1");
+        MailAddress mailAddress = new MailAddress(address);
+        return new SendAsAddress(mailAddress, owner, new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", sealer.seal("secret", SendAsKey.of(mailAddress)));
+    }
+
+    static Mail mail(Username authenticated, String from) throws Exception {
+        MimeMessage message = MimeMessageBuilder.mimeMessageBuilder()
+            .addHeader("From", from)
+            .setSubject("hi")
+            .setText("body")
+            .build();
+        FakeMail.Builder builder = FakeMail.builder().name("m").mimeMessage(message).recipient("carol@elsewhere.test");
+        if (authenticated != null) {
+            builder.attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(authenticated.asString())));
+        }
+        return builder.build();
+    }
+}
