@@ -1,0 +1,185 @@
+package io.github.outboundrelay.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.spec.SecretKeySpec;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
+
+/**
+ * The SMTP side of the mailet against real servers over TCP.
+ */
+class RelaySmtpClientTest {
+    static final String LOGIN = "alice@partner.test";
+    static final String PASSWORD = "partner-secret";
+
+    @Test
+    void deliversWithStartTlsAndAuthToAllRecipientsInOneTransaction() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(),
+                List.of(new MailAddress("carol@elsewhere.test"), new MailAddress("dave@elsewhere.test")));
+
+            assertThat(result.isCompleteSuccess()).isTrue();
+            ReceivedMail received = peer.received().get(0);
+            assertThat(peer.received()).hasSize(1);
+            assertThat(received.recipients()).containsExactly("carol@elsewhere.test", "dave@elsewhere.test");
+            assertThat(received.envelopeSender()).isEqualTo("alice@partner.test");
+            assertThat(received.authenticatedUser()).isEqualTo(LOGIN);
+            assertThat(received.tlsActive()).isTrue();
+            assertThat(received.content()).doesNotContainIgnoringCase("\nSender:");
+        }
+    }
+
+    @Test
+    void deliversWithImplicitTls() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().implicitTls().requireAuth(LOGIN, PASSWORD).start()) {
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.SMTPS), PASSWORD, message(), recipients());
+
+            assertThat(result.isCompleteSuccess()).isTrue();
+            assertThat(peer.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void rejectedCredentialsAreReportedAsAuthRejectedWithoutThePassword() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().rejectAllAuth().start()) {
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.authRejected()).isTrue();
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).contains("alice@partner.test").doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void startTlsThatIsNotOfferedIsDeferredAndNothingIsSentInClear() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(peer.authAttempts()).isZero();
+            assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void certificateNotTrustedIsRefused() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withUntrustedCertificate().requireAuth(LOGIN, PASSWORD).start()) {
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(peer.authAttempts()).isZero();
+        }
+    }
+
+    @Test
+    void selfSignedRelayIsRefusedWithoutTheAdminsTrustStore() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            DeliveryResult result = client(false).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void recipientRefusedWith5xxFailsForGoodWhileTheOthersAreDelivered() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            peer.refuseRecipient("nobody@elsewhere.test", 550, "5.1.1 No such user");
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(),
+                List.of(new MailAddress("carol@elsewhere.test"), new MailAddress("nobody@elsewhere.test")));
+
+            assertThat(result.delivered()).extracting(MailAddress::asString).containsExactly("carol@elsewhere.test");
+            assertThat(result.permanentlyFailed()).extracting(MailAddress::asString).containsExactly("nobody@elsewhere.test");
+            assertThat(result.diagnostic()).contains("550");
+            assertThat(peer.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void transientRefusalIsDeferred() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            peer.failNextTransactions(1, 451, "4.3.0 Try later");
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.permanentlyFailed()).isEmpty();
+        }
+    }
+
+    @Test
+    void permanentRefusalOfTheSenderBouncesEveryone() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            peer.failNextTransactions(1, 553, "5.7.1 Sender not owned by user");
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.permanentlyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).contains("553");
+        }
+    }
+
+    @Test
+    void unreachableRelayIsDeferred() throws Exception {
+        int closedPort;
+        try (SmtpPeer peer = SmtpPeer.builder().plain().start()) {
+            closedPort = peer.port();
+        }
+        SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+            new RelayServer("localhost", closedPort, RelaySecurity.STARTTLS), LOGIN, SEALER.seal(PASSWORD, "x"));
+
+        DeliveryResult result = client(true).send(sendAs, PASSWORD, message(), recipients());
+
+        assertThat(result.temporarilyFailed()).hasSize(1);
+    }
+
+    static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
+        Map.of("k", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k");
+
+    static RelaySmtpClient client(boolean withTestTrustStore) throws Exception {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("OutboundRelayDelivery")
+            .setProperty("connectionTimeout", "5 seconds")
+            .setProperty("timeout", "10 seconds");
+        if (withTestTrustStore) {
+            config.setProperty("trustStore", TestTls.trustStorePath().toString())
+                .setProperty("trustStorePassword", TestTls.trustStorePassword());
+        }
+        return new RelaySmtpClient(RelayDeliveryConfiguration.from(config.build()));
+    }
+
+    static SendAsAddress sendAs(SmtpPeer peer, RelaySecurity security) throws Exception {
+        MailAddress address = new MailAddress("alice@partner.test");
+        return new SendAsAddress(address, Username.of("alice@ourdomain.test"), new RelayServer("localhost", peer.port(), security),
+            LOGIN, SEALER.seal(PASSWORD, SendAsKey.of(address)));
+    }
+
+    static List<MailAddress> recipients() throws Exception {
+        return List.of(new MailAddress("carol@elsewhere.test"));
+    }
+
+    static MimeMessage message() throws Exception {
+        return MimeMessageBuilder.mimeMessageBuilder()
+            .addFrom("alice@partner.test")
+            .addToRecipient("carol@elsewhere.test")
+            .setSubject("relayed")
+            .setText("hello")
+            .build();
+    }
+}
