@@ -1,0 +1,111 @@
+package io.github.outboundrelay.matchers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.util.Base64;
+import java.util.Map;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMatcherConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SendAsAddress;
+
+class OutboundRelayMatchersTest {
+    static final Domain OUR_DOMAIN = Domain.of("ourdomain.test");
+    InMemoryDomainRelayPolicies policies;
+    FromIsRelayableSendAs whole;
+    FromIsSendAsOfAuthenticatedSender registered;
+    SenderDomainAllowsOutboundRelay allowed;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+        policies = new InMemoryDomainRelayPolicies();
+        DomainList domainList = mock(DomainList.class);
+        when(domainList.containsDomain(any())).thenAnswer(call -> OUR_DOMAIN.equals(call.getArgument(0)));
+        AesGcmSecretSealer sealer = new AesGcmSecretSealer(
+            Map.of("k", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k");
+        registry.register(new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS), "alice", sealer.seal("pw", "alice@partner.test")));
+        OutboundRelayRule rule = new OutboundRelayRule(registry, policies, domainList);
+        whole = init(new FromIsRelayableSendAs(rule));
+        registered = init(new FromIsSendAsOfAuthenticatedSender(rule));
+        allowed = init(new SenderDomainAllowsOutboundRelay(rule));
+    }
+
+    @Test
+    void wholeRuleMatchesAllRecipientsWhenEveryPieceHolds() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true));
+        Mail mail = mail("alice@ourdomain.test", "alice@partner.test");
+
+        assertThat(whole.match(mail)).containsExactlyInAnyOrderElementsOf(mail.getRecipients());
+        assertThat(registered.match(mail)).hasSize(2);
+        assertThat(allowed.match(mail)).hasSize(2);
+    }
+
+    @Test
+    void policyOffLeavesOnlyTheRegistrationPieceMatching() throws Exception {
+        Mail mail = mail("alice@ourdomain.test", "alice@partner.test");
+
+        assertThat(whole.match(mail)).isEmpty();
+        assertThat(registered.match(mail)).hasSize(2);
+        assertThat(allowed.match(mail)).isEmpty();
+    }
+
+    @Test
+    void anotherSenderMatchesNothingButThePolicyPiece() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true));
+        Mail mail = mail("bob@ourdomain.test", "alice@partner.test");
+
+        assertThat(whole.match(mail)).isEmpty();
+        assertThat(registered.match(mail)).isEmpty();
+        assertThat(allowed.match(mail)).hasSize(2);
+    }
+
+    @Test
+    void unauthenticatedMailMatchesNothing() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true));
+        Mail mail = mail(null, "alice@partner.test");
+
+        assertThat(whole.match(mail)).isEmpty();
+        assertThat(registered.match(mail)).isEmpty();
+        assertThat(allowed.match(mail)).isEmpty();
+    }
+
+    private static <T extends org.apache.mailet.base.GenericMatcher> T init(T matcher) throws Exception {
+        matcher.init(FakeMatcherConfig.builder().matcherName(matcher.getClass().getSimpleName()).build());
+        return matcher;
+    }
+
+    private static Mail mail(String authenticatedUser, String from) throws Exception {
+        FakeMail.Builder builder = FakeMail.builder().name("mail")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().addHeader("From", from).setSubject("s").setText("t"))
+            .recipients("carol@elsewhere.test", "bob@ourdomain.test");
+        if (authenticatedUser != null) {
+            builder.attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(authenticatedUser)));
+        }
+        return builder.build();
+    }
+}
