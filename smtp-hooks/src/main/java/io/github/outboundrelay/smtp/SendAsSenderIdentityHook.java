@@ -1,0 +1,44 @@
+package io.github.outboundrelay.smtp;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.MaybeSender;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.rrt.api.CanSendFrom;
+import org.apache.james.smtpserver.SenderAuthIdentifyVerificationHook;
+import org.apache.james.user.api.UsersRepository;
+
+import io.github.outboundrelay.core.OutboundRelayRule;
+
+/**
+ * James's sender identity check ({@code verifyIdentity}) that also admits, as MAIL FROM of an authenticated user, the
+ * external send-as addresses registered to that user, and to no one else. Every other case is decided by the stock
+ * hook, unchanged: unauthenticated sessions, null senders, other users' addresses, unregistered external addresses.
+ */
+public class SendAsSenderIdentityHook extends SenderAuthIdentifyVerificationHook {
+    private final OutboundRelayRule rule;
+
+    @Inject
+    public SendAsSenderIdentityHook(DomainList domains, UsersRepository users, CanSendFrom canSendFrom, OutboundRelayRule rule) {
+        super(domains, users, canSendFrom);
+        this.rule = rule;
+    }
+
+    @Override
+    public HookResult doCheck(SMTPSession session, MaybeSender sender) {
+        if (isOwnSendAsAddress(session, sender)) {
+            // Same answer the stock hook gives an allowed sender: let the rest of the chain decide.
+            return HookResult.DECLINED;
+        }
+        return super.doCheck(session, sender);
+    }
+
+    private boolean isOwnSendAsAddress(SMTPSession session, MaybeSender sender) {
+        return session.getUsername() != null
+            && sender != null
+            && !sender.isNullSender()
+            && rule.isForeignSendAsOf(session.getUsername(), sender.get());
+    }
+}
