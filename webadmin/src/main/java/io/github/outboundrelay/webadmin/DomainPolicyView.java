@@ -1,0 +1,9 @@
+package io.github.outboundrelay.webadmin;
+
+import io.github.outboundrelay.core.DomainRelayPolicy;
+
+record DomainPolicyView(String domain, boolean allowed) {
+    static DomainPolicyView of(DomainRelayPolicy policy) {
+        return new DomainPolicyView(policy.domain().asString(), policy.relayAllowed());
+    }
+}

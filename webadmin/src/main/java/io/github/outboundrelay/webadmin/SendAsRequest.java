@@ -1,0 +1,63 @@
+package io.github.outboundrelay.webadmin;
+
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+
+/**
+ * The body of {@code PUT .../send-as/{address}}, validated field by field. The password is optional only when the
+ * address already exists (an update that keeps the stored password).
+ */
+record SendAsRequest(RelayServer relay, String username, Optional<String> password) {
+    private static final Set<String> FIELDS = Set.of("host", "port", "security", "username", "password");
+
+    static SendAsRequest parse(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidFieldException("body", "must be a JSON object");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new InvalidFieldException(name, "is not a known field (expected host, port, security, username, password)");
+            }
+        }
+        RelayServer relay = new RelayServer(text(body, "host"), port(body), RelaySecurity.parse("security", text(body, "security")));
+        String username = text(body, "username");
+        if (username.isBlank()) {
+            throw new InvalidFieldException("username", "must not be blank");
+        }
+        return new SendAsRequest(relay, username, optionalText(body, "password"));
+    }
+
+    private static int port(JsonNode body) {
+        JsonNode port = body.get("port");
+        if (port == null || port.isNull()) {
+            throw new InvalidFieldException("port", "is required");
+        }
+        if (!port.isIntegralNumber() || !port.canConvertToInt()) {
+            throw new InvalidFieldException("port", "must be a whole number between 1 and 65535");
+        }
+        return port.intValue();
+    }
+
+    private static String text(JsonNode body, String field) {
+        return optionalText(body, field).orElseThrow(() -> new InvalidFieldException(field, "is required"));
+    }
+
+    private static Optional<String> optionalText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new InvalidFieldException(field, "must be a string");
+        }
+        return Optional.of(value.textValue());
+    }
+}
