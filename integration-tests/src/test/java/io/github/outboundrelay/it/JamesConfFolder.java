@@ -1,0 +1,59 @@
+package io.github.outboundrelay.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Copies the shipped {@code james-conf/} into a test server's working directory and applies the few edits a test
+ * needs (ephemeral ports, the test gateway, short retry delays, the test CA). Each edit must find its text, so the
+ * tests break loudly if james-conf drifts away from what they exercise.
+ */
+final class JamesConfFolder {
+    record Edit(String file, String from, String to) {
+    }
+
+    private final List<Edit> edits = new ArrayList<>();
+
+    static JamesConfFolder shipped() {
+        return new JamesConfFolder()
+            .edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>")
+            .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:0</bind>")
+            .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:0</bind>")
+            .edit("webadmin.properties", "port=8000", "port=0");
+    }
+
+    JamesConfFolder edit(String file, String from, String to) {
+        edits.add(new Edit(file, from, to));
+        return this;
+    }
+
+    void writeInto(File workingDirectory) {
+        Path source = Path.of(System.getProperty("outbound-relay.james-conf", "../james-conf"));
+        Path target = workingDirectory.toPath().resolve("conf");
+        try {
+            Files.createDirectories(target);
+            try (Stream<Path> files = Files.list(source)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+            for (Edit edit : edits) {
+                Path file = target.resolve(edit.file());
+                String content = Files.readString(file, StandardCharsets.UTF_8);
+                if (!content.contains(edit.from())) {
+                    throw new IllegalStateException("james-conf/" + edit.file() + " no longer contains '" + edit.from() + "'");
+                }
+                Files.writeString(file, content.replace(edit.from(), edit.to()), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

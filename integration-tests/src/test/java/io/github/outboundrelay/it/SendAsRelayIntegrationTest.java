@@ -1,0 +1,239 @@
+package io.github.outboundrelay.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.apache.james.utils.TestIMAPClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The whole send-as flow in a real James: submission over authenticated SMTP, the matcher, the outbound-relay
+ * processor and queue, and delivery to a real partner SMTP server that requires STARTTLS and AUTH, with the domain's
+ * gateway as a second real SMTP listener. Every assertion reads what really arrived.
+ */
+class SendAsRelayIntegrationTest {
+    static final String PARTNER_LOGIN = "alice@partner.test";
+    static final String PARTNER_PASSWORD = "partner-secret";
+
+    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
+    static final SmtpPeer REJECTING_PARTNER = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
+    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
+        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+        .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
+        .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
+        .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>2 seconds</maxQueueLifetime>")
+        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
+            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
+            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+
+    static final String ALICE = "alice@ourdomain.test";
+    static final String BOB = "bob@ourdomain.test";
+    static final String SEND_AS = "alice@partner.test";
+
+    private RequestSpecification admin;
+    private int submissionPort;
+
+    @BeforeAll
+    static void users(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "alice", "bob");
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        PARTNER.close();
+        REJECTING_PARTNER.close();
+        GATEWAY.close();
+    }
+
+    @BeforeEach
+    void setUp(GuiceJamesServer server) {
+        admin = OutboundRelayJames.webAdmin(server);
+        submissionPort = OutboundRelayJames.submissionPort(server);
+        registerSendAs(ALICE, SEND_AS, PARTNER);
+    }
+
+    @Test
+    void allowedDomainRelaysThroughThePartnerServerUnchanged() throws Exception {
+        allowDomain(true);
+        String subject = uniqueSubject();
+
+        aliceSendsAsPartnerAddress(subject);
+
+        ReceivedMail relayed = awaitAt(PARTNER, subject);
+        assertThat(relayed.authenticatedUser()).isEqualTo(PARTNER_LOGIN);
+        assertThat(relayed.tlsActive()).isTrue();
+        assertThat(relayed.envelopeSender()).isEqualTo(SEND_AS);
+        assertThat(relayed.recipients()).containsExactly("carol@elsewhere.test");
+        String content = new String(relayed.raw(), StandardCharsets.UTF_8);
+        assertThat(content).contains("From: " + SEND_AS).contains("Subject: " + subject);
+        assertThat(content.lines()).noneMatch(line -> line.regionMatches(true, 0, "Sender:", 0, 7));
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void domainNotAllowedTakesTheGateway() throws Exception {
+        allowDomain(false);
+        String subject = uniqueSubject();
+
+        aliceSendsAsPartnerAddress(subject);
+
+        ReceivedMail viaGateway = awaitAt(GATEWAY, subject);
+        assertThat(viaGateway.envelopeSender()).isEqualTo(SEND_AS);
+        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
+    }
+
+    @Test
+    void unauthenticatedMailIsNeverRelayedWithAlicesRelay(GuiceJamesServer server) throws Exception {
+        allowDomain(true);
+        String subject = uniqueSubject();
+
+        SmtpSubmission.to(OutboundRelayJames.smtpPort(server))
+            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).subject(subject).send();
+
+        awaitAt(GATEWAY, subject);
+        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
+    }
+
+    @Test
+    void anotherUserWritingAsAlicesAddressIsNeverRelayedWithHerRelay() throws Exception {
+        allowDomain(true);
+        String subject = uniqueSubject();
+
+        SmtpSubmission.to(submissionPort).authenticatedAs(BOB, OutboundRelayJames.PASSWORD)
+            .envelopeFrom(BOB).fromHeader(SEND_AS).subject(subject).send();
+
+        awaitAt(GATEWAY, subject);
+        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
+    }
+
+    @Test
+    void anotherUserCannotUseAlicesSendAsAddressAsMailFrom() {
+        assertThatThrownBy(() -> SmtpSubmission.to(submissionPort).authenticatedAs(BOB, OutboundRelayJames.PASSWORD)
+            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).subject(uniqueSubject()).send())
+            .isInstanceOf(MessagingException.class)
+            .hasStackTraceContaining("503");
+    }
+
+    @Test
+    void primaryAddressTakesTheNormalPath() throws Exception {
+        allowDomain(true);
+        String subject = uniqueSubject();
+
+        SmtpSubmission.to(submissionPort).authenticatedAs(ALICE, OutboundRelayJames.PASSWORD)
+            .fromHeader(ALICE).subject(subject).send();
+
+        ReceivedMail viaGateway = awaitAt(GATEWAY, subject);
+        assertThat(viaGateway.envelopeSender()).isEqualTo(ALICE);
+        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
+    }
+
+    @Test
+    void rejectedAuthEndsAsADsnInAlicesOwnMailbox(GuiceJamesServer server) throws Exception {
+        allowDomain(true);
+        registerSendAs(ALICE, "alice@rejecting.test", REJECTING_PARTNER);
+        String subject = uniqueSubject();
+
+        SmtpSubmission.to(submissionPort).authenticatedAs(ALICE, OutboundRelayJames.PASSWORD)
+            .envelopeFrom("alice@rejecting.test").fromHeader("alice@rejecting.test").subject(subject).send();
+
+        try (TestIMAPClient imap = new TestIMAPClient()) {
+            imap.connect("127.0.0.1", OutboundRelayJames.imapPort(server))
+                .login(ALICE, OutboundRelayJames.PASSWORD)
+                .select(TestIMAPClient.INBOX);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> imap.readFirstMessage().contains(subject));
+            String dsn = imap.readFirstMessage();
+            assertThat(dsn).contains("message/delivery-status")
+                .contains("rejected the credentials of alice@rejecting.test")
+                .doesNotContain(PARTNER_PASSWORD);
+        }
+        assertThat(REJECTING_PARTNER.authAttempts()).isGreaterThanOrEqualTo(2);
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void policyChangeAppliesToTheVeryNextMail() throws Exception {
+        allowDomain(true);
+        String first = uniqueSubject();
+        aliceSendsAsPartnerAddress(first);
+        awaitAt(PARTNER, first);
+
+        allowDomain(false);
+        String second = uniqueSubject();
+        aliceSendsAsPartnerAddress(second);
+        awaitAt(GATEWAY, second);
+
+        allowDomain(true);
+        String third = uniqueSubject();
+        aliceSendsAsPartnerAddress(third);
+        awaitAt(PARTNER, third);
+
+        assertThat(subjectsAt(PARTNER)).contains(first, third).doesNotContain(second);
+        assertThat(subjectsAt(GATEWAY)).contains(second).doesNotContain(first, third);
+    }
+
+    private void aliceSendsAsPartnerAddress(String subject) throws MessagingException {
+        SmtpSubmission.to(submissionPort).authenticatedAs(ALICE, OutboundRelayJames.PASSWORD)
+            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).subject(subject).send();
+    }
+
+    private void allowDomain(boolean allowed) {
+        given().spec(admin).body(Map.of("allowed", allowed))
+            .put("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN)
+            .then().statusCode(200);
+    }
+
+    private void registerSendAs(String user, String address, SmtpPeer relay) {
+        given().spec(admin)
+            .body(Map.of("host", "localhost", "port", relay.port(), "security", "STARTTLS",
+                "username", PARTNER_LOGIN, "password", PARTNER_PASSWORD))
+            .put("/outbound-relay/users/" + user + "/send-as/" + address)
+            .then().statusCode(200);
+    }
+
+    private static ReceivedMail awaitAt(SmtpPeer peer, String subject) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            .until(() -> peer.received().stream().filter(mail -> hasSubject(mail, subject)).findFirst(), found -> found.isPresent())
+            .orElseThrow();
+    }
+
+    private static List<String> subjectsAt(SmtpPeer peer) {
+        return peer.received().stream()
+            .flatMap(mail -> new String(mail.raw(), StandardCharsets.UTF_8).lines())
+            .filter(line -> line.startsWith("Subject: "))
+            .map(line -> line.substring("Subject: ".length()))
+            .toList();
+    }
+
+    private static boolean hasSubject(ReceivedMail mail, String subject) {
+        return new String(mail.raw(), StandardCharsets.UTF_8).contains("Subject: " + subject);
+    }
+
+    private static String uniqueSubject() {
+        return "relay-test-" + UUID.randomUUID();
+    }
+}
