@@ -16,6 +16,9 @@ import io.github.outboundrelay.core.OutboundRelayRule;
  * James's sender identity check ({@code verifyIdentity}) that also admits, as MAIL FROM of an authenticated user, the
  * external send-as addresses registered to that user, and to no one else. Every other case is decided by the stock
  * hook, unchanged: unauthenticated sessions, null senders, other users' addresses, unregistered external addresses.
+ * <p>
+ * Loaded by {@link SendAsCoreCmdHandlerLoader} in place of the stock hook; Guice builds it in the extension's
+ * injector, so {@link OutboundRelayRule} reads the same registry the admin API writes.
  */
 public class SendAsSenderIdentityHook extends SenderAuthIdentifyVerificationHook {
     private final OutboundRelayRule rule;
@@ -26,16 +29,19 @@ public class SendAsSenderIdentityHook extends SenderAuthIdentifyVerificationHook
         this.rule = rule;
     }
 
+    /** Called by both doMail and doRcpt (the stock hook re-checks at RCPT in case MAIL was skipped). */
     @Override
     public HookResult doCheck(SMTPSession session, MaybeSender sender) {
-        if (isOwnSendAsAddress(session, sender)) {
+        if (isOwnForeignSendAsAddress(session, sender)) {
             // Same answer the stock hook gives an allowed sender: let the rest of the chain decide.
             return HookResult.DECLINED;
         }
+        // Anything else, including every refusal, is exactly the stock decision.
         return super.doCheck(session, sender);
     }
 
-    private boolean isOwnSendAsAddress(SMTPSession session, MaybeSender sender) {
+    private boolean isOwnForeignSendAsAddress(SMTPSession session, MaybeSender sender) {
+        // Only an authenticated user, and only with a real address: the null sender stays refused by the stock check.
         return session.getUsername() != null
             && sender != null
             && !sender.isNullSender()
