@@ -29,6 +29,7 @@ import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
 import spark.Request;
+import spark.Route;
 import spark.Service;
 
 /**
@@ -70,21 +71,27 @@ public class OutboundRelayRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE + "/domains/:domain", (request, response) -> DomainPolicyView.of(policies.get(knownDomain(request))), json);
-        service.put(BASE + "/domains/:domain", (request, response) -> setPolicy(request), json);
-        service.get(BASE + "/users/:user/send-as", (request, response) -> listSendAs(request), json);
-        service.get(BASE + "/users/:user/send-as/:address", (request, response) -> SendAsView.of(ownedSendAs(request)), json);
-        service.put(BASE + "/users/:user/send-as/:address", (request, response) -> putSendAs(request), json);
-        service.delete(BASE + "/users/:user/send-as/:address", (request, response) -> {
+        service.get(BASE + "/domains/:domain", validated((request, response) -> DomainPolicyView.of(policies.get(knownDomain(request)))), json);
+        service.put(BASE + "/domains/:domain", validated((request, response) -> setPolicy(request)), json);
+        service.get(BASE + "/users/:user/send-as", validated((request, response) -> listSendAs(request)), json);
+        service.get(BASE + "/users/:user/send-as/:address", validated((request, response) -> SendAsView.of(ownedSendAs(request))), json);
+        service.put(BASE + "/users/:user/send-as/:address", validated((request, response) -> putSendAs(request)), json);
+        service.delete(BASE + "/users/:user/send-as/:address", validated((request, response) -> {
             registry.remove(knownUser(request), address(request));
             response.status(HttpStatus.NO_CONTENT_204);
             return "";
-        });
-        service.exception(InvalidFieldException.class, (exception, request, response) -> {
-            response.status(HttpStatus.BAD_REQUEST_400);
-            response.type("application/json");
-            response.body(ApiErrors.badRequest(exception.getMessage()).body());
-        });
+        }));
+    }
+
+    /** Turns a refused field into a 400 naming it, whatever the route. */
+    private static Route validated(Route route) {
+        return (request, response) -> {
+            try {
+                return route.handle(request, response);
+            } catch (InvalidFieldException e) {
+                throw ApiErrors.badRequest(e.getMessage());
+            }
+        };
     }
 
     private DomainPolicyView setPolicy(Request request) {

@@ -1,0 +1,180 @@
+package io.github.outboundrelay.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The admin API through a real James WebAdmin: every 404 and 400 names what is wrong, and no answer ever holds a
+ * password.
+ */
+class AdminApiIntegrationTest {
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped());
+
+    static final String SEND_AS_PATH = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
+    static final String PASSWORD = "never-shown-9f3";
+
+    RequestSpecification admin;
+
+    @BeforeAll
+    static void users(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "alice", "bob");
+    }
+
+    @BeforeEach
+    void setUp(GuiceJamesServer server) {
+        admin = OutboundRelayJames.webAdmin(server);
+    }
+
+    @Test
+    void domainPolicyIsOffByDefaultAndCanBeSwitched() {
+        given().spec(admin).get("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(200).body("domain", equalTo("ourdomain.test")).body("allowed", equalTo(false));
+        given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(200).body("allowed", equalTo(true));
+        given().spec(admin).get("/outbound-relay/domains/ourdomain.test").then().body("allowed", equalTo(true));
+        given().spec(admin).body(Map.of("allowed", false)).put("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
+    }
+
+    @Test
+    void unknownDomainIs404() {
+        given().spec(admin).get("/outbound-relay/domains/unknown.test").then().statusCode(404);
+        given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/unknown.test").then().statusCode(404);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{}|allowed",
+        "{\"allowed\": \"yes\"}|allowed",
+        "not json|body"})
+    void badDomainPolicyBodyIs400NamingTheField(String body, String field) {
+        given().spec(admin).body(body).put("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(400).body("message", startsWith("'" + field + "'"));
+    }
+
+    @Test
+    void sendAsAddressIsStoredAndItsPasswordNeverShown() {
+        String put = given().spec(admin).body(validBody()).put(SEND_AS_PATH)
+            .then().statusCode(200).body("passwordSet", equalTo(true)).extract().asString();
+        String one = given().spec(admin).get(SEND_AS_PATH)
+            .then().statusCode(200).body("host", equalTo("smtp.partner.test")).body("port", equalTo(587))
+            .body("security", equalTo("STARTTLS")).body("username", equalTo("alice@partner.test")).extract().asString();
+        String list = given().spec(admin).get("/outbound-relay/users/alice@ourdomain.test/send-as")
+            .then().statusCode(200).body("", hasSize(1)).extract().asString();
+
+        assertThat(put + one + list).doesNotContain(PASSWORD).doesNotContain("\"password\"");
+    }
+
+    @Test
+    void updateWithoutPasswordKeepsTheStoredOne() {
+        given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200);
+        Map<String, Object> withoutPassword = validBody();
+        withoutPassword.remove("password");
+        withoutPassword.put("port", 465);
+        withoutPassword.put("security", "SMTPS");
+
+        given().spec(admin).body(withoutPassword).put(SEND_AS_PATH)
+            .then().statusCode(200).body("port", equalTo(465)).body("passwordSet", equalTo(true));
+    }
+
+    @Test
+    void deleteRemovesTheAddress() {
+        given().spec(admin).body(validBody()).put("/outbound-relay/users/alice@ourdomain.test/send-as/old@partner.test").then().statusCode(200);
+        given().spec(admin).delete("/outbound-relay/users/alice@ourdomain.test/send-as/old@partner.test").then().statusCode(204);
+        given().spec(admin).get("/outbound-relay/users/alice@ourdomain.test/send-as/old@partner.test").then().statusCode(404);
+    }
+
+    @Test
+    void unknownUserIs404() {
+        String path = "/outbound-relay/users/nobody@ourdomain.test/send-as";
+        given().spec(admin).get(path).then().statusCode(404);
+        given().spec(admin).get(path + "/alice@partner.test").then().statusCode(404);
+        given().spec(admin).body(validBody()).put(path + "/alice@partner.test").then().statusCode(404);
+        given().spec(admin).delete(path + "/alice@partner.test").then().statusCode(404);
+    }
+
+    @Test
+    void addressNotRegisteredToThatUserIs404() {
+        given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200);
+        given().spec(admin).get("/outbound-relay/users/bob@ourdomain.test/send-as/alice@partner.test").then().statusCode(404);
+    }
+
+    @Test
+    void addressOfAnotherUserIs409() {
+        given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200);
+        given().spec(admin).body(validBody()).put("/outbound-relay/users/bob@ourdomain.test/send-as/alice@partner.test")
+            .then().statusCode(409);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "host|smtp partner",
+        "host|",
+        "port|0",
+        "port|65536",
+        "port|\"587\"",
+        "security|SSL",
+        "security|",
+        "username|",
+        "colour|blue"})
+    void badFieldIs400NamingIt(String field, String value) {
+        Map<String, Object> body = validBody();
+        if (value == null) {
+            body.remove(field);
+        } else if (field.equals("port")) {
+            body.put(field, value.startsWith("\"") ? value.replace("\"", "") : Integer.parseInt(value));
+        } else {
+            body.put(field, value);
+        }
+        given().spec(admin).body(body).put("/outbound-relay/users/alice@ourdomain.test/send-as/new@partner.test")
+            .then().statusCode(400).body("message", startsWith("'" + field + "'"));
+    }
+
+    @Test
+    void missingPasswordOnCreationIs400() {
+        Map<String, Object> body = validBody();
+        body.remove("password");
+        given().spec(admin).body(body).put("/outbound-relay/users/alice@ourdomain.test/send-as/fresh@partner.test")
+            .then().statusCode(400).body("message", startsWith("'password'"));
+    }
+
+    @Test
+    void addressInALocalDomainIs400() {
+        given().spec(admin).body(validBody()).put("/outbound-relay/users/alice@ourdomain.test/send-as/alias@ourdomain.test")
+            .then().statusCode(400).body("message", startsWith("'address'")).body("message", containsString("ourdomain.test"));
+    }
+
+    @Test
+    void invalidAddressIs400() {
+        given().spec(admin).body(validBody()).put("/outbound-relay/users/alice@ourdomain.test/send-as/not-an-address")
+            .then().statusCode(400).body("message", startsWith("'address'"));
+    }
+
+    private static Map<String, Object> validBody() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("host", "smtp.partner.test");
+        body.put("port", 587);
+        body.put("security", "STARTTLS");
+        body.put("username", "alice@partner.test");
+        body.put("password", PASSWORD);
+        return body;
+    }
+}
