@@ -18,7 +18,7 @@ import org.apache.mailet.Mail;
  *     <li>it was submitted by an authenticated local user;</li>
  *     <li>its {@code From:} is a single mailbox that is a send-as address registered to <em>that</em> user and not
  *     in one of our domains;</li>
- *     <li>the user's domain allows relaying.</li>
+ *     <li>the user's domain allows relaying (and relaying without TLS, when that relay has none).</li>
  * </ol>
  * Every lookup is answered from memory.
  */
@@ -34,10 +34,20 @@ public class OutboundRelayRule {
         this.domainList = domainList;
     }
 
-    /** The whole rule: the send-as address whose relay must deliver this mail, if any. */
+    /**
+     * The whole rule: the send-as address whose relay must deliver this mail, if any. A relay without TLS counts only
+     * while the domain also allows insecure relays; otherwise the mail takes the normal path.
+     */
     public Optional<SendAsAddress> relayableSendAs(Mail mail) throws MessagingException {
         return registeredSendAs(mail)
-            .filter(sendAs -> domainAllowsRelay(sendAs.owner()));
+            .filter(this::domainAllowsRelayThrough);
+    }
+
+    private boolean domainAllowsRelayThrough(SendAsAddress sendAs) {
+        return sendAs.owner().getDomainPart()
+            .map(policies::get)
+            .map(policy -> policy.relayAllowed() && policy.admits(sendAs.relay().security()))
+            .orElse(false);
     }
 
     /** Pieces 1 and 2: the From is a foreign send-as address of the authenticated sender. */

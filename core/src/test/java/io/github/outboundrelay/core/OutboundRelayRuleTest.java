@@ -63,6 +63,18 @@ class OutboundRelayRuleTest {
     }
 
     @Test
+    void relayWithoutTlsCountsOnlyWhileTheDomainAllowsInsecureRelays() throws Exception {
+        MailAddress clear = new MailAddress("alice@clear.test");
+        SendAsAddress tls = sendAs("alice@clear.test", ALICE);
+        registry.register(new SendAsAddress(clear, ALICE, new RelayServer("smtp.clear.test", 25, RelaySecurity.NONE),
+            tls.relayUsername(), tls.relayPassword()));
+
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@clear.test"))).isEmpty();
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true));
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@clear.test"))).isPresent();
+    }
+
+    @Test
     void unauthenticatedMailIsNeverRelayable() throws Exception {
         assertThat(rule.relayableSendAs(mail(null, "alice@partner.test"))).isEmpty();
     }

@@ -55,6 +55,25 @@ class AdminApiIntegrationTest {
     }
 
     @Test
+    void relayWithoutTlsIsRefusedUnlessTheDomainAllowsInsecureRelays() {
+        Map<String, Object> clear = validBody();
+        clear.put("security", "NONE");
+        clear.put("port", 25);
+        given().spec(admin).body(clear).put(SEND_AS_PATH)
+            .then().statusCode(400).body("message", startsWith("'security'"));
+
+        given().spec(admin).body(Map.of("allowed", true, "allowInsecure", true)).put("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(200).body("allowInsecure", equalTo(true));
+        try {
+            given().spec(admin).body(clear).put(SEND_AS_PATH).then().statusCode(200).body("security", equalTo("NONE"));
+        } finally {
+            given().spec(admin).body(Map.of("allowed", false)).put("/outbound-relay/domains/ourdomain.test")
+                .then().statusCode(200).body("allowInsecure", equalTo(false));
+            given().spec(admin).delete(SEND_AS_PATH);
+        }
+    }
+
+    @Test
     void unknownDomainIs404() {
         given().spec(admin).get("/outbound-relay/domains/unknown.test").then().statusCode(404);
         given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/unknown.test").then().statusCode(404);
@@ -64,6 +83,8 @@ class AdminApiIntegrationTest {
     @CsvSource(delimiter = '|', value = {
         "{}|allowed",
         "{\"allowed\": \"yes\"}|allowed",
+        "{\"allowed\": true, \"allowInsecure\": 1}|allowInsecure",
+        "{\"allowed\": true, \"insecure\": true}|insecure",
         "not json|body"})
     void badDomainPolicyBodyIs400NamingTheField(String body, String field) {
         given().spec(admin).body(body).put("/outbound-relay/domains/ourdomain.test")

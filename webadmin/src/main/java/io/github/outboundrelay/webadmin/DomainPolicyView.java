@@ -2,8 +2,8 @@ package io.github.outboundrelay.webadmin;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 
-record DomainPolicyView(String domain, boolean allowed) {
+record DomainPolicyView(String domain, boolean allowed, boolean allowInsecure) {
     static DomainPolicyView of(DomainRelayPolicy policy) {
-        return new DomainPolicyView(policy.domain().asString(), policy.relayAllowed());
+        return new DomainPolicyView(policy.domain().asString(), policy.relayAllowed(), policy.insecureRelayAllowed());
     }
 }

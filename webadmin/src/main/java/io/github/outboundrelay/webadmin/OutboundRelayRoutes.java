@@ -1,6 +1,7 @@
 package io.github.outboundrelay.webadmin;
 
 import java.util.List;
+import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.internet.AddressException;
@@ -25,6 +26,7 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -45,6 +47,7 @@ import spark.Service;
  */
 public class OutboundRelayRoutes implements Routes {
     static final String BASE = "/outbound-relay";
+    private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure");
 
     private final DomainList domainList;
     private final UsersRepository usersRepository;
@@ -96,11 +99,22 @@ public class OutboundRelayRoutes implements Routes {
 
     private DomainPolicyView setPolicy(Request request) {
         Domain domain = knownDomain(request);
-        JsonNode allowed = body(request).get("allowed");
+        JsonNode body = body(request);
+        body.fieldNames().forEachRemaining(name -> {
+            if (!POLICY_FIELDS.contains(name)) {
+                throw new InvalidFieldException(name, "is not a known field (expected allowed, allowInsecure)");
+            }
+        });
+        JsonNode allowed = body.get("allowed");
         if (allowed == null || !allowed.isBoolean()) {
             throw new InvalidFieldException("allowed", "is required and must be true or false");
         }
-        DomainRelayPolicy policy = new DomainRelayPolicy(domain, allowed.booleanValue());
+        JsonNode allowInsecure = body.get("allowInsecure");
+        if (allowInsecure != null && !allowInsecure.isBoolean()) {
+            throw new InvalidFieldException("allowInsecure", "must be true or false");
+        }
+        DomainRelayPolicy policy = new DomainRelayPolicy(domain, allowed.booleanValue(),
+            allowInsecure != null && allowInsecure.booleanValue());
         policies.set(policy);
         return DomainPolicyView.of(policy);
     }
@@ -124,6 +138,11 @@ public class OutboundRelayRoutes implements Routes {
                 + " is local, its mail is ours to send");
         }
         SendAsRequest fields = SendAsRequest.parse(body(request));
+        RelaySecurity security = fields.relay().security();
+        if (!user.getDomainPart().map(policies::get).map(policy -> policy.admits(security)).orElse(security.isEncrypted())) {
+            throw new InvalidFieldException("security", security + " sends the relay password in clear; use SMTPS or "
+                + "STARTTLS, or have the admin set allowInsecure on the domain of " + user.asString());
+        }
         SealedSecret password = fields.password()
             .map(clear -> sealer.seal(clear, SendAsKey.of(address)))
             .or(() -> registry.findOwnedBy(user, address).map(SendAsAddress::relayPassword))
