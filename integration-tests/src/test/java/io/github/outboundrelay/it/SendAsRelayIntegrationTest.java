@@ -1,21 +1,16 @@
 package io.github.outboundrelay.it;
 
-import static io.restassured.RestAssured.given;
+import static io.github.outboundrelay.it.RelayScenario.awaitAt;
+import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
+import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import javax.mail.MessagingException;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
-import org.apache.james.utils.TestIMAPClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.TestTls;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * The whole send-as flow in a real James: submission over authenticated SMTP, the matcher, the outbound-relay
@@ -54,7 +48,7 @@ class SendAsRelayIntegrationTest {
     static final String BOB = "bob@ourdomain.test";
     static final String SEND_AS = "alice@partner.test";
 
-    private RequestSpecification admin;
+    private RelayScenario scenario;
     private int submissionPort;
 
     @BeforeAll
@@ -71,7 +65,7 @@ class SendAsRelayIntegrationTest {
 
     @BeforeEach
     void setUp(GuiceJamesServer server) {
-        admin = OutboundRelayJames.webAdmin(server);
+        scenario = new RelayScenario(server);
         submissionPort = OutboundRelayJames.submissionPort(server);
         registerSendAs(ALICE, SEND_AS, PARTNER);
     }
@@ -88,7 +82,7 @@ class SendAsRelayIntegrationTest {
         assertThat(relayed.tlsActive()).isTrue();
         assertThat(relayed.envelopeSender()).isEqualTo(SEND_AS);
         assertThat(relayed.recipients()).containsExactly("carol@elsewhere.test");
-        String content = new String(relayed.raw(), StandardCharsets.UTF_8);
+        String content = relayed.content();
         assertThat(content).contains("From: " + SEND_AS).contains("Subject: " + subject);
         assertThat(content.lines()).noneMatch(line -> line.regionMatches(true, 0, "Sender:", 0, 7));
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
@@ -160,17 +154,10 @@ class SendAsRelayIntegrationTest {
         SmtpSubmission.to(submissionPort).authenticatedAs(ALICE, OutboundRelayJames.PASSWORD)
             .envelopeFrom("alice@rejecting.test").fromHeader("alice@rejecting.test").subject(subject).send();
 
-        try (TestIMAPClient imap = new TestIMAPClient()) {
-            imap.connect("127.0.0.1", OutboundRelayJames.imapPort(server))
-                .login(ALICE, OutboundRelayJames.PASSWORD)
-                .select(TestIMAPClient.INBOX);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> imap.readFirstMessage().contains(subject));
-            String dsn = imap.readFirstMessage();
-            assertThat(dsn).contains("message/delivery-status")
-                .contains("rejected the credentials of alice@rejecting.test")
-                .doesNotContain(PARTNER_PASSWORD);
-        }
+        String dsn = scenario.awaitFirstMessageInMailbox(ALICE);
+        assertThat(dsn).contains(subject).contains("message/delivery-status")
+            .contains("rejected the credentials of alice@rejecting.test")
+            .doesNotContain(PARTNER_PASSWORD);
         assertThat(REJECTING_PARTNER.authAttempts()).isGreaterThanOrEqualTo(2);
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
     }
@@ -197,43 +184,14 @@ class SendAsRelayIntegrationTest {
     }
 
     private void aliceSendsAsPartnerAddress(String subject) throws MessagingException {
-        SmtpSubmission.to(submissionPort).authenticatedAs(ALICE, OutboundRelayJames.PASSWORD)
-            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).subject(subject).send();
+        scenario.submissionAs(ALICE, SEND_AS).subject(subject).send();
     }
 
     private void allowDomain(boolean allowed) {
-        given().spec(admin).body(Map.of("allowed", allowed))
-            .put("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN)
-            .then().statusCode(200);
+        scenario.allowDomain(allowed);
     }
 
     private void registerSendAs(String user, String address, SmtpPeer relay) {
-        given().spec(admin)
-            .body(Map.of("host", "localhost", "port", relay.port(), "security", "STARTTLS",
-                "username", PARTNER_LOGIN, "password", PARTNER_PASSWORD))
-            .put("/outbound-relay/users/" + user + "/send-as/" + address)
-            .then().statusCode(200);
-    }
-
-    private static ReceivedMail awaitAt(SmtpPeer peer, String subject) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-            .until(() -> peer.received().stream().filter(mail -> hasSubject(mail, subject)).findFirst(), found -> found.isPresent())
-            .orElseThrow();
-    }
-
-    private static List<String> subjectsAt(SmtpPeer peer) {
-        return peer.received().stream()
-            .flatMap(mail -> new String(mail.raw(), StandardCharsets.UTF_8).lines())
-            .filter(line -> line.startsWith("Subject: "))
-            .map(line -> line.substring("Subject: ".length()))
-            .toList();
-    }
-
-    private static boolean hasSubject(ReceivedMail mail, String subject) {
-        return new String(mail.raw(), StandardCharsets.UTF_8).contains("Subject: " + subject);
-    }
-
-    private static String uniqueSubject() {
-        return "relay-test-" + UUID.randomUUID();
+        scenario.registerSendAs(user, address, relay, PARTNER_LOGIN, PARTNER_PASSWORD);
     }
 }

@@ -1,0 +1,134 @@
+package io.github.outboundrelay.it;
+
+import static io.github.outboundrelay.it.RelayScenario.awaitAt;
+import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
+import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
+import static io.github.outboundrelay.it.RelayScenario.withSubject;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
+
+/**
+ * How relayed mail ends when the partner's server misbehaves, in a real James with a short retry schedule (200 ms
+ * doubling to 400 ms, a 3 s queue lifetime). Every case is read where it lands: at the partner server, at the gateway,
+ * or as a DSN in the sender's own mailbox over IMAP. Each case uses its own user so each mailbox holds one report.
+ */
+class RelayFailuresIntegrationTest {
+    static final String LOGIN = "user@partner.test";
+    static final String PASSWORD = "partner-secret";
+
+    static final SmtpPeer FLAKY = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
+    static final SmtpPeer PICKY = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
+    static final SmtpPeer WITHOUT_TLS = SmtpPeer.builder().plain().requireAuth(LOGIN, PASSWORD).start();
+    static final SmtpPeer SELF_SIGNED = SmtpPeer.builder().requireStartTls().withUntrustedCertificate()
+        .requireAuth(LOGIN, PASSWORD).start();
+    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
+        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+        .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
+        .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
+        .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>3 seconds</maxQueueLifetime>")
+        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
+            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
+            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+
+    private RelayScenario scenario;
+
+    @BeforeAll
+    static void users(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "flaky", "partial", "notls", "selfsigned");
+        new RelayScenario(server).allowDomain(true);
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        FLAKY.close();
+        PICKY.close();
+        WITHOUT_TLS.close();
+        SELF_SIGNED.close();
+        GATEWAY.close();
+    }
+
+    @BeforeEach
+    void setUp(GuiceJamesServer server) {
+        scenario = new RelayScenario(server);
+    }
+
+    @Test
+    void temporaryRefusalsAreRetriedUntilTheRelayAcceptsOnce() throws Exception {
+        scenario.registerSendAs("flaky@ourdomain.test", "flaky@partner.test", FLAKY, LOGIN, PASSWORD);
+        FLAKY.failNextTransactions(2, 451, "4.3.0 try again later");
+        String subject = uniqueSubject();
+
+        scenario.submissionAs("flaky@ourdomain.test", "flaky@partner.test").subject(subject).send();
+
+        awaitAt(FLAKY, subject);
+        Thread.sleep(1000); // longer than the retry schedule: a second copy would have arrived by now
+        assertThat(withSubject(FLAKY, subject)).hasSize(1);
+        assertThat(FLAKY.connectionCount()).isGreaterThanOrEqualTo(3);
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void oneRefusedRecipientOfThreeIsBouncedAndTheOthersGetTheMailOnce() throws Exception {
+        scenario.registerSendAs("partial@ourdomain.test", "partial@partner.test", PICKY, LOGIN, PASSWORD);
+        PICKY.refuseRecipient("nobody@elsewhere.test", 550, "5.1.1 nobody: no such user here");
+        String subject = uniqueSubject();
+
+        scenario.submissionAs("partial@ourdomain.test", "partial@partner.test")
+            .recipients("carol@elsewhere.test", "nobody@elsewhere.test", "dave@elsewhere.test")
+            .subject(subject).send();
+
+        ReceivedMail relayed = awaitAt(PICKY, subject);
+        assertThat(relayed.recipients()).containsExactlyInAnyOrder("carol@elsewhere.test", "dave@elsewhere.test");
+        String dsn = scenario.awaitFirstMessageInMailbox("partial@ourdomain.test");
+        assertThat(dsn).contains("message/delivery-status")
+            .contains("Final-Recipient: rfc822; nobody@elsewhere.test")
+            .contains("5.1.1 nobody: no such user here")
+            .doesNotContain("Final-Recipient: rfc822; carol@elsewhere.test")
+            .doesNotContain("Final-Recipient: rfc822; dave@elsewhere.test");
+        assertThat(withSubject(PICKY, subject)).hasSize(1);
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void relayThatDoesNotOfferStartTlsNeverSeesTheCredentialsAndTheMailEndsAsADsn() throws Exception {
+        scenario.registerSendAs("notls@ourdomain.test", "notls@partner.test", WITHOUT_TLS, LOGIN, PASSWORD);
+        String subject = uniqueSubject();
+
+        scenario.submissionAs("notls@ourdomain.test", "notls@partner.test").subject(subject).send();
+
+        String dsn = scenario.awaitFirstMessageInMailbox("notls@ourdomain.test");
+        assertThat(dsn).contains("message/delivery-status").contains("Gave up after").contains("STARTTLS");
+        assertThat(WITHOUT_TLS.connectionCount()).isGreaterThanOrEqualTo(2);
+        assertThat(WITHOUT_TLS.authAttempts()).isZero();
+        assertThat(WITHOUT_TLS.received()).isEmpty();
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void selfSignedRelayCertificateIsRefusedAndTheMailEndsAsADsn() throws Exception {
+        scenario.registerSendAs("selfsigned@ourdomain.test", "selfsigned@partner.test", SELF_SIGNED, LOGIN, PASSWORD);
+        String subject = uniqueSubject();
+
+        scenario.submissionAs("selfsigned@ourdomain.test", "selfsigned@partner.test").subject(subject).send();
+
+        String dsn = scenario.awaitFirstMessageInMailbox("selfsigned@ourdomain.test");
+        assertThat(dsn).contains("message/delivery-status").contains("Gave up after");
+        assertThat(SELF_SIGNED.authAttempts()).isZero();
+        assertThat(SELF_SIGNED.received()).isEmpty();
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+}

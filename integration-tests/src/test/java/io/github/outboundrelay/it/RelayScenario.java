@@ -1,0 +1,91 @@
+package io.github.outboundrelay.it;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.utils.TestIMAPClient;
+
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * What the relay tests do to a booted James and how they read the outcome: the admin calls a James admin would make,
+ * and the mail that really arrived at an SMTP peer or in a user's mailbox.
+ */
+final class RelayScenario {
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private final GuiceJamesServer server;
+    private final RequestSpecification admin;
+
+    RelayScenario(GuiceJamesServer server) {
+        this.server = server;
+        this.admin = OutboundRelayJames.webAdmin(server);
+    }
+
+    void allowDomain(boolean allowed) {
+        given().spec(admin).body(Map.of("allowed", allowed))
+            .put("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN)
+            .then().statusCode(200);
+    }
+
+    /** Registers {@code address} for {@code user}, relayed through {@code relay} on localhost with STARTTLS. */
+    void registerSendAs(String user, String address, SmtpPeer relay, String login, String password) {
+        given().spec(admin)
+            .body(Map.of("host", "localhost", "port", relay.port(), "security", "STARTTLS",
+                "username", login, "password", password))
+            .put("/outbound-relay/users/" + user + "/send-as/" + address)
+            .then().statusCode(200);
+    }
+
+    /** Submits over the submission port as {@code user}, with MAIL FROM and From: both {@code sendAs}. */
+    SmtpSubmission submissionAs(String user, String sendAs) {
+        return SmtpSubmission.to(OutboundRelayJames.submissionPort(server))
+            .authenticatedAs(user, OutboundRelayJames.PASSWORD)
+            .envelopeFrom(sendAs)
+            .fromHeader(sendAs);
+    }
+
+    /** The first message of the user's INBOX once one arrived, read over IMAP. */
+    String awaitFirstMessageInMailbox(String user) throws Exception {
+        try (TestIMAPClient imap = new TestIMAPClient()) {
+            imap.connect("127.0.0.1", OutboundRelayJames.imapPort(server))
+                .login(user, OutboundRelayJames.PASSWORD)
+                .select(TestIMAPClient.INBOX);
+            imap.awaitMessage(await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)));
+            return imap.readFirstMessage();
+        }
+    }
+
+    static ReceivedMail awaitAt(SmtpPeer peer, String subject) {
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+            .until(() -> withSubject(peer, subject).stream().findFirst(), found -> found.isPresent())
+            .orElseThrow();
+    }
+
+    /** Every message the peer received whose Subject is {@code subject}: one per delivery, duplicates included. */
+    static List<ReceivedMail> withSubject(SmtpPeer peer, String subject) {
+        return peer.received().stream()
+            .filter(mail -> mail.content().lines().anyMatch(line -> line.equals("Subject: " + subject)))
+            .toList();
+    }
+
+    static List<String> subjectsAt(SmtpPeer peer) {
+        return peer.received().stream()
+            .flatMap(mail -> mail.content().lines())
+            .filter(line -> line.startsWith("Subject: "))
+            .map(line -> line.substring("Subject: ".length()))
+            .toList();
+    }
+
+    static String uniqueSubject() {
+        return "relay-test-" + UUID.randomUUID();
+    }
+}
