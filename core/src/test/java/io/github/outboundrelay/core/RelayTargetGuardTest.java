@@ -1,0 +1,109 @@
+package io.github.outboundrelay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.james.dnsservice.api.InMemoryDNSService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RelayTargetGuardTest {
+    InMemoryDNSService dns;
+    RelayTargetGuard guard;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dns = new InMemoryDNSService()
+            .registerRecord("smtp.partner.test", InetAddress.getByName("203.0.113.25"), "smtp.partner.test");
+        guard = RelayTargetGuard.publicRelaysOnly(dns);
+    }
+
+    @Test
+    void publicRelayOnASubmissionPortIsVettedToTheAddressThatWasChecked() throws Exception {
+        assertThat(guard.vet(relay("smtp.partner.test", 587))).isEqualTo(InetAddress.getByName("203.0.113.25"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {25, 465, 587, 2525})
+    void defaultPortsAreAllowed(int port) {
+        guard.checkPort(port);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {22, 80, 443, 6379, 8000, 11211})
+    void otherPortsAreRefusedNamingThePort(int port) {
+        assertThatThrownBy(() -> guard.vet(relay("smtp.partner.test", port)))
+            .isInstanceOf(RelayTargetGuard.RelayTargetRefusedException.class)
+            .hasMessageStartingWith("'port'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "127.0.0.1", "127.1.2.3", "0.0.0.0", "10.1.2.3", "172.16.0.1", "172.31.255.254", "192.168.1.1",
+        "100.64.0.1", "100.100.100.200", "169.254.169.254", "169.254.1.1", "192.0.0.192", "224.0.0.1",
+        "239.255.255.250", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fd00:ec2::254", "ff02::1",
+        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::127.0.0.1", "::169.254.169.254", "64:ff9b::a00:1",
+        "2002:7f00:1::1", "2002:a9fe:a9fe::1"})
+    void hostResolvingToAnInternalAddressIsRefusedNamingTheHost(String internal) throws Exception {
+        dns.registerRecord("evil.test", InetAddress.getByName(internal), "evil.test");
+
+        assertThatThrownBy(() -> guard.vet(relay("evil.test", 587)))
+            .isInstanceOf(RelayTargetGuard.RelayTargetRefusedException.class)
+            .hasMessageStartingWith("'host'")
+            .hasMessageContaining("internal address");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"203.0.113.25", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:db8::25", "2a00:1450::1",
+        "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"})
+    void publicAddressesPass(String external) throws Exception {
+        dns.registerRecord("ok.test", InetAddress.getByName(external), "ok.test");
+
+        assertThat(guard.vet(relay("ok.test", 587))).isEqualTo(InetAddress.getByName(external));
+    }
+
+    @Test
+    void oneInternalAnswerAmongPublicOnesIsEnoughToRefuse() throws Exception {
+        dns.registerRecord("mixed.test", List.of(InetAddress.getByName("203.0.113.7"), InetAddress.getByName("10.0.0.7")),
+            List.of(), List.of());
+
+        assertThatThrownBy(() -> guard.vet(relay("mixed.test", 587)))
+            .isInstanceOf(RelayTargetGuard.RelayTargetRefusedException.class);
+    }
+
+    @Test
+    void hostThatDoesNotResolveIsReportedAsSuch() {
+        assertThatThrownBy(() -> guard.vet(relay("nowhere.test", 587))).isInstanceOf(UnknownHostException.class);
+    }
+
+    @Test
+    void adminMayAllowANetwork() throws Exception {
+        dns.registerRecord("relay.internal.test", InetAddress.getByName("10.20.30.40"), "relay.internal.test");
+        dns.registerRecord("other.internal.test", InetAddress.getByName("10.99.0.1"), "other.internal.test");
+        RelayTargetGuard allowing = new RelayTargetGuard(dns, Set.of(587), List.of(), List.of("10.20.0.0/16"));
+
+        assertThat(allowing.vet(relay("relay.internal.test", 587))).isEqualTo(InetAddress.getByName("10.20.30.40"));
+        assertThatThrownBy(() -> allowing.vet(relay("other.internal.test", 587)))
+            .isInstanceOf(RelayTargetGuard.RelayTargetRefusedException.class);
+    }
+
+    @Test
+    void adminMayAllowAHostByName() throws Exception {
+        dns.registerRecord("localhost", InetAddress.getByName("127.0.0.1"), "localhost");
+        RelayTargetGuard allowing = new RelayTargetGuard(dns, Set.of(2525), List.of("LocalHost"), List.of());
+
+        assertThat(allowing.vet(relay("localhost", 2525))).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThatThrownBy(() -> allowing.vet(relay("localhost", 587))).hasMessageStartingWith("'port'");
+    }
+
+    private static RelayServer relay(String host, int port) {
+        return new RelayServer(host, port, RelaySecurity.STARTTLS);
+    }
+}
