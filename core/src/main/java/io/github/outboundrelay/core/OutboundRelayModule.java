@@ -20,11 +20,20 @@ public class OutboundRelayModule extends AbstractModule {
 
     @Override
     protected void configure() {
+        configureStores();
+        bind(OutboundRelayRule.class).in(Singleton.class);
+    }
+
+    /**
+     * Binds {@link SendAsRegistry} and {@link DomainRelayPolicies}. This module keeps them in memory only (a restart
+     * forgets them); a subclass that persists them (the JDBC store module of {@code store-jdbc}) overrides this and
+     * keeps every other binding.
+     */
+    protected void configureStores() {
         bind(InMemorySendAsRegistry.class).in(Singleton.class);
         bind(SendAsRegistry.class).to(InMemorySendAsRegistry.class);
         bind(InMemoryDomainRelayPolicies.class).in(Singleton.class);
         bind(DomainRelayPolicies.class).to(InMemoryDomainRelayPolicies.class);
-        bind(OutboundRelayRule.class).in(Singleton.class);
     }
 
     @Provides
