@@ -50,7 +50,8 @@ final class RecordingHandler implements MessageHandler {
         byte[] raw = data.readAllBytes();
         String user = context.getAuthenticationHandler().map(handler -> String.valueOf(handler.getIdentity())).orElse(null);
         boolean tls = context instanceof Session session && session.isTLSStarted();
-        sink.accept(new ReceivedMail(sender == null ? "" : sender, List.copyOf(recipients), raw, user, tls));
+        String connectionId = context instanceof Session session ? session.getSessionId() : "";
+        sink.accept(new ReceivedMail(sender == null ? "" : sender, List.copyOf(recipients), raw, user, tls, connectionId));
         return null;
     }
 

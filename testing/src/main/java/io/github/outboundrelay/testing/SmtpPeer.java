@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.internal.server.CommandHandler;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
@@ -24,6 +25,10 @@ public final class SmtpPeer implements AutoCloseable {
     private final List<ReceivedMail> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger authAttempts = new AtomicInteger();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger maxSimultaneousConnections = new AtomicInteger();
+    private final AtomicInteger resetCount = new AtomicInteger();
+    private final List<String> mailFromCommands = new CopyOnWriteArrayList<>();
 
     private SmtpPeer(Builder builder) {
         this.behaviour = builder.behaviour;
@@ -42,6 +47,52 @@ public final class SmtpPeer implements AutoCloseable {
             server.requireAuth().authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(this::login));
         }
         this.server = server.build();
+        observeCommands();
+    }
+
+    /** RSET is counted, MAIL FROM recorded (accepted or not), and both may drop the connection when scripted. */
+    private void observeCommands() {
+        CommandHandler commands = server.getCommandHandler();
+        commands.addCommand(new ObservedCommand(commands.getCommand("RSET"), new ObservedCommand.Observer() {
+            @Override
+            public boolean before(Session session) {
+                resetCount.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public void after(Session session) {
+            }
+        }));
+        commands.addCommand(new ObservedCommand(commands.getCommand("MAIL"), new ObservedCommand.Observer() {
+            @Override
+            public boolean before(Session session) {
+                return !behaviour.dropOnNextMailFrom.getAndSet(false);
+            }
+
+            @Override
+            public void after(Session session) {
+                mailFromCommands.add(session.getSessionId());
+            }
+        }));
+        commands.addCommand(new ObservedCommand(commands.getCommand("DATA"), new ObservedCommand.Observer() {
+            @Override
+            public boolean before(Session session) {
+                return true;
+            }
+
+            @Override
+            public void after(Session session) {
+                if (behaviour.dropAfterNextTransaction.getAndSet(false)) {
+                    try {
+                        session.closeSocket();
+                    } catch (java.io.IOException e) {
+                        // already gone: what we wanted
+                    }
+                    session.quit();
+                }
+            }
+        }));
     }
 
     public static Builder builder() {
@@ -62,6 +113,39 @@ public final class SmtpPeer implements AutoCloseable {
 
     public int authAttempts() {
         return authAttempts.get();
+    }
+
+    /** The most connections that were open at the same time since the peer started. */
+    public int maxSimultaneousConnections() {
+        return maxSimultaneousConnections.get();
+    }
+
+    /** How many RSET commands clients sent. */
+    public int resetCount() {
+        return resetCount.get();
+    }
+
+    /** How many MAIL FROM commands were answered (accepted or refused); dropped ones are not counted. */
+    public int mailFromCount() {
+        return mailFromCommands.size();
+    }
+
+    /** Accepts one more account (or changes the password of one), while the peer runs. */
+    public SmtpPeer acceptCredentials(String username, String password) {
+        behaviour.credentials.put(username, password);
+        return this;
+    }
+
+    /** Closes the connection right after the next accepted message, as a server whose idle timeout expired. */
+    public SmtpPeer dropConnectionAfterNextTransaction() {
+        behaviour.dropAfterNextTransaction.set(true);
+        return this;
+    }
+
+    /** Closes the connection without a reply when the next MAIL FROM arrives. */
+    public SmtpPeer dropConnectionOnNextMailFrom() {
+        behaviour.dropOnNextMailFrom.set(true);
+        return this;
     }
 
     /** Refuses RCPT TO of that address with the given reply from now on. */
@@ -118,11 +202,14 @@ public final class SmtpPeer implements AutoCloseable {
         @Override
         public SessionAcceptance accept(Session session) {
             connections.incrementAndGet();
+            int open = openConnections.incrementAndGet();
+            maxSimultaneousConnections.accumulateAndGet(open, Math::max);
             return SessionAcceptance.success();
         }
 
         @Override
         public void onSessionEnd(Session session) {
+            openConnections.decrementAndGet();
         }
     }
 
@@ -147,8 +234,7 @@ public final class SmtpPeer implements AutoCloseable {
 
         public Builder requireAuth(String username, String password) {
             auth = true;
-            behaviour.username = username;
-            behaviour.password = password;
+            behaviour.credentials.put(username, password);
             return this;
         }
 

@@ -101,6 +101,68 @@ class SmtpPeerTest {
         }
     }
 
+    @Test
+    void countsResetsRecordsTheConnectionOfEachMailAndTheMostSimultaneousConnections() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().plain().start()) {
+            Session session = Session.getInstance(base(peer));
+            try (Transport first = session.getTransport("smtp"); Transport second = session.getTransport("smtp")) {
+                first.connect("localhost", peer.port(), null, null);
+                second.connect("localhost", peer.port(), null, null);
+                first.sendMessage(message(session), new InternetAddress[] {new InternetAddress("to@elsewhere.test")});
+                ((com.sun.mail.smtp.SMTPTransport) first).simpleCommand("RSET");
+                first.sendMessage(message(session), new InternetAddress[] {new InternetAddress("to@elsewhere.test")});
+                second.sendMessage(message(session), new InternetAddress[] {new InternetAddress("to@elsewhere.test")});
+            }
+            java.util.List<ReceivedMail> mails = peer.awaitMessages(3, Duration.ofSeconds(5));
+            assertThat(mails.get(0).connectionId()).isEqualTo(mails.get(1).connectionId()).isNotEqualTo(mails.get(2).connectionId());
+            assertThat(peer.resetCount()).isEqualTo(1);
+            assertThat(peer.mailFromCount()).isEqualTo(3);
+            assertThat(peer.maxSimultaneousConnections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void dropsTheConnectionAfterTheNextTransactionOrOnTheNextMailFrom() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().plain().start()) {
+            Session session = Session.getInstance(base(peer));
+            peer.dropConnectionAfterNextTransaction();
+            Transport dropped = session.getTransport("smtp");
+            dropped.connect("localhost", peer.port(), null, null);
+            dropped.sendMessage(message(session), new InternetAddress[] {new InternetAddress("to@elsewhere.test")});
+            assertThatThrownBy(() -> dropped.sendMessage(message(session), new InternetAddress[] {new InternetAddress("to@elsewhere.test")}))
+                .isInstanceOf(MessagingException.class);
+            peer.dropConnectionOnNextMailFrom();
+            Transport droppedOnMail = session.getTransport("smtp");
+            droppedOnMail.connect("localhost", peer.port(), null, null);
+            assertThatThrownBy(() -> droppedOnMail.sendMessage(message(session), new InternetAddress[] {new InternetAddress("to@elsewhere.test")}))
+                .isInstanceOf(MessagingException.class);
+            assertThat(peer.mailFromCount()).isEqualTo(1);
+            send(base(peer), null, null);
+            assertThat(peer.awaitMessages(2, Duration.ofSeconds(5))).hasSize(2);
+        }
+    }
+
+    @Test
+    void acceptsSeveralAccountsAndPasswordChanges() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth("user", "pass").start()) {
+            peer.acceptCredentials("other", "secret");
+            send(startTls(peer), "other", "secret");
+            peer.acceptCredentials("user", "new-pass");
+            assertThatThrownBy(() -> send(startTls(peer), "user", "pass")).isInstanceOf(AuthenticationFailedException.class);
+            send(startTls(peer), "user", "new-pass");
+            assertThat(peer.awaitMessages(2, Duration.ofSeconds(5))).extracting(ReceivedMail::authenticatedUser).containsExactly("other", "user");
+        }
+    }
+
+    private static MimeMessage message(Session session) throws MessagingException {
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom("from@partner.test");
+        message.setSubject("peer test");
+        message.setText("hello");
+        message.saveChanges();
+        return message;
+    }
+
     private static Properties base(SmtpPeer peer) {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "localhost");
