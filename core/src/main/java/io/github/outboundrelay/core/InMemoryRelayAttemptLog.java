@@ -1,0 +1,49 @@
+package io.github.outboundrelay.core;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.core.Username;
+
+/**
+ * The most recent attempts, in memory: the newest {@code capacity} are kept, older ones are forgotten. Enough for the
+ * health check and for a single node's recent audit; a durable trail belongs to a database-backed implementation.
+ */
+public class InMemoryRelayAttemptLog implements RelayAttemptLog {
+    public static final int DEFAULT_CAPACITY = 100_000;
+
+    private final int capacity;
+    private final Deque<RelayAttempt> attempts = new ArrayDeque<>();
+
+    public InMemoryRelayAttemptLog() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    public InMemoryRelayAttemptLog(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        this.capacity = capacity;
+    }
+
+    @Override
+    public synchronized void record(RelayAttempt attempt) {
+        if (attempts.size() == capacity) {
+            attempts.removeFirst();
+        }
+        attempts.addLast(attempt);
+    }
+
+    @Override
+    public synchronized List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit) {
+        return attempts.stream()
+            .filter(attempt -> !attempt.at().isBefore(since))
+            .filter(attempt -> user.map(attempt.user()::equals).orElse(true))
+            .skip(offset)
+            .limit(limit)
+            .toList();
+    }
+}

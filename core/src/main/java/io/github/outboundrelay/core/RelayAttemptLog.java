@@ -1,0 +1,23 @@
+package io.github.outboundrelay.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.james.core.Username;
+
+/**
+ * The audit trail of relay attempts: every attempt is recorded by the delivery engine, read by the admin API
+ * ({@code GET /outbound-relay/audit}) and by the relay health check.
+ */
+public interface RelayAttemptLog {
+    void record(RelayAttempt attempt);
+
+    /**
+     * Attempts at or after {@code since}, oldest first, optionally of one user only.
+     *
+     * @param offset how many matching attempts to skip
+     * @param limit  at most that many attempts
+     */
+    List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit);
+}

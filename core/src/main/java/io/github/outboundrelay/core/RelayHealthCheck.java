@@ -1,0 +1,79 @@
+package io.github.outboundrelay.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.healthcheck.ComponentName;
+import org.apache.james.core.healthcheck.HealthCheck;
+import org.apache.james.core.healthcheck.Result;
+import org.reactivestreams.Publisher;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Shown by James's WebAdmin {@code /healthcheck}: degraded while some relay failed AUTH or could not be reached on
+ * every attempt of the last window, naming the relay and what failed (never a credential). One refused mail does not
+ * make a relay unhealthy, and a relay nobody used lately says nothing.
+ */
+public class RelayHealthCheck implements HealthCheck {
+    public static final ComponentName COMPONENT = new ComponentName("Outbound relay");
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
+    private static final int MAX_ATTEMPTS_READ = 10_000;
+
+    private final RelayAttemptLog attempts;
+    private final Clock clock;
+    private final Duration window;
+
+    @Inject
+    public RelayHealthCheck(RelayAttemptLog attempts) {
+        this(attempts, Clock.systemUTC(), DEFAULT_WINDOW);
+    }
+
+    public RelayHealthCheck(RelayAttemptLog attempts, Clock clock, Duration window) {
+        this.attempts = attempts;
+        this.clock = clock;
+        this.window = window;
+    }
+
+    @Override
+    public ComponentName componentName() {
+        return COMPONENT;
+    }
+
+    @Override
+    public Publisher<Result> check() {
+        return Mono.fromCallable(this::evaluate);
+    }
+
+    private Result evaluate() {
+        Instant since = clock.instant().minus(window);
+        Map<String, List<RelayAttempt>> byRelay = attempts.find(Optional.empty(), since, 0, MAX_ATTEMPTS_READ).stream()
+            .collect(Collectors.groupingBy(RelayAttempt::relay));
+        List<String> failing = byRelay.entrySet().stream()
+            .filter(relay -> relay.getValue().stream().allMatch(attempt -> attempt.outcome().isRelayFailure()))
+            .map(relay -> describe(relay.getKey(), relay.getValue()))
+            .sorted()
+            .toList();
+        if (failing.isEmpty()) {
+            return Result.healthy(COMPONENT);
+        }
+        return Result.degraded(COMPONENT, "Every attempt of the last " + window.toMinutes() + " minutes failed for: "
+            + String.join("; ", failing));
+    }
+
+    private static String describe(String relay, List<RelayAttempt> attempts) {
+        String outcomes = attempts.stream()
+            .map(attempt -> attempt.outcome() == RelayAttempt.Outcome.AUTH_REJECTED ? "AUTH rejected" : "unreachable")
+            .distinct()
+            .sorted()
+            .collect(Collectors.joining(", "));
+        return relay + " (" + attempts.size() + " attempt(s), " + outcomes + ")";
+    }
+}

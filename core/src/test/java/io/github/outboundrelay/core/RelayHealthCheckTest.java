@@ -1,0 +1,101 @@
+package io.github.outboundrelay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.core.healthcheck.Result;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.RelayAttempt.Outcome;
+import reactor.core.publisher.Mono;
+
+class RelayHealthCheckTest {
+    static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+
+    InMemoryRelayAttemptLog log = new InMemoryRelayAttemptLog();
+    RelayHealthCheck check = new RelayHealthCheck(log, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(15));
+
+    @Test
+    void healthyWithoutAttempts() {
+        assertThat(result().isHealthy()).isTrue();
+    }
+
+    @Test
+    void degradedWhenEveryRecentAttemptOfARelayFailedAuthNamingTheRelay() {
+        log.record(attempt("smtp.partner.test", 5, Outcome.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 1, Outcome.AUTH_REJECTED));
+        log.record(attempt("smtp.other.test", 1, Outcome.DELIVERED));
+
+        Result result = result();
+
+        assertThat(result.isDegraded()).isTrue();
+        assertThat(result.getCause()).get().asString()
+            .contains("smtp.partner.test:587").contains("2 attempt(s)").contains("AUTH rejected")
+            .doesNotContain("smtp.other.test");
+    }
+
+    @Test
+    void unreachableRelayDegradesToo() {
+        log.record(attempt("smtp.down.test", 2, Outcome.UNREACHABLE));
+
+        assertThat(result().getCause()).get().asString().contains("smtp.down.test:587").contains("unreachable");
+    }
+
+    @Test
+    void oneSuccessInTheWindowKeepsTheRelayHealthy() {
+        log.record(attempt("smtp.partner.test", 10, Outcome.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 5, Outcome.DELIVERED));
+        log.record(attempt("smtp.partner.test", 1, Outcome.AUTH_REJECTED));
+
+        assertThat(result().isHealthy()).isTrue();
+    }
+
+    @Test
+    void refusedMailsDoNotMakeARelayUnhealthy() {
+        log.record(attempt("smtp.partner.test", 1, Outcome.BOUNCED));
+        log.record(attempt("smtp.partner.test", 1, Outcome.DEFERRED));
+
+        assertThat(result().isHealthy()).isTrue();
+    }
+
+    @Test
+    void failuresOlderThanTheWindowAreForgotten() {
+        log.record(attempt("smtp.partner.test", 16, Outcome.AUTH_REJECTED));
+
+        assertThat(result().isHealthy()).isTrue();
+    }
+
+    @Test
+    void auditLogKeepsTheNewestAttemptsAndPagesByUser() {
+        InMemoryRelayAttemptLog small = new InMemoryRelayAttemptLog(3);
+        for (int minutesAgo = 5; minutesAgo >= 1; minutesAgo--) {
+            small.record(attempt("smtp.partner.test", minutesAgo, Outcome.DELIVERED));
+        }
+
+        assertThat(small.find(Optional.empty(), Instant.EPOCH, 0, 10)).extracting(RelayAttempt::at)
+            .containsExactly(NOW.minusSeconds(180), NOW.minusSeconds(120), NOW.minusSeconds(60));
+        assertThat(small.find(Optional.of(Username.of("alice@ourdomain.test")), NOW.minusSeconds(150), 1, 10))
+            .extracting(RelayAttempt::at).containsExactly(NOW.minusSeconds(60));
+        assertThat(small.find(Optional.of(Username.of("bob@ourdomain.test")), Instant.EPOCH, 0, 10)).isEmpty();
+    }
+
+    private Result result() {
+        return Mono.from(check.check()).block();
+    }
+
+    private static RelayAttempt attempt(String host, int minutesAgo, Outcome outcome) {
+        try {
+            return new RelayAttempt(NOW.minus(Duration.ofMinutes(minutesAgo)), Username.of("alice@ourdomain.test"),
+                new MailAddress("alice@partner.test"), host, 587, "<id@x>", 1, outcome, Optional.empty());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
