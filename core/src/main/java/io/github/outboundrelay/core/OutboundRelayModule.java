@@ -22,6 +22,9 @@ public class OutboundRelayModule extends AbstractModule {
     protected void configure() {
         configureStores();
         bind(OutboundRelayRule.class).in(Singleton.class);
+        // Recent relay attempts: the audit API and the health check (healthcheck.properties additional.healthchecks).
+        bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
+        bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
     }
 
     /**

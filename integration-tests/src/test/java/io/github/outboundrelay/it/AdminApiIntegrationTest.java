@@ -74,6 +74,34 @@ class AdminApiIntegrationTest {
     }
 
     @Test
+    void auditAnswersAPageOfAttempts() {
+        given().spec(admin).queryParam("user", "alice@ourdomain.test").queryParam("since", "2026-01-01T00:00:00Z")
+            .queryParam("offset", 0).queryParam("limit", 10)
+            .get("/outbound-relay/audit")
+            .then().statusCode(200).body("", hasSize(0));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "since|yesterday",
+        "limit|0",
+        "limit|1001",
+        "offset|-1",
+        "offset|many"})
+    void badAuditQueryIs400NamingTheParameter(String parameter, String value) {
+        given().spec(admin).queryParam(parameter, value).get("/outbound-relay/audit")
+            .then().statusCode(400).body("message", startsWith("'" + parameter + "'"));
+    }
+
+    @Test
+    void relayHealthCheckIsListedAmongJamesHealthChecks() {
+        given().spec(admin).get("/healthcheck/checks")
+            .then().statusCode(200).body("componentName", org.hamcrest.Matchers.hasItem("Outbound relay"));
+        given().spec(admin).get("/healthcheck/checks/{name}", "Outbound relay")
+            .then().statusCode(200).body("status", equalTo("healthy"));
+    }
+
+    @Test
     void unknownDomainIs404() {
         given().spec(admin).get("/outbound-relay/domains/unknown.test").then().statusCode(404);
         given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/unknown.test").then().statusCode(404);

@@ -31,7 +31,6 @@ import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
 import spark.Request;
-import spark.Route;
 import spark.Service;
 
 /**
@@ -74,28 +73,18 @@ public class OutboundRelayRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE + "/domains/:domain", validated((request, response) -> DomainPolicyView.of(policies.get(knownDomain(request)))), json);
-        service.put(BASE + "/domains/:domain", validated((request, response) -> setPolicy(request)), json);
-        service.get(BASE + "/users/:user/send-as", validated((request, response) -> listSendAs(request)), json);
-        service.get(BASE + "/users/:user/send-as/:address", validated((request, response) -> SendAsView.of(ownedSendAs(request))), json);
-        service.put(BASE + "/users/:user/send-as/:address", validated((request, response) -> putSendAs(request)), json);
-        service.delete(BASE + "/users/:user/send-as/:address", validated((request, response) -> {
+        service.get(BASE + "/domains/:domain", ApiErrors.validated((request, response) -> DomainPolicyView.of(policies.get(knownDomain(request)))), json);
+        service.put(BASE + "/domains/:domain", ApiErrors.validated((request, response) -> setPolicy(request)), json);
+        service.get(BASE + "/users/:user/send-as", ApiErrors.validated((request, response) -> listSendAs(request)), json);
+        service.get(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> SendAsView.of(ownedSendAs(request))), json);
+        service.put(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> putSendAs(request)), json);
+        service.delete(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> {
             registry.remove(knownUser(request), address(request));
             response.status(HttpStatus.NO_CONTENT_204);
             return "";
         }));
     }
 
-    /** Turns a refused field into a 400 naming it, whatever the route. */
-    private static Route validated(Route route) {
-        return (request, response) -> {
-            try {
-                return route.handle(request, response);
-            } catch (InvalidFieldException e) {
-                throw ApiErrors.badRequest(e.getMessage());
-            }
-        };
-    }
 
     private DomainPolicyView setPolicy(Request request) {
         Domain domain = knownDomain(request);
