@@ -1,0 +1,113 @@
+package io.github.outboundrelay.it;
+
+import static io.github.outboundrelay.it.RelayScenario.awaitAt;
+import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
+
+/**
+ * Everything James and the extension log, at DEBUG, while a relay password is registered, used for a delivery and
+ * refused by another relay: neither the password nor an SMTP AUTH payload carrying it appears in any message or stack
+ * trace. Two loggers stay at INFO, as james-conf/logback.xml pins them: Jetty's DEBUG output dumps raw HTTP request
+ * buffers (any admin API body, James's own user passwords included), and the test's HTTP client logs what it sends.
+ */
+class SecretsNeverLoggedIntegrationTest {
+    static final String LOGIN = "alice@partner.test";
+    static final String RELAY_PASSWORD = "Relay-Pa55word-7d1e";
+
+    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, RELAY_PASSWORD).start();
+    static final SmtpPeer REJECTING = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
+        .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
+        .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
+        .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>2 seconds</maxQueueLifetime>")
+        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
+            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
+            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+
+    static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>();
+    static final List<String> WIRE_LOGGERS = List.of("org.eclipse.jetty", "org.apache.http");
+    static Level previousLevel;
+
+    @BeforeAll
+    static void captureEverything(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "alice");
+        previousLevel = ROOT.getLevel();
+        ROOT.setLevel(Level.DEBUG);
+        WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(Level.INFO));
+        CAPTURED.start();
+        ROOT.addAppender(CAPTURED);
+    }
+
+    @AfterAll
+    static void restore() {
+        ROOT.detachAppender(CAPTURED);
+        ROOT.setLevel(previousLevel);
+        WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(null));
+        PARTNER.close();
+        REJECTING.close();
+    }
+
+    @Test
+    void aFullRelayAndARefusedOneLogNoSecret(GuiceJamesServer server) throws Exception {
+        RelayScenario scenario = new RelayScenario(server);
+        scenario.allowDomain(true);
+        scenario.registerSendAs("alice@ourdomain.test", "alice@partner.test", PARTNER, LOGIN, RELAY_PASSWORD);
+        scenario.registerSendAs("alice@ourdomain.test", "alice@rejecting.test", REJECTING, LOGIN, RELAY_PASSWORD);
+        String delivered = uniqueSubject();
+        String refused = uniqueSubject();
+
+        scenario.submissionAs("alice@ourdomain.test", "alice@partner.test").subject(delivered).send();
+        scenario.submissionAs("alice@ourdomain.test", "alice@rejecting.test").subject(refused).send();
+
+        awaitAt(PARTNER, delivered);
+        assertThat(scenario.awaitFirstMessageInMailbox("alice@ourdomain.test")).contains(refused);
+        String logs = capturedText();
+        assertThat(logs).contains("alice@partner.test").contains("alice@rejecting.test"); // the capture did work
+        assertThat(logs).doesNotContain(RELAY_PASSWORD);
+        for (String payload : authPayloads()) {
+            assertThat(logs).doesNotContain(payload);
+        }
+    }
+
+    /** What SMTP AUTH PLAIN and LOGIN put on the wire for that password, base64-encoded. */
+    private static List<String> authPayloads() {
+        Base64.Encoder base64 = Base64.getEncoder();
+        return List.of(
+            base64.encodeToString(("\0" + LOGIN + "\0" + RELAY_PASSWORD).getBytes(StandardCharsets.UTF_8)),
+            base64.encodeToString((LOGIN + "\0" + LOGIN + "\0" + RELAY_PASSWORD).getBytes(StandardCharsets.UTF_8)),
+            base64.encodeToString(RELAY_PASSWORD.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String capturedText() {
+        synchronized (CAPTURED) {
+            return CAPTURED.list.stream()
+                .map(event -> event.getFormattedMessage() + "\n"
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy())))
+                .collect(Collectors.joining("\n"));
+        }
+    }
+}
