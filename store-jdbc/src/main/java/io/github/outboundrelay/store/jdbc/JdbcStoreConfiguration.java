@@ -1,0 +1,59 @@
+package io.github.outboundrelay.store.jdbc;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach the database of the JDBC store. {@link #toString()} never shows the password, nor URL parameters
+ * (where a password may also be given).
+ */
+public record JdbcStoreConfiguration(String url, String username, String password, int poolSize, Duration pollInterval,
+                                     Duration connectionTimeout) {
+    public static final String H2_PREFIX = "jdbc:h2:";
+    public static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
+    /**
+     * Options of the default embedded database: commits reach the disk before the write returns (survives
+     * {@code kill -9}), and a writer waits for another instead of failing at once.
+     */
+    static final String H2_DEFAULT_OPTIONS = ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+
+    public JdbcStoreConfiguration {
+        Objects.requireNonNull(url, "url");
+        password = password == null ? "" : password;
+    }
+
+    public static JdbcStoreConfiguration h2(String url) {
+        return new JdbcStoreConfiguration(url, "sa", "", OutboundRelayStoreConfiguration.DEFAULT_POOL_SIZE,
+            OutboundRelayStoreConfiguration.DEFAULT_POLL_INTERVAL, OutboundRelayStoreConfiguration.DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    public JdbcStoreConfiguration withPollInterval(Duration interval) {
+        return new JdbcStoreConfiguration(url, username, password, poolSize, interval, connectionTimeout);
+    }
+
+    public JdbcStoreConfiguration withConnectionTimeout(Duration timeout) {
+        return new JdbcStoreConfiguration(url, username, password, poolSize, pollInterval, timeout);
+    }
+
+    public boolean isPostgresql() {
+        return url.startsWith(POSTGRESQL_PREFIX);
+    }
+
+    /** The URL without its parameters, fit for logs. */
+    public String safeUrl() {
+        int cut = url.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int index = url.indexOf(separator);
+            if (index >= 0) {
+                cut = Math.min(cut, index);
+            }
+        }
+        return url.substring(0, cut);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcStoreConfiguration[url=" + safeUrl() + ", username=" + username + ", password=****, poolSize=" + poolSize
+            + ", pollInterval=" + pollInterval.toMillis() + "ms, connectionTimeout=" + connectionTimeout.toMillis() + "ms]";
+    }
+}

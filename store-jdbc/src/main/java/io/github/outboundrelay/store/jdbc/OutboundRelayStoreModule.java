@@ -1,0 +1,85 @@
+package io.github.outboundrelay.store.jdbc;
+
+import java.io.FileNotFoundException;
+
+import javax.inject.Singleton;
+
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.utils.PropertiesProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.inject.Provides;
+
+import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.OutboundRelayModule;
+import io.github.outboundrelay.core.SendAsRegistry;
+
+/**
+ * The extension's Guice module when its state must persist: everything {@link OutboundRelayModule} binds, with the
+ * send-as registry and domain policies in the store chosen by {@code outbound-relay.properties} ({@code store=jdbc}:
+ * H2 file under var/ by default, or PostgreSQL; {@code store=memory}: nothing persisted). Named in
+ * {@code extensions.properties} instead of {@link OutboundRelayModule}:
+ * <pre>guice.extension.module=io.github.outboundrelay.store.jdbc.OutboundRelayStoreModule</pre>
+ * The store is opened when James builds the extension's objects at start-up: a bad value, or a database that cannot
+ * be reached, stops James with an error naming the key or the database.
+ */
+public class OutboundRelayStoreModule extends OutboundRelayModule {
+    private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRelayStoreModule.class);
+
+    @Override
+    protected void configureStores() {
+        // bound by the @Provides methods below, from the configuration
+    }
+
+    @Provides
+    @Singleton
+    OutboundRelayStoreConfiguration storeConfiguration(PropertiesProvider propertiesProvider, JamesDirectoriesProvider directories) {
+        try {
+            return OutboundRelayStoreConfiguration.from(propertiesProvider.getConfiguration(OutboundRelayStoreConfiguration.FILE_NAME),
+                directories.getVarDirectory());
+        } catch (FileNotFoundException | PropertiesProvider.MissingConfigurationFile e) {
+            LOGGER.info("outbound-relay: no {}.properties, using the embedded H2 store under {}",
+                OutboundRelayStoreConfiguration.FILE_NAME, directories.getVarDirectory());
+            return OutboundRelayStoreConfiguration.defaults(directories.getVarDirectory());
+        } catch (ConfigurationException e) {
+            throw new IllegalStateException(OutboundRelayStoreConfiguration.FILE_NAME + ".properties cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    @Provides
+    @Singleton
+    OutboundRelayStores stores(OutboundRelayStoreConfiguration configuration) {
+        return OutboundRelayStores.open(configuration);
+    }
+
+    @Provides
+    @Singleton
+    SendAsRegistry sendAsRegistry(OutboundRelayStores stores) {
+        return stores.sendAsRegistry();
+    }
+
+    @Provides
+    @Singleton
+    DomainRelayPolicies domainRelayPolicies(OutboundRelayStores stores) {
+        return stores.domainRelayPolicies();
+    }
+
+    /** The stores in use, and the JDBC store behind them if any (for health checks, tests). */
+    public record OutboundRelayStores(SendAsRegistry sendAsRegistry, DomainRelayPolicies domainRelayPolicies,
+                                      JdbcOutboundRelayStore jdbcStore) {
+        static OutboundRelayStores open(OutboundRelayStoreConfiguration configuration) {
+            if (configuration.store() == OutboundRelayStoreConfiguration.StoreKind.MEMORY) {
+                LOGGER.warn("outbound-relay: store=memory, send-as addresses and domain policies are lost when James stops");
+                return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(), null);
+            }
+            LOGGER.info("outbound-relay: opening the JDBC store {}", configuration.jdbc());
+            JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration.jdbc());
+            Runtime.getRuntime().addShutdownHook(new Thread(store::close, "outbound-relay-store-close"));
+            return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store);
+        }
+    }
+}
