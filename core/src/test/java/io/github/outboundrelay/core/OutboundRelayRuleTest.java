@@ -75,6 +75,33 @@ class OutboundRelayRuleTest {
     }
 
     @Test
+    void encodedWordHidingTheAddressIsNotAMailbox() throws Exception {
+        // "=?UTF-8?B?YWxpY2VAcGFydG5lci50ZXN0?=" decodes to alice@partner.test, but an encoded word is never an addr-spec.
+        assertThat(rule.relayableSendAs(mail(ALICE, "=?UTF-8?B?YWxpY2VAcGFydG5lci50ZXN0?="))).isEmpty();
+    }
+
+    @Test
+    void lookAlikeUnicodeLocalPartIsAnotherAddress() throws Exception {
+        // U+0430 CYRILLIC SMALL LETTER A instead of the latin a.
+        assertThat(rule.relayableSendAs(mail(ALICE, "\u0430lice@partner.test"))).isEmpty();
+    }
+
+    @Test
+    void idnDomainMatchesWhateverItsCaseAndNeverForAnotherUser() throws Exception {
+        registry.register(sendAs("alice@xn--prtner-bua.test", ALICE));
+
+        assertThat(rule.relayableSendAs(mail(ALICE, "Alice@XN--PRTNER-BUA.test"))).isPresent();
+        assertThat(rule.relayableSendAs(mail(BOB, "alice@xn--prtner-bua.test"))).isEmpty();
+        // A raw UTF-8 domain in the From is not read as the registered punycode address: it fails closed.
+        assertThat(rule.relayableSendAs(mail(BOB, "alice@p\u00e4rtner.test"))).isEmpty();
+    }
+
+    @Test
+    void headerInjectionInTheFromIsNeverRelayable() throws Exception {
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test\r\nBcc: victim@elsewhere.test"))).isEmpty();
+    }
+
+    @Test
     void unauthenticatedMailIsNeverRelayable() throws Exception {
         assertThat(rule.relayableSendAs(mail(null, "alice@partner.test"))).isEmpty();
     }
