@@ -1,0 +1,73 @@
+package io.github.outboundrelay.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.james.core.Domain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsRegistryContract;
+
+class H2RestartTest {
+    static final Domain OURDOMAIN = Domain.of("ourdomain.test");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void everythingIsThereAfterClosingAndReopeningTheSameFile() {
+        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE, "smtp.partner.test", RelaySecurity.SMTPS);
+        SendAsAddress bob = SendAsRegistryContract.sendAs("bob@partner.test", SendAsRegistryContract.BOB);
+        try (JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
+            store.sendAsRegistry().register(alice);
+            store.sendAsRegistry().register(bob);
+            store.sendAsRegistry().register(SendAsRegistryContract.sendAs("gone@partner.test", SendAsRegistryContract.BOB));
+            store.sendAsRegistry().remove(SendAsRegistryContract.BOB, SendAsRegistryContract.address("gone@partner.test"));
+            store.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, true, true));
+        }
+
+        try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
+            assertThat(reopened.sendAsRegistry().find(SendAsRegistryContract.address("alice@partner.test"))).contains(alice);
+            assertThat(reopened.sendAsRegistry().listOwnedBy(SendAsRegistryContract.BOB)).containsExactly(bob);
+            assertThat(reopened.domainRelayPolicies().get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, true, true));
+            assertThat(reopened.seenVersion()).isEqualTo(5);
+
+            // and the reopened store keeps writing after the versions it found
+            reopened.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, false, false));
+            assertThat(reopened.seenVersion()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aCommittedWriteSurvivesKill9() throws Exception {
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), StoreWriterMain.class.getName(), folder.toString())
+            .redirectErrorStream(true)
+            .start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            boolean written = false;
+            while (!written && (line = output.readLine()) != null) {
+                written = line.equals(StoreWriterMain.WRITTEN);
+            }
+            assertThat(written).as("the writer process reported its writes").isTrue();
+            // SIGKILL right after the writes returned: no shutdown hook, no close.
+            writer.destroyForcibly();
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
+            assertThat(reopened.sendAsRegistry().find(SendAsRegistryContract.address("alice@partner.test"))).isPresent();
+            assertThat(reopened.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isTrue();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.github.outboundrelay.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import org.apache.james.core.Domain;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.StoreUnavailableException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * PostgreSQL stops under two nodes: their views keep answering, writes fail with {@link StoreUnavailableException};
+ * once it is back, writes work again and reach the other node.
+ */
+class PostgresqlOutageTest {
+    static final Domain OURDOMAIN = Domain.of("ourdomain.test");
+
+    @TempDir
+    Path dataDirectory;
+
+    EmbeddedPostgres postgres;
+    JdbcOutboundRelayStore nodeA;
+    JdbcOutboundRelayStore nodeB;
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void viewsKeepAnsweringWritesFailClearlyAndEverythingWorksAgainWhenPostgresqlIsBack() throws Exception {
+        int port = freePort();
+        postgres = start(port);
+        JdbcStoreConfiguration database = TestDatabases.freshDatabase(postgres).withConnectionTimeout(Duration.ofSeconds(1));
+        nodeA = JdbcOutboundRelayStore.open(database);
+        nodeB = JdbcOutboundRelayStore.open(database);
+        nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE));
+        nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, true));
+        await(() -> nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN));
+
+        postgres.close();
+        postgres = null;
+        await(() -> !nodeA.isDatabaseReachable() && !nodeB.isDatabaseReachable());
+
+        // reads: the last known view, on both nodes
+        for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
+            assertThat(node.sendAsRegistry().find(SendAsRegistryContract.address("alice@partner.test"))).isPresent();
+            assertThat(node.sendAsRegistry().listOwnedBy(SendAsRegistryContract.ALICE)).hasSize(1);
+            assertThat(node.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isTrue();
+        }
+        // writes: a clear, specific failure, within the connection timeout, and nothing changed in the view
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, false)))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("unavailable");
+        assertThatThrownBy(() -> nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs("new@partner.test", SendAsRegistryContract.ALICE)))
+            .isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> nodeB.sendAsRegistry().remove(SendAsRegistryContract.ALICE, SendAsRegistryContract.address("alice@partner.test")))
+            .isInstanceOf(StoreUnavailableException.class);
+        System.out.printf("OUTAGE: three refused writes took %d ms in all (connection timeout 1000 ms)%n",
+            Duration.ofNanos(System.nanoTime() - start).toMillis());
+        assertThat(nodeA.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isTrue();
+        assertThat(nodeA.sendAsRegistry().find(SendAsRegistryContract.address("new@partner.test"))).isEmpty();
+
+        // PostgreSQL comes back on the same data: nothing was lost, writes work and propagate again
+        postgres = start(port);
+        await(() -> nodeA.isDatabaseReachable() && nodeB.isDatabaseReachable());
+        nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs("new@partner.test", SendAsRegistryContract.ALICE,
+            "smtp.partner.test", RelaySecurity.SMTPS));
+        nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, false));
+        long propagationStart = System.nanoTime();
+        await(() -> nodeB.sendAsRegistry().find(SendAsRegistryContract.address("new@partner.test")).isPresent()
+            && !nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN));
+        Duration propagation = Duration.ofNanos(System.nanoTime() - propagationStart);
+        System.out.printf("OUTAGE: after PostgreSQL restarted, node B saw node A's writes in %d ms%n", propagation.toMillis());
+        assertThat(propagation).isLessThan(Duration.ofSeconds(1));
+        assertThat(nodeB.sendAsRegistry().find(SendAsRegistryContract.address("alice@partner.test"))).isPresent();
+
+        try (JdbcOutboundRelayStore freshNode = JdbcOutboundRelayStore.open(database)) {
+            assertThat(freshNode.sendAsRegistry().listOwnedBy(SendAsRegistryContract.ALICE)).hasSize(2);
+            assertThat(freshNode.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isFalse();
+        }
+    }
+
+    private EmbeddedPostgres start(int port) throws IOException {
+        return EmbeddedPostgres.builder()
+            .setPort(port)
+            .setDataDirectory(dataDirectory)
+            .setCleanDataDirectory(false)
+            .start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 20 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.outboundrelay.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.apache.james.core.Domain;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.SendAsRegistryContract;
+
+/**
+ * Two stores on one PostgreSQL, as two James nodes: what is written through A is seen by B's in-memory view (what
+ * B's matcher reads) within the bound.
+ */
+class PostgresqlPropagationTest {
+    static final Duration BOUND = Duration.ofSeconds(1);
+    static final Domain OURDOMAIN = Domain.of("ourdomain.test");
+    static final int ROUNDS = 20;
+
+    JdbcStoreConfiguration database;
+    JdbcOutboundRelayStore nodeA;
+    JdbcOutboundRelayStore nodeB;
+
+    @BeforeEach
+    void setUp() {
+        database = TestDatabases.freshPostgresDatabase();
+        nodeA = JdbcOutboundRelayStore.open(database);
+        nodeB = JdbcOutboundRelayStore.open(database);
+    }
+
+    @AfterEach
+    void tearDown() {
+        nodeA.close();
+        nodeB.close();
+    }
+
+    @Test
+    void writesOnOneNodeReachTheOtherNodesViewWithinTheBound() {
+        List<Long> micros = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean allowed = round % 2 == 0;
+            nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, allowed));
+            micros.add(timeUntil(() -> nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN) == allowed));
+
+            String address = "alice" + round + "@partner.test";
+            nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs(address, SendAsRegistryContract.ALICE));
+            micros.add(timeUntil(() -> registry(nodeB).find(SendAsRegistryContract.address(address)).isPresent()));
+
+            nodeA.sendAsRegistry().remove(SendAsRegistryContract.ALICE, SendAsRegistryContract.address(address));
+            micros.add(timeUntil(() -> registry(nodeB).find(SendAsRegistryContract.address(address)).isEmpty()));
+        }
+        // and the other way round
+        nodeB.domainRelayPolicies().set(new DomainRelayPolicy(Domain.of("other.test"), true, true));
+        micros.add(timeUntil(() -> nodeA.domainRelayPolicies().get(Domain.of("other.test")).insecureRelayAllowed()));
+
+        Collections.sort(micros);
+        long median = micros.get(micros.size() / 2);
+        long max = micros.get(micros.size() - 1);
+        System.out.printf("PROPAGATION node A -> node B over PostgreSQL (poll interval %d ms, %d writes): median %.1f ms, max %.1f ms, bound %d ms%n",
+            database.pollInterval().toMillis(), micros.size(), median / 1000.0, max / 1000.0, BOUND.toMillis());
+        assertThat(Duration.ofNanos(max * 1000)).isLessThan(BOUND);
+    }
+
+    @Test
+    void anAddressTakenOnOneNodeIsRefusedToAnotherUserOnTheOtherNodeEvenBeforeItsViewCaughtUp() {
+        nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE));
+
+        // No waiting: the ownership check is made in the database, not in node B's view.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                nodeB.sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.BOB)))
+            .isInstanceOf(SendAsRegistry.AddressOwnedByAnotherUserException.class);
+    }
+
+    private static SendAsRegistry registry(JdbcOutboundRelayStore store) {
+        return store.sendAsRegistry();
+    }
+
+    /** Polls the condition (an in-memory read) until it holds; returns the microseconds it took. */
+    private static long timeUntil(BooleanSupplier condition) {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not propagated within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+        return (System.nanoTime() - start) / 1000;
+    }
+}
