@@ -1,0 +1,140 @@
+package io.github.outboundrelay.core.verification;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import javax.inject.Inject;
+
+import io.github.outboundrelay.core.SendAsAddress;
+
+/**
+ * The rules of send-as verification, as Gmail applies them: a new address is pending; a one-time code mailed through
+ * its relay to the address proves the owner controls both; codes expire, lock after too many wrong tries, and only so
+ * many are mailed per day; changing the relay host or username starts over; an admin may vouch instead.
+ */
+public class SendAsVerifier {
+    public static final Duration CODE_LIFETIME = Duration.ofHours(24);
+    public static final int MAX_WRONG_CODES = 5;
+    public static final int MAX_CODES_PER_DAY = 5;
+
+    public enum ConfirmOutcome { VERIFIED, WRONG_CODE, EXPIRED, LOCKED, NOTHING_TO_CONFIRM }
+
+    /** A wrong, expired or locked confirmation, with the tries left on the current code. */
+    public record ConfirmResult(ConfirmOutcome outcome, int triesLeft) {
+    }
+
+    /** Thrown when no more verification mails may be sent for an address today. */
+    public static class TooManyCodesException extends RuntimeException {
+        public TooManyCodesException(String message) {
+            super(message);
+        }
+    }
+
+    private final Verifications verifications;
+    private final Clock clock;
+
+    @Inject
+    public SendAsVerifier(Verifications verifications) {
+        this(verifications, Clock.systemUTC());
+    }
+
+    public SendAsVerifier(Verifications verifications, Clock clock) {
+        this.verifications = verifications;
+        this.clock = clock;
+    }
+
+    public boolean isVerified(SendAsAddress sendAs) {
+        return verifications.get(sendAs.key())
+            .filter(state -> state.relayIdentity().equals(relayIdentity(sendAs)))
+            .map(Verification::isVerified)
+            .orElse(false);
+    }
+
+    public SendAsStatus status(SendAsAddress sendAs) {
+        return isVerified(sendAs) ? SendAsStatus.VERIFIED : SendAsStatus.PENDING;
+    }
+
+    /**
+     * Records a saved address: verified when an admin vouched, kept verified when neither host nor username changed,
+     * pending otherwise.
+     */
+    public SendAsStatus saved(SendAsAddress sendAs, boolean vouchedByAdmin) {
+        if (vouchedByAdmin) {
+            verifications.put(sendAs.key(), Verification.verified(relayIdentity(sendAs)));
+            return SendAsStatus.VERIFIED;
+        }
+        if (isVerified(sendAs)) {
+            return SendAsStatus.VERIFIED;
+        }
+        Optional<Verification> existing = verifications.get(sendAs.key())
+            .filter(state -> state.relayIdentity().equals(relayIdentity(sendAs)));
+        // Same relay still pending: keep its code and counters, so re-saving cannot reset the caps.
+        verifications.put(sendAs.key(), existing.orElse(Verification.pending(relayIdentity(sendAs))));
+        return SendAsStatus.PENDING;
+    }
+
+    /**
+     * A new one-time code for a pending address, replacing any earlier one.
+     *
+     * @return the clear code, to be mailed and then forgotten
+     * @throws TooManyCodesException when the daily cap on verification mails is reached
+     */
+    public String issueCode(SendAsAddress sendAs) {
+        Instant now = clock.instant();
+        Verification current = verifications.get(sendAs.key())
+            .filter(state -> state.relayIdentity().equals(relayIdentity(sendAs)))
+            .orElse(Verification.pending(relayIdentity(sendAs)));
+        if (current.isVerified()) {
+            throw new IllegalStateException(sendAs.address().asString() + " is already verified");
+        }
+        List<Instant> recent = current.codesSentAt().stream().filter(sent -> sent.isAfter(now.minus(Duration.ofDays(1)))).toList();
+        if (recent.size() >= MAX_CODES_PER_DAY) {
+            throw new TooManyCodesException("At most " + MAX_CODES_PER_DAY + " verification mails per address per day were sent to "
+                + sendAs.address().asString() + "; try again later");
+        }
+        String code = VerificationCodes.newCode();
+        verifications.put(sendAs.key(), new Verification(SendAsStatus.PENDING, current.relayIdentity(),
+            Optional.of(VerificationCodes.hash(code, now.plus(CODE_LIFETIME))), 0,
+            Stream.concat(recent.stream(), Stream.of(now)).toList()));
+        return code;
+    }
+
+    public ConfirmResult confirm(SendAsAddress sendAs, String candidate) {
+        Optional<Verification> state = verifications.get(sendAs.key())
+            .filter(current -> current.relayIdentity().equals(relayIdentity(sendAs)));
+        if (state.isEmpty() || state.get().isVerified() || state.get().code().isEmpty()) {
+            return new ConfirmResult(ConfirmOutcome.NOTHING_TO_CONFIRM, 0);
+        }
+        Verification current = state.get();
+        Verification.HashedCode code = current.code().get();
+        if (current.failedAttempts() >= MAX_WRONG_CODES) {
+            return new ConfirmResult(ConfirmOutcome.LOCKED, 0);
+        }
+        if (clock.instant().isAfter(code.expiresAt())) {
+            return new ConfirmResult(ConfirmOutcome.EXPIRED, 0);
+        }
+        if (VerificationCodes.matches(code, candidate)) {
+            verifications.put(sendAs.key(), Verification.verified(current.relayIdentity()));
+            return new ConfirmResult(ConfirmOutcome.VERIFIED, 0);
+        }
+        int failed = current.failedAttempts() + 1;
+        verifications.put(sendAs.key(), new Verification(SendAsStatus.PENDING, current.relayIdentity(), current.code(),
+            failed, current.codesSentAt()));
+        return failed >= MAX_WRONG_CODES
+            ? new ConfirmResult(ConfirmOutcome.LOCKED, 0)
+            : new ConfirmResult(ConfirmOutcome.WRONG_CODE, MAX_WRONG_CODES - failed);
+    }
+
+    public void forget(SendAsAddress sendAs) {
+        verifications.remove(sendAs.key());
+    }
+
+    /** What a verification is about: proving control of this relay account. */
+    static String relayIdentity(SendAsAddress sendAs) {
+        return sendAs.relay().host() + "|" + sendAs.relayUsername();
+    }
+}
