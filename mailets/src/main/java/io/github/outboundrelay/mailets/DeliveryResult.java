@@ -6,28 +6,49 @@ import org.apache.james.core.MailAddress;
 
 /**
  * What one attempt to hand a mail to its relay achieved, recipient by recipient: delivered, refused for good (5xx),
- * or to be tried again (connection, TLS, timeout, 4xx). {@code authRejected} marks a 535 from the relay.
+ * or to be tried again. {@link Deferral} says why the temporarily failed ones were not delivered.
  */
 public record DeliveryResult(List<MailAddress> delivered,
                              List<MailAddress> permanentlyFailed,
                              List<MailAddress> temporarilyFailed,
                              String diagnostic,
-                             boolean authRejected) {
+                             Deferral deferral) {
+
+    public enum Deferral {
+        /** Connection, TLS, timeout, 4xx: a failed attempt, retried with the doubling delay. */
+        RELAY_FAILURE,
+        /** The relay refused the credentials (535/534). */
+        AUTH_REJECTED,
+        /** Every allowed connection to the relay stayed busy: nothing was tried, so no attempt is counted. */
+        RELAY_BUSY
+    }
 
     public static DeliveryResult success(List<MailAddress> recipients) {
-        return new DeliveryResult(List.copyOf(recipients), List.of(), List.of(), "", false);
+        return new DeliveryResult(List.copyOf(recipients), List.of(), List.of(), "", Deferral.RELAY_FAILURE);
     }
 
     public static DeliveryResult temporaryFailure(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, false);
+        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.RELAY_FAILURE);
     }
 
     public static DeliveryResult permanentFailure(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.copyOf(recipients), List.of(), diagnostic, false);
+        return new DeliveryResult(List.of(), List.copyOf(recipients), List.of(), diagnostic, Deferral.RELAY_FAILURE);
     }
 
     public static DeliveryResult authRejected(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, true);
+        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.AUTH_REJECTED);
+    }
+
+    public static DeliveryResult relayBusy(List<MailAddress> recipients, String diagnostic) {
+        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.RELAY_BUSY);
+    }
+
+    public boolean authRejected() {
+        return !temporarilyFailed.isEmpty() && deferral == Deferral.AUTH_REJECTED;
+    }
+
+    public boolean relayBusy() {
+        return !temporarilyFailed.isEmpty() && deferral == Deferral.RELAY_BUSY;
     }
 
     public boolean isCompleteSuccess() {

@@ -17,6 +17,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -26,7 +27,21 @@ import io.github.outboundrelay.core.SendAsRegistry;
  * Delivers mail written from a send-as address through that address's own relay, in the manner of James's
  * RemoteDelivery: the mail is put in a MailQueue of its own and delivered from there by delivery threads, retried
  * with a doubling delay when the relay defers, and bounced as a DSN to the sender's local mailbox through the bounce
- * processor when it fails for good or outlives {@code maxQueueLifetime}. It never falls back to the gateway.
+ * processor when it fails for good or outlives {@code maxQueueLifetime}. It falls back to the gateway only when the
+ * admin sets {@code onFailure=gateway}, and then never for a recipient the relay refused with 5xx.
+ *
+ * <p>Authenticated sessions are pooled per relay and account (see {@link RelaySessionPool});
+ * {@code poolMaxMessagesPerSession=1} turns reuse off. The delay warning needs a processor holding James's DSNBounce
+ * with {@code <action>delayed</action>}, named by {@code delayWarningProcessor}:</p>
+ * <pre>{@code
+ * <processor state="relay-delayed" enableJmx="true">
+ *     <mailet match="All" class="DSNBounce">
+ *         <action>delayed</action>
+ *         <defaultStatus>4.0.0</defaultStatus>
+ *         <passThrough>false</passThrough>
+ *     </mailet>
+ * </processor>
+ * }</pre>
  *
  * <pre>{@code
  * <processor state="outbound-relay" enableJmx="true">
@@ -38,6 +53,17 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <maxQueueLifetime>5 days</maxQueueLifetime>
  *         <authFailure>defer</authFailure>
  *         <bounceProcessor>bounces</bounceProcessor>
+ *         <connectionTimeout>30 seconds</connectionTimeout>
+ *         <timeout>5 minutes</timeout>
+ *         <dataTimeout>10 minutes</dataTimeout>
+ *         <poolIdleTimeout>30 seconds</poolIdleTimeout>
+ *         <poolMaxMessagesPerSession>100</poolMaxMessagesPerSession>
+ *         <poolMaxIdleSessionsPerCredential>2</poolMaxIdleSessionsPerCredential>
+ *         <maxConnectionsPerRelay>2</maxConnectionsPerRelay>
+ *         <delayWarningAfter>4 hours</delayWarningAfter>
+ *         <delayWarningProcessor>relay-delayed</delayWarningProcessor>
+ *         <onFailure>bounce</onFailure>
+ *         <gatewayProcessor>relay</gatewayProcessor>
  *     </mailet>
  * </processor>
  * }</pre>
@@ -51,6 +77,7 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final MailQueueFactory<?> queueFactory;
     private final OutboundRelayRule rule;
     private final SendAsRegistry registry;
+    private final DomainRelayPolicies policies;
     private final SecretSealer sealer;
     private final UsersRepository usersRepository;
     private final MetricFactory metricFactory;
@@ -60,15 +87,18 @@ public class OutboundRelayDelivery extends GenericMailet {
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                                 SecretSealer sealer, UsersRepository usersRepository, MetricFactory metricFactory) {
-        this(queueFactory, rule, registry, sealer, usersRepository, metricFactory, Clock.systemUTC());
+                                 DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
+                                 MetricFactory metricFactory) {
+        this(queueFactory, rule, registry, policies, sealer, usersRepository, metricFactory, Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                          SecretSealer sealer, UsersRepository usersRepository, MetricFactory metricFactory, Clock clock) {
+                          DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
+                          MetricFactory metricFactory, Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
+        this.policies = policies;
         this.sealer = sealer;
         this.usersRepository = usersRepository;
         this.metricFactory = metricFactory;
@@ -80,8 +110,11 @@ public class OutboundRelayDelivery extends GenericMailet {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(getMailetConfig());
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         RelayBouncer bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
-        worker = new RelayDeliveryWorker(queue, configuration, registry, sealer, new RelaySmtpClient(configuration),
-            bouncer, metricFactory, clock);
+        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, sealer,
+            new RelaySmtpClient(configuration, metricFactory, clock), bouncer,
+            new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
+            new RelayNotices(configuration, getMailetContext(), bouncer));
+        worker = new RelayDeliveryWorker(queue, configuration, collaborators, metricFactory, clock);
         worker.start();
     }
 

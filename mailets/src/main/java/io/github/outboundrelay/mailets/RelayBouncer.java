@@ -6,6 +6,8 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.server.core.MailImpl;
 import org.apache.james.transport.mailets.remote.delivery.Bouncer;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
@@ -13,13 +15,12 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
-import org.apache.james.lifecycle.api.LifecycleUtil;
-import org.apache.james.server.core.MailImpl;
 
 /**
- * Ends failed relay mail in James's bounce processor (DSNBounce in the stock configuration). The DSN must reach the
- * user's own <em>local</em> mailbox: the envelope sender is the external send-as address, whose mailbox is not ours,
- * so the bounce copy gets the owner's local address as sender before it is handed over.
+ * Hands a copy of relay mail to a DSN processor of James (DSNBounce in the stock configuration): the bounce processor
+ * for failures, the delay-warning processor (DSNBounce with {@code action} delayed) for warnings. The DSN must reach
+ * the user's own <em>local</em> mailbox: the envelope sender is the external send-as address, whose mailbox is not
+ * ours, so the copy gets the owner's local address as sender before it is handed over.
  */
 class RelayBouncer {
     private final MailetContext context;
@@ -33,23 +34,28 @@ class RelayBouncer {
     }
 
     void bounce(Mail mail, Collection<MailAddress> failedRecipients, Username owner, String diagnostic) throws MessagingException {
-        MailImpl bounce = MailImpl.duplicate(mail);
+        notifyOwner(mail, failedRecipients, owner, diagnostic, bounceProcessor);
+    }
+
+    void notifyOwner(Mail mail, Collection<MailAddress> recipients, Username owner, String diagnostic, String dsnProcessor)
+            throws MessagingException {
+        MailImpl copy = MailImpl.duplicate(mail);
         try {
-            bounce.setRecipients(failedRecipients);
-            bounce.setSender(localAddressOf(owner));
+            copy.setRecipients(recipients);
+            copy.setSender(localAddressOf(owner));
             // DSNBounce writes this into the report's Status/Diagnostic-Code lines: keep it on one line.
-            bounce.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(oneLine(diagnostic))));
-            context.sendMail(bounce, bounceProcessor);
+            copy.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(oneLine(diagnostic))));
+            context.sendMail(copy, dsnProcessor);
         } finally {
-            LifecycleUtil.dispose(bounce);
+            LifecycleUtil.dispose(copy);
         }
     }
 
-    private MailAddress localAddressOf(Username owner) throws MessagingException {
+    MailAddress localAddressOf(Username owner) throws MessagingException {
         try {
             return usersRepository.getMailAddressFor(owner);
         } catch (UsersRepositoryException e) {
-            throw new MessagingException("Cannot find the local address of " + owner.asString() + " to bounce to", e);
+            throw new MessagingException("Cannot find the local address of " + owner.asString() + " to notify", e);
         }
     }
 

@@ -1,22 +1,21 @@
 package io.github.outboundrelay.mailets;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
 
-import org.apache.james.util.DurationParser;
 import org.apache.mailet.MailetConfig;
 
 /**
  * The parameters of {@link OutboundRelayDelivery}, read and validated once in {@code init()}: every error names
  * the parameter at fault.
+ *
+ * <p>Timeouts: {@code connectionTimeout} bounds the TCP connect and also the wait for a free connection slot to a
+ * relay; {@code timeout} bounds every wait for a server reply (greeting, EHLO, AUTH, MAIL, RCPT and the reply after
+ * the end of DATA); {@code dataTimeout} bounds each write to the relay, which in practice is the message content
+ * during DATA.</p>
  */
 public record RelayDeliveryConfiguration(String queueName,
                                          int deliveryThreads,
@@ -27,10 +26,23 @@ public record RelayDeliveryConfiguration(String queueName,
                                          AuthFailureHandling authFailure,
                                          Duration connectionTimeout,
                                          Duration commandTimeout,
-                                         Optional<KeyStore> extraTrustStore) {
+                                         Duration dataTimeout,
+                                         Optional<KeyStore> extraTrustStore,
+                                         RelayPoolSettings pool,
+                                         Optional<Duration> delayWarningAfter,
+                                         String delayWarningProcessor,
+                                         OnFailure onFailure,
+                                         String gatewayProcessor) {
 
-    /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or bounced at once. */
+    /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or given up at once. */
     public enum AuthFailureHandling { DEFER, BOUNCE }
+
+    /**
+     * What happens to mail given up for a relay-side reason (lifetime over, credentials refused with
+     * {@code authFailure=bounce}, relay without TLS the domain does not allow): a DSN to the sender, or the normal
+     * path through {@code gatewayProcessor}. A recipient refused with 5xx is always bounced.
+     */
+    public enum OnFailure { BOUNCE, GATEWAY }
 
     static final String QUEUE = "outgoingQueue";
     static final String THREADS = "deliveryThreads";
@@ -41,28 +53,53 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String AUTH_FAILURE = "authFailure";
     static final String CONNECTION_TIMEOUT = "connectionTimeout";
     static final String COMMAND_TIMEOUT = "timeout";
+    static final String DATA_TIMEOUT = "dataTimeout";
     static final String TRUST_STORE = "trustStore";
     static final String TRUST_STORE_PASSWORD = "trustStorePassword";
     static final String TRUST_STORE_TYPE = "trustStoreType";
+    static final String POOL_IDLE_TIMEOUT = "poolIdleTimeout";
+    static final String POOL_MAX_MESSAGES = "poolMaxMessagesPerSession";
+    static final String POOL_MAX_IDLE = "poolMaxIdleSessionsPerCredential";
+    static final String MAX_CONNECTIONS_PER_RELAY = "maxConnectionsPerRelay";
+    static final String DELAY_WARNING_AFTER = "delayWarningAfter";
+    static final String DELAY_WARNING_PROCESSOR = "delayWarningProcessor";
+    static final String ON_FAILURE = "onFailure";
+    static final String GATEWAY_PROCESSOR = "gatewayProcessor";
 
     public static RelayDeliveryConfiguration from(MailetConfig config) throws MessagingException {
-        Parameters parameters = new Parameters(config);
+        MailetParameters parameters = new MailetParameters(config);
         Duration initialRetryDelay = parameters.duration(RETRY_DELAY, "5 minutes");
         Duration maxRetryDelay = parameters.duration(MAX_RETRY_DELAY, "1 hour");
         if (maxRetryDelay.compareTo(initialRetryDelay) < 0) {
-            throw new MessagingException("Invalid '" + MAX_RETRY_DELAY + "': must not be shorter than '" + RETRY_DELAY + "'");
+            throw MailetParameters.invalid(MAX_RETRY_DELAY, "must not be shorter than '" + RETRY_DELAY + "'");
+        }
+        Duration lifetime = parameters.duration(LIFETIME, "5 days");
+        Optional<Duration> delayWarningAfter = parameters.optionalDuration(DELAY_WARNING_AFTER);
+        if (delayWarningAfter.isPresent() && delayWarningAfter.get().compareTo(lifetime) >= 0) {
+            throw MailetParameters.invalid(DELAY_WARNING_AFTER, "must be shorter than '" + LIFETIME
+                + "', or the warning could never be sent");
         }
         return new RelayDeliveryConfiguration(
             parameters.nonBlank(QUEUE, "outbound-relay"),
             parameters.positiveInt(THREADS, 4),
             initialRetryDelay,
             maxRetryDelay,
-            parameters.duration(LIFETIME, "5 days"),
+            lifetime,
             parameters.nonBlank(BOUNCE_PROCESSOR, "bounces"),
-            parameters.authFailure(),
+            parameters.choice(AUTH_FAILURE, AuthFailureHandling.class, AuthFailureHandling.DEFER),
             parameters.duration(CONNECTION_TIMEOUT, "30 seconds"),
             parameters.duration(COMMAND_TIMEOUT, "5 minutes"),
-            parameters.trustStore());
+            parameters.duration(DATA_TIMEOUT, "10 minutes"),
+            parameters.trustStore(TRUST_STORE, TRUST_STORE_PASSWORD, TRUST_STORE_TYPE),
+            new RelayPoolSettings(
+                parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
+                parameters.positiveInt(POOL_MAX_MESSAGES, 100),
+                parameters.positiveInt(POOL_MAX_IDLE, 2),
+                parameters.positiveInt(MAX_CONNECTIONS_PER_RELAY, 2)),
+            delayWarningAfter,
+            parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),
+            parameters.choice(ON_FAILURE, OnFailure.class, OnFailure.BOUNCE),
+            parameters.nonBlank(GATEWAY_PROCESSOR, "relay"));
     }
 
     /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */
@@ -74,68 +111,12 @@ public record RelayDeliveryConfiguration(String queueName,
         return delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay;
     }
 
-    private record Parameters(MailetConfig config) {
-        String nonBlank(String name, String defaultValue) throws MessagingException {
-            String value = Optional.ofNullable(config.getInitParameter(name)).orElse(defaultValue).trim();
-            if (value.isEmpty()) {
-                throw new MessagingException("Invalid '" + name + "': must not be empty");
-            }
-            return value;
-        }
-
-        int positiveInt(String name, int defaultValue) throws MessagingException {
-            String raw = config.getInitParameter(name);
-            if (raw == null) {
-                return defaultValue;
-            }
-            try {
-                int value = Integer.parseInt(raw.trim());
-                if (value < 1) {
-                    throw new MessagingException("Invalid '" + name + "': must be at least 1, got " + value);
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                throw new MessagingException("Invalid '" + name + "': not a whole number: '" + raw + "'");
-            }
-        }
-
-        Duration duration(String name, String defaultValue) throws MessagingException {
-            String raw = Optional.ofNullable(config.getInitParameter(name)).orElse(defaultValue);
-            try {
-                Duration value = DurationParser.parse(raw.trim());
-                if (value.isNegative() || value.isZero()) {
-                    throw new MessagingException("Invalid '" + name + "': must be positive, got '" + raw + "'");
-                }
-                return value;
-            } catch (IllegalArgumentException e) {
-                throw new MessagingException("Invalid '" + name + "': not a duration such as '5 minutes': '" + raw + "'");
-            }
-        }
-
-        AuthFailureHandling authFailure() throws MessagingException {
-            String raw = nonBlank(AUTH_FAILURE, "defer");
-            try {
-                return AuthFailureHandling.valueOf(raw.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new MessagingException("Invalid '" + AUTH_FAILURE + "': must be 'defer' or 'bounce', got '" + raw + "'");
-            }
-        }
-
-        Optional<KeyStore> trustStore() throws MessagingException {
-            String path = config.getInitParameter(TRUST_STORE);
-            if (path == null || path.isBlank()) {
-                return Optional.empty();
-            }
-            String password = Optional.ofNullable(config.getInitParameter(TRUST_STORE_PASSWORD)).orElse("");
-            String type = nonBlank(TRUST_STORE_TYPE, "PKCS12");
-            try (InputStream in = new FileInputStream(path.trim())) {
-                KeyStore store = KeyStore.getInstance(type);
-                store.load(in, password.toCharArray());
-                return Optional.of(store);
-            } catch (IOException | GeneralSecurityException e) {
-                throw new MessagingException("Invalid '" + TRUST_STORE + "': cannot load " + type + " trust store '"
-                    + path + "' (check '" + TRUST_STORE_PASSWORD + "' and '" + TRUST_STORE_TYPE + "'): " + e.getMessage());
-            }
-        }
+    /**
+     * The wait before a mail that found every connection to its relay busy is tried again: short, because nothing
+     * failed, but not a busy loop.
+     */
+    public Duration busyRelayDelay() {
+        Duration cap = Duration.ofSeconds(30);
+        return initialRetryDelay.compareTo(cap) < 0 ? initialRetryDelay : cap;
     }
 }

@@ -18,6 +18,8 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -29,31 +31,32 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Takes relay mail off its queue with a bounded number of delivery threads and ends each one: delivered, queued
- * again with a delay, or bounced. A mail is acknowledged to the queue only once one of these happened; if handling
- * itself blows up, the queue gets it back (RETRY), so nothing is dropped.
+ * again with a delay, bounced, or (with {@code onFailure=gateway}) sent down the normal path. A mail is acknowledged
+ * to the queue only once one of these happened; if handling itself blows up, the queue gets it back (RETRY), so
+ * nothing is dropped.
  */
 class RelayDeliveryWorker {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayDeliveryWorker.class);
 
+    /** The components one delivery needs, built once in the mailet's init(). */
+    record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SecretSealer sealer, RelaySmtpClient client,
+                         RelayBouncer bouncer, RelayFailureRouter failureRouter, RelayNotices notices) {
+    }
+
     private final MailQueue queue;
     private final RelayDeliveryConfiguration configuration;
-    private final SendAsRegistry registry;
-    private final SecretSealer sealer;
-    private final RelaySmtpClient client;
-    private final RelayBouncer bouncer;
+    private final Collaborators with;
     private final MetricFactory metricFactory;
     private final Clock clock;
     private Scheduler deliveryScheduler;
     private Disposable subscription;
+    private Disposable idleSweeper;
 
-    RelayDeliveryWorker(MailQueue queue, RelayDeliveryConfiguration configuration, SendAsRegistry registry, SecretSealer sealer,
-                        RelaySmtpClient client, RelayBouncer bouncer, MetricFactory metricFactory, Clock clock) {
+    RelayDeliveryWorker(MailQueue queue, RelayDeliveryConfiguration configuration, Collaborators with,
+                        MetricFactory metricFactory, Clock clock) {
         this.queue = queue;
         this.configuration = configuration;
-        this.registry = registry;
-        this.sealer = sealer;
-        this.client = client;
-        this.bouncer = bouncer;
+        this.with = with;
         this.metricFactory = metricFactory;
         this.clock = clock;
     }
@@ -64,15 +67,23 @@ class RelayDeliveryWorker {
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryScheduler), configuration.deliveryThreads())
             .onErrorContinue((error, item) -> LOGGER.error("Outbound relay delivery loop error", error))
             .subscribe();
+        // Idle sessions are also closed on every use of the pool; this covers relays that get no more mail.
+        Duration sweep = configuration.pool().idleTimeout().dividedBy(2);
+        idleSweeper = Flux.interval(sweep.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : sweep)
+            .subscribe(tick -> with.client().closeIdleSessions());
     }
 
     void stop() {
         if (subscription != null) {
             subscription.dispose();
         }
+        if (idleSweeper != null) {
+            idleSweeper.dispose();
+        }
         if (deliveryScheduler != null) {
             deliveryScheduler.dispose();
         }
+        with.client().close();
     }
 
     private void process(MailQueue.MailQueueItem item) {
@@ -95,19 +106,33 @@ class RelayDeliveryWorker {
     void deliver(Mail mail) throws MessagingException {
         Optional<Username> owner = RelayMailAttributes.owner(mail);
         Optional<MailAddress> address = RelayMailAttributes.sendAs(mail);
-        Optional<SendAsAddress> sendAs = owner.flatMap(user -> address.flatMap(from -> registry.findOwnedBy(user, from)));
+        Optional<SendAsAddress> sendAs = owner.flatMap(user -> address.flatMap(from -> with.registry().findOwnedBy(user, from)));
         if (sendAs.isEmpty()) {
             // Removed while the mail waited: we have no credentials, and the gateway would break SPF/DMARC alignment.
             handleGone(mail, owner, address);
             return;
         }
+        if (!securityAdmitted(sendAs.get())) {
+            with.failureRouter().giveUp(mail, mail.getRecipients(), sendAs.get(), "The relay " + sendAs.get().relay().host()
+                + " of " + sendAs.get().address().asString() + " has no TLS (security NONE) and the domain of "
+                + sendAs.get().owner().asString() + " does not allow relays without TLS: the mail was not relayed");
+            return;
+        }
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
-        String password = sealer.open(sendAs.get().relayPassword(), sendAs.get().key());
+        String password = with.sealer().open(sendAs.get().relayPassword(), sendAs.get().key());
         MimeMessage message = mail.getMessage();
         DeliveryResult result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
-            () -> client.send(sendAs.get(), password, message, recipients));
+            () -> with.client().send(sendAs.get(), password, message, recipients));
         log(mail, sendAs.get(), result);
         conclude(mail, sendAs.get(), result);
+    }
+
+    /** Checked per mail, not only when the mail was queued: the admin may have changed the policy since. */
+    private boolean securityAdmitted(SendAsAddress sendAs) {
+        RelaySecurity security = sendAs.relay().security();
+        return security.isEncrypted() || sendAs.owner().getDomainPart()
+            .map(domain -> with.policies().get(domain).admits(security))
+            .orElse(false);
     }
 
     private void conclude(Mail mail, SendAsAddress sendAs, DeliveryResult result) throws MessagingException {
@@ -115,16 +140,25 @@ class RelayDeliveryWorker {
             metricFactory.generate("outbound-relay-delivered").add(result.delivered().size());
         }
         if (!result.permanentlyFailed().isEmpty()) {
+            // A 5xx refusal is the recipient's or the relay's final word: always a DSN, never the gateway.
             metricFactory.generate("outbound-relay-bounced").add(result.permanentlyFailed().size());
-            bouncer.bounce(mail, result.permanentlyFailed(), sendAs.owner(), result.diagnostic());
+            with.bouncer().bounce(mail, result.permanentlyFailed(), sendAs.owner(), result.diagnostic());
         }
         if (result.temporarilyFailed().isEmpty()) {
             return;
         }
-        if (result.authRejected() && configuration.authFailure() == RelayDeliveryConfiguration.AuthFailureHandling.BOUNCE) {
-            metricFactory.generate("outbound-relay-bounced").add(result.temporarilyFailed().size());
-            bouncer.bounce(mail, result.temporarilyFailed(), sendAs.owner(), result.diagnostic());
+        if (result.relayBusy()) {
+            mail.setRecipients(result.temporarilyFailed());
+            queue.enQueue(mail, configuration.busyRelayDelay());
             return;
+        }
+        if (result.authRejected()) {
+            metricFactory.generate("outbound-relay-auth-failed").increment();
+            if (configuration.authFailure() == RelayDeliveryConfiguration.AuthFailureHandling.BOUNCE) {
+                with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, result.diagnostic());
+                return;
+            }
+            with.notices().credentialsRejectedOnce(mail, sendAs);
         }
         retryLater(mail, sendAs, result);
     }
@@ -132,13 +166,14 @@ class RelayDeliveryWorker {
     private void retryLater(Mail mail, SendAsAddress sendAs, DeliveryResult result) throws MessagingException {
         int failedAttempts = RelayMailAttributes.recordFailedAttempt(mail);
         Duration delay = configuration.retryDelayAfter(failedAttempts);
+        Instant now = clock.instant();
         Instant giveUpAt = RelayMailAttributes.firstQueuedAt(mail).plus(configuration.maxQueueLifetime());
-        if (clock.instant().plus(delay).isAfter(giveUpAt)) {
-            metricFactory.generate("outbound-relay-bounced").add(result.temporarilyFailed().size());
-            bouncer.bounce(mail, result.temporarilyFailed(), sendAs.owner(), "Gave up after " + failedAttempts
+        if (now.plus(delay).isAfter(giveUpAt)) {
+            with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, "Gave up after " + failedAttempts
                 + " attempts over " + configuration.maxQueueLifetime() + ": " + result.diagnostic());
             return;
         }
+        with.notices().delayWarningOnceIfDue(mail, result.temporarilyFailed(), sendAs, now, result.diagnostic());
         metricFactory.generate("outbound-relay-deferred").increment();
         mail.setRecipients(result.temporarilyFailed());
         queue.enQueue(mail, delay);
@@ -152,7 +187,7 @@ class RelayDeliveryWorker {
             throw new MessagingException("Mail " + mail.getName() + " in the outbound relay queue names no owner");
         }
         metricFactory.generate("outbound-relay-bounced").add(mail.getRecipients().size());
-        bouncer.bounce(mail, mail.getRecipients(), owner.get(), "The send-as address " + sendAsText
+        with.bouncer().bounce(mail, mail.getRecipients(), owner.get(), "The send-as address " + sendAsText
             + " is no longer registered to " + owner.get().asString() + ": the mail was not relayed");
     }
 

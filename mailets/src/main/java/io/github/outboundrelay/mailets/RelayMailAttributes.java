@@ -22,6 +22,8 @@ final class RelayMailAttributes {
     static final AttributeName SEND_AS = AttributeName.of("outbound-relay.send-as");
     static final AttributeName FAILED_ATTEMPTS = AttributeName.of("outbound-relay.failed-attempts");
     static final AttributeName FIRST_QUEUED_AT = AttributeName.of("outbound-relay.first-queued-at");
+    static final AttributeName AUTH_FAILURE_NOTIFIED = AttributeName.of("outbound-relay.auth-failure-notified");
+    static final AttributeName DELAY_WARNED = AttributeName.of("outbound-relay.delay-warned");
 
     private RelayMailAttributes() {
     }
@@ -55,6 +57,15 @@ final class RelayMailAttributes {
         return AttributeUtils.getValueAndCastFromMail(mail, FIRST_QUEUED_AT, Long.class)
             .map(Instant::ofEpochMilli)
             .orElseGet(Instant::now);
+    }
+
+    /** Sets a once-per-mail flag; true when it was not set before (the caller should act now). */
+    static boolean markOnce(Mail mail, AttributeName flag) {
+        if (AttributeUtils.getValueAndCastFromMail(mail, flag, Boolean.class).orElse(false)) {
+            return false;
+        }
+        mail.setAttribute(new Attribute(flag, AttributeValue.of(true)));
+        return true;
     }
 
     private static Optional<MailAddress> address(String value) {

@@ -1,83 +1,130 @@
 package io.github.outboundrelay.mailets;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.mail.Address;
-import javax.mail.AuthenticationFailedException;
 import javax.mail.MessagingException;
 import javax.mail.SendFailedException;
-import javax.mail.Session;
-import javax.mail.Transport;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
-import javax.net.ssl.SSLSocketFactory;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.MetricFactory;
 
 import com.sun.mail.smtp.SMTPAddressFailedException;
+import com.sun.mail.smtp.SMTPMessage;
 import com.sun.mail.smtp.SMTPSendFailedException;
-import com.sun.mail.smtp.SMTPTransport;
 
-import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
- * One SMTP transaction with a send-as relay: connect with the address's TLS mode (certificate and host name
- * verified, STARTTLS never skipped), authenticate, send to all recipients at once with the send-as address as
- * envelope sender, and say per recipient what happened. The message is written as it is: no header is added.
+ * One SMTP transaction with a send-as relay over a pooled authenticated session: all recipients at once, the send-as
+ * address as envelope sender, the message written as it is (no header added), and per recipient what happened.
+ *
+ * <p>A pooled session the server dropped while it was idle is not a delivery failure: when the connection is lost
+ * before the relay accepted MAIL FROM, nothing can have been delivered, so the mail is sent again at once on a new
+ * session.</p>
  */
-class RelaySmtpClient {
-    private final RelayDeliveryConfiguration configuration;
-    private final SSLSocketFactory tlsSocketFactory;
+class RelaySmtpClient implements AutoCloseable {
+    private static final int CONNECTION_CLOSED = -1;
+    private static final int SERVICE_CLOSING = 421;
+    private static final int DATA_ACCEPTED = 250;
 
-    RelaySmtpClient(RelayDeliveryConfiguration configuration) {
+    private final RelayDeliveryConfiguration configuration;
+    private final RelaySessionFactory sessionFactory;
+    private final RelaySessionPool pool;
+    private final PasswordFingerprints fingerprints = new PasswordFingerprints();
+
+    RelaySmtpClient(RelayDeliveryConfiguration configuration, MetricFactory metricFactory, Clock clock) {
         this.configuration = configuration;
-        this.tlsSocketFactory = RelayTrust.socketFactory(configuration.extraTrustStore());
+        this.sessionFactory = new RelaySessionFactory(configuration);
+        this.pool = new RelaySessionPool(configuration.pool(), metricFactory, clock);
     }
 
     DeliveryResult send(SendAsAddress sendAs, String password, MimeMessage message, List<MailAddress> recipients) {
-        Session session = Session.getInstance(properties(sendAs));
-        try (Transport transport = session.getTransport("smtp")) {
-            transport.connect(sendAs.relay().host(), sendAs.relay().port(), sendAs.relayUsername(), password);
-            transport.sendMessage(message, toInternetAddresses(recipients));
-            return DeliveryResult.success(recipients);
-        } catch (AuthenticationFailedException e) {
-            return DeliveryResult.authRejected(recipients, "Relay " + sendAs.relay().host() + " rejected the credentials of "
-                + sendAs.address().asString() + ": " + describe(e));
-        } catch (SendFailedException e) {
-            return classify(recipients, e);
+        RelaySessionKey key = RelaySessionKey.of(sendAs, password, fingerprints);
+        try {
+            SMTPMessage withEnvelope = withEnvelopeSender(message, sendAs);
+            InternetAddress[] addresses = toInternetAddresses(recipients);
+            return sendOverPool(key, sendAs, password, withEnvelope, addresses, recipients);
+        } catch (NoConnectionSlotException e) {
+            return DeliveryResult.relayBusy(recipients, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DeliveryResult.relayBusy(recipients, "Interrupted while waiting for a connection to " + key.relay());
         } catch (MessagingException e) {
-            return DeliveryResult.temporaryFailure(recipients, "Relay " + sendAs.relay().host() + " could not be used: " + describe(e));
+            return DeliveryResult.temporaryFailure(recipients, "Mail could not be prepared for " + sendAs.relay().host()
+                + ": " + RelayDiagnostics.describe(e));
         }
     }
 
-    private Properties properties(SendAsAddress sendAs) {
-        Properties properties = new Properties();
-        RelaySecurity security = sendAs.relay().security();
-        properties.put("mail.smtp.auth", "true");
-        properties.put("mail.smtp.from", sendAs.address().asString());
-        // Accepted recipients still get the mail when others are refused; the refused ones are reported.
-        properties.put("mail.smtp.sendpartial", "true");
-        properties.put("mail.smtp.connectiontimeout", String.valueOf(configuration.connectionTimeout().toMillis()));
-        properties.put("mail.smtp.timeout", String.valueOf(configuration.commandTimeout().toMillis()));
-        properties.put("mail.smtp.writetimeout", String.valueOf(configuration.commandTimeout().toMillis()));
-        if (security == RelaySecurity.SMTPS) {
-            properties.put("mail.smtp.ssl.enable", "true");
+    private DeliveryResult sendOverPool(RelaySessionKey key, SendAsAddress sendAs, String password, SMTPMessage message,
+                                        InternetAddress[] addresses, List<MailAddress> recipients)
+            throws NoConnectionSlotException, InterruptedException {
+        boolean freshOnly = false;
+        while (true) {
+            RelaySession session;
+            try {
+                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, password), configuration.connectionTimeout(), freshOnly);
+            } catch (RelayConnectException e) {
+                return e.reason() == RelayConnectException.Reason.CREDENTIALS_REJECTED
+                    ? DeliveryResult.authRejected(recipients, e.getMessage())
+                    : DeliveryResult.temporaryFailure(recipients, e.getMessage());
+            }
+            try {
+                session.transport().sendMessage(message, addresses);
+                session.messageSent();
+                pool.release(session, true);
+                return DeliveryResult.success(recipients);
+            } catch (MessagingException | RuntimeException e) {
+                boolean dataAccepted = e instanceof SMTPSendFailedException failed && failed.getReturnCode() == DATA_ACCEPTED;
+                boolean staleSession = !freshOnly && session.wasReused() && !session.transport().mailFromAccepted()
+                    && isConnectionLoss(e);
+                if (dataAccepted) {
+                    // Some recipients refused, the others got the mail: a complete transaction, the session is clean.
+                    session.messageSent();
+                }
+                pool.release(session, dataAccepted);
+                if (staleSession) {
+                    freshOnly = true;
+                    continue;
+                }
+                if (e instanceof SendFailedException sendFailed) {
+                    return classify(recipients, sendFailed);
+                }
+                return DeliveryResult.temporaryFailure(recipients, "Relay " + sendAs.relay().host() + " could not be used: "
+                    + RelayDiagnostics.describe(e));
+            }
         }
-        if (security == RelaySecurity.STARTTLS) {
-            properties.put("mail.smtp.starttls.enable", "true");
-            properties.put("mail.smtp.starttls.required", "true");
+    }
+
+    /** The server closed the connection (EOF, 421) or the socket failed: what an expired idle session looks like. */
+    private static boolean isConnectionLoss(Exception e) {
+        if (e instanceof IllegalStateException) {
+            return true; // javax.mail: "Not connected"
         }
-        if (security.isEncrypted()) {
-            properties.put("mail.smtp.ssl.socketFactory", tlsSocketFactory);
-            properties.put("mail.smtp.ssl.checkserveridentity", "true");
+        if (e instanceof SMTPSendFailedException failed
+            && (failed.getReturnCode() == CONNECTION_CLOSED || failed.getReturnCode() == SERVICE_CLOSING)) {
+            return true;
         }
-        return properties;
+        return e instanceof MessagingException messaging && messaging.getNextException() instanceof IOException;
+    }
+
+    /**
+     * The envelope sender travels with the message (javax.mail reads it in MAIL FROM), because one pooled session may
+     * carry mail of several send-as addresses of the same account. The copy costs one in-memory copy of the message;
+     * its bytes are written unchanged.
+     */
+    private static SMTPMessage withEnvelopeSender(MimeMessage message, SendAsAddress sendAs) throws MessagingException {
+        SMTPMessage copy = new SMTPMessage(message);
+        copy.setEnvelopeFrom(sendAs.address().asString());
+        return copy;
     }
 
     private DeliveryResult classify(List<MailAddress> recipients, SendFailedException e) {
@@ -95,7 +142,7 @@ class RelaySmtpClient {
                 temporary.add(recipient);
             }
         }
-        return new DeliveryResult(delivered, permanent, temporary, describe(e), false);
+        return new DeliveryResult(delivered, permanent, temporary, RelayDiagnostics.describe(e), DeliveryResult.Deferral.RELAY_FAILURE);
     }
 
     /** Looks for the RCPT reply of that recipient in the exception chain. */
@@ -115,7 +162,7 @@ class RelaySmtpClient {
         if (addresses == null) {
             return Set.of();
         }
-        return java.util.Arrays.stream(addresses)
+        return Arrays.stream(addresses)
             .map(address -> ((InternetAddress) address).getAddress())
             .collect(Collectors.toSet());
     }
@@ -129,14 +176,18 @@ class RelaySmtpClient {
         return addresses;
     }
 
-    /** The server's reply or the network cause, without anything the client sent (never the AUTH payload). */
-    static String describe(Exception e) {
-        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()).trim());
-        Throwable cause = e instanceof MessagingException messaging && messaging.getNextException() != null
-            ? messaging.getNextException() : e.getCause();
-        if (cause instanceof IOException || cause instanceof MessagingException) {
-            text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(String.valueOf(cause.getMessage()).trim()).append(')');
-        }
-        return text.toString();
+    /** For tests and monitoring: sessions kept open unused right now. */
+    RelaySessionPool pool() {
+        return pool;
+    }
+
+    /** Closes sessions unused for longer than {@code poolIdleTimeout}; the worker calls it periodically. */
+    void closeIdleSessions() {
+        pool.closeExpired();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 }

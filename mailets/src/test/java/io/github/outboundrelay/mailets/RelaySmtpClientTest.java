@@ -2,6 +2,7 @@ package io.github.outboundrelay.mailets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
@@ -161,7 +163,7 @@ class RelaySmtpClientTest {
             config.setProperty("trustStore", TestTls.trustStorePath().toString())
                 .setProperty("trustStorePassword", TestTls.trustStorePassword());
         }
-        return new RelaySmtpClient(RelayDeliveryConfiguration.from(config.build()));
+        return new RelaySmtpClient(RelayDeliveryConfiguration.from(config.build()), new RecordingMetricFactory(), Clock.systemUTC());
     }
 
     static SendAsAddress sendAs(SmtpPeer peer, RelaySecurity security) throws Exception {

@@ -29,6 +29,7 @@ public final class SmtpPeer implements AutoCloseable {
     private final AtomicInteger maxSimultaneousConnections = new AtomicInteger();
     private final AtomicInteger resetCount = new AtomicInteger();
     private final List<String> mailFromCommands = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> closedSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private SmtpPeer(Builder builder) {
         this.behaviour = builder.behaviour;
@@ -53,6 +54,19 @@ public final class SmtpPeer implements AutoCloseable {
     /** RSET is counted, MAIL FROM recorded (accepted or not), and both may drop the connection when scripted. */
     private void observeCommands() {
         CommandHandler commands = server.getCommandHandler();
+        // A connection stops counting as open when the client says QUIT, before the peer answers 221: a client that
+        // waits for that reply and then connects again is never counted twice.
+        commands.addCommand(new ObservedCommand(commands.getCommand("QUIT"), new ObservedCommand.Observer() {
+            @Override
+            public boolean before(Session session) {
+                connectionEnded(session);
+                return true;
+            }
+
+            @Override
+            public void after(Session session) {
+            }
+        }));
         commands.addCommand(new ObservedCommand(commands.getCommand("RSET"), new ObservedCommand.Observer() {
             @Override
             public boolean before(Session session) {
@@ -190,6 +204,12 @@ public final class SmtpPeer implements AutoCloseable {
         }
     }
 
+    private void connectionEnded(Session session) {
+        if (closedSessions.add(session.getSessionId())) {
+            openConnections.decrementAndGet();
+        }
+    }
+
     private static InetAddress loopback() {
         try {
             return InetAddress.getByName("127.0.0.1");
@@ -209,7 +229,7 @@ public final class SmtpPeer implements AutoCloseable {
 
         @Override
         public void onSessionEnd(Session session) {
-            openConnections.decrementAndGet();
+            connectionEnded(session);
         }
     }
 

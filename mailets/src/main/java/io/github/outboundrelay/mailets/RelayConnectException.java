@@ -1,0 +1,25 @@
+package io.github.outboundrelay.mailets;
+
+/**
+ * A session to a relay could not be opened. {@link Reason} tells the worker what to do; the message is the server's
+ * reply or the network cause, never anything we sent.
+ */
+final class RelayConnectException extends Exception {
+    enum Reason {
+        /** The relay answered 535: the username or password is wrong or out of date. */
+        CREDENTIALS_REJECTED,
+        /** Anything else: unreachable, TLS failure, timeout, 4xx, AUTH we would not send in clear. */
+        UNAVAILABLE
+    }
+
+    private final Reason reason;
+
+    RelayConnectException(Reason reason, String diagnostic) {
+        super(diagnostic);
+        this.reason = reason;
+    }
+
+    Reason reason() {
+        return reason;
+    }
+}

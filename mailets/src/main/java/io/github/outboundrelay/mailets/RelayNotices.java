@@ -1,0 +1,104 @@
+package io.github.outboundrelay.mailets;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.outboundrelay.core.SendAsAddress;
+
+/**
+ * What the sender is told while a mail is still queued, each at most once per mail (flags on the mail, so they
+ * survive the queue):
+ * <ul>
+ *     <li>the relay refused the credentials: a plain notice from the postmaster to the owner's local mailbox, sent
+ *     through the root processor like any local mail. Not a DSN: nothing has failed yet, the mail is retried.</li>
+ *     <li>the mail has waited longer than {@code delayWarningAfter}: an RFC 3464 DSN with "Action: delayed", made by
+ *     the processor named by {@code delayWarningProcessor} (James's DSNBounce takes its action from its
+ *     {@code action} parameter, one per mailet, hence a processor of its own).</li>
+ * </ul>
+ */
+class RelayNotices {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayNotices.class);
+
+    private final RelayDeliveryConfiguration configuration;
+    private final MailetContext context;
+    private final RelayBouncer bouncer;
+
+    RelayNotices(RelayDeliveryConfiguration configuration, MailetContext context, RelayBouncer bouncer) {
+        this.configuration = configuration;
+        this.context = context;
+        this.bouncer = bouncer;
+    }
+
+    void credentialsRejectedOnce(Mail mail, SendAsAddress sendAs) throws MessagingException {
+        if (!RelayMailAttributes.markOnce(mail, RelayMailAttributes.AUTH_FAILURE_NOTIFIED)) {
+            return;
+        }
+        MailAddress owner = bouncer.localAddressOf(sendAs.owner());
+        MailAddress postmaster = context.getPostmaster();
+        MimeMessage notice = MimeMessageBuilder.mimeMessageBuilder()
+            .addFrom(postmaster.asString())
+            .addToRecipient(owner.asString())
+            .setSubject("Your mail from " + sendAs.address().asString() + " is waiting: relay settings need attention")
+            .setText(credentialsRejectedText(mail, sendAs))
+            .build();
+        MailImpl noticeMail = MailImpl.builder()
+            .name("outbound-relay-auth-notice-" + UUID.randomUUID())
+            .sender(postmaster)
+            .addRecipient(owner)
+            .mimeMessage(notice)
+            .build();
+        try {
+            context.sendMail(noticeMail);
+        } finally {
+            LifecycleUtil.dispose(noticeMail);
+        }
+        LOGGER.info("Told {} that the relay credentials of {} at {} were rejected", sendAs.owner().asString(),
+            sendAs.address().asString(), sendAs.relay().host());
+    }
+
+    void delayWarningOnceIfDue(Mail mail, Collection<MailAddress> waitingRecipients, SendAsAddress sendAs, Instant now,
+                               String diagnostic) throws MessagingException {
+        Optional<Duration> warnAfter = configuration.delayWarningAfter();
+        if (warnAfter.isEmpty()) {
+            return;
+        }
+        Duration waited = Duration.between(RelayMailAttributes.firstQueuedAt(mail), now);
+        if (waited.compareTo(warnAfter.get()) < 0 || !RelayMailAttributes.markOnce(mail, RelayMailAttributes.DELAY_WARNED)) {
+            return;
+        }
+        Instant giveUpAt = RelayMailAttributes.firstQueuedAt(mail).plus(configuration.maxQueueLifetime());
+        bouncer.notifyOwner(mail, waitingRecipients, sendAs.owner(), "Not delivered yet after " + waited.toMinutes()
+            + " minute(s); still trying until " + giveUpAt + ": " + diagnostic, configuration.delayWarningProcessor());
+    }
+
+    private static String credentialsRejectedText(Mail mail, SendAsAddress sendAs) {
+        return "The relay settings for " + sendAs.address().asString() + " at " + sendAs.relay().host()
+            + " are misconfigured or out of date: the server refused the username and password.\n\n"
+            + "Your message " + subjectOf(mail) + " has not been sent yet. It stays queued and will be retried; "
+            + "update the password of this send-as address (or ask your administrator to) so that it can go out.\n";
+    }
+
+    private static String subjectOf(Mail mail) {
+        try {
+            String subject = mail.getMessage().getSubject();
+            return subject == null || subject.isBlank() ? "(no subject)" : "\"" + subject + "\"";
+        } catch (MessagingException e) {
+            return "(subject unreadable)";
+        }
+    }
+}

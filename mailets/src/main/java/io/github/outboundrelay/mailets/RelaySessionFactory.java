@@ -1,0 +1,90 @@
+package io.github.outboundrelay.mailets;
+
+import java.util.Properties;
+
+import javax.mail.AuthenticationFailedException;
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.net.ssl.SSLSocketFactory;
+
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.SendAsAddress;
+
+/**
+ * Opens one authenticated session to a send-as relay with its TLS mode: certificate and host name verified, STARTTLS
+ * never skipped, and AUTH in clear only for a {@link RelaySecurity#NONE} relay (which the worker sends here only when
+ * the owner's domain policy admits it).
+ */
+class RelaySessionFactory {
+    /** 535: credentials refused; 534: the provider wants another kind of password (Gmail's app passwords). */
+    private static final int CREDENTIALS_REFUSED = 535;
+    private static final int STRONGER_CREDENTIALS_NEEDED = 534;
+
+    private final RelayDeliveryConfiguration configuration;
+    private final SSLSocketFactory tlsSocketFactory;
+
+    RelaySessionFactory(RelayDeliveryConfiguration configuration) {
+        this.configuration = configuration;
+        this.tlsSocketFactory = RelayTrust.socketFactory(configuration.extraTrustStore());
+    }
+
+    RelaySession open(RelaySessionKey key, SendAsAddress sendAs, String password) throws RelayConnectException {
+        RelayTransport transport = new RelayTransport(Session.getInstance(properties(sendAs.relay().security())));
+        String host = sendAs.relay().host();
+        try {
+            transport.connect(host, sendAs.relay().port(), sendAs.relayUsername(), password);
+            return new RelaySession(key, transport);
+        } catch (AuthenticationFailedException e) {
+            transport.closeQuietly();
+            if (transport.clearTextAuthRefused()) {
+                return unavailable("Relay " + host + " was not asked to authenticate: the connection was not encrypted");
+            }
+            int code = transport.lastReplyCode();
+            if (code == CREDENTIALS_REFUSED || code == STRONGER_CREDENTIALS_NEEDED) {
+                throw new RelayConnectException(RelayConnectException.Reason.CREDENTIALS_REJECTED, "Relay " + host
+                    + " rejected the credentials of " + sendAs.address().asString() + ": " + RelayDiagnostics.describe(e));
+            }
+            return unavailable("Relay " + host + " could not authenticate " + sendAs.address().asString() + ": "
+                + RelayDiagnostics.describe(e));
+        } catch (MessagingException | RuntimeException e) {
+            transport.closeQuietly();
+            return unavailable("Relay " + host + " could not be used: " + RelayDiagnostics.describe(e));
+        }
+    }
+
+    private static RelaySession unavailable(String diagnostic) throws RelayConnectException {
+        throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, diagnostic);
+    }
+
+    /**
+     * A Session per connection, never shared: no {@code mail.smtp.from} here, because one session carries mail of
+     * several send-as addresses of one account; the envelope sender is set on each message instead.
+     */
+    Properties properties(RelaySecurity security) {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.auth", "true");
+        // Accepted recipients still get the mail when others are refused; the refused ones are reported.
+        properties.put("mail.smtp.sendpartial", "true");
+        properties.put("mail.smtp.connectiontimeout", String.valueOf(configuration.connectionTimeout().toMillis()));
+        properties.put("mail.smtp.timeout", String.valueOf(configuration.commandTimeout().toMillis()));
+        properties.put("mail.smtp.writetimeout", String.valueOf(configuration.dataTimeout().toMillis()));
+        // Wait for the reply to QUIT (javax.mail's default): the connection slot is freed only once the relay is done.
+        properties.put("mail.smtp.quitwait", "true");
+        switch (security) {
+            case SMTPS -> properties.put("mail.smtp.ssl.enable", "true");
+            case STARTTLS -> {
+                properties.put("mail.smtp.starttls.enable", "true");
+                properties.put("mail.smtp.starttls.required", "true");
+            }
+            case NONE -> {
+                properties.put("mail.smtp.starttls.enable", "false");
+                properties.put(RelayTransport.ALLOW_CLEAR_TEXT_AUTH, "true");
+            }
+        }
+        if (security.isEncrypted()) {
+            properties.put("mail.smtp.ssl.socketFactory", tlsSocketFactory);
+            properties.put("mail.smtp.ssl.checkserveridentity", "true");
+        }
+        return properties;
+    }
+}

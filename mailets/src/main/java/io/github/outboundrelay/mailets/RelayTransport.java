@@ -1,0 +1,103 @@
+package io.github.outboundrelay.mailets;
+
+import javax.mail.Address;
+import javax.mail.Message;
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.URLName;
+
+import com.sun.mail.smtp.SMTPTransport;
+
+/**
+ * Jakarta Mail's SMTP transport with what pooling and our security rules need to know about a connection:
+ * <ul>
+ *     <li>Whether the MAIL command of the current transaction was accepted: before that, a dropped connection has
+ *     delivered nothing and the mail can be sent again at once on a fresh connection.</li>
+ *     <li>A guard that never lets an AUTH command (which carries the password, or starts the exchange that does) go
+ *     out over an unencrypted connection unless {@link #ALLOW_CLEAR_TEXT_AUTH} is set. javax.mail 1.6.2 has no such
+ *     switch: it authenticates in clear whenever the server offers AUTH.</li>
+ * </ul>
+ */
+class RelayTransport extends SMTPTransport {
+    /** Our own session property, set only for relays with security NONE that the domain policy admits. */
+    static final String ALLOW_CLEAR_TEXT_AUTH = "mail.smtp.outboundrelay.cleartextauth.allow";
+
+    private final boolean clearTextAuthAllowed;
+    private volatile boolean tlsStarted;
+    private volatile boolean mailFromAccepted;
+    private volatile boolean clearTextAuthRefused;
+
+    RelayTransport(Session session) {
+        super(session, new URLName("smtp", null, -1, null, null, null));
+        this.clearTextAuthAllowed = Boolean.parseBoolean(session.getProperty(ALLOW_CLEAR_TEXT_AUTH));
+    }
+
+    @Override
+    protected void startTLS() throws MessagingException {
+        super.startTLS();
+        tlsStarted = true;
+    }
+
+    boolean isEncrypted() {
+        return isSSL() || tlsStarted;
+    }
+
+    @Override
+    public synchronized int simpleCommand(String command) throws MessagingException {
+        // Every AUTH mechanism of javax.mail 1.6.2 starts with simpleCommand("AUTH <mechanism> ..."), PLAIN with the
+        // credentials on that very line: refusing here means nothing secret was written.
+        if (command.regionMatches(true, 0, "AUTH ", 0, 5) && !isEncrypted() && !clearTextAuthAllowed) {
+            clearTextAuthRefused = true;
+            throw new MessagingException("Refusing to authenticate over an unencrypted connection");
+        }
+        return super.simpleCommand(command);
+    }
+
+    /** javax.mail reports our refusal as an AuthenticationFailedException; this tells it from a server's 535. */
+    boolean clearTextAuthRefused() {
+        return clearTextAuthRefused;
+    }
+
+    @Override
+    public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
+        mailFromAccepted = false;
+        super.sendMessage(message, addresses);
+    }
+
+    @Override
+    protected void mailFrom() throws MessagingException {
+        super.mailFrom();
+        mailFromAccepted = true;
+    }
+
+    boolean mailFromAccepted() {
+        return mailFromAccepted;
+    }
+
+    /**
+     * Sends RSET and says whether the server answered 250: it both clears any transaction state and proves the
+     * connection still works before a pooled session carries another mail. javax.mail itself sends RSET only after
+     * some failed transactions, never between two successful ones.
+     */
+    boolean reset() {
+        try {
+            return simpleCommand("RSET") == 250;
+        } catch (MessagingException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** QUIT when possible; a connection the server already dropped makes close() throw, which changes nothing here. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (MessagingException | RuntimeException e) {
+            // the socket is closed either way
+        }
+    }
+
+    /** The server's last reply code, e.g. 535 after refused credentials (-1 when it closed the connection). */
+    int lastReplyCode() {
+        return getLastReturnCode();
+    }
+}

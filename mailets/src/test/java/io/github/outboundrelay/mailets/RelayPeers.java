@@ -1,0 +1,86 @@
+package io.github.outboundrelay.mailets;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.base.test.FakeMailetConfig;
+
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
+
+/** Shared test fixtures: send-as addresses pointing at a real peer, messages, and a client configured for tests. */
+final class RelayPeers {
+    private RelayPeers() {
+    }
+
+    static FakeMailetConfig.Builder testConfig() {
+        return FakeMailetConfig.builder().mailetName("OutboundRelayDelivery")
+            .setProperty("connectionTimeout", "2 seconds")
+            .setProperty("timeout", "10 seconds")
+            .setProperty("trustStore", TestTls.trustStorePath().toString())
+            .setProperty("trustStorePassword", TestTls.trustStorePassword());
+    }
+
+    static RelaySmtpClient client(FakeMailetConfig.Builder config, MetricFactory metrics, Clock clock) throws Exception {
+        return new RelaySmtpClient(RelayDeliveryConfiguration.from(config.build()), metrics, clock);
+    }
+
+    static SendAsAddress sendAs(String address, String owner, SmtpPeer peer, RelaySecurity security, String login,
+                                String password) throws Exception {
+        MailAddress mailAddress = new MailAddress(address);
+        return new SendAsAddress(mailAddress, Username.of(owner), new RelayServer("localhost", peer.port(), security),
+            login, RelaySmtpClientTest.SEALER.seal(password, SendAsKey.of(mailAddress)));
+    }
+
+    static MimeMessage message(String from, String subject) throws Exception {
+        return MimeMessageBuilder.mimeMessageBuilder()
+            .addFrom(from)
+            .addToRecipient("carol@elsewhere.test")
+            .setSubject(subject)
+            .setText("hello")
+            .build();
+    }
+
+    static List<MailAddress> to(String... addresses) throws Exception {
+        MailAddress[] result = new MailAddress[addresses.length];
+        for (int i = 0; i < addresses.length; i++) {
+            result[i] = new MailAddress(addresses[i]);
+        }
+        return List.of(result);
+    }
+
+    /** A clock the test moves forward by hand, so idle timeouts and delays need no sleep. */
+    static final class MovableClock extends Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2030-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+}
