@@ -1,0 +1,186 @@
+package io.github.outboundrelay.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.io.FileNotFoundException;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.utils.PropertiesProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+
+import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.SendAsRegistry;
+
+class OutboundRelayStoreModuleTest {
+    @TempDir
+    Path var;
+
+    static PropertiesConfiguration properties(String text) throws Exception {
+        PropertiesConfiguration configuration = new PropertiesConfiguration();
+        configuration.read(new StringReader(text));
+        return configuration;
+    }
+
+    @Test
+    void noFileMeansTheEmbeddedH2StoreUnderVar() {
+        OutboundRelayStoreConfiguration configuration = OutboundRelayStoreConfiguration.defaults(var.toString());
+
+        assertThat(configuration.store()).isEqualTo(OutboundRelayStoreConfiguration.StoreKind.JDBC);
+        assertThat(configuration.jdbc().url()).isEqualTo("jdbc:h2:file:" + var.toAbsolutePath().resolve("outbound-relay/store")
+            + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
+        assertThat(configuration.jdbc().poolSize()).isEqualTo(4);
+        assertThat(configuration.jdbc().pollInterval()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void anEmptyFileMeansTheDefaultsToo() throws Exception {
+        assertThat(OutboundRelayStoreConfiguration.from(properties(""), var.toString()))
+            .isEqualTo(OutboundRelayStoreConfiguration.defaults(var.toString()));
+    }
+
+    @Test
+    void everyKeyIsRead() throws Exception {
+        OutboundRelayStoreConfiguration configuration = OutboundRelayStoreConfiguration.from(properties("""
+            store=jdbc
+            jdbc.url=jdbc:postgresql://db.internal:5432/james
+            jdbc.username=james
+            jdbc.password=s3cret
+            jdbc.poolSize=8
+            jdbc.pollInterval=100ms
+            jdbc.connectionTimeout=2s
+            """), var.toString());
+
+        assertThat(configuration.jdbc()).isEqualTo(new JdbcStoreConfiguration("jdbc:postgresql://db.internal:5432/james", "james",
+            "s3cret", 8, Duration.ofMillis(100), Duration.ofSeconds(2)));
+        assertThat(configuration.jdbc().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theUrlIsLoggedWithoutItsParameters() {
+        JdbcStoreConfiguration configuration = new JdbcStoreConfiguration("jdbc:postgresql://db/james?password=s3cret", "james",
+            "", 4, Duration.ofMillis(200), Duration.ofSeconds(5));
+
+        assertThat(configuration.toString()).doesNotContain("s3cret").contains("jdbc:postgresql://db/james");
+    }
+
+    @Test
+    void memoryCanBeChosen() throws Exception {
+        assertThat(OutboundRelayStoreConfiguration.from(properties("store=memory"), var.toString()).store())
+            .isEqualTo(OutboundRelayStoreConfiguration.StoreKind.MEMORY);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "store=cassandra|store",
+        "jdbc.url=jdbc:mysql://db/james|jdbc.url",
+        "jdbc.poolSize=0|jdbc.poolSize",
+        "jdbc.poolSize=many|jdbc.poolSize",
+        "jdbc.pollInterval=soon|jdbc.pollInterval",
+        "jdbc.pollInterval=2h|jdbc.pollInterval",
+        "jdbc.connectionTimeout=1ms|jdbc.connectionTimeout"
+    })
+    void aBadValueIsRefusedNamingItsKey(String line, String key) {
+        assertThatThrownBy(() -> OutboundRelayStoreConfiguration.from(properties(line), var.toString()))
+            .isInstanceOf(OutboundRelayConfigurationException.class)
+            .hasMessageStartingWith("outbound-relay.properties: '" + key + "'");
+    }
+
+    @Test
+    void theModuleOpensTheH2StoreByDefaultAndSharesItsSingletons() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
+        Injector injector = injector(propertiesProvider);
+
+        SendAsRegistry registry = injector.getInstance(SendAsRegistry.class);
+        DomainRelayPolicies policies = injector.getInstance(DomainRelayPolicies.class);
+        try {
+            assertThat(registry).isInstanceOf(JdbcSendAsRegistry.class).isSameAs(injector.getInstance(SendAsRegistry.class));
+            assertThat(policies).isInstanceOf(JdbcDomainRelayPolicies.class);
+            assertThat(injector.getInstance(OutboundRelayRule.class)).isSameAs(injector.getInstance(OutboundRelayRule.class));
+            assertThat(injector.getInstance(SecretSealer.class)).isNotNull();
+            policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+            assertThat(var.resolve("outbound-relay/store.mv.db")).exists();
+        } finally {
+            injector.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+    }
+
+    @Test
+    void theModuleBindsTheMemoryStoreWhenAsked() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenReturn(properties("store=memory"));
+        Injector injector = injector(propertiesProvider);
+
+        assertThat(injector.getInstance(SendAsRegistry.class)).isInstanceOf(InMemorySendAsRegistry.class);
+        assertThat(injector.getInstance(DomainRelayPolicies.class)).isInstanceOf(InMemoryDomainRelayPolicies.class);
+        assertThat(var.resolve("outbound-relay/store.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void aBadValueStopsTheStartNamingTheKey() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenReturn(properties("jdbc.poolSize=-1"));
+        Injector injector = injector(propertiesProvider);
+
+        assertThatThrownBy(() -> injector.getInstance(SendAsRegistry.class))
+            .isInstanceOf(ProvisionException.class)
+            .hasMessageContaining("outbound-relay.properties: 'jdbc.poolSize'");
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsTheStartNamingIt() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenReturn(properties("""
+            jdbc.url=jdbc:postgresql://127.0.0.1:1/james
+            jdbc.connectionTimeout=500ms
+            jdbc.password=s3cret
+            """));
+        Injector injector = injector(propertiesProvider);
+
+        assertThatThrownBy(() -> injector.getInstance(SendAsRegistry.class))
+            .isInstanceOf(ProvisionException.class)
+            .hasMessageContaining("Cannot open the outbound-relay store at jdbc:postgresql://127.0.0.1:1/james")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+    }
+
+    private Injector injector(PropertiesProvider propertiesProvider) {
+        JamesDirectoriesProvider directories = mock(JamesDirectoriesProvider.class);
+        when(directories.getVarDirectory()).thenReturn(var.toString());
+        try {
+            return Guice.createInjector(new OutboundRelayStoreModule(), new AbstractModule() {
+                @Override
+                protected void configure() {
+                    // what James's parent injector provides
+                    bind(PropertiesProvider.class).toProvider(() -> propertiesProvider);
+                    bind(JamesDirectoriesProvider.class).toProvider(() -> directories);
+                    bind(DomainList.class).toProvider(() -> mock(DomainList.class));
+                }
+            });
+        } catch (CreationException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
