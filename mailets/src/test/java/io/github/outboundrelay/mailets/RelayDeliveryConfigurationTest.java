@@ -23,6 +23,49 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.maxQueueLifetime()).isEqualTo(Duration.ofDays(5));
         assertThat(configuration.authFailure()).isEqualTo(RelayDeliveryConfiguration.AuthFailureHandling.DEFER);
         assertThat(configuration.bounceProcessor()).isEqualTo("bounces");
+        assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(configuration.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 2, 2));
+        assertThat(configuration.delayWarningAfter()).isEmpty();
+        assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
+        assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
+        assertThat(configuration.gatewayProcessor()).isEqualTo("relay");
+    }
+
+    @Test
+    void everyNewParameterIsRead() throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("poolIdleTimeout", "10 seconds")
+            .setProperty("poolMaxMessagesPerSession", "1")
+            .setProperty("poolMaxIdleSessionsPerCredential", "3")
+            .setProperty("maxConnectionsPerRelay", "5")
+            .setProperty("dataTimeout", "2 minutes")
+            .setProperty("delayWarningAfter", "4 hours")
+            .setProperty("delayWarningProcessor", "warn")
+            .setProperty("onFailure", "Gateway")
+            .setProperty("gatewayProcessor", "gw")
+            .build());
+
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(10), 1, 3, 5));
+        assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(configuration.delayWarningAfter()).contains(Duration.ofHours(4));
+        assertThat(configuration.delayWarningProcessor()).isEqualTo("warn");
+        assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.GATEWAY);
+        assertThat(configuration.gatewayProcessor()).isEqualTo("gw");
+    }
+
+    @Test
+    void delayWarningAfterCanBeSwitchedOffExplicitly() throws Exception {
+        assertThat(RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty("delayWarningAfter", "off").build())
+            .delayWarningAfter()).isEmpty();
+    }
+
+    @Test
+    void aDelayWarningThatCouldNeverBeSentIsRefused() {
+        assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("delayWarningAfter", "5 days").build()))
+            .hasMessageContaining("'delayWarningAfter'");
     }
 
     @Test
@@ -44,7 +87,24 @@ class RelayDeliveryConfigurationTest {
         "maxQueueLifetime, 0 days",
         "authFailure, ignore",
         "outgoingQueue, ' '",
-        "trustStore, /no/such/file.p12"})
+        "trustStore, /no/such/file.p12",
+        "connectionTimeout, 0 seconds",
+        "timeout, never",
+        "dataTimeout, -1 minutes",
+        "bounceProcessor, ' '",
+        "maxRetryDelay, later",
+        "poolIdleTimeout, 0 seconds",
+        "poolIdleTimeout, soon",
+        "poolMaxMessagesPerSession, 0",
+        "poolMaxMessagesPerSession, lots",
+        "poolMaxIdleSessionsPerCredential, -2",
+        "maxConnectionsPerRelay, 0",
+        "maxConnectionsPerRelay, two",
+        "delayWarningAfter, tomorrow",
+        "delayWarningAfter, 0 hours",
+        "delayWarningProcessor, ' '",
+        "onFailure, drop",
+        "gatewayProcessor, ' '"})
     void badValuesNameTheParameter(String parameter, String value) {
         assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty(parameter, value).build()))
             .isInstanceOf(MessagingException.class)

@@ -1,0 +1,223 @@
+package io.github.outboundrelay.mailets;
+
+import static io.github.outboundrelay.mailets.RelayPeers.message;
+import static io.github.outboundrelay.mailets.RelayPeers.sendAs;
+import static io.github.outboundrelay.mailets.RelayPeers.testConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.apache.james.queue.memory.MemoryMailQueueFactory;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.testing.SmtpPeer;
+
+/**
+ * What the worker does with each outcome of a real relay: the peer is real, the queue is James's memory queue, and
+ * the mailet context records what was handed to which processor.
+ */
+class RelayDeliveryWorkerTest {
+    static final String LOGIN = "alice@partner.test";
+    static final String PASSWORD = "partner-secret";
+    static final Username OWNER = Username.of("alice@ourdomain.test");
+
+    final RecordingMetricFactory metrics = new RecordingMetricFactory();
+    final RelayPeers.MovableClock clock = new RelayPeers.MovableClock();
+    final FakeMailContext context = FakeMailContext.builder().postmaster(postmaster()).build();
+    final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+    final InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+    final List<RelaySmtpClient> clients = new ArrayList<>();
+    ManageableMailQueue queue;
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(RelaySmtpClient::close);
+    }
+
+    @Test
+    void rejectedCredentialsWithDeferTellTheOwnerOnceAndKeepTheMailQueued() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().rejectAllAuth().start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            RelayDeliveryWorker worker = worker(testConfig());
+
+            worker.deliver(queuedMail(alice));
+            worker.deliver(takeFromQueue());
+
+            assertThat(context.getSentMails()).hasSize(1);
+            FakeMailContext.SentMail notice = context.getSentMails().get(0);
+            assertThat(notice.getRecipients()).containsExactly(new MailAddress("alice@ourdomain.test"));
+            String text = notice.getMsg().getContent().toString();
+            assertThat(text).contains("The relay settings for alice@partner.test at localhost are misconfigured or out of date")
+                .doesNotContain(PASSWORD);
+            assertThat(queue.getSize()).isEqualTo(1);
+            assertThat(metrics.countFor("outbound-relay-auth-failed")).isEqualTo(2);
+            assertThat(metrics.countFor("outbound-relay-bounced")).isZero();
+        }
+    }
+
+    @Test
+    void rejectedCredentialsWithBounceEndAsADsnAndLeaveTheQueue() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().rejectAllAuth().start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+
+            worker(testConfig().setProperty("authFailure", "bounce")).deliver(queuedMail(alice));
+
+            assertThat(context.getSentMails()).singleElement().satisfies(dsn -> {
+                assertThat(dsn.getState()).isEqualTo("bounces");
+                assertThat(dsn.getSender()).isEqualTo(new MailAddress("alice@ourdomain.test"));
+            });
+            assertThat(queue.getSize()).isZero();
+        }
+    }
+
+    @Test
+    void withOnFailureGatewayRejectedCredentialsGoToTheGatewayProcessorWithTheEnvelopeUnchanged() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().rejectAllAuth().start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+
+            worker(testConfig().setProperty("authFailure", "bounce").setProperty("onFailure", "gateway")).deliver(queuedMail(alice));
+
+            assertThat(context.getSentMails()).singleElement().satisfies(routed -> {
+                assertThat(routed.getState()).isEqualTo("relay");
+                assertThat(routed.getSender()).isEqualTo(new MailAddress("alice@partner.test"));
+                assertThat(routed.getRecipients()).containsExactly(new MailAddress("carol@elsewhere.test"));
+            });
+            assertThat(metrics.countFor("outbound-relay-gatewayed")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withOnFailureGatewayAnExpiredMailGoesToTheGatewayButA5xxRecipientRefusalIsStillBounced() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            peer.refuseRecipient("nobody@elsewhere.test", 550, "5.1.1 No such user");
+            peer.refuseRecipient("carol@elsewhere.test", 451, "4.2.0 Mailbox busy");
+            RelayDeliveryWorker worker = worker(testConfig().setProperty("onFailure", "gateway").setProperty("maxQueueLifetime", "1 minute")
+                .setProperty("retryDelay", "5 minutes"));
+            Mail mail = queuedMail(alice);
+            mail.setRecipients(RelayPeers.to("carol@elsewhere.test", "nobody@elsewhere.test"));
+
+            worker.deliver(mail);
+
+            assertThat(context.getSentMails()).extracting(FakeMailContext.SentMail::getState).containsExactlyInAnyOrder("bounces", "relay");
+            assertThat(context.getSentMails()).filteredOn(sent -> sent.getState().equals("bounces")).singleElement()
+                .satisfies(dsn -> assertThat(dsn.getRecipients()).containsExactly(new MailAddress("nobody@elsewhere.test")));
+            assertThat(context.getSentMails()).filteredOn(sent -> sent.getState().equals("relay")).singleElement()
+                .satisfies(routed -> assertThat(routed.getRecipients()).containsExactly(new MailAddress("carol@elsewhere.test")));
+        }
+    }
+
+    @Test
+    void aMailDeferredLongerThanDelayWarningAfterSendsOneDelayedDsn() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            peer.failNextTransactions(3, 451, "4.3.0 Try later");
+            RelayDeliveryWorker worker = worker(testConfig().setProperty("delayWarningAfter", "4 hours"));
+
+            worker.deliver(queuedMail(alice));
+            assertThat(context.getSentMails()).isEmpty();
+            clock.advance(Duration.ofHours(5));
+            worker.deliver(takeFromQueue());
+            worker.deliver(takeFromQueue());
+
+            assertThat(context.getSentMails()).singleElement().satisfies(warning -> {
+                assertThat(warning.getState()).isEqualTo("relay-delayed");
+                assertThat(warning.getSender()).isEqualTo(new MailAddress("alice@ourdomain.test"));
+                assertThat(warning.getRecipients()).containsExactly(new MailAddress("carol@elsewhere.test"));
+            });
+            assertThat(queue.getSize()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRelayWithoutTlsIsRefusedUnlessTheDomainAllowsIt() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.NONE);
+            policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false));
+            RelayDeliveryWorker worker = worker(testConfig());
+
+            worker.deliver(queuedMail(alice));
+
+            assertThat(peer.connectionCount()).isZero();
+            assertThat(context.getSentMails()).singleElement().satisfies(dsn -> assertThat(dsn.getState()).isEqualTo("bounces"));
+
+            policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true));
+            worker.deliver(queuedMail(alice));
+
+            assertThat(peer.awaitMessages(1, Duration.ofSeconds(5))).singleElement().satisfies(received -> {
+                assertThat(received.authenticatedUser()).isEqualTo(LOGIN);
+                assertThat(received.tlsActive()).isFalse();
+            });
+        }
+    }
+
+    private RelayDeliveryWorker worker(FakeMailetConfig.Builder config) throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
+        queue = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock).createQueue(MailQueueName.of("outbound-relay"));
+        UsersRepository users = mock(UsersRepository.class);
+        when(users.getMailAddressFor(OWNER)).thenReturn(new MailAddress("alice@ourdomain.test"));
+        RelayBouncer bouncer = new RelayBouncer(context, users, configuration.bounceProcessor());
+        RelaySmtpClient client = new RelaySmtpClient(configuration, metrics, clock);
+        clients.add(client);
+        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies,
+            RelaySmtpClientTest.SEALER, client, bouncer, new RelayFailureRouter(configuration, context, bouncer, metrics),
+            new RelayNotices(configuration, context, bouncer));
+        return new RelayDeliveryWorker(queue, configuration, collaborators, metrics, clock);
+    }
+
+    private SendAsAddress register(SmtpPeer peer, RelaySecurity security) throws Exception {
+        SendAsAddress alice = sendAs("alice@partner.test", OWNER.asString(), peer, security, LOGIN, PASSWORD);
+        registry.register(alice);
+        return alice;
+    }
+
+    private Mail queuedMail(SendAsAddress sendAs) throws Exception {
+        MailImpl mail = MailImpl.builder()
+            .name("mail-" + System.nanoTime())
+            .sender(sendAs.address())
+            .addRecipient(new MailAddress("carol@elsewhere.test"))
+            .mimeMessage(message("alice@partner.test", "queued"))
+            .build();
+        RelayMailAttributes.stamp(mail, sendAs, clock.instant());
+        return mail;
+    }
+
+    /** The mail the worker put back, however long its delay: tests move the clock rather than wait. */
+    private Mail takeFromQueue() throws Exception {
+        ManageableMailQueue.MailQueueIterator browse = queue.browse();
+        assertThat(browse.hasNext()).as("a mail waits in the queue").isTrue();
+        Mail mail = browse.next().getMail();
+        queue.clear();
+        return mail;
+    }
+
+    private static MailAddress postmaster() {
+        try {
+            return new MailAddress("postmaster@ourdomain.test");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
