@@ -6,6 +6,10 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.github.outboundrelay.core.verification.Verifications;
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 
@@ -22,6 +26,9 @@ public class OutboundRelayModule extends AbstractModule {
     protected void configure() {
         configureStores();
         bind(OutboundRelayRule.class).in(Singleton.class);
+        bind(SendAsVerifier.class).in(Singleton.class);
+        bind(InMemoryVerifications.class).in(Singleton.class);
+        bind(Verifications.class).to(InMemoryVerifications.class);
         // Recent relay attempts: the audit API and the health check (healthcheck.properties additional.healthchecks).
         bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
         bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);

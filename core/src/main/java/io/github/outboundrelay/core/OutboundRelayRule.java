@@ -12,12 +12,14 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.apache.mailet.Mail;
 
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
 /**
  * The rule that sends a mail through its author's own relay, in the pieces the matchers compose:
  * <ol>
  *     <li>it was submitted by an authenticated local user;</li>
- *     <li>its {@code From:} is a single mailbox that is a send-as address registered to <em>that</em> user and not
- *     in one of our domains;</li>
+ *     <li>its {@code From:} is a single mailbox that is a send-as address registered to <em>that</em> user, verified,
+ *     and not in one of our domains;</li>
  *     <li>the user's domain allows relaying (and relaying without TLS, when that relay has none).</li>
  * </ol>
  * Every lookup is answered from memory.
@@ -26,12 +28,15 @@ public class OutboundRelayRule {
     private final SendAsRegistry registry;
     private final DomainRelayPolicies policies;
     private final DomainList domainList;
+    private final SendAsVerifier verifier;
 
     @Inject
-    public OutboundRelayRule(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList) {
+    public OutboundRelayRule(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList,
+                             SendAsVerifier verifier) {
         this.registry = registry;
         this.policies = policies;
         this.domainList = domainList;
+        this.verifier = verifier;
     }
 
     /**
@@ -58,6 +63,7 @@ public class OutboundRelayRule {
         }
         return FromHeader.singleMailbox(mail.getMessage())
             .flatMap(from -> registry.findOwnedBy(sender.get(), from))
+            .filter(verifier::isVerified)
             .filter(sendAs -> !isLocal(sendAs.address().getDomain()));
     }
 
@@ -68,9 +74,9 @@ public class OutboundRelayRule {
             .orElse(false);
     }
 
-    /** Whether {@code address} may be used as MAIL FROM by {@code user}: registered to them, in a foreign domain. */
+    /** Whether {@code address} may be used as MAIL FROM by {@code user}: registered to them, verified, in a foreign domain. */
     public boolean isForeignSendAsOf(Username user, MailAddress address) {
-        return registry.findOwnedBy(user, address).isPresent() && !isLocal(address.getDomain());
+        return registry.findOwnedBy(user, address).filter(verifier::isVerified).isPresent() && !isLocal(address.getDomain());
     }
 
     private boolean domainAllowsRelay(Username user) {

@@ -24,11 +24,15 @@ import org.apache.james.core.builder.MimeMessageBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
 class OutboundRelayRuleTest {
     static final Username ALICE = Username.of("alice@ourdomain.test");
     static final Username BOB = Username.of("bob@ourdomain.test");
 
     InMemorySendAsRegistry registry;
+    SendAsVerifier verifier;
     InMemoryDomainRelayPolicies policies;
     DomainList domainList;
     OutboundRelayRule rule;
@@ -36,11 +40,12 @@ class OutboundRelayRuleTest {
     @BeforeEach
     void setUp() throws Exception {
         registry = new InMemorySendAsRegistry();
+        verifier = new SendAsVerifier(new InMemoryVerifications());
         policies = new InMemoryDomainRelayPolicies();
         domainList = mock(DomainList.class);
         when(domainList.containsDomain(any())).thenAnswer(call -> Domain.of("ourdomain.test").equals(call.getArgument(0)));
-        rule = new OutboundRelayRule(registry, policies, domainList);
-        registry.register(sendAs("alice@partner.test", ALICE));
+        rule = new OutboundRelayRule(registry, policies, domainList, verifier);
+        registerVerified(sendAs("alice@partner.test", ALICE));
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
     }
 
@@ -57,7 +62,7 @@ class OutboundRelayRuleTest {
     @Test
     void domainPolicyOffByDefault() throws Exception {
         policies = new InMemoryDomainRelayPolicies();
-        rule = new OutboundRelayRule(registry, policies, domainList);
+        rule = new OutboundRelayRule(registry, policies, domainList, verifier);
         assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
         assertThat(rule.registeredSendAs(mail(ALICE, "alice@partner.test"))).isPresent();
     }
@@ -66,7 +71,7 @@ class OutboundRelayRuleTest {
     void relayWithoutTlsCountsOnlyWhileTheDomainAllowsInsecureRelays() throws Exception {
         MailAddress clear = new MailAddress("alice@clear.test");
         SendAsAddress tls = sendAs("alice@clear.test", ALICE);
-        registry.register(new SendAsAddress(clear, ALICE, new RelayServer("smtp.clear.test", 25, RelaySecurity.NONE),
+        registerVerified(new SendAsAddress(clear, ALICE, new RelayServer("smtp.clear.test", 25, RelaySecurity.NONE),
             tls.relayUsername(), tls.relayPassword()));
 
         assertThat(rule.relayableSendAs(mail(ALICE, "alice@clear.test"))).isEmpty();
@@ -88,7 +93,7 @@ class OutboundRelayRuleTest {
 
     @Test
     void idnDomainMatchesWhateverItsCaseAndNeverForAnotherUser() throws Exception {
-        registry.register(sendAs("alice@xn--prtner-bua.test", ALICE));
+        registerVerified(sendAs("alice@xn--prtner-bua.test", ALICE));
 
         assertThat(rule.relayableSendAs(mail(ALICE, "Alice@XN--PRTNER-BUA.test"))).isPresent();
         assertThat(rule.relayableSendAs(mail(BOB, "alice@xn--prtner-bua.test"))).isEmpty();
@@ -151,6 +156,31 @@ class OutboundRelayRuleTest {
     void registeringAnAddressOfAnotherUserIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.register(sendAs("Alice@partner.test", BOB)))
             .isInstanceOf(SendAsRegistry.AddressOwnedByAnotherUserException.class);
+    }
+
+    @Test
+    void pendingAddressIsNeverRelayableNorAMailFrom() throws Exception {
+        SendAsAddress pending = sendAs("alice.pending@partner.test", ALICE);
+        registry.register(pending);
+        verifier.saved(pending, false);
+
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice.pending@partner.test"))).isEmpty();
+        assertThat(rule.isForeignSendAsOf(ALICE, pending.address())).isFalse();
+        assertThat(rule.isForeignSendAsOf(ALICE, new MailAddress("alice@partner.test"))).isTrue();
+    }
+
+    @Test
+    void addressWhoseRelayHostChangedIsPendingAgain() throws Exception {
+        SendAsAddress verified = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
+        registry.register(new SendAsAddress(verified.address(), ALICE, new RelayServer("smtp.evil.test", 587, RelaySecurity.STARTTLS),
+            verified.relayUsername(), verified.relayPassword()));
+
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+    }
+
+    private void registerVerified(SendAsAddress sendAs) {
+        registry.register(sendAs);
+        verifier.saved(sendAs, true);
     }
 
     static SendAsAddress sendAs(String address, Username owner) throws Exception {

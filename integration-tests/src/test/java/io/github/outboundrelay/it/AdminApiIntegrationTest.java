@@ -120,6 +120,27 @@ class AdminApiIntegrationTest {
     }
 
     @Test
+    void newAddressIsPendingUnlessTheAdminVouchesAndAHostChangeMakesItPendingAgain() {
+        given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200).body("status", equalTo("pending"));
+        given().spec(admin).get(SEND_AS_PATH).then().body("status", equalTo("pending"));
+
+        Map<String, Object> vouched = validBody();
+        vouched.put("verified", true);
+        given().spec(admin).body(vouched).put(SEND_AS_PATH).then().statusCode(200).body("status", equalTo("verified"));
+        given().spec(admin).get(SEND_AS_PATH).then().body("status", equalTo("verified"));
+
+        Map<String, Object> sameRelayNewPort = validBody();
+        sameRelayNewPort.put("port", 465);
+        sameRelayNewPort.put("security", "SMTPS");
+        given().spec(admin).body(sameRelayNewPort).put(SEND_AS_PATH).then().statusCode(200).body("status", equalTo("verified"));
+
+        Map<String, Object> newHost = validBody();
+        newHost.put("host", "smtp.elsewhere.test");
+        given().spec(admin).body(newHost).put(SEND_AS_PATH).then().statusCode(200).body("status", equalTo("pending"));
+        given().spec(admin).delete(SEND_AS_PATH).then().statusCode(204);
+    }
+
+    @Test
     void sendAsAddressIsStoredAndItsPasswordNeverShown() {
         String put = given().spec(admin).body(validBody()).put(SEND_AS_PATH)
             .then().statusCode(200).body("passwordSet", equalTo(true)).extract().asString();
@@ -183,7 +204,8 @@ class AdminApiIntegrationTest {
         "security|SSL",
         "security|",
         "username|",
-        "colour|blue"})
+        "colour|blue",
+        "verified|yes"})
     void badFieldIs400NamingIt(String field, String value) {
         Map<String, Object> body = validBody();
         if (value == null) {

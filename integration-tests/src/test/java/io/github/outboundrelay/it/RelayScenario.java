@@ -36,11 +36,14 @@ final class RelayScenario {
             .then().statusCode(200);
     }
 
-    /** Registers {@code address} for {@code user}, relayed through {@code relay} on localhost with STARTTLS. */
+    /**
+     * Registers {@code address} for {@code user}, relayed through {@code relay} on localhost with STARTTLS, the admin
+     * vouching for it (no confirmation code needed).
+     */
     void registerSendAs(String user, String address, SmtpPeer relay, String login, String password) {
         given().spec(admin)
             .body(Map.of("host", "localhost", "port", relay.port(), "security", "STARTTLS",
-                "username", login, "password", password))
+                "username", login, "password", password, "verified", true))
             .put("/outbound-relay/users/" + user + "/send-as/" + address)
             .then().statusCode(200);
     }
@@ -61,6 +64,19 @@ final class RelayScenario {
                 .select(TestIMAPClient.INBOX);
             imap.awaitMessage(await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)));
             return imap.readFirstMessage();
+        }
+    }
+
+    /**
+     * Every message of the user's INBOX, as one IMAP FETCH answer, once one of them contains {@code text}.
+     */
+    String awaitMailboxContaining(String user, String text) throws Exception {
+        try (TestIMAPClient imap = new TestIMAPClient()) {
+            imap.connect("127.0.0.1", OutboundRelayJames.imapPort(server))
+                .login(user, OutboundRelayJames.PASSWORD)
+                .select(TestIMAPClient.INBOX);
+            return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> imap.sendCommand("FETCH 1:* (BODY.PEEK[])"), all -> all.contains(text));
         }
     }
 

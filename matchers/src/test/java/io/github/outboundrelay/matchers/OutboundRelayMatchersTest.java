@@ -23,6 +23,8 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
@@ -47,9 +49,12 @@ class OutboundRelayMatchersTest {
         when(domainList.containsDomain(any())).thenAnswer(call -> OUR_DOMAIN.equals(call.getArgument(0)));
         AesGcmSecretSealer sealer = new AesGcmSecretSealer(
             Map.of("k", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k");
-        registry.register(new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
-            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS), "alice", sealer.seal("pw", "alice@partner.test")));
-        OutboundRelayRule rule = new OutboundRelayRule(registry, policies, domainList);
+        SendAsAddress alice = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS), "alice", sealer.seal("pw", "alice@partner.test"));
+        registry.register(alice);
+        SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
+        verifier.saved(alice, true);
+        OutboundRelayRule rule = new OutboundRelayRule(registry, policies, domainList, verifier);
         whole = init(new FromIsRelayableSendAs(rule));
         registered = init(new FromIsSendAsOfAuthenticatedSender(rule));
         allowed = init(new SenderDomainAllowsOutboundRelay(rule));

@@ -50,6 +50,8 @@ import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 class SendAsSenderIdentityHookTest {
     static final Domain OUR_DOMAIN = Domain.of("ourdomain.test");
@@ -62,6 +64,7 @@ class SendAsSenderIdentityHookTest {
     MemoryUsersRepository users;
     CanSendFrom canSendFrom;
     InMemorySendAsRegistry registry;
+    SendAsVerifier verifier;
     SendAsSenderIdentityHook hook;
     SenderAuthIdentifyVerificationHook stock;
 
@@ -81,8 +84,9 @@ class SendAsSenderIdentityHookTest {
         canSendFrom = new CanSendFromImpl(rewriteTable, new AliasReverseResolverImpl(rewriteTable));
 
         registry = new InMemorySendAsRegistry();
-        registry.register(sendAs(ALICE_SEND_AS, ALICE));
-        OutboundRelayRule rule = new OutboundRelayRule(registry, new InMemoryDomainRelayPolicies(), domains);
+        verifier = new SendAsVerifier(new InMemoryVerifications());
+        registerVerified(sendAs(ALICE_SEND_AS, ALICE));
+        OutboundRelayRule rule = new OutboundRelayRule(registry, new InMemoryDomainRelayPolicies(), domains, verifier);
 
         hook = new SendAsSenderIdentityHook(domains, users, canSendFrom, rule);
         stock = new SenderAuthIdentifyVerificationHook(domains, users, canSendFrom);
@@ -165,7 +169,7 @@ class SendAsSenderIdentityHookTest {
     @Test
     void sendAsAddressInALocalDomainIsDecidedAsStock() throws Exception {
         // Not a foreign address: this hook has nothing to add, James's aliases decide.
-        registry.register(sendAs("alice.other@ourdomain.test", ALICE));
+        registerVerified(sendAs("alice.other@ourdomain.test", ALICE));
 
         assertThat(hook.doMail(authenticated(ALICE), sender("alice.other@ourdomain.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD);
     }
@@ -233,7 +237,10 @@ class SendAsSenderIdentityHookTest {
             assertThat(wired.doMail(bob, sender("bob@partner.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD);
 
             // A registration made through the shared registry (what the admin API does) is seen by the next MAIL FROM.
-            injector.getInstance(SendAsRegistry.class).register(sendAs("bob@partner.test", BOB));
+            SendAsAddress bobs = sendAs("bob@partner.test", BOB);
+            injector.getInstance(SendAsRegistry.class).register(bobs);
+            assertThat(wired.doMail(bob, sender("bob@partner.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD); // still pending
+            injector.getInstance(SendAsVerifier.class).saved(bobs, true);
 
             assertThat(wired.doMail(bob, sender("bob@partner.test"))).isEqualTo(HookResult.DECLINED);
             assertThat(injector.getInstance(OutboundRelayRule.class)).isSameAs(injector.getInstance(OutboundRelayRule.class));
@@ -270,6 +277,11 @@ class SendAsSenderIdentityHookTest {
         when(session.verifyIdentity()).thenReturn(verifyIdentity);
         when(session.isRelayingAllowed()).thenReturn(relayingAllowed);
         return session;
+    }
+
+    private void registerVerified(SendAsAddress sendAs) {
+        registry.register(sendAs);
+        verifier.saved(sendAs, true);
     }
 
     private static SendAsAddress sendAs(String address, Username owner) throws Exception {

@@ -30,6 +30,7 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 import spark.Request;
 import spark.Service;
 
@@ -53,17 +54,19 @@ public class OutboundRelayRoutes implements Routes {
     private final SendAsRegistry registry;
     private final DomainRelayPolicies policies;
     private final SecretSealer sealer;
+    private final SendAsVerifier verifier;
     private final JsonTransformer json = new JsonTransformer();
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Inject
     public OutboundRelayRoutes(DomainList domainList, UsersRepository usersRepository, SendAsRegistry registry,
-                               DomainRelayPolicies policies, SecretSealer sealer) {
+                               DomainRelayPolicies policies, SecretSealer sealer, SendAsVerifier verifier) {
         this.domainList = domainList;
         this.usersRepository = usersRepository;
         this.registry = registry;
         this.policies = policies;
         this.sealer = sealer;
+        this.verifier = verifier;
     }
 
     @Override
@@ -76,10 +79,12 @@ public class OutboundRelayRoutes implements Routes {
         service.get(BASE + "/domains/:domain", ApiErrors.validated((request, response) -> DomainPolicyView.of(policies.get(knownDomain(request)))), json);
         service.put(BASE + "/domains/:domain", ApiErrors.validated((request, response) -> setPolicy(request)), json);
         service.get(BASE + "/users/:user/send-as", ApiErrors.validated((request, response) -> listSendAs(request)), json);
-        service.get(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> SendAsView.of(ownedSendAs(request))), json);
+        service.get(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> view(ownedSendAs(request))), json);
         service.put(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> putSendAs(request)), json);
         service.delete(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> {
-            registry.remove(knownUser(request), address(request));
+            Username user = knownUser(request);
+            registry.findOwnedBy(user, address(request)).ifPresent(verifier::forget);
+            registry.remove(user, address(request));
             response.status(HttpStatus.NO_CONTENT_204);
             return "";
         }));
@@ -109,7 +114,11 @@ public class OutboundRelayRoutes implements Routes {
     }
 
     private List<SendAsView> listSendAs(Request request) {
-        return registry.listOwnedBy(knownUser(request)).stream().map(SendAsView::of).toList();
+        return registry.listOwnedBy(knownUser(request)).stream().map(this::view).toList();
+    }
+
+    private SendAsView view(SendAsAddress sendAs) {
+        return SendAsView.of(sendAs, verifier.status(sendAs));
     }
 
     private SendAsAddress ownedSendAs(Request request) {
@@ -142,7 +151,7 @@ public class OutboundRelayRoutes implements Routes {
         } catch (SendAsRegistry.AddressOwnedByAnotherUserException e) {
             throw ApiErrors.conflict(e.getMessage());
         }
-        return SendAsView.of(sendAs);
+        return SendAsView.of(sendAs, verifier.saved(sendAs, fields.vouchedByAdmin()));
     }
 
     private Domain knownDomain(Request request) {

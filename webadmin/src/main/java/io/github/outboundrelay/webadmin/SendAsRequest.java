@@ -12,10 +12,11 @@ import io.github.outboundrelay.core.RelayServer;
 
 /**
  * The body of {@code PUT .../send-as/{address}}, validated field by field. The password is optional only when the
- * address already exists (an update that keeps the stored password).
+ * address already exists (an update that keeps the stored password). {@code "verified": true} is the admin vouching
+ * for the address, which then needs no confirmation code.
  */
-record SendAsRequest(RelayServer relay, String username, Optional<String> password) {
-    private static final Set<String> FIELDS = Set.of("host", "port", "security", "username", "password");
+record SendAsRequest(RelayServer relay, String username, Optional<String> password, boolean vouchedByAdmin) {
+    private static final Set<String> FIELDS = Set.of("host", "port", "security", "username", "password", "verified");
 
     static SendAsRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -24,7 +25,7 @@ record SendAsRequest(RelayServer relay, String username, Optional<String> passwo
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new InvalidFieldException(name, "is not a known field (expected host, port, security, username, password)");
+                throw new InvalidFieldException(name, "is not a known field (expected host, port, security, username, password, verified)");
             }
         }
         RelayServer relay = new RelayServer(text(body, "host"), port(body), RelaySecurity.parse("security", text(body, "security")));
@@ -32,7 +33,11 @@ record SendAsRequest(RelayServer relay, String username, Optional<String> passwo
         if (username.isBlank()) {
             throw new InvalidFieldException("username", "must not be blank");
         }
-        return new SendAsRequest(relay, username, optionalText(body, "password"));
+        JsonNode verified = body.get("verified");
+        if (verified != null && !verified.isBoolean()) {
+            throw new InvalidFieldException("verified", "must be true or false");
+        }
+        return new SendAsRequest(relay, username, optionalText(body, "password"), verified != null && verified.booleanValue());
     }
 
     private static int port(JsonNode body) {

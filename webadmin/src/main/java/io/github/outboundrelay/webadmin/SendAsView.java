@@ -1,13 +1,16 @@
 package io.github.outboundrelay.webadmin;
 
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.verification.SendAsStatus;
 
 /**
  * A send-as address as the API shows it: everything but the password, of which only its presence is told.
  */
-record SendAsView(String address, String host, int port, String security, String username, boolean passwordSet) {
-    static SendAsView of(SendAsAddress sendAs) {
+record SendAsView(String address, String host, int port, String security, String username, boolean passwordSet,
+                  String status) {
+    static SendAsView of(SendAsAddress sendAs, SendAsStatus status) {
         return new SendAsView(sendAs.address().asString(), sendAs.relay().host(), sendAs.relay().port(),
-            sendAs.relay().security().name(), sendAs.relayUsername(), sendAs.relayPassword() != null);
+            sendAs.relay().security().name(), sendAs.relayUsername(), sendAs.relayPassword() != null,
+            status.name().toLowerCase(java.util.Locale.ROOT));
     }
 }
