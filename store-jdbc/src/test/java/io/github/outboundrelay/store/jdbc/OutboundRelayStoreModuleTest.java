@@ -87,6 +87,17 @@ class OutboundRelayStoreModuleTest {
     }
 
     @Test
+    void theShippedJamesConfFileMeansTheEmbeddedH2StoreUnderVar() throws Exception {
+        PropertiesConfiguration shipped = new PropertiesConfiguration();
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(Path.of("../james-conf/outbound-relay.properties"))) {
+            shipped.read(reader);
+        }
+
+        assertThat(OutboundRelayStoreConfiguration.from(shipped, var.toString()))
+            .isEqualTo(OutboundRelayStoreConfiguration.defaults(var.toString()));
+    }
+
+    @Test
     void memoryCanBeChosen() throws Exception {
         assertThat(OutboundRelayStoreConfiguration.from(properties("store=memory"), var.toString()).store())
             .isEqualTo(OutboundRelayStoreConfiguration.StoreKind.MEMORY);
