@@ -89,6 +89,24 @@ class SendAsRelayIntegrationTest {
     }
 
     @Test
+    void everyRelayAttemptIsInTheAuditTrail(GuiceJamesServer server) throws Exception {
+        allowDomain(true);
+        String subject = uniqueSubject();
+        aliceSendsAsPartnerAddress(subject);
+        String messageId = awaitAt(PARTNER, subject).content().lines()
+            .filter(line -> line.startsWith("Message-ID: ")).findFirst().orElseThrow().substring("Message-ID: ".length());
+
+        io.restassured.RestAssured.given().spec(OutboundRelayJames.webAdmin(server))
+            .queryParam("user", ALICE).queryParam("limit", 1000)
+            .get("/outbound-relay/audit")
+            .then().statusCode(200)
+            .body("findAll { it.messageId == '" + messageId + "' }.outcome", org.hamcrest.Matchers.contains("DELIVERED"))
+            .body("findAll { it.messageId == '" + messageId + "' }.sendAs", org.hamcrest.Matchers.contains(SEND_AS))
+            .body("findAll { it.messageId == '" + messageId + "' }.replyCode", org.hamcrest.Matchers.contains(250))
+            .body("findAll { it.messageId == '" + messageId + "' }.relayHost", org.hamcrest.Matchers.contains("localhost"));
+    }
+
+    @Test
     void domainNotAllowedTakesTheGateway() throws Exception {
         allowDomain(false);
         String subject = uniqueSubject();

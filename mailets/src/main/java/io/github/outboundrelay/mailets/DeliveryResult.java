@@ -15,8 +15,10 @@ public record DeliveryResult(List<MailAddress> delivered,
                              Deferral deferral) {
 
     public enum Deferral {
-        /** Connection, TLS, timeout, 4xx: a failed attempt, retried with the doubling delay. */
+        /** A 4xx reply or a failure during the transaction: a failed attempt, retried with the doubling delay. */
         RELAY_FAILURE,
+        /** No session could be opened (DNS, TCP, TLS, a refused AUTH mechanism): retried like RELAY_FAILURE. */
+        RELAY_UNREACHABLE,
         /** The relay refused the credentials (535/534). */
         AUTH_REJECTED,
         /** Every allowed connection to the relay stayed busy: nothing was tried, so no attempt is counted. */
@@ -29,6 +31,10 @@ public record DeliveryResult(List<MailAddress> delivered,
 
     public static DeliveryResult temporaryFailure(List<MailAddress> recipients, String diagnostic) {
         return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.RELAY_FAILURE);
+    }
+
+    public static DeliveryResult unreachable(List<MailAddress> recipients, String diagnostic) {
+        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.RELAY_UNREACHABLE);
     }
 
     public static DeliveryResult permanentFailure(List<MailAddress> recipients, String diagnostic) {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -81,6 +82,7 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final SecretSealer sealer;
     private final UsersRepository usersRepository;
     private final MetricFactory metricFactory;
+    private final RelayAttemptLog attempts;
     private final Clock clock;
     private MailQueue queue;
     private RelayDeliveryWorker worker;
@@ -88,13 +90,13 @@ public class OutboundRelayDelivery extends GenericMailet {
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                                  DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
-                                 MetricFactory metricFactory) {
-        this(queueFactory, rule, registry, policies, sealer, usersRepository, metricFactory, Clock.systemUTC());
+                                 MetricFactory metricFactory, RelayAttemptLog attempts) {
+        this(queueFactory, rule, registry, policies, sealer, usersRepository, metricFactory, attempts, Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                           DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
-                          MetricFactory metricFactory, Clock clock) {
+                          MetricFactory metricFactory, RelayAttemptLog attempts, Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
@@ -102,6 +104,7 @@ public class OutboundRelayDelivery extends GenericMailet {
         this.sealer = sealer;
         this.usersRepository = usersRepository;
         this.metricFactory = metricFactory;
+        this.attempts = attempts;
         this.clock = clock;
     }
 
@@ -113,7 +116,7 @@ public class OutboundRelayDelivery extends GenericMailet {
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, sealer,
             new RelaySmtpClient(configuration, metricFactory, clock), bouncer,
             new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
-            new RelayNotices(configuration, getMailetContext(), bouncer));
+            new RelayNotices(configuration, getMailetContext(), bouncer), new RelayAttemptRecorder(attempts, clock));
         worker = new RelayDeliveryWorker(queue, configuration, collaborators, metricFactory, clock);
         worker.start();
     }

@@ -40,7 +40,8 @@ class RelayDeliveryWorker {
 
     /** The components one delivery needs, built once in the mailet's init(). */
     record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SecretSealer sealer, RelaySmtpClient client,
-                         RelayBouncer bouncer, RelayFailureRouter failureRouter, RelayNotices notices) {
+                         RelayBouncer bouncer, RelayFailureRouter failureRouter, RelayNotices notices,
+                         RelayAttemptRecorder attempts) {
     }
 
     private final MailQueue queue;
@@ -124,6 +125,7 @@ class RelayDeliveryWorker {
         DeliveryResult result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
             () -> with.client().send(sendAs.get(), password, message, recipients));
         log(mail, sendAs.get(), result);
+        with.attempts().record(mail, sendAs.get(), result);
         conclude(mail, sendAs.get(), result);
     }
 

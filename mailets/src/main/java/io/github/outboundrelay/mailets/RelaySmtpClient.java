@@ -75,7 +75,7 @@ class RelaySmtpClient implements AutoCloseable {
             } catch (RelayConnectException e) {
                 return e.reason() == RelayConnectException.Reason.CREDENTIALS_REJECTED
                     ? DeliveryResult.authRejected(recipients, e.getMessage())
-                    : DeliveryResult.temporaryFailure(recipients, e.getMessage());
+                    : DeliveryResult.unreachable(recipients, e.getMessage());
             }
             try {
                 session.transport().sendMessage(message, addresses);

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.testing.SmtpPeer;
@@ -49,6 +51,7 @@ class RelayDeliveryWorkerTest {
     final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     final InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
     final List<RelaySmtpClient> clients = new ArrayList<>();
+    final InMemoryRelayAttemptLog attempts = new InMemoryRelayAttemptLog();
     ManageableMailQueue queue;
 
     @AfterEach
@@ -74,6 +77,28 @@ class RelayDeliveryWorkerTest {
             assertThat(queue.getSize()).isEqualTo(1);
             assertThat(metrics.countFor("outbound-relay-auth-failed")).isEqualTo(2);
             assertThat(metrics.countFor("outbound-relay-bounced")).isZero();
+        }
+    }
+
+    @Test
+    void everyAttemptIsAuditedWithItsOutcomeAndReplyCode() throws Exception {
+        try (SmtpPeer rejecting = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
+             SmtpPeer accepting = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            RelayDeliveryWorker worker = worker(testConfig());
+            worker.deliver(queuedMail(register(rejecting, RelaySecurity.STARTTLS)));
+            worker.deliver(queuedMail(register(accepting, RelaySecurity.STARTTLS)));
+            int closedPort = accepting.port();
+            accepting.close();
+            worker.deliver(queuedMail(register(closedPort, RelaySecurity.STARTTLS)));
+
+            assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10))
+                .extracting(RelayAttempt::outcome, RelayAttempt::replyCode, RelayAttempt::relayPort, RelayAttempt::recipientCount)
+                .containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.AUTH_REJECTED, java.util.Optional.of(535), rejecting.port(), 1),
+                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.DELIVERED, java.util.Optional.of(250), closedPort, 1),
+                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.UNREACHABLE, java.util.Optional.empty(), closedPort, 1));
+            assertThat(attempts.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10))
+                .allSatisfy(attempt -> assertThat(attempt.messageId()).isNotBlank());
         }
     }
 
@@ -183,8 +208,16 @@ class RelayDeliveryWorkerTest {
         clients.add(client);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies,
             RelaySmtpClientTest.SEALER, client, bouncer, new RelayFailureRouter(configuration, context, bouncer, metrics),
-            new RelayNotices(configuration, context, bouncer));
+            new RelayNotices(configuration, context, bouncer), new RelayAttemptRecorder(attempts, clock));
         return new RelayDeliveryWorker(queue, configuration, collaborators, metrics, clock);
+    }
+
+    private SendAsAddress register(int port, RelaySecurity security) throws Exception {
+        SendAsAddress alice = new SendAsAddress(new MailAddress("alice@partner.test"), OWNER,
+            new io.github.outboundrelay.core.RelayServer("localhost", port, security), LOGIN,
+            RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));
+        registry.register(alice);
+        return alice;
     }
 
     private SendAsAddress register(SmtpPeer peer, RelaySecurity security) throws Exception {

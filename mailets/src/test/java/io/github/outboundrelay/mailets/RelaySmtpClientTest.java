@@ -52,8 +52,10 @@ class RelaySmtpClientTest {
 
     @Test
     void deliversWithImplicitTls() throws Exception {
-        try (SmtpPeer peer = SmtpPeer.builder().implicitTls().requireAuth(LOGIN, PASSWORD).start()) {
-            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.SMTPS), PASSWORD, message(), recipients());
+        // The client closes first: a peer stopping under an open implicit-TLS session waits for its read timeout.
+        try (SmtpPeer peer = SmtpPeer.builder().implicitTls().requireAuth(LOGIN, PASSWORD).start();
+             RelaySmtpClient client = newClient(true)) {
+            DeliveryResult result = client.send(sendAs(peer, RelaySecurity.SMTPS), PASSWORD, message(), recipients());
 
             assertThat(result.isCompleteSuccess()).isTrue();
             assertThat(peer.received()).hasSize(1);
@@ -155,7 +157,21 @@ class RelaySmtpClientTest {
     static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
         Map.of("k", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k");
 
-    static RelaySmtpClient client(boolean withTestTrustStore) throws Exception {
+    /** Clients made by a test, closed after it so no pooled session outlives its peer. */
+    private final List<RelaySmtpClient> clients = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeClients() {
+        clients.forEach(RelaySmtpClient::close);
+    }
+
+    private RelaySmtpClient client(boolean withTestTrustStore) throws Exception {
+        RelaySmtpClient client = newClient(withTestTrustStore);
+        clients.add(client);
+        return client;
+    }
+
+    static RelaySmtpClient newClient(boolean withTestTrustStore) throws Exception {
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("OutboundRelayDelivery")
             .setProperty("connectionTimeout", "5 seconds")
             .setProperty("timeout", "10 seconds");
