@@ -1,0 +1,94 @@
+package io.github.outboundrelay.server;
+
+import java.io.FileNotFoundException;
+
+import javax.jms.ConnectionFactory;
+
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.healthcheck.HealthCheck;
+import org.apache.james.queue.activemq.ActiveMQConfiguration;
+import org.apache.james.queue.activemq.ActiveMQHealthCheck;
+import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
+import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
+import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorImpl;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.utils.InitializationOperation;
+import org.apache.james.utils.InitilizationOperationBuilder;
+import org.apache.james.utils.PropertiesProvider;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Scopes;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.ProvidesIntoSet;
+
+/**
+ * Binds James's ActiveMQ MailQueue, on an embedded broker persisting under var/, for every key James 3.8.1's
+ * {@code MemoryMailQueueModule} binds: {@code MailQueueFactory<?>}, {@code MailQueueFactory<? extends MailQueue>} and
+ * {@code MailQueueFactory<? extends ManageableMailQueue>}. Install it with {@code Modules.override} over the memory
+ * server's modules (see {@link OutboundRelayServerMain}), so that the spooler, RemoteDelivery, the WebAdmin mail queue
+ * routes and our OutboundRelayDelivery all get the same persistent factory.
+ * <p>
+ * What 3.8.1's {@code ActiveMQQueueModule} (queue-activemq-guice, not published for 3.8.1) wired, rewritten: the
+ * broker as a singleton stopped by James on shutdown, the JMS ConnectionFactory, the queue factory with JMX
+ * management, the health check, and the broker statistics collector configured by the optional
+ * {@code activemq.properties}. Unlike James's {@code EmbeddedActiveMQ}, the broker opens no TCP port.
+ */
+public class PersistentMailQueueModule extends AbstractModule {
+    private static final String CONFIGURATION_NAME = "activemq";
+
+    @Override
+    protected void configure() {
+        bind(EmbeddedActiveMQBroker.class).in(Scopes.SINGLETON);
+        bind(PersistentMailQueueFactory.class).in(Scopes.SINGLETON);
+        bind(ActiveMQMailQueueFactory.class).to(PersistentMailQueueFactory.class);
+        bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorImpl.class);
+        bind(ActiveMQMetricCollectorImpl.class).in(Scopes.SINGLETON);
+
+        Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
+    }
+
+    @Provides
+    @Singleton
+    ConnectionFactory connectionFactory(EmbeddedActiveMQBroker broker) {
+        return broker.connectionFactory();
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(PersistentMailQueueFactory factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<?> mailQueueFactory(PersistentMailQueueFactory factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(PersistentMailQueueFactory factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    ActiveMQConfiguration activeMQConfiguration(PropertiesProvider propertiesProvider) throws ConfigurationException {
+        try {
+            return ActiveMQConfiguration.from(propertiesProvider.getConfigurations(CONFIGURATION_NAME));
+        } catch (FileNotFoundException e) {
+            return ActiveMQConfiguration.getDefault();
+        }
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation startMetricCollector(ActiveMQMetricCollector metricCollector) {
+        return InitilizationOperationBuilder
+            .forClass(ActiveMQMetricCollector.class)
+            .init(metricCollector::start);
+    }
+}

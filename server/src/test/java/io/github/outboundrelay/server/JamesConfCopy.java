@@ -1,0 +1,55 @@
+package io.github.outboundrelay.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The shipped {@code james-conf/} copied into a test server's working directory, with the few edits a test needs.
+ * Every edit must find its text, so a test breaks loudly when james-conf drifts away from what it exercises.
+ */
+final class JamesConfCopy {
+    private record Edit(String file, String from, String to) {
+    }
+
+    private final List<Edit> edits = new ArrayList<>();
+
+    static JamesConfCopy shipped() {
+        return new JamesConfCopy();
+    }
+
+    JamesConfCopy edit(String file, String from, String to) {
+        edits.add(new Edit(file, from, to));
+        return this;
+    }
+
+    /** Writes {@code <workingDirectory>/conf} and returns it. */
+    Path writeInto(Path workingDirectory) {
+        Path source = Path.of(System.getProperty("outbound-relay.james-conf", "../james-conf"));
+        Path target = workingDirectory.resolve("conf");
+        try {
+            Files.createDirectories(target);
+            try (Stream<Path> files = Files.list(source)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+            for (Edit edit : edits) {
+                Path file = target.resolve(edit.file());
+                String content = Files.readString(file, StandardCharsets.UTF_8);
+                if (!content.contains(edit.from())) {
+                    throw new IllegalStateException("james-conf/" + edit.file() + " no longer contains '" + edit.from() + "'");
+                }
+                Files.writeString(file, content.replace(edit.from(), edit.to()), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+}

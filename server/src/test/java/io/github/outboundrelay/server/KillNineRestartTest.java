@@ -1,0 +1,233 @@
+package io.github.outboundrelay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import javax.mail.Message;
+import javax.mail.Session;
+import javax.mail.Transport;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
+
+/**
+ * Issue 3, durability: the server ./run starts is killed with SIGKILL while a relay mail waits in the
+ * {@code outbound-relay} queue for its partner relay, which is down; the partner comes up, the server is started again
+ * on the same working directory, and the partner receives the mail exactly once.
+ */
+class KillNineRestartTest {
+    private static final String ALICE = "alice@ourdomain.test";
+    private static final String ALICE_PASSWORD = "alice-secret";
+    private static final String SEND_AS = "alice@partner.test";
+    private static final String PARTNER_LOGIN = "alice@partner.test";
+    private static final String PARTNER_PASSWORD = "partner-secret";
+    private static final String RECIPIENT = "carol@elsewhere.test";
+    /**
+     * Long enough for the second server to start and for the test to register the send-as address again before the
+     * retry (see below), short enough for a quick test. James's ActiveMQ queue hands a delayed mail out at most about
+     * 10 s after it is due (its consumers wait 10 s with a selector on the due time).
+     */
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(15);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(45);
+
+    @TempDir
+    Path workingDirectory;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ServerProcess james;
+    private SmtpPeer partner;
+    private TcpForwarder partnerPort;
+    private int webAdminPort;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (james != null) {
+            james.close();
+        }
+        if (partnerPort != null) {
+            partnerPort.close();
+        }
+        if (partner != null) {
+            partner.close();
+        }
+    }
+
+    @Test
+    void relayMailQueuedWhenTheServerIsKilledIsDeliveredOnceAfterTheRestart() throws Exception {
+        int smtpPort = freePort();
+        int submissionPort = freePort();
+        int imapPort = freePort();
+        webAdminPort = freePort();
+        int relayPort = freePort(); // nothing listens there until the partner comes up
+        JamesConfCopy.shipped()
+            .edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>")
+            .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:" + submissionPort + "</bind>")
+            .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imapPort + "</bind>")
+            .edit("webadmin.properties", "port=8000", "port=" + webAdminPort)
+            .edit("jmx.properties", "jmx.enabled=true", "jmx.enabled=false")
+            .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>" + RETRY_DELAY.toSeconds() + " seconds</retryDelay>")
+            .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>" + RETRY_DELAY.toSeconds() + " seconds</maxRetryDelay>")
+            .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
+                + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
+                + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>")
+            .writeInto(workingDirectory);
+
+        james = ServerProcess.start(workingDirectory, "first-run");
+        james.awaitStarted(START_TIMEOUT);
+        ensureAliceAndHerSendAs(relayPort);
+        put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
+        String subject = "kill -9 " + UUID.randomUUID();
+        submit(submissionPort, subject);
+
+        james.awaitLog("Outbound relay deferred mail", Duration.ofSeconds(20));
+        Instant retryDueAt = Instant.now().plus(RETRY_DELAY);
+        awaitQueueSize("spool", 0);
+        assertThat(queueSize("outbound-relay")).isEqualTo(1);
+        assertThat(james.killHard()).as("exit status of SIGKILL").isEqualTo(137);
+
+        partner = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
+        partnerPort = TcpForwarder.start(relayPort, partner.port());
+
+        james = ServerProcess.start(workingDirectory, "second-run");
+        james.awaitStarted(START_TIMEOUT);
+        // The memory flavour forgets users on restart, and in this build the send-as registry is in memory too
+        // (a durable store is under way). Registering again is a no-op for a durable registry; for the memory one it
+        // must happen before the retry, otherwise the mail is bounced as "no longer registered".
+        boolean registeredAgain = ensureAliceAndHerSendAs(relayPort);
+        if (registeredAgain) {
+            assertThat(Instant.now()).as("send-as registered again before the retry was due (the restart was too slow)")
+                .isBefore(retryDueAt);
+        }
+
+        ReceivedMail relayed = awaitReceived(subject, RETRY_DELAY.plus(Duration.ofSeconds(30)));
+        assertThat(relayed.envelopeSender()).isEqualTo(SEND_AS);
+        assertThat(relayed.recipients()).containsExactly(RECIPIENT);
+        assertThat(relayed.authenticatedUser()).isEqualTo(PARTNER_LOGIN);
+        assertThat(relayed.tlsActive()).isTrue();
+        assertThat(relayed.content()).contains("Body of " + subject);
+
+        awaitQueueSize("outbound-relay", 0);
+        Thread.sleep(1000);
+        assertThat(partner.received()).filteredOn(mail -> mail.content().contains("Subject: " + subject)).hasSize(1);
+        assertThat(james.log()).contains("Outbound relay delivered mail").doesNotContain("no longer registered");
+    }
+
+    /**
+     * Creates Alice and registers her send-as address unless the server still knows them; true if it did register.
+     * {@code "verified": true} is the admin vouching for the address (no confirmation code round trip in this test).
+     */
+    private boolean ensureAliceAndHerSendAs(int relayPort) throws Exception {
+        if (get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS).statusCode() == 200) {
+            return false;
+        }
+        if (get("/users/" + ALICE).statusCode() == 404) {
+            put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
+        }
+        // localhost: the test certificate's DNS name (Jakarta Mail 1.6 checks host names against DNS names only).
+        put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS,
+            "{\"host\":\"localhost\",\"port\":" + relayPort + ",\"security\":\"STARTTLS\",\"username\":\"" + PARTNER_LOGIN
+                + "\",\"password\":\"" + PARTNER_PASSWORD + "\",\"verified\":true}", 200);
+        return true;
+    }
+
+    private void submit(int submissionPort, String subject) throws Exception {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", "127.0.0.1");
+        properties.put("mail.smtp.port", String.valueOf(submissionPort));
+        properties.put("mail.smtp.from", SEND_AS);
+        properties.put("mail.smtp.starttls.enable", "true");
+        properties.put("mail.smtp.starttls.required", "true");
+        // james-conf's keystore is a self-signed development certificate for the local server.
+        properties.put("mail.smtp.ssl.trust", "127.0.0.1");
+        properties.put("mail.smtp.auth", "true");
+        Session session = Session.getInstance(properties);
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress(SEND_AS));
+        message.addRecipient(Message.RecipientType.TO, new InternetAddress(RECIPIENT));
+        message.setSubject(subject);
+        message.setText("Body of " + subject + "\r\n");
+        message.saveChanges();
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect("127.0.0.1", submissionPort, ALICE, ALICE_PASSWORD);
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+    }
+
+    private ReceivedMail awaitReceived(String subject, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ReceivedMail> matching = partner.received().stream()
+                .filter(mail -> mail.content().contains("Subject: " + subject))
+                .toList();
+            if (!matching.isEmpty()) {
+                return matching.get(0);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("The partner relay received nothing within " + timeout + "; server log:\n" + james.logTail());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void awaitQueueSize(String queue, long size) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (queueSize(queue) != size) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Queue " + queue + " did not reach size " + size + "; server log:\n" + james.logTail());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private long queueSize(String queue) throws Exception {
+        HttpResponse<String> response = get("/mailQueues/" + queue);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String body = response.body();
+        int at = body.indexOf("\"size\":");
+        assertThat(at).as(body).isNotNegative();
+        return Long.parseLong(body.substring(at + 7).replaceAll("[^0-9].*", ""));
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void put(String path, String json, int expectedStatus) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("PUT " + path + ": " + response.body()).isEqualTo(expectedStatus);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + webAdminPort + path);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
