@@ -2,8 +2,11 @@ package io.github.outboundrelay.webadmin;
 
 import org.apache.james.webadmin.utils.ErrorResponder;
 import org.eclipse.jetty.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.StoreUnavailableException;
 import spark.HaltException;
 import spark.Route;
 
@@ -11,16 +14,24 @@ import spark.Route;
  * The admin API's error answers, as James's JSON error documents.
  */
 final class ApiErrors {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ApiErrors.class);
     private ApiErrors() {
     }
 
-    /** Turns a refused field into a 400 naming it, whatever the route. */
+    /**
+     * Turns a refused field into a 400 naming it, and a store that cannot be reached into a 503 (nothing was
+     * changed: the admin retries), whatever the route.
+     */
     static Route validated(Route route) {
         return (request, response) -> {
             try {
                 return route.handle(request, response);
             } catch (InvalidFieldException e) {
                 throw badRequest(e.getMessage());
+            } catch (StoreUnavailableException e) {
+                // The answer names the operation only; the cause (database details) goes to the server log.
+                LOGGER.warn("outbound-relay admin API: {} {} answered 503", request.requestMethod(), request.pathInfo(), e);
+                throw unavailable(e.getMessage());
             }
         };
     }
@@ -35,6 +46,10 @@ final class ApiErrors {
 
     static HaltException conflict(String message) {
         return error(HttpStatus.CONFLICT_409, ErrorResponder.ErrorType.WRONG_STATE, message);
+    }
+
+    static HaltException unavailable(String message) {
+        return error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorResponder.ErrorType.SERVER_ERROR, message);
     }
 
     static HaltException serverError(String message) {

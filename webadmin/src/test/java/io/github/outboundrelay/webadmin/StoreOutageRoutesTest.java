@@ -1,0 +1,108 @@
+package io.github.outboundrelay.webadmin;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+
+import java.util.Map;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.Username;
+import org.apache.james.dnsservice.api.InMemoryDNSService;
+import org.apache.james.domainlist.lib.DomainListConfiguration;
+import org.apache.james.domainlist.memory.MemoryDomainList;
+import org.apache.james.user.memory.MemoryUsersRepository;
+import org.apache.james.webadmin.WebAdminServer;
+import org.apache.james.webadmin.WebAdminUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * While the store cannot be reached, writes answer 503 naming what could not be done (never the database details),
+ * and reads keep answering from the in-memory view.
+ */
+class StoreOutageRoutesTest {
+    static final String SEND_AS = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
+
+    WebAdminServer server;
+    RequestSpecification admin;
+    boolean storeDown;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
+        domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
+        domains.addDomain(Domain.of("ourdomain.test"));
+        MemoryUsersRepository users = MemoryUsersRepository.withVirtualHosting(domains);
+        users.addUser(Username.of("alice@ourdomain.test"), "secret");
+        InMemorySendAsRegistry registry = new InMemorySendAsRegistry() {
+            @Override
+            public void register(SendAsAddress sendAs) {
+                failWhileDown("register a send-as address");
+                super.register(sendAs);
+            }
+        };
+        DomainRelayPolicies policies = new DomainRelayPolicies() {
+            @Override
+            public DomainRelayPolicy get(Domain domain) {
+                return DomainRelayPolicy.defaultFor(domain);
+            }
+
+            @Override
+            public void set(DomainRelayPolicy policy) {
+                failWhileDown("set a domain policy");
+            }
+        };
+        AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
+        OutboundRelayRoutes routes = new OutboundRelayRoutes(domains, users, registry, policies, sealer,
+            new SendAsVerifier(new InMemoryVerifications()));
+        server = WebAdminUtils.createWebAdminServer(routes).start();
+        admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.destroy();
+    }
+
+    @Test
+    void writesAnswer503WhileTheStoreIsDownAndReadsStillAnswer() {
+        given().spec(admin).body(sendAsBody()).put(SEND_AS).then().statusCode(200);
+        storeDown = true;
+
+        given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(503).body("message", containsString("set a domain policy"))
+            .body("message", not(containsString("jdbc")));
+        given().spec(admin).body(sendAsBody()).put(SEND_AS)
+            .then().statusCode(503).body("message", containsString("register a send-as address"));
+        given().spec(admin).get(SEND_AS).then().statusCode(200).body("host", equalTo("smtp.partner.test"));
+        given().spec(admin).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200).body("allowed", equalTo(false));
+    }
+
+    private void failWhileDown(String operation) {
+        if (storeDown) {
+            throw new StoreUnavailableException("The outbound-relay store is unavailable: could not " + operation
+                + "; nothing was changed, retry later", new java.sql.SQLException("jdbc:postgresql://db:5432 refused"));
+        }
+    }
+
+    private static Map<String, Object> sendAsBody() {
+        return Map.of("host", "smtp.partner.test", "port", 587, "security", "STARTTLS", "username", "alice",
+            "password", "secret");
+    }
+}
