@@ -50,7 +50,7 @@ public class EmbeddedActiveMQBroker {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the embedded ActiveMQ broker in " + brokers, e);
         }
-        LOGGER.info("Embedded ActiveMQ broker started, persisting queued mail in {}", brokers.getParentFile());
+        LOGGER.info("Embedded ActiveMQ broker started, persisting queued mail in {}", brokers.getAbsoluteFile().getParentFile());
         this.connectionFactory = newConnectionFactory(fileSystem);
     }
 
