@@ -50,6 +50,7 @@ class RelayDeliveryWorker {
     private final MetricFactory metricFactory;
     private final Clock clock;
     private Scheduler deliveryScheduler;
+    private Scheduler dequeueScheduler;
     private Disposable subscription;
     private Disposable idleSweeper;
 
@@ -64,9 +65,12 @@ class RelayDeliveryWorker {
 
     void start() {
         deliveryScheduler = Schedulers.newBoundedElastic(configuration.deliveryThreads(), Integer.MAX_VALUE, "outbound-relay-delivery");
+        // Some queues (James's JMS/ActiveMQ one) dequeue by blocking: never on the thread that runs the mailet's init().
+        dequeueScheduler = Schedulers.newSingle("outbound-relay-dequeue");
         subscription = Flux.from(queue.deQueue())
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryScheduler), configuration.deliveryThreads())
             .onErrorContinue((error, item) -> LOGGER.error("Outbound relay delivery loop error", error))
+            .subscribeOn(dequeueScheduler)
             .subscribe();
         // Idle sessions are also closed on every use of the pool; this covers relays that get no more mail.
         Duration sweep = configuration.pool().idleTimeout().dividedBy(2);
@@ -83,6 +87,9 @@ class RelayDeliveryWorker {
         }
         if (deliveryScheduler != null) {
             deliveryScheduler.dispose();
+        }
+        if (dequeueScheduler != null) {
+            dequeueScheduler.dispose();
         }
         with.client().close();
     }
