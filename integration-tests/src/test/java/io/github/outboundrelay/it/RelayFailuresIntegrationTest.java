@@ -5,6 +5,7 @@ import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
 import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
 import static io.github.outboundrelay.it.RelayScenario.withSubject;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
@@ -48,7 +49,7 @@ class RelayFailuresIntegrationTest {
 
     @BeforeAll
     static void users(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "flaky", "partial", "notls", "selfsigned");
+        OutboundRelayJames.addUsers(server, "flaky", "partial", "notls", "selfsigned", "late");
         new RelayScenario(server).allowDomain(true);
     }
 
@@ -78,6 +79,23 @@ class RelayFailuresIntegrationTest {
         Thread.sleep(1000); // longer than the retry schedule: a second copy would have arrived by now
         assertThat(withSubject(FLAKY, subject)).hasSize(1);
         assertThat(FLAKY.connectionCount()).isGreaterThanOrEqualTo(3);
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void relayDownThenUpGetsTheMailOnceAfterARetry() throws Exception {
+        int port = SmtpPeer.freePort();
+        scenario.registerSendAs("late@ourdomain.test", "late@partner.test", port, LOGIN, PASSWORD);
+        String subject = uniqueSubject();
+
+        scenario.submissionAs("late@ourdomain.test", "late@partner.test").subject(subject).send();
+        await().atMost(RelayScenario.PATIENCE).until(() -> scenario.auditedOutcomes("late@ourdomain.test").contains("UNREACHABLE"));
+        try (SmtpPeer late = SmtpPeer.builder().onPort(port).requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            awaitAt(late, subject);
+            Thread.sleep(1000); // longer than the retry schedule: a second copy would have arrived by now
+            assertThat(withSubject(late, subject)).hasSize(1);
+        }
+        assertThat(scenario.auditedOutcomes("late@ourdomain.test")).endsWith("DELIVERED");
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
     }
 

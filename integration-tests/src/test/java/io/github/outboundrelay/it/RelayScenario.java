@@ -41,11 +41,24 @@ final class RelayScenario {
      * vouching for it (no confirmation code needed).
      */
     void registerSendAs(String user, String address, SmtpPeer relay, String login, String password) {
+        registerSendAs(user, address, relay.port(), login, password);
+    }
+
+    /** The same, for a relay on that port of localhost, which may not listen yet. */
+    void registerSendAs(String user, String address, int relayPort, String login, String password) {
         given().spec(admin)
-            .body(Map.of("host", "localhost", "port", relay.port(), "security", "STARTTLS",
+            .body(Map.of("host", "localhost", "port", relayPort, "security", "STARTTLS",
                 "username", login, "password", password, "verified", true))
             .put("/outbound-relay/users/" + user + "/send-as/" + address)
             .then().statusCode(200);
+    }
+
+    /** The outcomes of the user's relay attempts so far, oldest first, from the audit API. */
+    List<String> auditedOutcomes(String user) {
+        return given().spec(admin).queryParam("user", user).queryParam("limit", 1000)
+            .get("/outbound-relay/audit")
+            .then().statusCode(200)
+            .extract().jsonPath().getList("outcome", String.class);
     }
 
     /** Submits over the submission port as {@code user}, with MAIL FROM and From: both {@code sendAs}. */

@@ -33,7 +33,7 @@ public final class SmtpPeer implements AutoCloseable {
 
     private SmtpPeer(Builder builder) {
         this.behaviour = builder.behaviour;
-        SMTPServer.Builder server = SMTPServer.port(0)
+        SMTPServer.Builder server = SMTPServer.port(builder.port)
             .bindAddress(loopback())
             .hostName("localhost")
             .messageHandlerFactory(context -> new RecordingHandler(context, behaviour, received::add))
@@ -107,6 +107,15 @@ public final class SmtpPeer implements AutoCloseable {
                 }
             }
         }));
+    }
+
+    /** A port free right now on loopback, for a peer started later ("the relay is down, then up"). */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, loopback())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static Builder builder() {
@@ -239,6 +248,13 @@ public final class SmtpPeer implements AutoCloseable {
         private boolean implicitTls;
         private boolean auth;
         private boolean trustedCertificate = true;
+        private int port;
+
+        /** Listens on that port (a relay that comes up where a send-as address already points); default: any free port. */
+        public Builder onPort(int port) {
+            this.port = port;
+            return this;
+        }
 
         /** STARTTLS offered and required before MAIL and AUTH. */
         public Builder requireStartTls() {
