@@ -21,7 +21,7 @@ import io.github.outboundrelay.testing.TestTls;
 
 /**
  * How relayed mail ends when the partner's server misbehaves, in a real James with a short retry schedule (200 ms
- * doubling to 400 ms, a 3 s queue lifetime). Every case is read where it lands: at the partner server, at the gateway,
+ * doubling to 400 ms, a delay warning after 1 s, a 3 s queue lifetime). Every case is read where it lands: at the partner server, at the gateway,
  * or as a DSN in the sender's own mailbox over IMAP. Each case uses its own user so each mailbox holds one report.
  */
 class RelayFailuresIntegrationTest {
@@ -41,6 +41,7 @@ class RelayFailuresIntegrationTest {
         .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
         .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
         .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>3 seconds</maxQueueLifetime>")
+        .edit("mailetcontainer.xml", "<!-- <delayWarningAfter>4 hours</delayWarningAfter> -->", "<delayWarningAfter>1 second</delayWarningAfter>")
         .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
             + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
             + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
@@ -128,8 +129,12 @@ class RelayFailuresIntegrationTest {
 
         scenario.submissionAs("notls@ourdomain.test", "notls@partner.test").subject(subject).send();
 
-        String dsn = scenario.awaitFirstMessageInMailbox("notls@ourdomain.test");
-        assertThat(dsn).contains("message/delivery-status").contains("Gave up after").contains("STARTTLS");
+        String reports = scenario.awaitMailboxContaining("notls@ourdomain.test", "Action: failed");
+        // First a "delayed" warning (delayWarningAfter), then the final "failed" DSN: one of each.
+        assertThat(reports.split("Action: delayed", -1)).hasSize(2);
+        assertThat(reports.split("Action: failed", -1)).hasSize(2);
+        assertThat(reports.indexOf("Action: delayed")).isLessThan(reports.indexOf("Action: failed"));
+        assertThat(reports).contains("Gave up after").contains("STARTTLS");
         assertThat(WITHOUT_TLS.connectionCount()).isGreaterThanOrEqualTo(2);
         assertThat(WITHOUT_TLS.authAttempts()).isZero();
         assertThat(WITHOUT_TLS.received()).isEmpty();
@@ -143,7 +148,7 @@ class RelayFailuresIntegrationTest {
 
         scenario.submissionAs("selfsigned@ourdomain.test", "selfsigned@partner.test").subject(subject).send();
 
-        String dsn = scenario.awaitFirstMessageInMailbox("selfsigned@ourdomain.test");
+        String dsn = scenario.awaitMailboxContaining("selfsigned@ourdomain.test", "Action: failed");
         assertThat(dsn).contains("message/delivery-status").contains("Gave up after");
         assertThat(SELF_SIGNED.authAttempts()).isZero();
         assertThat(SELF_SIGNED.received()).isEmpty();
