@@ -1,0 +1,179 @@
+package io.github.outboundrelay.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The figures of one run as Markdown tables, each beside its same-run baseline, and the goals of issue 6 with PASS or
+ * MISS.
+ */
+public final class Report {
+    static final double RELAY_OVER_A = 1.5;
+    static final double RELAY_OVER_B = 0.5;
+    static final double MATCHER_MEDIAN_NANOS = 1000;
+    static final double BYTES_PER_ADDRESS = 1024;
+    static final double CONNECTIONS_PER_1000 = 20;
+
+    public record Goal(String name, String measured, String target, boolean met) {
+    }
+
+    private final BenchmarkSettings settings;
+    RegistryMemory.Result memory;
+    RelayThroughput.Results throughput;
+    List<MatcherCost.Result> matcher;
+    double seconds;
+
+    Report(BenchmarkSettings settings) {
+        this.settings = settings;
+    }
+
+    public List<Goal> goals() {
+        List<Goal> goals = new ArrayList<>();
+        if (throughput != null) {
+            for (RelayThroughput.SizeResults size : throughput.sizes()) {
+                for (LoadRun.Result relay : List.of(size.relayOne(), size.relayMany())) {
+                    String label = size.kib() + " KiB, " + (relay == size.relayOne() ? "1 relay" : size.relays() + " relays");
+                    double overA = ratio(relay, size.baselineA());
+                    double overB = ratio(relay, size.baselineB());
+                    goals.add(new Goal("relay/A throughput, " + label, format(overA), ">= " + RELAY_OVER_A,
+                        overA >= RELAY_OVER_A && allComplete(relay, size.baselineA())));
+                    goals.add(new Goal("relay/B throughput, " + label, format(overB), ">= " + RELAY_OVER_B,
+                        overB >= RELAY_OVER_B && allComplete(relay, size.baselineB())));
+                }
+            }
+        }
+        if (matcher != null) {
+            int largest = matcher.stream().mapToInt(MatcherCost.Result::registered).max().orElse(0);
+            matcher.stream()
+                .filter(result -> result.benchmark().equals("fromIsRelayableSendAs") && result.registered() == largest)
+                .findFirst()
+                .ifPresent(result -> goals.add(new Goal("matcher median at " + count(largest) + " addresses",
+                    String.format(Locale.ROOT, "%.0f ns", result.medianNanos()), "< " + (int) MATCHER_MEDIAN_NANOS + " ns",
+                    result.medianNanos() < MATCHER_MEDIAN_NANOS)));
+        }
+        if (memory != null) {
+            goals.add(new Goal("heap per address at " + count(memory.addresses()) + " addresses",
+                String.format(Locale.ROOT, "%.0f B", memory.bytesPerAddress()), "< " + (int) BYTES_PER_ADDRESS + " B",
+                memory.bytesPerAddress() < BYTES_PER_ADDRESS));
+        }
+        if (throughput != null && throughput.reuse() != null) {
+            LoadRun.Result reuse = throughput.reuse();
+            goals.add(new Goal("connections per 1000 mails, 1 relay + credential",
+                String.format(Locale.ROOT, "%.0f", reuse.connectionsPer1000()), "<= " + (int) CONNECTIONS_PER_1000,
+                reuse.complete() && reuse.connectionsPer1000() <= CONNECTIONS_PER_1000));
+        }
+        return goals;
+    }
+
+    public Optional<RelayThroughput.Results> throughput() {
+        return Optional.ofNullable(throughput);
+    }
+
+    public Optional<List<MatcherCost.Result>> matcher() {
+        return Optional.ofNullable(matcher);
+    }
+
+    public Optional<RegistryMemory.Result> memory() {
+        return Optional.ofNullable(memory);
+    }
+
+    public String table() {
+        StringBuilder out = new StringBuilder();
+        out.append("\n## Outbound relay benchmark").append(settings.smoke() ? " (SMOKE RUN: figures not meaningful)" : "").append("\n\n");
+        out.append("Settings: ").append(settings).append(String.format(Locale.ROOT, "; took %.0f s%n%n", seconds));
+        if (throughput != null) {
+            out.append("### 1. End-to-end throughput (submission STARTTLS+AUTH -> sink STARTTLS+AUTH), ")
+                .append(settings.mails()).append(" mails, ").append(settings.users()).append(" users, ")
+                .append(settings.clients()).append(" client threads\n\n");
+            out.append("| body | path | accepted | mails/s | p50 ms | p99 ms | connections/1000 | x A | x B |\n");
+            out.append("|---|---|---|---|---|---|---|---|---|\n");
+            for (RelayThroughput.SizeResults size : throughput.sizes()) {
+                row(out, size.kib(), "B: client straight to the sink", size.baselineB(), size);
+                row(out, size.kib(), "A: stock RemoteDelivery -> gateway", size.baselineA(), size);
+                row(out, size.kib(), "outbound relay, 1 relay", size.relayOne(), size);
+                row(out, size.kib(), "outbound relay, " + size.relays() + " relays", size.relayMany(), size);
+            }
+            out.append('\n');
+        }
+        if (matcher != null) {
+            out.append("### 2. Matcher cost (JMH SampleTime, single calls)\n\n");
+            out.append("| benchmark | registered | median ns | p99 ns | samples | median x stock SMTPAuthSuccessful | median x HashMap.get |\n");
+            out.append("|---|---|---|---|---|---|---|\n");
+            for (MatcherCost.Result result : matcher) {
+                double stock = median("stockSmtpAuthSuccessful", result.registered());
+                double map = median("hashMapLookup", result.registered());
+                out.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %d | %s | %s |%n", result.benchmark(),
+                    count(result.registered()), result.medianNanos(), result.p99Nanos(), result.samples(),
+                    format(result.medianNanos() / stock), format(result.medianNanos() / map)));
+            }
+            out.append('\n');
+        }
+        if (memory != null) {
+            out.append("### 3. Registry heap\n\n");
+            out.append(String.format(Locale.ROOT, "%s addresses (each with its own sealed password), used heap after full GCs: "
+                    + "registry %.1f MiB = %.0f bytes per address; with each address's verification state %.1f MiB = "
+                    + "**%.0f bytes per address** (registry filled in %.1f s)%n%n",
+                count(memory.addresses()), memory.registryBytes() / (1024.0 * 1024.0), memory.registryBytes() / (double) memory.addresses(),
+                memory.retainedBytes() / (1024.0 * 1024.0), memory.bytesPerAddress(), memory.fillSeconds()));
+        }
+        if (throughput != null && throughput.reuse() != null) {
+            LoadRun.Result reuse = throughput.reuse();
+            out.append("### 4. Connection reuse\n\n");
+            out.append(String.format(Locale.ROOT, "%d mails of one user through one relay with one credential: %d/%d accepted, "
+                    + "%d connections = %.0f per 1000 mails (stock RemoteDelivery in the same run: %s per 1000)%n%n",
+                reuse.mails(), reuse.accepted(), reuse.mails(), reuse.connections(), reuse.connectionsPer1000(),
+                throughput.sizes().isEmpty() ? "n/a" : format(throughput.sizes().get(0).baselineA().connectionsPer1000())));
+        }
+        out.append("### Goals\n\n| goal | measured | target | verdict |\n|---|---|---|---|\n");
+        for (Goal goal : goals()) {
+            out.append("| ").append(goal.name()).append(" | ").append(goal.measured()).append(" | ").append(goal.target())
+                .append(" | ").append(goal.met() ? "PASS" : "MISS").append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private void row(StringBuilder out, int kib, String path, LoadRun.Result result, RelayThroughput.SizeResults size) {
+        boolean isRelay = result == size.relayOne() || result == size.relayMany();
+        out.append(String.format(Locale.ROOT, "| %d KiB | %s | %s | %.1f | %.1f | %.1f | %.0f | %s | %s |%n", kib, path,
+            result.accepted() + "/" + result.mails() + (result.complete() ? "" : " INCOMPLETE"), result.mailsPerSecond(),
+            result.p50Millis(), result.p99Millis(), result.connectionsPer1000(),
+            isRelay ? format(ratio(result, size.baselineA())) : (result == size.baselineA() ? "1" : ""),
+            isRelay ? format(ratio(result, size.baselineB())) : (result == size.baselineB() ? "1" : "")));
+    }
+
+    private double median(String benchmark, int registered) {
+        return matcher.stream()
+            .filter(result -> result.benchmark().equals(benchmark) && result.registered() == registered)
+            .mapToDouble(MatcherCost.Result::medianNanos)
+            .findFirst().orElse(Double.NaN);
+    }
+
+    private static double ratio(LoadRun.Result result, LoadRun.Result baseline) {
+        return result.mailsPerSecond() / baseline.mailsPerSecond();
+    }
+
+    private static boolean allComplete(LoadRun.Result... results) {
+        for (LoadRun.Result result : results) {
+            if (!result.complete()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String format(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String count(int n) {
+        if (n >= 1_000_000 && n % 1_000_000 == 0) {
+            return n / 1_000_000 + "M";
+        }
+        if (n >= 1000 && n % 1000 == 0) {
+            return n / 1000 + "k";
+        }
+        return String.valueOf(n);
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.outboundrelay.benchmarks;
+
+import java.util.Properties;
+
+import javax.mail.Message;
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.Transport;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+
+/**
+ * The mail client of every scenario, as a user's mail program submits: javax.mail over TCP, one connection per mail,
+ * STARTTLS required, then SMTP AUTH. The same code writes to James's submission port and, for baseline B, straight to
+ * the sink. It trusts whatever certificate 127.0.0.1 presents (James's development keystore is self-signed).
+ */
+final class SubmissionClient {
+    static final String ID_HEADER = "X-Bench-Id";
+    static final String RECIPIENT = "carol@elsewhere.test";
+
+    private SubmissionClient() {
+    }
+
+    static void send(int port, String login, String password, String sender, String id, String body) throws MessagingException {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", "127.0.0.1");
+        properties.put("mail.smtp.port", String.valueOf(port));
+        properties.put("mail.smtp.from", sender);
+        properties.put("mail.smtp.starttls.enable", "true");
+        properties.put("mail.smtp.starttls.required", "true");
+        properties.put("mail.smtp.ssl.trust", "127.0.0.1");
+        properties.put("mail.smtp.auth", "true");
+        properties.put("mail.smtp.connectiontimeout", "30000");
+        properties.put("mail.smtp.timeout", "120000");
+        Session session = Session.getInstance(properties);
+        MimeMessage message = new MimeMessage(session);
+        message.setHeader("From", sender);
+        message.setHeader(ID_HEADER, id);
+        message.addRecipient(Message.RecipientType.TO, new InternetAddress(RECIPIENT));
+        message.setSubject("bench " + id);
+        message.setText(body);
+        message.saveChanges();
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect("127.0.0.1", port, login, password);
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+    }
+
+    /** An ASCII body of {@code bytes} bytes in lines of 78 characters plus CRLF. */
+    static String body(int bytes) {
+        StringBuilder body = new StringBuilder(bytes);
+        String line = "The quick brown fox jumps over the lazy dog, benchmark body line for outbound-relay.";
+        while (body.length() < bytes) {
+            int room = bytes - body.length();
+            if (room <= 2) {
+                body.append("\r\n", 0, room);
+            } else {
+                body.append(line, 0, Math.min(line.length(), Math.min(78, room - 2))).append("\r\n");
+            }
+        }
+        return body.toString();
+    }
+}
