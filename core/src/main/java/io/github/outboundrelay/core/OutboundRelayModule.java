@@ -27,23 +27,23 @@ public class OutboundRelayModule extends AbstractModule {
         configureStores();
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
-        bind(InMemoryVerifications.class).in(Singleton.class);
-        bind(Verifications.class).to(InMemoryVerifications.class);
         // Recent relay attempts: the audit API and the health check (healthcheck.properties additional.healthchecks).
         bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
         bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
     }
 
     /**
-     * Binds {@link SendAsRegistry} and {@link DomainRelayPolicies}. This module keeps them in memory only (a restart
-     * forgets them); a subclass that persists them (the JDBC store module of {@code store-jdbc}) overrides this and
-     * keeps every other binding.
+     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies} and {@link Verifications}. This module keeps them in
+     * memory only (a restart forgets them); a subclass that persists them (the JDBC store module of
+     * {@code store-jdbc}) overrides this and keeps every other binding.
      */
     protected void configureStores() {
         bind(InMemorySendAsRegistry.class).in(Singleton.class);
         bind(SendAsRegistry.class).to(InMemorySendAsRegistry.class);
         bind(InMemoryDomainRelayPolicies.class).in(Singleton.class);
         bind(DomainRelayPolicies.class).to(InMemoryDomainRelayPolicies.class);
+        bind(InMemoryVerifications.class).in(Singleton.class);
+        bind(Verifications.class).to(InMemoryVerifications.class);
     }
 
     @Provides

@@ -5,7 +5,6 @@ import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.james.dnsservice.api.DNSService;
@@ -17,19 +16,19 @@ import org.apache.james.dnsservice.api.DNSService;
  * of the name, which a DNS rebinding attacker could answer differently.
  */
 public class RelayTargetGuard {
-    public static final Set<Integer> DEFAULT_ALLOWED_PORTS = Set.of(25, 465, 587, 2525);
+    public static final List<PortRange> DEFAULT_ALLOWED_PORTS = PortRange.parseList("allowedRelayPorts", "25,465,587,2525");
 
     private final DNSService dns;
-    private final Set<Integer> allowedPorts;
+    private final List<PortRange> allowedPorts;
     private final Set<String> allowedHosts;
     private final List<Cidr> allowedNetworks;
 
-    public RelayTargetGuard(DNSService dns, Set<Integer> allowedPorts, Collection<String> allowedHosts,
+    public RelayTargetGuard(DNSService dns, List<PortRange> allowedPorts, Collection<String> allowedHosts,
                             Collection<String> allowedNetworks) {
         this.dns = dns;
-        this.allowedPorts = Set.copyOf(allowedPorts);
+        this.allowedPorts = List.copyOf(allowedPorts);
         this.allowedHosts = allowedHosts.stream().map(host -> host.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-        this.allowedNetworks = allowedNetworks.stream().map(network -> Cidr.parse("allowedNetworks", network)).toList();
+        this.allowedNetworks = allowedNetworks.stream().map(network -> Cidr.parse("allowedRelayNetworks", network)).toList();
     }
 
     /** The default: public relays on the usual submission ports, nothing internal. */
@@ -39,9 +38,9 @@ public class RelayTargetGuard {
 
     /** Checks the port alone; for validating input before any lookup. */
     public void checkPort(int port) {
-        if (!allowedPorts.contains(port)) {
+        if (allowedPorts.stream().noneMatch(range -> range.contains(port))) {
             throw new RelayTargetRefusedException("port", port + " is not an allowed relay port (allowed: "
-                + allowedPorts.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")");
+                + allowedPorts.stream().map(PortRange::toString).collect(Collectors.joining(", ")) + ")");
         }
     }
 

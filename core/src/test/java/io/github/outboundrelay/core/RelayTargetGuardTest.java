@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
-import java.util.Set;
 
 import org.apache.james.dnsservice.api.InMemoryDNSService;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,7 +86,7 @@ class RelayTargetGuardTest {
     void adminMayAllowANetwork() throws Exception {
         dns.registerRecord("relay.internal.test", InetAddress.getByName("10.20.30.40"), "relay.internal.test");
         dns.registerRecord("other.internal.test", InetAddress.getByName("10.99.0.1"), "other.internal.test");
-        RelayTargetGuard allowing = new RelayTargetGuard(dns, Set.of(587), List.of(), List.of("10.20.0.0/16"));
+        RelayTargetGuard allowing = new RelayTargetGuard(dns, PortRange.parseList("allowedPorts", "587"), List.of(), List.of("10.20.0.0/16"));
 
         assertThat(allowing.vet(relay("relay.internal.test", 587))).isEqualTo(InetAddress.getByName("10.20.30.40"));
         assertThatThrownBy(() -> allowing.vet(relay("other.internal.test", 587)))
@@ -97,10 +96,30 @@ class RelayTargetGuardTest {
     @Test
     void adminMayAllowAHostByName() throws Exception {
         dns.registerRecord("localhost", InetAddress.getByName("127.0.0.1"), "localhost");
-        RelayTargetGuard allowing = new RelayTargetGuard(dns, Set.of(2525), List.of("LocalHost"), List.of());
+        RelayTargetGuard allowing = new RelayTargetGuard(dns, PortRange.parseList("allowedPorts", "2525"), List.of("LocalHost"), List.of());
 
         assertThat(allowing.vet(relay("localhost", 2525))).isEqualTo(InetAddress.getByName("127.0.0.1"));
         assertThatThrownBy(() -> allowing.vet(relay("localhost", 587))).hasMessageStartingWith("'port'");
+    }
+
+    @Test
+    void portRangesAreAllowedAndBadListsNameTheField() {
+        RelayTargetGuard ranges = new RelayTargetGuard(dns, PortRange.parseList("allowedPorts", "25, 1024-2048"), List.of(), List.of());
+        ranges.checkPort(25);
+        ranges.checkPort(1024);
+        ranges.checkPort(2048);
+        assertThatThrownBy(() -> ranges.checkPort(2049)).hasMessageStartingWith("'port'").hasMessageContaining("25, 1024-2048");
+        for (String bad : new String[] {"", "0", "70000", "20-10", "smtp", "25,,x"}) {
+            assertThatThrownBy(() -> PortRange.parseList("allowedRelayPorts", bad)).hasMessageStartingWith("'allowedRelayPorts'");
+        }
+    }
+
+    @Test
+    void badNetworkNamesTheField() {
+        assertThatThrownBy(() -> new RelayTargetGuard(dns, RelayTargetGuard.DEFAULT_ALLOWED_PORTS, List.of(), List.of("10.0.0.0/33")))
+            .hasMessageStartingWith("'allowedRelayNetworks'");
+        assertThatThrownBy(() -> new RelayTargetGuard(dns, RelayTargetGuard.DEFAULT_ALLOWED_PORTS, List.of(), List.of("intranet")))
+            .hasMessageStartingWith("'allowedRelayNetworks'");
     }
 
     private static RelayServer relay(String host, int port) {

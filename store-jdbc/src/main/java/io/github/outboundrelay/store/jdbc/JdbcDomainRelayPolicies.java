@@ -11,15 +11,17 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  * without one), writes through to the database.
  */
 public final class JdbcDomainRelayPolicies implements DomainRelayPolicies {
-    private final JdbcOutboundRelayStore store;
+    private final JdbcStoreEngine engine;
+    private final DomainPolicyTable policies;
 
-    JdbcDomainRelayPolicies(JdbcOutboundRelayStore store) {
-        this.store = store;
+    JdbcDomainRelayPolicies(JdbcStoreEngine engine, DomainPolicyTable policies) {
+        this.engine = engine;
+        this.policies = policies;
     }
 
     @Override
     public DomainRelayPolicy get(Domain domain) {
-        return store.findPolicy(domain).orElseGet(() -> DomainRelayPolicy.defaultFor(domain));
+        return policies.find(DomainPolicyTable.keyOf(domain)).orElseGet(() -> DomainRelayPolicy.defaultFor(domain));
     }
 
     /**
@@ -27,6 +29,10 @@ public final class JdbcDomainRelayPolicies implements DomainRelayPolicies {
      */
     @Override
     public void set(DomainRelayPolicy policy) {
-        store.setPolicy(policy);
+        String key = DomainPolicyTable.keyOf(policy.domain());
+        engine.write("set a domain policy", transaction -> {
+            policies.save(transaction.connection(), policy, transaction.recordChange(policies, key));
+            return null;
+        }, () -> policies.show(key, policy));
     }
 }

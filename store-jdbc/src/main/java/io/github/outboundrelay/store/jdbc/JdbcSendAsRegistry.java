@@ -8,6 +8,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.StoreUnavailableException;
 
@@ -16,21 +17,25 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  * database ({@link StoreUnavailableException} when it cannot be reached).
  */
 public final class JdbcSendAsRegistry implements SendAsRegistry {
-    private final JdbcOutboundRelayStore store;
+    private final JdbcStoreEngine engine;
+    private final SendAsTable sendAs;
+    private final VerificationTable verifications;
 
-    JdbcSendAsRegistry(JdbcOutboundRelayStore store) {
-        this.store = store;
+    JdbcSendAsRegistry(JdbcStoreEngine engine, SendAsTable sendAs, VerificationTable verifications) {
+        this.engine = engine;
+        this.sendAs = sendAs;
+        this.verifications = verifications;
     }
 
     @Override
     public Optional<SendAsAddress> find(MailAddress address) {
-        return store.findSendAs(address);
+        return sendAs.find(SendAsKey.of(address));
     }
 
     @Override
     public List<SendAsAddress> listOwnedBy(Username owner) {
-        return store.allSendAs().stream()
-            .filter(sendAs -> sendAs.isOwnedBy(owner))
+        return sendAs.all().stream()
+            .filter(registered -> registered.isOwnedBy(owner))
             .sorted(Comparator.comparing(SendAsAddress::key))
             .toList();
     }
@@ -41,15 +46,46 @@ public final class JdbcSendAsRegistry implements SendAsRegistry {
      * @throws StoreUnavailableException when the database cannot be reached; nothing changed
      */
     @Override
-    public void register(SendAsAddress sendAs) {
-        store.register(sendAs);
+    public void register(SendAsAddress registered) {
+        String key = registered.key();
+        engine.write("register a send-as address", transaction -> {
+            Optional<Username> owner = sendAs.ownerOf(transaction.connection(), key);
+            if (owner.isPresent() && !registered.isOwnedBy(owner.get())) {
+                throw new AddressOwnedByAnotherUserException(registered.address());
+            }
+            long version = transaction.recordChange(sendAs, key);
+            if (owner.isPresent()) {
+                sendAs.update(transaction.connection(), registered, version);
+            } else {
+                sendAs.insert(transaction.connection(), registered, version);
+            }
+            return null;
+        }, () -> sendAs.show(key, registered));
     }
 
     /**
+     * Removes the address and, in the same transaction, its verification state: registering the address again later
+     * starts pending, even with the same relay.
+     *
      * @throws StoreUnavailableException when the database cannot be reached; nothing changed
      */
     @Override
     public boolean remove(Username owner, MailAddress address) {
-        return store.remove(owner, address);
+        String key = SendAsKey.of(address);
+        return engine.write("remove a send-as address", transaction -> {
+            Optional<Username> current = sendAs.ownerOf(transaction.connection(), key);
+            if (current.isEmpty() || !current.get().equals(owner)) {
+                return false;
+            }
+            transaction.recordChange(sendAs, key);
+            sendAs.delete(transaction.connection(), key);
+            if (verifications.delete(transaction.connection(), key)) {
+                transaction.recordChange(verifications, key);
+            }
+            return true;
+        }, () -> {
+            sendAs.hide(key);
+            verifications.hide(key);
+        });
     }
 }

@@ -17,10 +17,12 @@ import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayModule;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.Verifications;
 
 /**
  * The extension's Guice module when its state must persist: everything {@link OutboundRelayModule} binds, with the
- * send-as registry and domain policies in the store chosen by {@code outbound-relay.properties} ({@code store=jdbc}:
+ * send-as registry, the send-as verification states and domain policies in the store chosen by {@code outbound-relay.properties} ({@code store=jdbc}:
  * H2 file under var/ by default, or PostgreSQL; {@code store=memory}: nothing persisted). Named in
  * {@code extensions.properties} instead of {@link OutboundRelayModule}:
  * <pre>guice.extension.module=io.github.outboundrelay.store.jdbc.OutboundRelayStoreModule</pre>
@@ -68,18 +70,26 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
         return stores.domainRelayPolicies();
     }
 
+    @Provides
+    @Singleton
+    Verifications verifications(OutboundRelayStores stores) {
+        return stores.verifications();
+    }
+
     /** The stores in use, and the JDBC store behind them if any (for health checks, tests). */
     public record OutboundRelayStores(SendAsRegistry sendAsRegistry, DomainRelayPolicies domainRelayPolicies,
-                                      JdbcOutboundRelayStore jdbcStore) {
+                                      Verifications verifications, JdbcOutboundRelayStore jdbcStore) {
         static OutboundRelayStores open(OutboundRelayStoreConfiguration configuration) {
             if (configuration.store() == OutboundRelayStoreConfiguration.StoreKind.MEMORY) {
-                LOGGER.warn("outbound-relay: store=memory, send-as addresses and domain policies are lost when James stops");
-                return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(), null);
+                LOGGER.warn("outbound-relay: store=memory, send-as addresses, their verification and domain policies are lost"
+                    + " when James stops");
+                return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(),
+                    new InMemoryVerifications(), null);
             }
             LOGGER.info("outbound-relay: opening the JDBC store {}", configuration.jdbc());
             JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration.jdbc());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "outbound-relay-store-close"));
-            return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store);
+            return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store.verifications(), store);
         }
     }
 }

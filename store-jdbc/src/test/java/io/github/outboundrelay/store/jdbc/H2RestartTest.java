@@ -16,6 +16,9 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.verification.SendAsStatus;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.github.outboundrelay.core.verification.Verification;
 
 class H2RestartTest {
     static final Domain OURDOMAIN = Domain.of("ourdomain.test");
@@ -34,16 +37,37 @@ class H2RestartTest {
             store.sendAsRegistry().remove(SendAsRegistryContract.BOB, SendAsRegistryContract.address("gone@partner.test"));
             store.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, true, true));
         }
+        String bobCode;
+        try (JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
+            // Alice's address verified (an admin vouched), Bob's pending with a code mailed
+            SendAsVerifier verifier = new SendAsVerifier(store.verifications());
+            assertThat(verifier.saved(alice, true)).isEqualTo(SendAsStatus.VERIFIED);
+            assertThat(verifier.saved(bob, false)).isEqualTo(SendAsStatus.PENDING);
+            bobCode = verifier.issueCode(bob);
+            assertThat(store.seenVersion()).isEqualTo(8);
+        }
 
         try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
             assertThat(reopened.sendAsRegistry().find(SendAsRegistryContract.address("alice@partner.test"))).contains(alice);
             assertThat(reopened.sendAsRegistry().listOwnedBy(SendAsRegistryContract.BOB)).containsExactly(bob);
             assertThat(reopened.domainRelayPolicies().get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, true, true));
-            assertThat(reopened.seenVersion()).isEqualTo(5);
+            assertThat(reopened.seenVersion()).isEqualTo(8);
+
+            // Alice's address still relays; Bob's code, mailed before the restart, still confirms his
+            SendAsVerifier verifier = new SendAsVerifier(reopened.verifications());
+            assertThat(verifier.isVerified(alice)).isTrue();
+            assertThat(verifier.isVerified(bob)).isFalse();
+            Verification bobState = reopened.verifications().get(bob.key()).orElseThrow();
+            assertThat(bobState.code()).isPresent();
+            assertThat(bobState.codesSentAt()).hasSize(1);
+            assertThat(verifier.confirm(bob, bobCode).outcome()).isEqualTo(SendAsVerifier.ConfirmOutcome.VERIFIED);
 
             // and the reopened store keeps writing after the versions it found
             reopened.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, false, false));
-            assertThat(reopened.seenVersion()).isEqualTo(6);
+            assertThat(reopened.seenVersion()).isEqualTo(10);
+        }
+        try (JdbcOutboundRelayStore reopenedAgain = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
+            assertThat(new SendAsVerifier(reopenedAgain.verifications()).isVerified(bob)).isTrue();
         }
     }
 
@@ -68,6 +92,8 @@ class H2RestartTest {
         try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
             assertThat(reopened.sendAsRegistry().find(SendAsRegistryContract.address("alice@partner.test"))).isPresent();
             assertThat(reopened.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isTrue();
+            assertThat(new SendAsVerifier(reopened.verifications())
+                .isVerified(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE))).isTrue();
         }
     }
 }

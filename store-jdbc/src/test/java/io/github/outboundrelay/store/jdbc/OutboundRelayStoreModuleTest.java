@@ -32,7 +32,12 @@ import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.github.outboundrelay.core.verification.Verifications;
 
 class OutboundRelayStoreModuleTest {
     @TempDir
@@ -130,6 +135,9 @@ class OutboundRelayStoreModuleTest {
         try {
             assertThat(registry).isInstanceOf(JdbcSendAsRegistry.class).isSameAs(injector.getInstance(SendAsRegistry.class));
             assertThat(policies).isInstanceOf(JdbcDomainRelayPolicies.class);
+            assertThat(injector.getInstance(Verifications.class)).isInstanceOf(JdbcVerifications.class)
+                .isSameAs(injector.getInstance(Verifications.class));
+            assertThat(injector.getInstance(SendAsVerifier.class)).isSameAs(injector.getInstance(SendAsVerifier.class));
             assertThat(injector.getInstance(OutboundRelayRule.class)).isSameAs(injector.getInstance(OutboundRelayRule.class));
             assertThat(injector.getInstance(SecretSealer.class)).isNotNull();
             policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
@@ -147,7 +155,30 @@ class OutboundRelayStoreModuleTest {
 
         assertThat(injector.getInstance(SendAsRegistry.class)).isInstanceOf(InMemorySendAsRegistry.class);
         assertThat(injector.getInstance(DomainRelayPolicies.class)).isInstanceOf(InMemoryDomainRelayPolicies.class);
+        assertThat(injector.getInstance(Verifications.class)).isInstanceOf(InMemoryVerifications.class)
+            .isSameAs(injector.getInstance(Verifications.class));
         assertThat(var.resolve("outbound-relay/store.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void aVerifiedAddressIsStillVerifiedAfterTheModuleIsBuiltAgainOnTheSameVarDirectory() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
+        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
+
+        Injector first = injector(propertiesProvider);
+        try {
+            first.getInstance(SendAsRegistry.class).register(alice);
+            first.getInstance(SendAsVerifier.class).saved(alice, true);
+        } finally {
+            first.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+        Injector second = injector(propertiesProvider);
+        try {
+            assertThat(second.getInstance(SendAsVerifier.class).isVerified(alice)).isTrue();
+        } finally {
+            second.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
     }
 
     @Test

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import org.apache.james.core.Domain;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /** Run in a child JVM by {@link H2RestartTest}: writes, says so, then waits to be killed with SIGKILL. */
 public final class StoreWriterMain {
@@ -16,7 +18,9 @@ public final class StoreWriterMain {
 
     public static void main(String[] args) throws Exception {
         JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(TestDatabases.h2(Path.of(args[0])));
-        store.sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE));
+        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
+        store.sendAsRegistry().register(alice);
+        new SendAsVerifier(store.verifications()).saved(alice, true);
         store.domainRelayPolicies().set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
         System.out.println(WRITTEN);
         System.out.flush();

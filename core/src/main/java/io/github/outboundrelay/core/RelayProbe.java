@@ -1,0 +1,35 @@
+package io.github.outboundrelay.core;
+
+/**
+ * What the admin API needs from the relay delivery, so that a relay is judged by exactly the rules (allowed targets,
+ * TLS, trust store, timeouts) that will deliver its mail: check a relay target, try a relay (connect, TLS, AUTH, no
+ * mail), and mail a verification code through it. Installed by the OutboundRelayDelivery mailet when it starts.
+ */
+public interface RelayProbe {
+    /**
+     * @throws RelayTargetGuard.RelayTargetRefusedException when the relay's port or address is not an allowed target
+     */
+    void checkTarget(RelayServer relay);
+
+    ProbeResult probe(SendAsAddress sendAs, String password);
+
+    /** Sends, through the address's own relay and from the address, a mail to the address holding the code. */
+    ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code);
+
+    /** The outcome of trying a relay, with a reason class and a sanitized detail (a relay reply, never a secret). */
+    record ProbeResult(Failure failure, String detail) {
+        public enum Failure { NONE, UNREACHABLE, TLS_FAILED, AUTH_REJECTED, NOT_ALLOWED_TARGET, REFUSED }
+
+        public static ProbeResult ok() {
+            return new ProbeResult(Failure.NONE, "");
+        }
+
+        public static ProbeResult failed(Failure failure, String detail) {
+            return new ProbeResult(failure, detail);
+        }
+
+        public boolean isOk() {
+            return failure == Failure.NONE;
+        }
+    }
+}
