@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -54,7 +56,9 @@ class PostgresqlOutageTest {
         JdbcStoreConfiguration database = TestDatabases.freshDatabase(postgres).withConnectionTimeout(Duration.ofSeconds(1));
         nodeA = JdbcOutboundRelayStore.open(database);
         nodeB = JdbcOutboundRelayStore.open(database);
-        nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE));
+        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
+        nodeA.sendAsRegistry().register(alice);
+        new SendAsVerifier(nodeA.verifications()).saved(alice, true);
         nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, true));
         await(() -> nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN));
 
@@ -67,6 +71,7 @@ class PostgresqlOutageTest {
             assertThat(node.sendAsRegistry().find(SendAsRegistryContract.address("alice@partner.test"))).isPresent();
             assertThat(node.sendAsRegistry().listOwnedBy(SendAsRegistryContract.ALICE)).hasSize(1);
             assertThat(node.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isTrue();
+            assertThat(new SendAsVerifier(node.verifications()).isVerified(alice)).isTrue();
         }
         // writes: a clear, specific failure, within the connection timeout, and nothing changed in the view
         long start = System.nanoTime();
@@ -77,10 +82,13 @@ class PostgresqlOutageTest {
             .isInstanceOf(StoreUnavailableException.class);
         assertThatThrownBy(() -> nodeB.sendAsRegistry().remove(SendAsRegistryContract.ALICE, SendAsRegistryContract.address("alice@partner.test")))
             .isInstanceOf(StoreUnavailableException.class);
-        System.out.printf("OUTAGE: three refused writes took %d ms in all (connection timeout 1000 ms)%n",
+        assertThatThrownBy(() -> new SendAsVerifier(nodeB.verifications()).forget(alice))
+            .isInstanceOf(StoreUnavailableException.class);
+        System.out.printf("OUTAGE: four refused writes took %d ms in all (connection timeout 1000 ms)%n",
             Duration.ofNanos(System.nanoTime() - start).toMillis());
         assertThat(nodeA.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isTrue();
         assertThat(nodeA.sendAsRegistry().find(SendAsRegistryContract.address("new@partner.test"))).isEmpty();
+        assertThat(new SendAsVerifier(nodeB.verifications()).isVerified(alice)).isTrue();
 
         // PostgreSQL comes back on the same data: nothing was lost, writes work and propagate again
         postgres = start(port);
@@ -99,6 +107,7 @@ class PostgresqlOutageTest {
         try (JdbcOutboundRelayStore freshNode = JdbcOutboundRelayStore.open(database)) {
             assertThat(freshNode.sendAsRegistry().listOwnedBy(SendAsRegistryContract.ALICE)).hasSize(2);
             assertThat(freshNode.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isFalse();
+            assertThat(new SendAsVerifier(freshNode.verifications()).isVerified(alice)).isTrue();
         }
     }
 
