@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -15,6 +16,9 @@ import javax.mail.MessagingException;
 
 import org.apache.james.util.DurationParser;
 import org.apache.mailet.MailetConfig;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.PortRange;
 
 /**
  * Reads one mailet parameter at a time and refuses a bad value with an error that names the parameter, so that
@@ -29,6 +33,24 @@ record MailetParameters(MailetConfig config) {
             throw invalid(name, "must not be empty");
         }
         return value;
+    }
+
+    /** A comma-separated list; empty when the parameter is absent or blank. */
+    List<String> list(String name) {
+        String raw = config.getInitParameter(name);
+        if (raw == null) {
+            return List.of();
+        }
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    List<PortRange> portRanges(String name, String defaultValue) throws MessagingException {
+        String raw = Optional.ofNullable(config.getInitParameter(name)).orElse(defaultValue);
+        try {
+            return PortRange.parseList(name, raw);
+        } catch (InvalidFieldException e) {
+            throw new MessagingException(e.getMessage());
+        }
     }
 
     int positiveInt(String name, int defaultValue) throws MessagingException {

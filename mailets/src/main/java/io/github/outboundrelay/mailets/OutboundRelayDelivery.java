@@ -7,6 +7,7 @@ import java.util.Optional;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
@@ -18,8 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayAttemptLog;
+import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -65,6 +70,9 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <delayWarningProcessor>relay-delayed</delayWarningProcessor>
  *         <onFailure>bounce</onFailure>
  *         <gatewayProcessor>relay</gatewayProcessor>
+ *         <allowedRelayPorts>25,465,587,2525</allowedRelayPorts>
+ *         <allowedRelayHosts></allowedRelayHosts>
+ *         <allowedRelayNetworks></allowedRelayNetworks>
  *     </mailet>
  * </processor>
  * }</pre>
@@ -83,20 +91,25 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final UsersRepository usersRepository;
     private final MetricFactory metricFactory;
     private final RelayAttemptLog attempts;
+    private final DNSService dns;
+    private final RelayProbes probes;
     private final Clock clock;
     private MailQueue queue;
     private RelayDeliveryWorker worker;
+    private RelayProbe probe;
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                                  DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
-                                 MetricFactory metricFactory, RelayAttemptLog attempts) {
-        this(queueFactory, rule, registry, policies, sealer, usersRepository, metricFactory, attempts, Clock.systemUTC());
+                                 MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes) {
+        this(queueFactory, rule, registry, policies, sealer, usersRepository, metricFactory, attempts, dns, probes,
+            Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                           DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
-                          MetricFactory metricFactory, RelayAttemptLog attempts, Clock clock) {
+                          MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes,
+                          Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
@@ -105,20 +118,34 @@ public class OutboundRelayDelivery extends GenericMailet {
         this.usersRepository = usersRepository;
         this.metricFactory = metricFactory;
         this.attempts = attempts;
+        this.dns = dns;
+        this.probes = probes;
         this.clock = clock;
     }
 
     @Override
     public void init() throws MessagingException {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(getMailetConfig());
+        RelayTargetGuard targets = targetGuard(configuration.targets());
+        RelaySessionFactory sessions = new RelaySessionFactory(configuration, targets);
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         RelayBouncer bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, sealer,
-            new RelaySmtpClient(configuration, metricFactory, clock), bouncer,
+            new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,
             new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
             new RelayNotices(configuration, getMailetContext(), bouncer), new RelayAttemptRecorder(attempts, clock));
         worker = new RelayDeliveryWorker(queue, configuration, collaborators, metricFactory, clock);
         worker.start();
+        probe = new RelayVerificationMailer(sessions, targets);
+        probes.install(probe);
+    }
+
+    private RelayTargetGuard targetGuard(RelayDeliveryConfiguration.RelayTargetRules rules) throws MessagingException {
+        try {
+            return new RelayTargetGuard(dns, rules.ports(), rules.hosts(), rules.networks());
+        } catch (InvalidFieldException e) {
+            throw new MessagingException(e.getMessage());
+        }
     }
 
     @Override
@@ -135,6 +162,9 @@ public class OutboundRelayDelivery extends GenericMailet {
 
     @Override
     public void destroy() {
+        if (probe != null) {
+            probes.uninstall(probe);
+        }
         if (worker != null) {
             worker.stop();
         }

@@ -8,6 +8,8 @@ final class RelayConnectException extends Exception {
     enum Reason {
         /** The relay answered 535: the username or password is wrong or out of date. */
         CREDENTIALS_REJECTED,
+        /** The relay's port or address is not one user settings may reach (see RelayTargetGuard). */
+        NOT_ALLOWED_TARGET,
         /** Anything else: unreachable, TLS failure, timeout, 4xx, AUTH we would not send in clear. */
         UNAVAILABLE
     }

@@ -2,11 +2,14 @@ package io.github.outboundrelay.mailets;
 
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
 
 import org.apache.mailet.MailetConfig;
+
+import io.github.outboundrelay.core.PortRange;
 
 /**
  * The parameters of {@link OutboundRelayDelivery}, read and validated once in {@code init()}: every error names
@@ -32,7 +35,8 @@ public record RelayDeliveryConfiguration(String queueName,
                                          Optional<Duration> delayWarningAfter,
                                          String delayWarningProcessor,
                                          OnFailure onFailure,
-                                         String gatewayProcessor) {
+                                         String gatewayProcessor,
+                                         RelayTargetRules targets) {
 
     /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or given up at once. */
     public enum AuthFailureHandling { DEFER, BOUNCE }
@@ -43,6 +47,13 @@ public record RelayDeliveryConfiguration(String queueName,
      * path through {@code gatewayProcessor}. A recipient refused with 5xx is always bounced.
      */
     public enum OnFailure { BOUNCE, GATEWAY }
+
+    /**
+     * Which relays user-supplied settings may reach: these ports, and only public addresses unless a host or network
+     * is allowed here (a relay inside the admin's own network, or loopback in tests).
+     */
+    public record RelayTargetRules(List<PortRange> ports, List<String> hosts, List<String> networks) {
+    }
 
     static final String QUEUE = "outgoingQueue";
     static final String THREADS = "deliveryThreads";
@@ -65,6 +76,9 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String DELAY_WARNING_PROCESSOR = "delayWarningProcessor";
     static final String ON_FAILURE = "onFailure";
     static final String GATEWAY_PROCESSOR = "gatewayProcessor";
+    static final String ALLOWED_PORTS = "allowedRelayPorts";
+    static final String ALLOWED_HOSTS = "allowedRelayHosts";
+    static final String ALLOWED_NETWORKS = "allowedRelayNetworks";
 
     public static RelayDeliveryConfiguration from(MailetConfig config) throws MessagingException {
         MailetParameters parameters = new MailetParameters(config);
@@ -99,7 +113,9 @@ public record RelayDeliveryConfiguration(String queueName,
             delayWarningAfter,
             parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),
             parameters.choice(ON_FAILURE, OnFailure.class, OnFailure.BOUNCE),
-            parameters.nonBlank(GATEWAY_PROCESSOR, "relay"));
+            parameters.nonBlank(GATEWAY_PROCESSOR, "relay"),
+            new RelayTargetRules(parameters.portRanges(ALLOWED_PORTS, "25,465,587,2525"), parameters.list(ALLOWED_HOSTS),
+                parameters.list(ALLOWED_NETWORKS)));
     }
 
     /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */

@@ -1,5 +1,7 @@
 package io.github.outboundrelay.mailets;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Properties;
 
 import javax.mail.AuthenticationFailedException;
@@ -8,6 +10,7 @@ import javax.mail.Session;
 import javax.net.ssl.SSLSocketFactory;
 
 import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
@@ -21,18 +24,22 @@ class RelaySessionFactory {
     private static final int STRONGER_CREDENTIALS_NEEDED = 534;
 
     private final RelayDeliveryConfiguration configuration;
+    private final RelayTargetGuard targets;
     private final SSLSocketFactory tlsSocketFactory;
 
-    RelaySessionFactory(RelayDeliveryConfiguration configuration) {
+    RelaySessionFactory(RelayDeliveryConfiguration configuration, RelayTargetGuard targets) {
         this.configuration = configuration;
+        this.targets = targets;
         this.tlsSocketFactory = RelayTrust.socketFactory(configuration.extraTrustStore());
     }
 
     RelaySession open(RelaySessionKey key, SendAsAddress sendAs, String password) throws RelayConnectException {
-        RelayTransport transport = new RelayTransport(Session.getInstance(properties(sendAs.relay().security())));
         String host = sendAs.relay().host();
+        InetAddress checked = checkedAddress(sendAs);
+        RelayTransport transport = new RelayTransport(Session.getInstance(properties(sendAs.relay().security(), host)));
         try {
-            transport.connect(host, sendAs.relay().port(), sendAs.relayUsername(), password);
+            // The checked address, not the name: a second lookup could answer differently (DNS rebinding).
+            transport.connect(checked.getHostAddress(), sendAs.relay().port(), sendAs.relayUsername(), password);
             return new RelaySession(key, transport);
         } catch (AuthenticationFailedException e) {
             transport.closeQuietly();
@@ -52,6 +59,18 @@ class RelaySessionFactory {
         }
     }
 
+    private InetAddress checkedAddress(SendAsAddress sendAs) throws RelayConnectException {
+        try {
+            return targets.vet(sendAs.relay());
+        } catch (RelayTargetGuard.RelayTargetRefusedException e) {
+            throw new RelayConnectException(RelayConnectException.Reason.NOT_ALLOWED_TARGET, "Relay " + sendAs.relay().host()
+                + " is not an allowed relay target: " + e.getMessage());
+        } catch (UnknownHostException e) {
+            throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + sendAs.relay().host()
+                + " does not resolve");
+        }
+    }
+
     private static RelaySession unavailable(String diagnostic) throws RelayConnectException {
         throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, diagnostic);
     }
@@ -60,7 +79,7 @@ class RelaySessionFactory {
      * A Session per connection, never shared: no {@code mail.smtp.from} here, because one session carries mail of
      * several send-as addresses of one account; the envelope sender is set on each message instead.
      */
-    Properties properties(RelaySecurity security) {
+    Properties properties(RelaySecurity security, String hostName) {
         Properties properties = new Properties();
         properties.put("mail.smtp.auth", "true");
         // Accepted recipients still get the mail when others are refused; the refused ones are reported.
@@ -81,9 +100,12 @@ class RelaySessionFactory {
                 properties.put(RelayTransport.ALLOW_CLEAR_TEXT_AUTH, "true");
             }
         }
+        // Never let javax.mail retry a failed socket factory with one of its own (it would connect by name).
+        properties.put("mail.smtp.socketFactory.fallback", "false");
         if (security.isEncrypted()) {
-            properties.put("mail.smtp.ssl.socketFactory", tlsSocketFactory);
-            properties.put("mail.smtp.ssl.checkserveridentity", "true");
+            // The certificate is checked against the relay's name during the handshake (the connection itself goes
+            // to the checked address), so javax.mail's own check, which would compare with that address, stays off.
+            properties.put("mail.smtp.ssl.socketFactory", new PinnedTlsSocketFactory(tlsSocketFactory, hostName));
         }
         return properties;
     }

@@ -41,9 +41,10 @@ class RelaySmtpClient implements AutoCloseable {
     private final RelaySessionPool pool;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
 
-    RelaySmtpClient(RelayDeliveryConfiguration configuration, MetricFactory metricFactory, Clock clock) {
+    RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessionFactory sessionFactory, MetricFactory metricFactory,
+                    Clock clock) {
         this.configuration = configuration;
-        this.sessionFactory = new RelaySessionFactory(configuration);
+        this.sessionFactory = sessionFactory;
         this.pool = new RelaySessionPool(configuration.pool(), metricFactory, clock);
     }
 
@@ -76,6 +77,7 @@ class RelaySmtpClient implements AutoCloseable {
                 return e.reason() == RelayConnectException.Reason.CREDENTIALS_REJECTED
                     ? DeliveryResult.authRejected(recipients, e.getMessage())
                     : DeliveryResult.unreachable(recipients, e.getMessage());
+                // A target that is not allowed is deferred too: DNS may point elsewhere again; the lifetime ends it.
             }
             try {
                 session.transport().sendMessage(message, addresses);

@@ -204,7 +204,8 @@ class RelayDeliveryWorkerTest {
         UsersRepository users = mock(UsersRepository.class);
         when(users.getMailAddressFor(OWNER)).thenReturn(new MailAddress("alice@ourdomain.test"));
         RelayBouncer bouncer = new RelayBouncer(context, users, configuration.bounceProcessor());
-        RelaySmtpClient client = new RelaySmtpClient(configuration, metrics, clock);
+        RelaySmtpClient client = new RelaySmtpClient(configuration,
+            new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), metrics, clock);
         clients.add(client);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies,
             RelaySmtpClientTest.SEALER, client, bouncer, new RelayFailureRouter(configuration, context, bouncer, metrics),

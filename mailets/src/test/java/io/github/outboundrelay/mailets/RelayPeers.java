@@ -9,11 +9,14 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.dnsservice.api.InMemoryDNSService;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.base.test.FakeMailetConfig;
 
+import io.github.outboundrelay.core.PortRange;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.testing.SmtpPeer;
@@ -33,7 +36,8 @@ final class RelayPeers {
     }
 
     static RelaySmtpClient client(FakeMailetConfig.Builder config, MetricFactory metrics, Clock clock) throws Exception {
-        return new RelaySmtpClient(RelayDeliveryConfiguration.from(config.build()), metrics, clock);
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
+        return new RelaySmtpClient(configuration, new RelaySessionFactory(configuration, loopbackTargets()), metrics, clock);
     }
 
     static SendAsAddress sendAs(String address, String owner, SmtpPeer peer, RelaySecurity security, String login,
@@ -41,6 +45,17 @@ final class RelayPeers {
         MailAddress mailAddress = new MailAddress(address);
         return new SendAsAddress(mailAddress, Username.of(owner), new RelayServer("localhost", peer.port(), security),
             login, RelaySmtpClientTest.SEALER.seal(password, SendAsKey.of(mailAddress)));
+    }
+
+    /** The test peers listen on loopback, on any port: allowed here, as an admin would allow an internal relay. */
+    static RelayTargetGuard loopbackTargets() {
+        try {
+            InMemoryDNSService dns = new InMemoryDNSService()
+                .registerRecord("localhost", java.net.InetAddress.getByName("127.0.0.1"), "localhost");
+            return new RelayTargetGuard(dns, PortRange.parseList("allowedRelayPorts", "1-65535"), List.of(), List.of("127.0.0.0/8"));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static MimeMessage message(String from, String subject) throws Exception {

@@ -232,7 +232,8 @@ class RelaySessionPoolTest {
             SendAsAddress alice = sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.STARTTLS, ALICE_LOGIN, ALICE_PASSWORD);
             SendAsAddress bob = sendAs("bob@partner.test", "bob@ourdomain.test", peer, RelaySecurity.STARTTLS, BOB_LOGIN, BOB_PASSWORD);
             RelaySessionKey aliceKey = RelaySessionKey.of(alice, ALICE_PASSWORD, new PasswordFingerprints());
-            RelaySessionFactory factory = new RelaySessionFactory(RelayDeliveryConfiguration.from(testConfig().build()));
+            RelaySessionFactory factory = new RelaySessionFactory(RelayDeliveryConfiguration.from(testConfig().build()),
+                RelayPeers.loopbackTargets());
             RelaySession busy = client.pool().acquire(aliceKey, () -> factory.open(aliceKey, alice, ALICE_PASSWORD), Duration.ofSeconds(1), false);
             try {
                 long start = System.nanoTime();

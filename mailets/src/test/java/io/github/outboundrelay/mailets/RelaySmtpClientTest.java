@@ -179,7 +179,9 @@ class RelaySmtpClientTest {
             config.setProperty("trustStore", TestTls.trustStorePath().toString())
                 .setProperty("trustStorePassword", TestTls.trustStorePassword());
         }
-        return new RelaySmtpClient(RelayDeliveryConfiguration.from(config.build()), new RecordingMetricFactory(), Clock.systemUTC());
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
+        return new RelaySmtpClient(configuration, new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+            new RecordingMetricFactory(), Clock.systemUTC());
     }
 
     static SendAsAddress sendAs(SmtpPeer peer, RelaySecurity security) throws Exception {

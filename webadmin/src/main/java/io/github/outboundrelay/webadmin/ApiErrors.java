@@ -48,6 +48,10 @@ final class ApiErrors {
         return error(HttpStatus.CONFLICT_409, ErrorResponder.ErrorType.WRONG_STATE, message);
     }
 
+    static HaltException tooManyRequests(String message) {
+        return error(HttpStatus.TOO_MANY_REQUESTS_429, ErrorResponder.ErrorType.INVALID_ARGUMENT, message);
+    }
+
     static HaltException unavailable(String message) {
         return error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorResponder.ErrorType.SERVER_ERROR, message);
     }

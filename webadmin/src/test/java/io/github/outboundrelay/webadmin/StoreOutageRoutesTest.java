@@ -25,6 +25,9 @@ import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.StoreUnavailableException;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
@@ -38,6 +41,23 @@ import io.restassured.specification.RequestSpecification;
  */
 class StoreOutageRoutesTest {
     static final String SEND_AS = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
+
+    /** The relay checks are not what this test is about: every relay passes them. */
+    static final RelayProbe ACCEPTING_EVERY_RELAY = new RelayProbe() {
+        @Override
+        public void checkTarget(RelayServer relay) {
+        }
+
+        @Override
+        public ProbeResult probe(SendAsAddress sendAs, String password) {
+            return ProbeResult.ok();
+        }
+
+        @Override
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+            return ProbeResult.ok();
+        }
+    };
 
     WebAdminServer server;
     RequestSpecification admin;
@@ -69,8 +89,11 @@ class StoreOutageRoutesTest {
             }
         };
         AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
-        OutboundRelayRoutes routes = new OutboundRelayRoutes(domains, users, registry, policies, sealer,
-            new SendAsVerifier(new InMemoryVerifications()));
+        SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
+        RelayProbes probes = new RelayProbes();
+        probes.install(ACCEPTING_EVERY_RELAY);
+        OutboundRelayRoutes routes = new OutboundRelayRoutes(new AdminRequests(domains, users, registry), registry, policies,
+            sealer, verifier, new SendAsVerificationFlow(probes, verifier, sealer));
         server = WebAdminUtils.createWebAdminServer(routes).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }

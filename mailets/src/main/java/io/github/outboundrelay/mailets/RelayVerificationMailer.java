@@ -1,0 +1,113 @@
+package io.github.outboundrelay.mailets;
+
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.InternetAddress;
+
+import com.sun.mail.smtp.SMTPMessage;
+
+import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.RelayTargetGuard;
+import io.github.outboundrelay.core.SendAsAddress;
+
+/**
+ * The admin API's way to try a relay and to mail a verification code through it, with exactly the rules of the
+ * delivery (target guard, TLS modes, trust store, timeouts): the OutboundRelayDelivery mailet builds it from its own
+ * configuration. Sessions opened here are never pooled.
+ */
+class RelayVerificationMailer implements RelayProbe {
+    private final RelaySessionFactory sessions;
+    private final RelayTargetGuard targets;
+    private final PasswordFingerprints fingerprints = new PasswordFingerprints();
+
+    RelayVerificationMailer(RelaySessionFactory sessions, RelayTargetGuard targets) {
+        this.sessions = sessions;
+        this.targets = targets;
+    }
+
+    @Override
+    public void checkTarget(RelayServer relay) {
+        try {
+            targets.vet(relay);
+        } catch (UnknownHostException e) {
+            // Not a refusal: whether it resolves is the probe's question (it may, by the time mail is sent).
+        }
+    }
+
+    @Override
+    public ProbeResult probe(SendAsAddress sendAs, String password) {
+        try {
+            open(sendAs, password).transport().closeQuietly();
+            return ProbeResult.ok();
+        } catch (RelayConnectException e) {
+            return failure(e);
+        }
+    }
+
+    @Override
+    public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+        RelaySession session;
+        try {
+            session = open(sendAs, password);
+        } catch (RelayConnectException e) {
+            return failure(e);
+        }
+        try {
+            SMTPMessage message = confirmation(sendAs, code);
+            session.transport().sendMessage(message, message.getAllRecipients());
+            return ProbeResult.ok();
+        } catch (MessagingException e) {
+            return ProbeResult.failed(ProbeResult.Failure.REFUSED, "Relay " + sendAs.relay().host()
+                + " did not take the verification mail: " + RelayDiagnostics.describe(e));
+        } finally {
+            session.transport().closeQuietly();
+        }
+    }
+
+    private RelaySession open(SendAsAddress sendAs, String password) throws RelayConnectException {
+        return sessions.open(RelaySessionKey.of(sendAs, password, fingerprints), sendAs, password);
+    }
+
+    /** From the address, to the address, through its relay: receiving it proves control of both. */
+    private static SMTPMessage confirmation(SendAsAddress sendAs, String code) throws MessagingException {
+        String address = sendAs.address().asString();
+        SMTPMessage message = new SMTPMessage((Session) null);
+        message.setFrom(new InternetAddress(address));
+        message.setRecipient(javax.mail.Message.RecipientType.TO, new InternetAddress(address));
+        message.setEnvelopeFrom(address);
+        message.setSubject("Confirm that " + sendAs.owner().asString() + " may send mail as " + address, "UTF-8");
+        message.setText("""
+            %s asked to send mail as %s through %s.
+
+            Confirmation code: %s
+
+            Give this code to the mail administrator of %s, or confirm it yourself:
+              POST /outbound-relay/users/%s/send-as/%s/confirm  {"code": "%s"}
+
+            The code expires in 24 hours. If you did not ask for this, ignore this mail: nothing is sent as %s
+            until the code is confirmed.
+            """.formatted(sendAs.owner().asString(), address, sendAs.relay().host(), code,
+            sendAs.owner().getDomainPart().map(Object::toString).orElse("your domain"), sendAs.owner().asString(), address, code,
+            address), "UTF-8");
+        message.saveChanges();
+        return message;
+    }
+
+    private static ProbeResult failure(RelayConnectException e) {
+        return switch (e.reason()) {
+            case CREDENTIALS_REJECTED -> ProbeResult.failed(ProbeResult.Failure.AUTH_REJECTED, e.getMessage());
+            case NOT_ALLOWED_TARGET -> ProbeResult.failed(ProbeResult.Failure.NOT_ALLOWED_TARGET, e.getMessage());
+            case UNAVAILABLE -> ProbeResult.failed(looksLikeTls(e.getMessage()) ? ProbeResult.Failure.TLS_FAILED
+                : ProbeResult.Failure.UNREACHABLE, e.getMessage());
+        };
+    }
+
+    private static boolean looksLikeTls(String diagnostic) {
+        String text = diagnostic.toLowerCase(Locale.ROOT);
+        return text.contains("ssl") || text.contains("tls") || text.contains("certificate") || text.contains("handshake");
+    }
+}

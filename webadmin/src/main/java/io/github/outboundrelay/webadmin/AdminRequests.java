@@ -1,0 +1,108 @@
+package io.github.outboundrelay.webadmin;
+
+import javax.inject.Inject;
+import javax.mail.internet.AddressException;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.api.UsersRepositoryException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsRegistry;
+import spark.Request;
+
+/**
+ * What every admin route reads from a request, checked the same way everywhere: a known domain or user (404
+ * otherwise), a valid address, a JSON object body, an address registered to that user (400 naming the field).
+ */
+class AdminRequests {
+    private final DomainList domainList;
+    private final UsersRepository usersRepository;
+    private final SendAsRegistry registry;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Inject
+    AdminRequests(DomainList domainList, UsersRepository usersRepository, SendAsRegistry registry) {
+        this.domainList = domainList;
+        this.usersRepository = usersRepository;
+        this.registry = registry;
+    }
+
+    SendAsAddress ownedSendAs(Request request) {
+        Username user = knownUser(request);
+        MailAddress address = address(request);
+        return registry.findOwnedBy(user, address)
+            .orElseThrow(() -> ApiErrors.notFound(address.asString() + " is not a send-as address of " + user.asString()));
+    }
+
+    Domain knownDomain(Request request) {
+        Domain domain;
+        try {
+            domain = Domain.of(request.params("domain"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("domain", "is not a valid domain: " + e.getMessage());
+        }
+        try {
+            if (!domainList.containsDomain(domain)) {
+                throw ApiErrors.notFound("Domain " + domain.asString() + " is not a domain of this server");
+            }
+        } catch (DomainListException e) {
+            throw ApiErrors.serverError("Cannot read the domain list");
+        }
+        return domain;
+    }
+
+    Username knownUser(Request request) {
+        Username user;
+        try {
+            user = Username.of(request.params("user"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("user", "is not a valid user name: " + e.getMessage());
+        }
+        try {
+            if (!usersRepository.contains(user)) {
+                throw ApiErrors.notFound("User " + user.asString() + " does not exist");
+            }
+        } catch (UsersRepositoryException e) {
+            throw ApiErrors.serverError("Cannot read the users repository");
+        }
+        return user;
+    }
+
+    static MailAddress address(Request request) {
+        try {
+            return new MailAddress(request.params("address"));
+        } catch (AddressException e) {
+            throw new InvalidFieldException("address", "is not a valid mail address: " + request.params("address"));
+        }
+    }
+
+    boolean isLocal(Domain domain) {
+        try {
+            return domainList.containsDomain(domain);
+        } catch (DomainListException e) {
+            throw ApiErrors.serverError("Cannot read the domain list");
+        }
+    }
+
+    JsonNode body(Request request) {
+        try {
+            JsonNode body = mapper.readTree(request.body());
+            if (body == null || !body.isObject()) {
+                throw new InvalidFieldException("body", "must be a JSON object");
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new InvalidFieldException("body", "is not valid JSON");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.outboundrelay.webadmin;
+
+import javax.inject.Inject;
+
+import org.eclipse.jetty.http.HttpStatus;
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
+/**
+ * How the admin API tries relays and mails verification codes, through the running delivery mailet's
+ * {@link RelayProbe}. Failures answer 422 with a reason class (unreachable, TLS failed, AUTH rejected, not an allowed
+ * target, refused): what the relay said is logged for the admin, never echoed, so the API cannot be used to read
+ * banners of hosts it should not reach.
+ */
+class SendAsVerificationFlow {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SendAsVerificationFlow.class);
+
+    private final RelayProbes probes;
+    private final SendAsVerifier verifier;
+    private final SecretSealer sealer;
+
+    @Inject
+    SendAsVerificationFlow(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer) {
+        this.probes = probes;
+        this.verifier = verifier;
+        this.sealer = sealer;
+    }
+
+    /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
+    void checkTarget(RelayServer relay) {
+        probe().checkTarget(relay);
+    }
+
+    /** Connect, TLS, AUTH, no mail: 422 when any of them fails. */
+    void requireWorkingRelay(SendAsAddress sendAs, String password) {
+        refuseOnFailure(sendAs, probe().probe(sendAs, password), "The relay test failed");
+    }
+
+    /** Issues a new code for a pending address and mails it through the address's relay. */
+    void sendCode(SendAsAddress sendAs) {
+        String code;
+        try {
+            code = verifier.issueCode(sendAs);
+        } catch (SendAsVerifier.TooManyCodesException e) {
+            throw ApiErrors.tooManyRequests(e.getMessage());
+        }
+        String password = sealer.open(sendAs.relayPassword(), sendAs.key());
+        refuseOnFailure(sendAs, probe().sendVerificationCode(sendAs, password, code),
+            "The verification mail could not be sent through the relay (the address stays pending; ask again with POST "
+                + ".../verification)");
+    }
+
+    private RelayProbe probe() {
+        return probes.current().orElseThrow(() -> ApiErrors.unavailable("No OutboundRelayDelivery mailet is running: "
+            + "relays cannot be checked; see mailetcontainer.xml"));
+    }
+
+    private static void refuseOnFailure(SendAsAddress sendAs, ProbeResult result, String what) {
+        if (result.isOk()) {
+            return;
+        }
+        LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
+            sendAs.relay().host(), result.failure(), result.detail());
+        throw ErrorResponder.builder()
+            .statusCode(HttpStatus.UNPROCESSABLE_ENTITY_422)
+            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+            .message(what + ": " + describe(result.failure()))
+            .haltError();
+    }
+
+    private static String describe(ProbeResult.Failure failure) {
+        return switch (failure) {
+            case UNREACHABLE -> "unreachable (no SMTP session could be opened to the relay)";
+            case TLS_FAILED -> "TLS failed (no TLS offered, or a certificate that is not trusted for that host name)";
+            case AUTH_REJECTED -> "AUTH rejected (the relay refused the username or password)";
+            case NOT_ALLOWED_TARGET -> "not an allowed target (the relay's port or address is not allowed here)";
+            case REFUSED -> "refused (the relay did not accept the mail)";
+            case NONE -> "no failure";
+        };
+    }
+}
