@@ -79,7 +79,7 @@ class RelayVerificationMailer implements RelayProbe {
         message.setFrom(new InternetAddress(address));
         message.setRecipient(javax.mail.Message.RecipientType.TO, new InternetAddress(address));
         message.setEnvelopeFrom(address);
-        message.setSubject("Confirm that " + sendAs.owner().asString() + " may send mail as " + address, "UTF-8");
+        message.setSubject("Confirm sending mail as " + address, "UTF-8");
         message.setText("""
             %s asked to send mail as %s through %s.
 

@@ -1,0 +1,170 @@
+package io.github.outboundrelay.it;
+
+import static io.github.outboundrelay.it.RelayScenario.awaitAt;
+import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Gmail's ownership check, end to end: saving a send-as address tries its relay, then mails a one-time code through
+ * that relay to the address; only the owner who reads it there can make the address usable. Every step is read where
+ * it lands: the partner server, the API's answers, the relayed mail.
+ */
+class SendAsVerificationIntegrationTest {
+    static final String LOGIN = "user@partner.test";
+    static final String PASSWORD = "partner-secret";
+    static final Pattern CODE = Pattern.compile("Confirmation code: ([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})");
+
+    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
+    static final SmtpPeer OTHER_PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
+    static final SmtpPeer REJECTING = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
+    static final SmtpPeer SELF_SIGNED = SmtpPeer.builder().requireStartTls().withUntrustedCertificate().requireAuth(LOGIN, PASSWORD).start();
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
+        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
+            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
+            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+
+    private RequestSpecification admin;
+    private RelayScenario scenario;
+
+    @BeforeAll
+    static void users(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "alice", "bob", "carol", "dave");
+        new RelayScenario(server).allowDomain(true);
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        PARTNER.close();
+        OTHER_PARTNER.close();
+        REJECTING.close();
+        SELF_SIGNED.close();
+    }
+
+    @BeforeEach
+    void setUp(GuiceJamesServer server) {
+        admin = OutboundRelayJames.webAdmin(server);
+        scenario = new RelayScenario(server);
+    }
+
+    @Test
+    void theCodeMailedThroughTheRelayMakesTheAddressUsable() throws Exception {
+        String path = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
+        given().spec(admin).body(body(PARTNER)).put(path).then().statusCode(200).body("status", equalTo("pending"));
+
+        ReceivedMail confirmation = awaitAt(PARTNER, "Confirm sending mail as alice@partner.test");
+        assertThat(confirmation.authenticatedUser()).isEqualTo(LOGIN);
+        assertThat(confirmation.tlsActive()).isTrue();
+        assertThat(confirmation.envelopeSender()).isEqualTo("alice@partner.test");
+        assertThat(confirmation.recipients()).containsExactly("alice@partner.test");
+        String code = code(confirmation);
+
+        // Pending: neither MAIL FROM nor relaying.
+        assertThatThrownBy(() -> scenario.submissionAs("alice@ourdomain.test", "alice@partner.test").subject(uniqueSubject()).send())
+            .isInstanceOf(MessagingException.class).hasStackTraceContaining("503");
+
+        given().spec(admin).body(Map.of("code", "AAAA-AAAA-AAAA-AAAA")).post(path + "/confirm")
+            .then().statusCode(400).body("message", startsWith("'code'")).body("message", containsString("4 tries left"));
+        given().spec(admin).body(Map.of("code", code.toLowerCase())).post(path + "/confirm")
+            .then().statusCode(200).body("status", equalTo("verified"));
+        given().spec(admin).get(path).then().body("status", equalTo("verified"));
+        given().spec(admin).post(path + "/verification").then().statusCode(409);
+
+        String subject = uniqueSubject();
+        scenario.submissionAs("alice@ourdomain.test", "alice@partner.test").subject(subject).send();
+        assertThat(awaitAt(PARTNER, subject).envelopeSender()).isEqualTo("alice@partner.test");
+    }
+
+    @Test
+    void changingTheRelayHostMakesTheAddressPendingWithANewCodeThroughTheNewRelay() throws Exception {
+        String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@partner.test";
+        Map<String, Object> vouched = body(PARTNER);
+        vouched.put("verified", true);
+        given().spec(admin).body(vouched).put(path).then().statusCode(200).body("status", equalTo("verified"));
+
+        Map<String, Object> moved = body(OTHER_PARTNER);
+        moved.put("host", "127.0.0.1");
+        given().spec(admin).body(moved).put(path).then().statusCode(200).body("status", equalTo("pending"));
+        ReceivedMail confirmation = awaitAt(OTHER_PARTNER, "Confirm sending mail as bob@partner.test");
+        given().spec(admin).body(Map.of("code", code(confirmation))).post(path + "/confirm")
+            .then().statusCode(200).body("status", equalTo("verified"));
+    }
+
+    @Test
+    void aRelayThatFailsItsTestIsRefusedWithAReasonClassAndNotSaved() {
+        String path = "/outbound-relay/users/carol@ourdomain.test/send-as/carol@partner.test";
+        given().spec(admin).body(body(REJECTING)).put(path)
+            .then().statusCode(422).body("message", containsString("AUTH rejected")).body("message", org.hamcrest.Matchers.not(containsString("535")));
+        given().spec(admin).body(body(SELF_SIGNED)).put(path)
+            .then().statusCode(422).body("message", containsString("TLS failed"));
+        Map<String, Object> nobody = body(PARTNER);
+        nobody.put("port", SmtpPeer.freePort());
+        given().spec(admin).body(nobody).put(path)
+            .then().statusCode(422).body("message", containsString("unreachable"));
+        given().spec(admin).get(path).then().statusCode(404);
+        assertThat(SELF_SIGNED.authAttempts()).isZero();
+    }
+
+    @Test
+    void wrongCodesLockAndANewCodeUnlocks() {
+        String path = "/outbound-relay/users/dave@ourdomain.test/send-as/dave@partner.test";
+        given().spec(admin).body(body(PARTNER)).put(path).then().statusCode(200);
+        String subject = "Confirm sending mail as dave@partner.test";
+        String first = code(awaitAt(PARTNER, subject));
+        for (int i = 0; i < 4; i++) {
+            given().spec(admin).body(Map.of("code", "AAAA-AAAA-AAAA-AAAA")).post(path + "/confirm").then().statusCode(400);
+        }
+        given().spec(admin).body(Map.of("code", "AAAA-AAAA-AAAA-AAAA")).post(path + "/confirm").then().statusCode(409);
+        given().spec(admin).body(Map.of("code", first)).post(path + "/confirm").then().statusCode(409);
+
+        given().spec(admin).post(path + "/verification").then().statusCode(202).body("status", equalTo("pending"));
+        String second = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> RelayScenario.withSubject(PARTNER, subject).stream().map(SendAsVerificationIntegrationTest::code)
+                .filter(candidate -> !candidate.equals(first)).findFirst(), java.util.Optional::isPresent)
+            .orElseThrow();
+        given().spec(admin).body(Map.of("code", second)).post(path + "/confirm").then().statusCode(200).body("status", equalTo("verified"));
+    }
+
+    private static String code(ReceivedMail mail) {
+        Matcher matcher = CODE.matcher(mail.content());
+        assertThat(matcher.find()).as("a confirmation code in the mail").isTrue();
+        return matcher.group(1);
+    }
+
+    private static Map<String, Object> body(SmtpPeer relay) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("host", "localhost");
+        body.put("port", relay.port());
+        body.put("security", "STARTTLS");
+        body.put("username", LOGIN);
+        body.put("password", PASSWORD);
+        return body;
+    }
+}
