@@ -31,6 +31,22 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
         assertThat(configuration.gatewayProcessor()).isEqualTo("relay");
+        assertThat(configuration.targets().ports()).hasToString("[25, 465, 587, 2525]");
+        assertThat(configuration.targets().hosts()).isEmpty();
+        assertThat(configuration.targets().networks()).isEmpty();
+    }
+
+    @Test
+    void relayTargetParametersAreRead() throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("allowedRelayPorts", "587, 10000-10100")
+            .setProperty("allowedRelayHosts", "smtp.internal.test, relay.corp.test")
+            .setProperty("allowedRelayNetworks", "10.20.0.0/16,fd00:1::/64")
+            .build());
+
+        assertThat(configuration.targets().ports()).hasToString("[587, 10000-10100]");
+        assertThat(configuration.targets().hosts()).containsExactly("smtp.internal.test", "relay.corp.test");
+        assertThat(configuration.targets().networks()).containsExactly("10.20.0.0/16", "fd00:1::/64");
     }
 
     @Test
@@ -104,7 +120,11 @@ class RelayDeliveryConfigurationTest {
         "delayWarningAfter, 0 hours",
         "delayWarningProcessor, ' '",
         "onFailure, drop",
-        "gatewayProcessor, ' '"})
+        "gatewayProcessor, ' '",
+        "allowedRelayPorts, ' '",
+        "allowedRelayPorts, smtp",
+        "allowedRelayPorts, 0-25",
+        "allowedRelayPorts, 600-500"})
     void badValuesNameTheParameter(String parameter, String value) {
         assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty(parameter, value).build()))
             .isInstanceOf(MessagingException.class)

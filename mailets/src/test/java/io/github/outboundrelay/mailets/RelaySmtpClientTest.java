@@ -2,6 +2,7 @@ package io.github.outboundrelay.mailets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
@@ -12,6 +13,7 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
+import org.apache.james.dnsservice.api.InMemoryDNSService;
 import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -19,7 +21,9 @@ import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.PortRange;
 import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.testing.ReceivedMail;
@@ -138,6 +142,68 @@ class RelaySmtpClientTest {
             assertThat(result.permanentlyFailed()).hasSize(1);
             assertThat(result.diagnostic()).contains("553");
         }
+    }
+
+    @Test
+    void theConnectionGoesToTheCheckedAddressNotToASecondLookup() throws Exception {
+        // Only James's DNS (the guard's) knows this name: the OS resolver would fail, so delivery proves the pinning.
+        RelayTargetGuard guard = guardResolving("relay.pinned.test");
+        try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start();
+             RelaySmtpClient client = newClient(guard)) {
+            DeliveryResult result = client.send(sendAsOn("relay.pinned.test", peer, RelaySecurity.NONE), PASSWORD, message(), recipients());
+
+            assertThat(result.isCompleteSuccess()).isTrue();
+            assertThat(peer.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void theCertificateIsCheckedAgainstTheRelaysNameNotTheCheckedAddress() throws Exception {
+        // The test certificate is for localhost (and 127.0.0.1): another name on the same address must be refused.
+        RelayTargetGuard guard = guardResolving("relay.pinned.test");
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
+             RelaySmtpClient client = newClient(guard)) {
+            DeliveryResult result = client.send(sendAsOn("relay.pinned.test", peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(peer.authAttempts()).isZero();
+            assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRelayResolvingToAnInternalAddressIsNeverContacted() throws Exception {
+        RelayTargetGuard publicOnly = new RelayTargetGuard(new InMemoryDNSService()
+            .registerRecord("relay.pinned.test", InetAddress.getByName("127.0.0.1"), "relay.pinned.test"),
+            PortRange.parseList("allowedRelayPorts", "1-65535"), List.of(), List.of());
+        try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start();
+             RelaySmtpClient client = newClient(publicOnly)) {
+            DeliveryResult result = client.send(sendAsOn("relay.pinned.test", peer, RelaySecurity.NONE), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).contains("not an allowed relay target");
+            assertThat(peer.connectionCount()).isZero();
+        }
+    }
+
+    private static RelayTargetGuard guardResolving(String name) throws Exception {
+        return new RelayTargetGuard(new InMemoryDNSService().registerRecord(name, InetAddress.getByName("127.0.0.1"), name),
+            PortRange.parseList("allowedRelayPorts", "1-65535"), List.of(), List.of("127.0.0.0/8"));
+    }
+
+    private static SendAsAddress sendAsOn(String host, SmtpPeer peer, RelaySecurity security) throws Exception {
+        return new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+            new RelayServer(host, peer.port(), security), LOGIN, SEALER.seal(PASSWORD, "alice@partner.test"));
+    }
+
+    private static RelaySmtpClient newClient(RelayTargetGuard guard) throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .mailetName("OutboundRelayDelivery")
+            .setProperty("trustStore", TestTls.trustStorePath().toString())
+            .setProperty("trustStorePassword", TestTls.trustStorePassword())
+            .build());
+        return new RelaySmtpClient(configuration, new RelaySessionFactory(configuration, guard), new RecordingMetricFactory(),
+            Clock.systemUTC());
     }
 
     @Test
