@@ -28,9 +28,8 @@ final class JamesConfFolder {
             .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:0</bind>")
             .edit("webadmin.properties", "port=8000", "port=0")
             // The test relays listen on loopback, on ephemeral ports: allowed as an admin allows an internal relay.
-            .edit("mailetcontainer.xml", "<gatewayProcessor>relay</gatewayProcessor>", "<gatewayProcessor>relay</gatewayProcessor>"
-                + "<allowedRelayPorts>25,465,587,2525,1024-65535</allowedRelayPorts>"
-                + "<allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>");
+            .edit("mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
+                "<allowedRelayPorts>25,465,587,2525,1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>");
     }
 
     JamesConfFolder edit(String file, String from, String to) {

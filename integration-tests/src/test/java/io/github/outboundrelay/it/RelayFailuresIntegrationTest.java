@@ -7,6 +7,8 @@ import static io.github.outboundrelay.it.RelayScenario.withSubject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.util.List;
+
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +44,7 @@ class RelayFailuresIntegrationTest {
         .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
         .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>3 seconds</maxQueueLifetime>")
         .edit("mailetcontainer.xml", "<!-- <delayWarningAfter>4 hours</delayWarningAfter> -->", "<delayWarningAfter>1 second</delayWarningAfter>")
+        .edit("mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>", "<maxRelayedPerUser>2</maxRelayedPerUser>")
         .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
             + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
             + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
@@ -50,7 +53,7 @@ class RelayFailuresIntegrationTest {
 
     @BeforeAll
     static void users(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "flaky", "partial", "notls", "selfsigned", "late");
+        OutboundRelayJames.addUsers(server, "flaky", "partial", "notls", "selfsigned", "late", "busy");
         new RelayScenario(server).allowDomain(true);
     }
 
@@ -98,6 +101,23 @@ class RelayFailuresIntegrationTest {
         }
         assertThat(scenario.auditedOutcomes("late@ourdomain.test")).endsWith("DELIVERED");
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void pastTheUsersSendingLimitMailIsBouncedAtOnceAndNeverReachesTheRelay() throws Exception {
+        scenario.registerSendAs("busy@ourdomain.test", "busy@partner.test", PICKY, LOGIN, PASSWORD);
+        List<String> subjects = List.of(uniqueSubject(), uniqueSubject(), uniqueSubject());
+
+        for (String subject : subjects) {
+            scenario.submissionAs("busy@ourdomain.test", "busy@partner.test").subject(subject).send();
+        }
+
+        String dsn = scenario.awaitMailboxContaining("busy@ourdomain.test", "Sending limit reached");
+        assertThat(dsn).contains(subjects.get(2)).contains("2 relayed mails per PT1H");
+        awaitAt(PICKY, subjects.get(0));
+        awaitAt(PICKY, subjects.get(1));
+        assertThat(withSubject(PICKY, subjects.get(2))).isEmpty();
+        assertThat(subjectsAt(GATEWAY)).doesNotContainAnyElementsOf(subjects);
     }
 
     @Test

@@ -53,6 +53,15 @@ record MailetParameters(MailetConfig config) {
         }
     }
 
+    /** A positive whole number that is off when set to {@code off} or 0. */
+    Optional<Integer> optionalPositiveInt(String name, int defaultValue) throws MessagingException {
+        String raw = config.getInitParameter(name);
+        if (raw != null && (raw.trim().equalsIgnoreCase(OFF) || raw.trim().equals("0"))) {
+            return Optional.empty();
+        }
+        return Optional.of(positiveInt(name, defaultValue));
+    }
+
     int positiveInt(String name, int defaultValue) throws MessagingException {
         String raw = config.getInitParameter(name);
         if (raw == null) {

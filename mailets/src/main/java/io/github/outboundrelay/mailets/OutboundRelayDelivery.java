@@ -73,6 +73,8 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <allowedRelayPorts>25,465,587,2525</allowedRelayPorts>
  *         <allowedRelayHosts></allowedRelayHosts>
  *         <allowedRelayNetworks></allowedRelayNetworks>
+ *         <maxRelayedPerUser>500</maxRelayedPerUser>
+ *         <maxRelayedPerUserWindow>1 hour</maxRelayedPerUserWindow>
  *     </mailet>
  * </processor>
  * }</pre>
@@ -97,6 +99,8 @@ public class OutboundRelayDelivery extends GenericMailet {
     private MailQueue queue;
     private RelayDeliveryWorker worker;
     private RelayProbe probe;
+    private RelayRateLimiter rateLimiter;
+    private RelayBouncer bouncer;
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
@@ -129,7 +133,8 @@ public class OutboundRelayDelivery extends GenericMailet {
         RelayTargetGuard targets = targetGuard(configuration.targets());
         RelaySessionFactory sessions = new RelaySessionFactory(configuration, targets);
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
-        RelayBouncer bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
+        bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
+        rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), clock);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, sealer,
             new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,
             new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
@@ -153,6 +158,17 @@ public class OutboundRelayDelivery extends GenericMailet {
         Optional<SendAsAddress> sendAs = rule.relayableSendAs(mail);
         if (sendAs.isEmpty()) {
             LOGGER.info("Mail {} no longer qualifies for outbound relay; it continues down the processor", mail.getName());
+            return;
+        }
+        if (!rateLimiter.tryAcquire(sendAs.get().owner())) {
+            // Refused before it is queued: the sender gets it back as a DSN, nothing is sent to the partner.
+            metricFactory.generate("outbound-relay-rate-limited").increment();
+            LOGGER.info("Outbound relay refused mail {} of {} as {}: rate limit of {} reached", mail.getName(),
+                sendAs.get().owner().asString(), sendAs.get().address().asString(), rateLimiter.describe());
+            bouncer.bounce(mail, mail.getRecipients(), sendAs.get().owner(), "5.7.1 Sending limit reached: at most "
+                + rateLimiter.describe() + " through send-as relays for " + sendAs.get().owner().asString()
+                + "; the mail was not sent, try again later");
+            mail.setState(Mail.GHOST);
             return;
         }
         RelayMailAttributes.stamp(mail, sendAs.get(), Instant.now(clock));

@@ -36,7 +36,9 @@ public record RelayDeliveryConfiguration(String queueName,
                                          String delayWarningProcessor,
                                          OnFailure onFailure,
                                          String gatewayProcessor,
-                                         RelayTargetRules targets) {
+                                         RelayTargetRules targets,
+                                         Optional<Integer> userRateLimit,
+                                         Duration userRateWindow) {
 
     /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or given up at once. */
     public enum AuthFailureHandling { DEFER, BOUNCE }
@@ -79,6 +81,8 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String ALLOWED_PORTS = "allowedRelayPorts";
     static final String ALLOWED_HOSTS = "allowedRelayHosts";
     static final String ALLOWED_NETWORKS = "allowedRelayNetworks";
+    static final String USER_RATE_LIMIT = "maxRelayedPerUser";
+    static final String USER_RATE_WINDOW = "maxRelayedPerUserWindow";
 
     public static RelayDeliveryConfiguration from(MailetConfig config) throws MessagingException {
         MailetParameters parameters = new MailetParameters(config);
@@ -115,7 +119,9 @@ public record RelayDeliveryConfiguration(String queueName,
             parameters.choice(ON_FAILURE, OnFailure.class, OnFailure.BOUNCE),
             parameters.nonBlank(GATEWAY_PROCESSOR, "relay"),
             new RelayTargetRules(parameters.portRanges(ALLOWED_PORTS, "25,465,587,2525"), parameters.list(ALLOWED_HOSTS),
-                parameters.list(ALLOWED_NETWORKS)));
+                parameters.list(ALLOWED_NETWORKS)),
+            parameters.optionalPositiveInt(USER_RATE_LIMIT, 500),
+            parameters.duration(USER_RATE_WINDOW, "1 hour"));
     }
 
     /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */

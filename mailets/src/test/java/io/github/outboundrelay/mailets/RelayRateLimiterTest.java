@@ -1,0 +1,51 @@
+package io.github.outboundrelay.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.apache.james.core.Username;
+import org.junit.jupiter.api.Test;
+
+class RelayRateLimiterTest {
+    static final Username ALICE = Username.of("alice@ourdomain.test");
+    static final Username BOB = Username.of("bob@ourdomain.test");
+
+    final RelayPeers.MovableClock clock = new RelayPeers.MovableClock();
+
+    @Test
+    void limitHoldsPerUserOverASlidingWindow() {
+        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(2), Duration.ofHours(1), clock);
+
+        assertThat(limiter.tryAcquire(ALICE)).isTrue();
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(limiter.tryAcquire(ALICE)).isTrue();
+        assertThat(limiter.tryAcquire(ALICE)).isFalse();
+        assertThat(limiter.tryAcquire(BOB)).isTrue();
+
+        clock.advance(Duration.ofMinutes(30)); // the first mail leaves the window, the second does not
+        assertThat(limiter.tryAcquire(ALICE)).isTrue();
+        assertThat(limiter.tryAcquire(ALICE)).isFalse();
+    }
+
+    @Test
+    void refusedMailsDoNotCount() {
+        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(1), Duration.ofMinutes(10), clock);
+        limiter.tryAcquire(ALICE);
+        for (int i = 0; i < 100; i++) {
+            limiter.tryAcquire(ALICE);
+        }
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(limiter.tryAcquire(ALICE)).isTrue();
+    }
+
+    @Test
+    void noLimitWhenOff() {
+        RelayRateLimiter limiter = new RelayRateLimiter(Optional.empty(), Duration.ofHours(1), clock);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(limiter.tryAcquire(ALICE)).isTrue();
+        }
+    }
+}
