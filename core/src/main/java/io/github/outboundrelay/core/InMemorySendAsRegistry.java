@@ -28,6 +28,11 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
     }
 
     @Override
+    public List<SendAsAddress> all() {
+        return List.copyOf(byAddress.values());
+    }
+
+    @Override
     public void register(SendAsAddress sendAs) {
         byAddress.compute(sendAs.key(), (key, existing) -> {
             if (existing != null && !existing.isOwnedBy(sendAs.owner())) {

@@ -48,7 +48,13 @@ public class OutboundRelayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SecretSealer secretSealer(JamesDirectoriesProvider directories) {
-        return SecretKeyFile.loadOrCreate(Path.of(directories.getVarDirectory(), KEY_FILE));
+    RotatingSecretSealer rotatingSecretSealer(JamesDirectoriesProvider directories) {
+        return new RotatingSecretSealer(Path.of(directories.getVarDirectory(), KEY_FILE));
+    }
+
+    @Provides
+    @Singleton
+    SecretSealer secretSealer(RotatingSecretSealer sealer) {
+        return sealer;
     }
 }

@@ -48,6 +48,23 @@ public final class SecretKeyFile {
         }
     }
 
+    /**
+     * Writes a new key after the existing ones, making it the active key: the file is replaced atomically by a copy
+     * with the new line (owner-only, as created), so a crash leaves the old file or the new one, never half of it.
+     */
+    public static void appendNewKey(Path file) {
+        try {
+            String existing = Files.readString(file, StandardCharsets.US_ASCII);
+            String separator = existing.isEmpty() || existing.endsWith("\n") ? "" : "\n";
+            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".key", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, existing + separator + newKeyLine(), StandardCharsets.US_ASCII);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot add a key to the relay secret key file " + file, e);
+        }
+    }
+
     private static AesGcmSecretSealer load(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII).stream()
             .map(String::trim)

@@ -15,6 +15,9 @@ public interface SendAsRegistry {
 
     List<SendAsAddress> listOwnedBy(Username owner);
 
+    /** Every registered address, in no particular order: for whole-registry jobs such as re-sealing passwords. */
+    List<SendAsAddress> all();
+
     /**
      * Adds or replaces the address of its owner.
      *

@@ -40,6 +40,17 @@ public interface SendAsRegistryContract {
     }
 
     @Test
+    default void allListsEveryOwnersAddresses() {
+        registry().register(sendAs("alice@partner.test", ALICE));
+        registry().register(sendAs("alice2@partner.test", ALICE));
+        registry().register(sendAs("bob@partner.test", BOB));
+        registry().remove(ALICE, address("alice2@partner.test"));
+
+        assertThat(registry().all()).extracting(SendAsAddress::key)
+            .containsExactlyInAnyOrder("alice@partner.test", "bob@partner.test");
+    }
+
+    @Test
     default void findIsEmptyForAnUnknownAddress() {
         assertThat(registry().find(address("nobody@partner.test"))).isEmpty();
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.TestTls;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * The whole send-as flow in a real James: submission over authenticated SMTP, the matcher, the outbound-relay
@@ -104,6 +105,19 @@ class SendAsRelayIntegrationTest {
             .body("findAll { it.messageId == '" + messageId + "' }.sendAs", org.hamcrest.Matchers.contains(SEND_AS))
             .body("findAll { it.messageId == '" + messageId + "' }.replyCode", org.hamcrest.Matchers.contains(250))
             .body("findAll { it.messageId == '" + messageId + "' }.relayHost", org.hamcrest.Matchers.contains("localhost"));
+    }
+
+    @Test
+    void afterAKeyRotationRelayPasswordsStillOpenAndTheRelayStillWorks(GuiceJamesServer server) throws Exception {
+        allowDomain(true);
+        RequestSpecification admin = OutboundRelayJames.webAdmin(server);
+        String rotation = io.restassured.RestAssured.given().spec(admin).post("/outbound-relay/secrets/rotation")
+            .then().statusCode(200).extract().asString();
+        assertThat(rotation).contains("activeKeyId").contains("resealed").doesNotContain(PARTNER_PASSWORD);
+
+        String subject = uniqueSubject();
+        aliceSendsAsPartnerAddress(subject);
+        assertThat(awaitAt(PARTNER, subject).authenticatedUser()).isEqualTo(PARTNER_LOGIN);
     }
 
     @Test

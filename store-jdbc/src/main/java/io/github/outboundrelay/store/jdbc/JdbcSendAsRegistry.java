@@ -40,6 +40,11 @@ public final class JdbcSendAsRegistry implements SendAsRegistry {
             .toList();
     }
 
+    @Override
+    public List<SendAsAddress> all() {
+        return List.copyOf(sendAs.all());
+    }
+
     /**
      * @throws AddressOwnedByAnotherUserException when another user registered that address (checked in the database,
      * so two nodes cannot both give it away)

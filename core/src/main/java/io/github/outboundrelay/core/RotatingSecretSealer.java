@@ -1,0 +1,38 @@
+package io.github.outboundrelay.core;
+
+import java.nio.file.Path;
+
+/**
+ * The sealer James uses: the keys of the key file, with the last one active; {@link #rotate()} appends a new key to the
+ * file and makes it the active one. Older keys stay, so secrets sealed with them still open until re-sealed.
+ */
+public class RotatingSecretSealer implements SecretSealer {
+    private final Path keyFile;
+    private volatile AesGcmSecretSealer current;
+
+    public RotatingSecretSealer(Path keyFile) {
+        this.keyFile = keyFile;
+        this.current = SecretKeyFile.loadOrCreate(keyFile);
+    }
+
+    @Override
+    public SealedSecret seal(String clearText, String context) {
+        return current.seal(clearText, context);
+    }
+
+    @Override
+    public String open(SealedSecret secret, String context) {
+        return current.open(secret, context);
+    }
+
+    public String activeKeyId() {
+        return current.activeKeyId();
+    }
+
+    /** @return the id of the new active key */
+    public synchronized String rotate() {
+        SecretKeyFile.appendNewKey(keyFile);
+        current = SecretKeyFile.loadOrCreate(keyFile);
+        return current.activeKeyId();
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.outboundrelay.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretRotationTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void rotationSealsEveryPasswordAgainUnderANewKeyThatSurvivesARestart() throws Exception {
+        Path keyFile = directory.resolve("outbound-relay/relay-secrets.key");
+        RotatingSecretSealer sealer = new RotatingSecretSealer(keyFile);
+        InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+        register(registry, sealer, "alice@partner.test", "alice-pw");
+        register(registry, sealer, "bob@partner.test", "bob-pw");
+        String oldKey = sealer.activeKeyId();
+
+        SecretRotation.Result result = new SecretRotation(sealer, registry).rotate();
+
+        assertThat(result.activeKeyId()).isNotEqualTo(oldKey);
+        assertThat(result.resealed()).isEqualTo(2);
+        assertThat(registry.all()).allSatisfy(sendAs -> assertThat(sendAs.relayPassword().keyId()).isEqualTo(result.activeKeyId()));
+        RotatingSecretSealer afterRestart = new RotatingSecretSealer(keyFile);
+        assertThat(afterRestart.activeKeyId()).isEqualTo(result.activeKeyId());
+        SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
+        assertThat(afterRestart.open(alice.relayPassword(), alice.key())).isEqualTo("alice-pw");
+        assertThat(Files.readAllLines(keyFile)).hasSize(2);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(new SecretRotation(sealer, registry).rotate().resealed()).isEqualTo(2);
+    }
+
+    private static void register(InMemorySendAsRegistry registry, SecretSealer sealer, String address, String password) throws Exception {
+        MailAddress mailAddress = new MailAddress(address);
+        registry.register(new SendAsAddress(mailAddress, Username.of("alice@ourdomain.test".replace("alice", address.substring(0, address.indexOf('@')))),
+            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS), address, sealer.seal(password, SendAsKey.of(mailAddress))));
+    }
+}
