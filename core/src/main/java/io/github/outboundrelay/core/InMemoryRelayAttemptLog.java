@@ -3,9 +3,12 @@ package io.github.outboundrelay.core;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 /**
@@ -17,6 +20,7 @@ public class InMemoryRelayAttemptLog implements RelayAttemptLog {
 
     private final int capacity;
     private final Deque<RelayAttempt> attempts = new ArrayDeque<>();
+    private final Map<String, RelayAttempt> latestBySendAs = new HashMap<>();
 
     public InMemoryRelayAttemptLog() {
         this(DEFAULT_CAPACITY);
@@ -35,6 +39,12 @@ public class InMemoryRelayAttemptLog implements RelayAttemptLog {
             attempts.removeFirst();
         }
         attempts.addLast(attempt);
+        latestBySendAs.put(SendAsKey.of(attempt.sendAs()), attempt);
+    }
+
+    @Override
+    public synchronized Optional<RelayAttempt> latestFor(MailAddress sendAs) {
+        return Optional.ofNullable(latestBySendAs.get(SendAsKey.of(sendAs)));
     }
 
     @Override

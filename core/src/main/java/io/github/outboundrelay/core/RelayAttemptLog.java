@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 /**
@@ -20,4 +21,7 @@ public interface RelayAttemptLog {
      * @param limit  at most that many attempts
      */
     List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit);
+
+    /** The latest attempt through that send-as address, if any is kept. */
+    Optional<RelayAttempt> latestFor(MailAddress sendAs);
 }

@@ -86,6 +86,16 @@ class RelayHealthCheckTest {
         assertThat(small.find(Optional.of(Username.of("bob@ourdomain.test")), Instant.EPOCH, 0, 10)).isEmpty();
     }
 
+    @Test
+    void latestAttemptIsKeptPerSendAsAddress() throws Exception {
+        log.record(attempt("smtp.partner.test", 5, Outcome.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 1, Outcome.DELIVERED));
+
+        assertThat(log.latestFor(new MailAddress("Alice@Partner.test"))).get()
+            .extracting(RelayAttempt::outcome).isEqualTo(Outcome.DELIVERED);
+        assertThat(log.latestFor(new MailAddress("bob@partner.test"))).isEmpty();
+    }
+
     private Result result() {
         return Mono.from(check.check()).block();
     }

@@ -121,6 +121,30 @@ class SendAsRelayIntegrationTest {
     }
 
     @Test
+    void theDomainOverviewShowsStatusAndLastOutcomeAndARelayCanBeTestedOnDemand(GuiceJamesServer server) throws Exception {
+        allowDomain(true);
+        registerSendAs(ALICE, "alice@rejecting.test", REJECTING_PARTNER);
+        String subject = uniqueSubject();
+        aliceSendsAsPartnerAddress(subject);
+        awaitAt(PARTNER, subject);
+        RequestSpecification admin = OutboundRelayJames.webAdmin(server);
+
+        io.restassured.RestAssured.given().spec(admin).queryParam("limit", 1000).get("/outbound-relay/domains/ourdomain.test/send-as")
+            .then().statusCode(200)
+            .body("find { it.sendAs.address == 'alice@partner.test' }.user", org.hamcrest.Matchers.equalTo(ALICE))
+            .body("find { it.sendAs.address == 'alice@partner.test' }.sendAs.status", org.hamcrest.Matchers.equalTo("verified"))
+            .body("find { it.sendAs.address == 'alice@partner.test' }.lastOutcome.outcome", org.hamcrest.Matchers.equalTo("DELIVERED"))
+            .body("find { it.sendAs.address == 'alice@partner.test' }.sendAs.password", org.hamcrest.Matchers.nullValue());
+        io.restassured.RestAssured.given().spec(admin).queryParam("limit", 0).get("/outbound-relay/domains/ourdomain.test/send-as")
+            .then().statusCode(400);
+
+        io.restassured.RestAssured.given().spec(admin).post("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS + "/test")
+            .then().statusCode(200).body("result", org.hamcrest.Matchers.equalTo("ok"));
+        io.restassured.RestAssured.given().spec(admin).post("/outbound-relay/users/" + ALICE + "/send-as/alice@rejecting.test/test")
+            .then().statusCode(422).body("message", org.hamcrest.Matchers.containsString("AUTH rejected"));
+    }
+
+    @Test
     void domainNotAllowedTakesTheGateway() throws Exception {
         allowDomain(false);
         String subject = uniqueSubject();

@@ -24,8 +24,6 @@ import spark.Service;
  */
 public class OutboundRelayAuditRoutes implements Routes {
     static final String PATH = OutboundRelayRoutes.BASE + "/audit";
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
 
     private final RelayAttemptLog attempts;
     private final JsonTransformer json = new JsonTransformer();
@@ -48,9 +46,8 @@ public class OutboundRelayAuditRoutes implements Routes {
     private List<RelayAttemptView> page(Request request) {
         Optional<Username> user = Optional.ofNullable(request.queryParams("user")).map(OutboundRelayAuditRoutes::user);
         Instant since = Optional.ofNullable(request.queryParams("since")).map(OutboundRelayAuditRoutes::instant).orElse(Instant.EPOCH);
-        int offset = number(request, "offset", 0, 0, Integer.MAX_VALUE);
-        int limit = number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        return attempts.find(user, since, offset, limit).stream().map(RelayAttemptView::of).toList();
+        Paging paging = Paging.of(request);
+        return attempts.find(user, since, paging.offset(), paging.limit()).stream().map(RelayAttemptView::of).toList();
     }
 
     private static Username user(String text) {
@@ -67,22 +64,6 @@ public class OutboundRelayAuditRoutes implements Routes {
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException("since", "must be an ISO-8601 instant such as 2026-11-26T08:00:00Z");
         }
-    }
-
-    private static int number(Request request, String field, int byDefault, int min, int max) {
-        String text = request.queryParams(field);
-        if (text == null) {
-            return byDefault;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the accepted range
-        }
-        throw new InvalidFieldException(field, "must be a whole number between " + min + " and " + max);
     }
 
     record RelayAttemptView(String at, String user, String sendAs, String relayHost, int relayPort, String messageId,

@@ -53,10 +53,13 @@ class SendAsVerificationFlow {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw ApiErrors.tooManyRequests(e.getMessage());
         }
-        String password = sealer.open(sendAs.relayPassword(), sendAs.key());
-        refuseOnFailure(sendAs, probe().sendVerificationCode(sendAs, password, code),
+        refuseOnFailure(sendAs, probe().sendVerificationCode(sendAs, openPassword(sendAs), code),
             "The verification mail could not be sent through the relay (the address stays pending; ask again with POST "
                 + ".../verification)");
+    }
+
+    String openPassword(SendAsAddress sendAs) {
+        return sealer.open(sendAs.relayPassword(), sendAs.key());
     }
 
     private RelayProbe probe() {

@@ -25,7 +25,9 @@ import spark.Service;
  *     relay (202; 409 when already verified; 429 past the daily cap; 422 when the relay does not take it);</li>
  *     <li>{@code POST /outbound-relay/users/{user}/send-as/{address}/confirm} with {@code {"code": "..."}}: 200 and
  *     {@code "status": "verified"} for the right code; 400 naming {@code code} when it is wrong or expired; 409 when
- *     locked after too many wrong codes or when no code is pending.</li>
+ *     locked after too many wrong codes or when no code is pending;</li>
+ *     <li>{@code POST /outbound-relay/users/{user}/send-as/{address}/test}: tries the relay again now (connect, TLS,
+ *     AUTH, no mail): 200 {@code {"result": "ok"}}, or 422 with a reason class.</li>
  * </ul>
  * Registered in webadmin.properties {@code extensions.routes} next to {@link OutboundRelayRoutes}.
  */
@@ -53,6 +55,7 @@ public class SendAsVerificationRoutes implements Routes {
     public void define(Service service) {
         service.post(SEND_AS + "/verification", ApiErrors.validated(this::resend), json);
         service.post(SEND_AS + "/confirm", ApiErrors.validated((request, response) -> confirm(request)), json);
+        service.post(SEND_AS + "/test", ApiErrors.validated((request, response) -> test(request)), json);
     }
 
     private SendAsView resend(Request request, Response response) {
@@ -63,6 +66,16 @@ public class SendAsVerificationRoutes implements Routes {
         verification.sendCode(sendAs);
         response.status(HttpStatus.ACCEPTED_202);
         return SendAsView.of(sendAs, SendAsStatus.PENDING);
+    }
+
+    /** Re-runs the relay test on demand (connect, TLS, AUTH, no mail): 200 when it passes, 422 with a reason class. */
+    private TestResult test(Request request) {
+        SendAsAddress sendAs = requests.ownedSendAs(request);
+        verification.requireWorkingRelay(sendAs, verification.openPassword(sendAs));
+        return new TestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
+    }
+
+    record TestResult(String address, String relayHost, String result) {
     }
 
     private SendAsView confirm(Request request) {
