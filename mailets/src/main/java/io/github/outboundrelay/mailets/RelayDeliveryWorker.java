@@ -129,11 +129,29 @@ class RelayDeliveryWorker {
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
         String password = with.sealer().open(sendAs.get().relayPassword(), sendAs.get().key());
         MimeMessage message = mail.getMessage();
-        DeliveryResult result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
-            () -> with.client().send(sendAs.get(), password, message, recipients));
+        String host = sendAs.get().relay().host();
+        // Totals, and the same per relay host so that a failing partner stands out wherever James's metrics go.
+        DeliveryResult result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery-" + host,
+            () -> metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
+                () -> with.client().send(sendAs.get(), password, message, recipients)));
+        countPerRelay(host, result);
         log(mail, sendAs.get(), result);
         with.attempts().record(mail, sendAs.get(), result);
         conclude(mail, sendAs.get(), result);
+    }
+
+    private void countPerRelay(String host, DeliveryResult result) {
+        if (!result.delivered().isEmpty()) {
+            metricFactory.generate("outbound-relay-delivered-" + host).add(result.delivered().size());
+        }
+        if (!result.permanentlyFailed().isEmpty()) {
+            metricFactory.generate("outbound-relay-refused-" + host).add(result.permanentlyFailed().size());
+        }
+        if (result.authRejected()) {
+            metricFactory.generate("outbound-relay-auth-failed-" + host).increment();
+        } else if (!result.temporarilyFailed().isEmpty() && !result.relayBusy()) {
+            metricFactory.generate("outbound-relay-deferred-" + host).increment();
+        }
     }
 
     /** Checked per mail, not only when the mail was queued: the admin may have changed the policy since. */
@@ -202,13 +220,16 @@ class RelayDeliveryWorker {
 
     private void log(Mail mail, SendAsAddress sendAs, DeliveryResult result) {
         String messageId = messageId(mail);
+        String replyCode = RelayAttemptRecorder.replyCode(result).map(String::valueOf).orElse("none");
         if (result.isCompleteSuccess()) {
-            LOGGER.info("Outbound relay delivered mail {} (Message-ID {}) of {} as {} via {} to {} recipient(s)", mail.getName(),
-                messageId, sendAs.owner().asString(), sendAs.address().asString(), sendAs.relay().host(), result.delivered().size());
-        } else {
-            LOGGER.info("Outbound relay attempt for mail {} (Message-ID {}) of {} as {} via {}: {} delivered, {} refused, {} deferred: {}",
+            LOGGER.info("Outbound relay delivered mail {} (Message-ID {}) of {} as {} via {} to {} recipient(s), reply {}",
                 mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(), sendAs.relay().host(),
-                result.delivered().size(), result.permanentlyFailed().size(), result.temporarilyFailed().size(), result.diagnostic());
+                result.delivered().size(), replyCode);
+        } else {
+            LOGGER.info("Outbound relay attempt for mail {} (Message-ID {}) of {} as {} via {}: {} delivered, {} refused, {} deferred, "
+                    + "reply {}: {}", mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(),
+                sendAs.relay().host(), result.delivered().size(), result.permanentlyFailed().size(), result.temporarilyFailed().size(),
+                replyCode, result.diagnostic());
         }
     }
 

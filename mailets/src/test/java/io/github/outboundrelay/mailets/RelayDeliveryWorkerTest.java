@@ -99,6 +99,10 @@ class RelayDeliveryWorkerTest {
                     org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.UNREACHABLE, java.util.Optional.empty(), closedPort, 1));
             assertThat(attempts.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10))
                 .allSatisfy(attempt -> assertThat(attempt.messageId()).isNotBlank());
+            // Counted per relay host too (all peers are "localhost" here).
+            assertThat(metrics.countFor("outbound-relay-delivered-localhost")).isEqualTo(1);
+            assertThat(metrics.countFor("outbound-relay-auth-failed-localhost")).isEqualTo(1);
+            assertThat(metrics.countFor("outbound-relay-deferred-localhost")).isEqualTo(1);
         }
     }
 
