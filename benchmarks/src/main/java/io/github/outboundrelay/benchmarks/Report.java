@@ -55,7 +55,7 @@ public final class Report {
         }
         if (memory != null) {
             goals.add(new Goal("heap per address at " + count(memory.addresses()) + " addresses",
-                String.format(Locale.ROOT, "%.0f B", memory.bytesPerAddress()), "< " + (int) BYTES_PER_ADDRESS + " B",
+                String.format(Locale.ROOT, "%.1f B", memory.bytesPerAddress()), "< " + (int) BYTES_PER_ADDRESS + " B",
                 memory.bytesPerAddress() < BYTES_PER_ADDRESS));
         }
         if (throughput != null && throughput.reuse() != null) {
@@ -114,7 +114,7 @@ public final class Report {
             out.append("### 3. Registry heap\n\n");
             out.append(String.format(Locale.ROOT, "%s addresses (each with its own sealed password), used heap after full GCs: "
                     + "registry %.1f MiB = %.0f bytes per address; with each address's verification state %.1f MiB = "
-                    + "**%.0f bytes per address** (registry filled in %.1f s)%n%n",
+                    + "**%.1f bytes per address** (registry filled in %.1f s)%n%n",
                 count(memory.addresses()), memory.registryBytes() / (1024.0 * 1024.0), memory.registryBytes() / (double) memory.addresses(),
                 memory.retainedBytes() / (1024.0 * 1024.0), memory.bytesPerAddress(), memory.fillSeconds()));
         }
