@@ -67,6 +67,9 @@ final class BenchJames implements AutoCloseable {
         edits.add(new String[] {"mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>",
             "<outgoingQueue>outbound-relay</outgoingQueue><trustStore>" + trustStore + "</trustStore><trustStorePassword>"
                 + trustStorePassword + "</trustStorePassword>"});
+        // Its relay target guard must let it reach the sinks: localhost, on ephemeral ports.
+        edits.add(new String[] {"mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
+            "<allowedRelayPorts>1024-65535</allowedRelayPorts><allowedRelayHosts>localhost</allowedRelayHosts>"});
         writeConf(workingDirectory, edits);
         GuiceJamesServer server = MemoryJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workingDirectory.toFile())
