@@ -50,7 +50,10 @@ class SecretsNeverLoggedIntegrationTest {
     static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>();
     static final List<String> WIRE_LOGGERS = List.of("org.eclipse.jetty", "org.apache.http");
+    /** Set at INFO by the tests' logback configuration (and by james-conf's): raised to DEBUG here. */
+    static final List<String> OUR_AND_JAMES_LOGGERS = List.of("io.github.outboundrelay", "org.apache.james");
     static Level previousLevel;
+    static final java.util.Map<String, Level> PREVIOUS_LEVELS = new java.util.HashMap<>();
 
     @BeforeAll
     static void captureEverything(GuiceJamesServer server) throws Exception {
@@ -58,6 +61,11 @@ class SecretsNeverLoggedIntegrationTest {
         previousLevel = ROOT.getLevel();
         ROOT.setLevel(Level.DEBUG);
         WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(Level.INFO));
+        OUR_AND_JAMES_LOGGERS.forEach(name -> {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            PREVIOUS_LEVELS.put(name, logger.getLevel());
+            logger.setLevel(Level.DEBUG);
+        });
         CAPTURED.start();
         ROOT.addAppender(CAPTURED);
     }
@@ -67,6 +75,7 @@ class SecretsNeverLoggedIntegrationTest {
         ROOT.detachAppender(CAPTURED);
         ROOT.setLevel(previousLevel);
         WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(null));
+        OUR_AND_JAMES_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(PREVIOUS_LEVELS.get(name)));
         PARTNER.close();
         REJECTING.close();
     }
@@ -87,6 +96,10 @@ class SecretsNeverLoggedIntegrationTest {
         assertThat(scenario.awaitFirstMessageInMailbox("alice@ourdomain.test")).contains(refused);
         String logs = capturedText();
         assertThat(logs).contains("alice@partner.test").contains("alice@rejecting.test"); // the capture did work
+        // The relay dialogue is there at DEBUG, AUTH masked.
+        assertThat(logs).contains("relay SMTP C: MAIL FROM:<alice@partner.test>").containsPattern("relay SMTP C: AUTH \\w+");
+        assertThat(logs.lines().filter(line -> line.startsWith("relay SMTP C: AUTH")))
+            .allSatisfy(line -> assertThat(line).matches("relay SMTP C: AUTH [A-Z0-9-]+( \\*\\*\\*\\*)?"));
         assertThat(logs).doesNotContain(RELAY_PASSWORD);
         for (String payload : authPayloads()) {
             assertThat(logs).doesNotContain(payload);

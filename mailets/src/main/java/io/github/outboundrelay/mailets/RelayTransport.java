@@ -6,6 +6,9 @@ import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.URLName;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.sun.mail.smtp.SMTPTransport;
 
 /**
@@ -16,9 +19,14 @@ import com.sun.mail.smtp.SMTPTransport;
  *     <li>A guard that never lets an AUTH command (which carries the password, or starts the exchange that does) go
  *     out over an unencrypted connection unless {@link #ALLOW_CLEAR_TEXT_AUTH} is set. javax.mail 1.6.2 has no such
  *     switch: it authenticates in clear whenever the server offers AUTH.</li>
+ *     <li>The SMTP dialogue at DEBUG (logger {@code io.github.outboundrelay.mailets.RelayTransport}): commands and
+ *     replies, with every AUTH command and its continuation lines masked; the message content is never logged.</li>
  * </ul>
  */
 class RelayTransport extends SMTPTransport {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayTransport.class);
+    private static final int AUTH_CONTINUE = 334;
+
     /** Our own session property, set only for relays with security NONE that the domain policy admits. */
     static final String ALLOW_CLEAR_TEXT_AUTH = "mail.smtp.outboundrelay.cleartextauth.allow";
 
@@ -26,6 +34,7 @@ class RelayTransport extends SMTPTransport {
     private volatile boolean tlsStarted;
     private volatile boolean mailFromAccepted;
     private volatile boolean clearTextAuthRefused;
+    private volatile boolean inAuthentication;
 
     RelayTransport(Session session) {
         super(session, new URLName("smtp", null, -1, null, null, null));
@@ -51,6 +60,38 @@ class RelayTransport extends SMTPTransport {
             throw new MessagingException("Refusing to authenticate over an unencrypted connection");
         }
         return super.simpleCommand(command);
+    }
+
+    @Override
+    protected void sendCommand(String command) throws MessagingException {
+        if (command.regionMatches(true, 0, "AUTH", 0, 4)) {
+            inAuthentication = true;
+        }
+        if (LOGGER.isDebugEnabled()) {
+            LOGGER.debug("relay SMTP C: {}", inAuthentication ? masked(command) : command);
+        }
+        super.sendCommand(command);
+    }
+
+    @Override
+    protected int readServerResponse() throws MessagingException {
+        int code = super.readServerResponse();
+        if (LOGGER.isDebugEnabled()) {
+            LOGGER.debug("relay SMTP S: {}", String.valueOf(getLastServerResponse()).replaceAll("[\\r\\n]+", " | ").trim());
+        }
+        if (code != AUTH_CONTINUE) {
+            inAuthentication = false;
+        }
+        return code;
+    }
+
+    /** {@code AUTH PLAIN ****}: the mechanism is worth knowing, whatever follows it is a credential. */
+    private static String masked(String command) {
+        if (!command.regionMatches(true, 0, "AUTH", 0, 4)) {
+            return "****";
+        }
+        String[] words = command.split(" ", 3);
+        return words.length > 2 ? words[0] + " " + words[1] + " ****" : command;
     }
 
     /** javax.mail reports our refusal as an AuthenticationFailedException; this tells it from a server's 535. */
