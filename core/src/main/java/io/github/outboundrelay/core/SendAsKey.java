@@ -19,6 +19,16 @@ public final class SendAsKey {
     }
 
     public static String of(String localPart, String domain) {
-        return localPart.toLowerCase(Locale.ROOT) + "@" + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        return localPart.toLowerCase(Locale.ROOT) + "@" + asciiDomain(domain).toLowerCase(Locale.ROOT);
+    }
+
+    /** IDN conversion only when there is something to convert: this runs for every mail the matchers see. */
+    private static String asciiDomain(String domain) {
+        for (int i = 0; i < domain.length(); i++) {
+            if (domain.charAt(i) >= 0x80) {
+                return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+            }
+        }
+        return domain;
     }
 }

@@ -53,7 +53,7 @@ import io.github.outboundrelay.core.SendAsRegistry;
  * <processor state="outbound-relay" enableJmx="true">
  *     <mailet match="All" class="io.github.outboundrelay.mailets.OutboundRelayDelivery">
  *         <outgoingQueue>outbound-relay</outgoingQueue>
- *         <deliveryThreads>4</deliveryThreads>
+ *         <deliveryThreads>10</deliveryThreads>
  *         <retryDelay>5 minutes</retryDelay>
  *         <maxRetryDelay>1 hour</maxRetryDelay>
  *         <maxQueueLifetime>5 days</maxQueueLifetime>
@@ -65,7 +65,7 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <poolIdleTimeout>30 seconds</poolIdleTimeout>
  *         <poolMaxMessagesPerSession>100</poolMaxMessagesPerSession>
  *         <poolMaxIdleSessionsPerCredential>2</poolMaxIdleSessionsPerCredential>
- *         <maxConnectionsPerRelay>2</maxConnectionsPerRelay>
+ *         <maxConnectionsPerRelay>10</maxConnectionsPerRelay>
  *         <delayWarningAfter>4 hours</delayWarningAfter>
  *         <delayWarningProcessor>relay-delayed</delayWarningProcessor>
  *         <onFailure>bounce</onFailure>
