@@ -19,30 +19,61 @@ public final class FromHeader {
     private FromHeader() {
     }
 
-    public static Optional<MailAddress> singleMailbox(MimeMessage message) {
+    public static Optional<MailAddress> singleMailbox(String fieldValue) {
+        return singleAddrSpec(fieldValue).flatMap(FromHeader::mailAddress);
+    }
+
+    /**
+     * The {@link SendAsKey} of the message's single From mailbox: the per-mail path, which skips building a
+     * {@link MailAddress} (an address that would not be a valid one is simply never a registered key).
+     */
+    public static Optional<String> singleMailboxKey(MimeMessage message) {
         try {
             String[] fields = message.getHeader("From");
             if (fields == null || fields.length != 1) {
                 return Optional.empty();
             }
-            return singleMailbox(fields[0]);
+            return singleAddrSpec(fields[0]).flatMap(FromHeader::key);
         } catch (MessagingException e) {
             return Optional.empty();
         }
     }
 
-    public static Optional<MailAddress> singleMailbox(String fieldValue) {
+    private static Optional<String> singleAddrSpec(String fieldValue) {
         String unfolded = MimeUtility.unfold(fieldValue);
-        if (unfolded.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-            return Optional.empty();
+        for (int i = 0; i < unfolded.length(); i++) {
+            char c = unfolded.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                return Optional.empty();
+            }
         }
         try {
             InternetAddress[] mailboxes = InternetAddress.parseHeader(unfolded, true);
             if (mailboxes.length != 1 || mailboxes[0].isGroup()) {
                 return Optional.empty();
             }
-            return Optional.of(new MailAddress(mailboxes[0].getAddress()));
+            return Optional.ofNullable(mailboxes[0].getAddress());
         } catch (AddressException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<MailAddress> mailAddress(String addrSpec) {
+        try {
+            return Optional.of(new MailAddress(addrSpec));
+        } catch (AddressException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> key(String addrSpec) {
+        int at = addrSpec.lastIndexOf('@');
+        if (at <= 0 || at == addrSpec.length() - 1) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SendAsKey.of(addrSpec.substring(0, at), addrSpec.substring(at + 1)));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

@@ -20,6 +20,11 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
     }
 
     @Override
+    public Optional<SendAsAddress> findByKey(String key) {
+        return Optional.ofNullable(byAddress.get(key));
+    }
+
+    @Override
     public List<SendAsAddress> listOwnedBy(Username owner) {
         return byAddress.values().stream()
             .filter(sendAs -> sendAs.isOwnedBy(owner))

@@ -61,8 +61,9 @@ public class OutboundRelayRule {
         if (sender.isEmpty()) {
             return Optional.empty();
         }
-        return FromHeader.singleMailbox(mail.getMessage())
-            .flatMap(from -> registry.findOwnedBy(sender.get(), from))
+        return FromHeader.singleMailboxKey(mail.getMessage())
+            .flatMap(registry::findByKey)
+            .filter(sendAs -> sendAs.isOwnedBy(sender.get()))
             .filter(verifier::isVerified)
             .filter(sendAs -> !isLocal(sendAs.address().getDomain()));
     }

@@ -13,6 +13,9 @@ import org.apache.james.core.Username;
 public interface SendAsRegistry {
     Optional<SendAsAddress> find(MailAddress address);
 
+    /** The same lookup by {@link SendAsKey}, for callers that hold the key already (no address parsing). */
+    Optional<SendAsAddress> findByKey(String key);
+
     List<SendAsAddress> listOwnedBy(Username owner);
 
     /** Every registered address, in no particular order: for whole-registry jobs such as re-sealing passwords. */

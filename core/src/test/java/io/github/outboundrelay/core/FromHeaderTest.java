@@ -37,4 +37,18 @@ class FromHeaderTest {
     void foldingWhitespaceIsNotAnInjection() {
         assertThat(FromHeader.singleMailbox("\"Alice\"\r\n\t<alice@partner.test>")).isPresent();
     }
+
+    @Test
+    void keyOfTheSingleMailboxIsTheRegistryKey() throws Exception {
+        javax.mail.internet.MimeMessage message = org.apache.james.core.builder.MimeMessageBuilder.mimeMessageBuilder()
+            .addHeader("From", "Alice <ALICE@Partner.TEST>").setText("x").build();
+        javax.mail.internet.MimeMessage twoFields = org.apache.james.core.builder.MimeMessageBuilder.mimeMessageBuilder()
+            .addHeader("From", "alice@partner.test").addHeader("From", "bob@partner.test").setText("x").build();
+        javax.mail.internet.MimeMessage noDomain = org.apache.james.core.builder.MimeMessageBuilder.mimeMessageBuilder()
+            .addHeader("From", "alice").setText("x").build();
+
+        assertThat(FromHeader.singleMailboxKey(message)).contains("alice@partner.test");
+        assertThat(FromHeader.singleMailboxKey(twoFields)).isEmpty();
+        assertThat(FromHeader.singleMailboxKey(noDomain)).isEmpty();
+    }
 }

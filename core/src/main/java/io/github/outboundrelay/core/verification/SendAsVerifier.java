@@ -47,11 +47,21 @@ public class SendAsVerifier {
         this.clock = clock;
     }
 
+    /** On the per-mail path: one map read, no allocation for the identity comparison. */
     public boolean isVerified(SendAsAddress sendAs) {
         return verifications.get(sendAs.key())
-            .filter(state -> state.relayIdentity().equals(relayIdentity(sendAs)))
-            .map(Verification::isVerified)
-            .orElse(false);
+            .filter(state -> state.isVerified() && isAbout(state, sendAs))
+            .isPresent();
+    }
+
+    private static boolean isAbout(Verification state, SendAsAddress sendAs) {
+        String identity = state.relayIdentity();
+        String host = sendAs.relay().host();
+        String username = sendAs.relayUsername();
+        return identity.length() == host.length() + 1 + username.length()
+            && identity.startsWith(host)
+            && identity.charAt(host.length()) == '|'
+            && identity.endsWith(username);
     }
 
     public SendAsStatus status(SendAsAddress sendAs) {

@@ -33,6 +33,11 @@ public final class JdbcSendAsRegistry implements SendAsRegistry {
     }
 
     @Override
+    public Optional<SendAsAddress> findByKey(String key) {
+        return sendAs.find(key);
+    }
+
+    @Override
     public List<SendAsAddress> listOwnedBy(Username owner) {
         return sendAs.all().stream()
             .filter(registered -> registered.isOwnedBy(owner))
