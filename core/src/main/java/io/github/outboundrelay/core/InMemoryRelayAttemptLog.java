@@ -2,6 +2,7 @@ package io.github.outboundrelay.core;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.apache.james.core.Username;
 /**
  * The most recent attempts, in memory: the newest {@code capacity} are kept, older ones are forgotten. Enough for the
  * health check and for a single node's recent audit; a durable trail belongs to a database-backed implementation.
+ * Instants are kept exactly. {@link #find} lists oldest first, attempts of one instant in recording order;
+ * {@link #latestFor} is the newest by time (the last recorded among equals).
  */
 public class InMemoryRelayAttemptLog implements RelayAttemptLog {
     public static final int DEFAULT_CAPACITY = 100_000;
@@ -39,7 +42,8 @@ public class InMemoryRelayAttemptLog implements RelayAttemptLog {
             attempts.removeFirst();
         }
         attempts.addLast(attempt);
-        latestBySendAs.put(SendAsKey.of(attempt.sendAs()), attempt);
+        latestBySendAs.merge(SendAsKey.of(attempt.sendAs()), attempt,
+            (kept, recorded) -> recorded.at().isBefore(kept.at()) ? kept : recorded);
     }
 
     @Override
@@ -52,6 +56,8 @@ public class InMemoryRelayAttemptLog implements RelayAttemptLog {
         return attempts.stream()
             .filter(attempt -> !attempt.at().isBefore(since))
             .filter(attempt -> user.map(attempt.user()::equals).orElse(true))
+            // stable on the deque's (recording) order: attempts of one instant keep it
+            .sorted(Comparator.comparing(RelayAttempt::at))
             .skip(offset)
             .limit(limit)
             .toList();

@@ -27,15 +27,14 @@ public class OutboundRelayModule extends AbstractModule {
         configureStores();
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
-        // Recent relay attempts: the audit API and the health check (healthcheck.properties additional.healthchecks).
-        bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
-        bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
     }
 
     /**
-     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies} and {@link Verifications}. This module keeps them in
-     * memory only (a restart forgets them); a subclass that persists them (the JDBC store module of
-     * {@code store-jdbc}) overrides this and keeps every other binding.
+     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications} and {@link RelayAttemptLog}
+     * (the audit trail read by the audit API and the health check, healthcheck.properties
+     * {@code additional.healthchecks}). This module keeps them in memory only (a restart forgets them; the attempt log
+     * keeps the newest {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} of this node); a subclass that persists them
+     * (the JDBC store module of {@code store-jdbc}) overrides this and keeps every other binding.
      */
     protected void configureStores() {
         bind(InMemorySendAsRegistry.class).in(Singleton.class);
@@ -44,6 +43,8 @@ public class OutboundRelayModule extends AbstractModule {
         bind(DomainRelayPolicies.class).to(InMemoryDomainRelayPolicies.class);
         bind(InMemoryVerifications.class).in(Singleton.class);
         bind(Verifications.class).to(InMemoryVerifications.class);
+        bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
+        bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
     }
 
     @Provides

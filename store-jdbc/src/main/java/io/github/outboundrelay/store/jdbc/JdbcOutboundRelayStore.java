@@ -1,6 +1,7 @@
 package io.github.outboundrelay.store.jdbc;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -25,6 +26,9 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  * The mechanics are {@link JdbcStoreEngine}'s; each entity kind is an {@link EntityTable} ({@link SendAsTable},
  * {@link DomainPolicyTable}, {@link VerificationTable}). Schema migrations are Flyway's ({@code db/outbound-relay},
  * history table {@code outbound_relay_schema_history}).
+ * <p>
+ * The audit trail of relay attempts ({@link JdbcRelayAttemptLog}) shares the database and its connection pool but
+ * none of the above: no view, no change log; it is written with plain inserts and read with queries.
  */
 public final class JdbcOutboundRelayStore implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcOutboundRelayStore.class);
@@ -33,6 +37,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
     private final JdbcSendAsRegistry registry;
     private final JdbcDomainRelayPolicies domainPolicies;
     private final JdbcVerifications verifications;
+    private final JdbcRelayAttemptLog relayAttempts;
 
     /**
      * Connects, migrates the schema, loads the whole view and starts polling.
@@ -46,6 +51,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
             JdbcOutboundRelayStore store = new JdbcOutboundRelayStore(configuration, dataSource);
             store.engine.loadAll();
             store.engine.startPolling();
+            store.relayAttempts.startRetention(JdbcRelayAttemptLog.FIRST_PURGE_DELAY, JdbcRelayAttemptLog.PURGE_INTERVAL);
             LOGGER.info("outbound-relay store: {} loaded from {} (version {})", store.engine.viewSummary(),
                 configuration.safeUrl(), store.engine.seenVersion());
             return store;
@@ -66,6 +72,8 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         this.registry = new JdbcSendAsRegistry(engine, sendAs, verificationStates);
         this.domainPolicies = new JdbcDomainRelayPolicies(engine, policies);
         this.verifications = new JdbcVerifications(engine, verificationStates);
+        this.relayAttempts = new JdbcRelayAttemptLog(dataSource, configuration.auditRetention(), Clock.systemUTC(),
+            JdbcRelayAttemptLog.PAUSE_AFTER_CONNECTION_FAILURE);
     }
 
     public JdbcSendAsRegistry sendAsRegistry() {
@@ -80,6 +88,10 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         return verifications;
     }
 
+    public JdbcRelayAttemptLog relayAttemptLog() {
+        return relayAttempts;
+    }
+
     /** Whether the last exchange with the database worked (the view may be stale while it did not). */
     public boolean isDatabaseReachable() {
         return engine.isDatabaseReachable();
@@ -92,6 +104,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
 
     @Override
     public void close() {
+        relayAttempts.close();
         engine.close();
     }
 }

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How to reach the database of the JDBC store. {@link #toString()} never shows the password, nor URL parameters
- * (where a password may also be given).
+ * How to reach the database of the JDBC store, and how long its audit trail of relay attempts is kept
+ * ({@code auditRetention}). {@link #toString()} never shows the password, nor URL parameters (where a password may
+ * also be given).
  */
 public record JdbcStoreConfiguration(String url, String username, String password, int poolSize, Duration pollInterval,
-                                     Duration connectionTimeout) {
+                                     Duration connectionTimeout, Duration auditRetention) {
     public static final String H2_PREFIX = "jdbc:h2:";
     public static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
     /**
@@ -20,6 +21,13 @@ public record JdbcStoreConfiguration(String url, String username, String passwor
     public JdbcStoreConfiguration {
         Objects.requireNonNull(url, "url");
         password = password == null ? "" : password;
+        Objects.requireNonNull(auditRetention, "auditRetention");
+    }
+
+    /** With the default audit retention ({@value OutboundRelayStoreConfiguration#DEFAULT_AUDIT_RETENTION_DAYS} days). */
+    public JdbcStoreConfiguration(String url, String username, String password, int poolSize, Duration pollInterval,
+                                  Duration connectionTimeout) {
+        this(url, username, password, poolSize, pollInterval, connectionTimeout, OutboundRelayStoreConfiguration.DEFAULT_AUDIT_RETENTION);
     }
 
     public static JdbcStoreConfiguration h2(String url) {
@@ -28,11 +36,15 @@ public record JdbcStoreConfiguration(String url, String username, String passwor
     }
 
     public JdbcStoreConfiguration withPollInterval(Duration interval) {
-        return new JdbcStoreConfiguration(url, username, password, poolSize, interval, connectionTimeout);
+        return new JdbcStoreConfiguration(url, username, password, poolSize, interval, connectionTimeout, auditRetention);
     }
 
     public JdbcStoreConfiguration withConnectionTimeout(Duration timeout) {
-        return new JdbcStoreConfiguration(url, username, password, poolSize, pollInterval, timeout);
+        return new JdbcStoreConfiguration(url, username, password, poolSize, pollInterval, timeout, auditRetention);
+    }
+
+    public JdbcStoreConfiguration withAuditRetention(Duration retention) {
+        return new JdbcStoreConfiguration(url, username, password, poolSize, pollInterval, connectionTimeout, retention);
     }
 
     public boolean isPostgresql() {
@@ -54,6 +66,6 @@ public record JdbcStoreConfiguration(String url, String username, String passwor
     @Override
     public String toString() {
         return "JdbcStoreConfiguration[url=" + safeUrl() + ", username=" + username + ", password=****, poolSize=" + poolSize
-            + ", pollInterval=" + pollInterval.toMillis() + "ms, connectionTimeout=" + connectionTimeout.toMillis() + "ms]";
+            + ", pollInterval=" + pollInterval.toMillis() + "ms, connectionTimeout=" + connectionTimeout.toMillis() + "ms, auditRetention=" + auditRetention.toDays() + "d]";
     }
 }

@@ -18,7 +18,9 @@ import org.apache.james.util.DurationParser;
  *     ({@code var/outbound-relay/store}); {@code jdbc:postgresql://...} for several James nodes;</li>
  *     <li>{@code jdbc.username} (default {@code sa} for H2, none otherwise), {@code jdbc.password} (default empty);</li>
  *     <li>{@code jdbc.poolSize} (default 4), {@code jdbc.pollInterval} (default 200 ms),
- *     {@code jdbc.connectionTimeout} (default 5 s).</li>
+ *     {@code jdbc.connectionTimeout} (default 5 s);</li>
+ *     <li>{@code audit.retention}: how long the JDBC store keeps relay attempts (default 90 days, 1 day to 100
+ *     years; a number without unit is days).</li>
  * </ul>
  * A missing file means every default: the embedded H2 store, so that what admins register survives a restart.
  */
@@ -31,10 +33,15 @@ public record OutboundRelayStoreConfiguration(StoreKind store, JdbcStoreConfigur
     static final String POOL_SIZE = "jdbc.poolSize";
     static final String POLL_INTERVAL = "jdbc.pollInterval";
     static final String CONNECTION_TIMEOUT = "jdbc.connectionTimeout";
+    static final String AUDIT_RETENTION = "audit.retention";
 
     static final int DEFAULT_POOL_SIZE = 4;
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(200);
     static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    static final long DEFAULT_AUDIT_RETENTION_DAYS = 90;
+    static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(DEFAULT_AUDIT_RETENTION_DAYS);
+    static final Duration MIN_AUDIT_RETENTION = Duration.ofDays(1);
+    static final Duration MAX_AUDIT_RETENTION = Duration.ofDays(36_500);
     /** The embedded database's files, under James's var directory. */
     static final String DEFAULT_H2_FILE = "outbound-relay/store";
 
@@ -63,8 +70,9 @@ public record OutboundRelayStoreConfiguration(StoreKind store, JdbcStoreConfigur
             Duration.ofMillis(10), Duration.ofMinutes(1));
         Duration connectionTimeout = parseDuration(configuration, CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT,
             Duration.ofMillis(250), Duration.ofMinutes(5));
+        Duration auditRetention = parseAuditRetention(configuration);
         return new OutboundRelayStoreConfiguration(store,
-            new JdbcStoreConfiguration(url, username, password, poolSize, pollInterval, connectionTimeout));
+            new JdbcStoreConfiguration(url, username, password, poolSize, pollInterval, connectionTimeout, auditRetention));
     }
 
     static String defaultH2Url(String varDirectory) {
@@ -101,6 +109,25 @@ public record OutboundRelayStoreConfiguration(StoreKind store, JdbcStoreConfigur
             throw new OutboundRelayConfigurationException(key, "must be an integer between " + min + " and " + max
                 + ", got '" + raw.get() + "'");
         }
+    }
+
+    private static Duration parseAuditRetention(Configuration configuration) {
+        Optional<String> raw = value(configuration, AUDIT_RETENTION);
+        if (raw.isEmpty()) {
+            return DEFAULT_AUDIT_RETENTION;
+        }
+        Duration parsed;
+        try {
+            parsed = DurationParser.parse(raw.get(), ChronoUnit.DAYS);
+        } catch (RuntimeException e) {
+            throw new OutboundRelayConfigurationException(AUDIT_RETENTION, "must be a duration such as '90d', '12w' or '1y'"
+                + " (a number alone is days), got '" + raw.get() + "'");
+        }
+        if (parsed.compareTo(MIN_AUDIT_RETENTION) < 0 || parsed.compareTo(MAX_AUDIT_RETENTION) > 0) {
+            throw new OutboundRelayConfigurationException(AUDIT_RETENTION, "must be between " + MIN_AUDIT_RETENTION.toDays()
+                + " day and " + MAX_AUDIT_RETENTION.toDays() + " days, got '" + raw.get() + "'");
+        }
+        return parsed;
     }
 
     private static Duration parseDuration(Configuration configuration, String key, Duration defaultValue, Duration min,

@@ -14,16 +14,19 @@ import com.google.inject.Provides;
 
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayModule;
+import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.Verifications;
 
 /**
  * The extension's Guice module when its state must persist: everything {@link OutboundRelayModule} binds, with the
- * send-as registry, the send-as verification states and domain policies in the store chosen by {@code outbound-relay.properties} ({@code store=jdbc}:
- * H2 file under var/ by default, or PostgreSQL; {@code store=memory}: nothing persisted). Named in
+ * send-as registry, the send-as verification states, domain policies and the audit trail of relay attempts in the
+ * store chosen by {@code outbound-relay.properties} ({@code store=jdbc}: H2 file under var/ by default, or PostgreSQL;
+ * {@code store=memory}: nothing persisted, the newest attempts of this node only). Named in
  * {@code extensions.properties} instead of {@link OutboundRelayModule}:
  * <pre>guice.extension.module=io.github.outboundrelay.store.jdbc.OutboundRelayStoreModule</pre>
  * The store is opened when James builds the extension's objects at start-up: a bad value, or a database that cannot
@@ -76,20 +79,28 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
         return stores.verifications();
     }
 
+    @Provides
+    @Singleton
+    RelayAttemptLog relayAttemptLog(OutboundRelayStores stores) {
+        return stores.relayAttemptLog();
+    }
+
     /** The stores in use, and the JDBC store behind them if any (for health checks, tests). */
     public record OutboundRelayStores(SendAsRegistry sendAsRegistry, DomainRelayPolicies domainRelayPolicies,
-                                      Verifications verifications, JdbcOutboundRelayStore jdbcStore) {
+                                      Verifications verifications, RelayAttemptLog relayAttemptLog,
+                                      JdbcOutboundRelayStore jdbcStore) {
         static OutboundRelayStores open(OutboundRelayStoreConfiguration configuration) {
             if (configuration.store() == OutboundRelayStoreConfiguration.StoreKind.MEMORY) {
-                LOGGER.warn("outbound-relay: store=memory, send-as addresses, their verification and domain policies are lost"
-                    + " when James stops");
+                LOGGER.warn("outbound-relay: store=memory, send-as addresses, their verification, domain policies and the"
+                    + " audit trail of relay attempts are lost when James stops");
                 return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(),
-                    new InMemoryVerifications(), null);
+                    new InMemoryVerifications(), new InMemoryRelayAttemptLog(), null);
             }
             LOGGER.info("outbound-relay: opening the JDBC store {}", configuration.jdbc());
             JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration.jdbc());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "outbound-relay-store-close"));
-            return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store.verifications(), store);
+            return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store.verifications(),
+                store.relayAttemptLog(), store);
         }
     }
 }

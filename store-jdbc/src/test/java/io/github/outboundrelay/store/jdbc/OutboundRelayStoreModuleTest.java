@@ -29,8 +29,11 @@ import com.google.inject.ProvisionException;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayAttemptLog;
+import io.github.outboundrelay.core.RelayAttemptLogContract;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -76,11 +79,35 @@ class OutboundRelayStoreModuleTest {
             jdbc.poolSize=8
             jdbc.pollInterval=100ms
             jdbc.connectionTimeout=2s
+            audit.retention=400d
             """), var.toString());
 
         assertThat(configuration.jdbc()).isEqualTo(new JdbcStoreConfiguration("jdbc:postgresql://db.internal:5432/james", "james",
-            "s3cret", 8, Duration.ofMillis(100), Duration.ofSeconds(2)));
+            "s3cret", 8, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofDays(400)));
         assertThat(configuration.jdbc().toString()).doesNotContain("s3cret");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "audit.retention=30|30",
+        "audit.retention=30d|30",
+        "audit.retention=30 days|30",
+        "audit.retention=12w|84",
+        "audit.retention=48h|2",
+        "audit.retention=1d|1",
+        "audit.retention=1y|365",
+        "audit.retention=36500d|36500"
+    })
+    void theAuditRetentionIsReadInDaysByDefault(String line, long days) throws Exception {
+        assertThat(OutboundRelayStoreConfiguration.from(properties(line), var.toString()).jdbc().auditRetention().toDays())
+            .isEqualTo(days);
+    }
+
+    @Test
+    void theAuditRetentionIsNinetyDaysByDefault() throws Exception {
+        assertThat(OutboundRelayStoreConfiguration.from(properties(""), var.toString()).jdbc().auditRetention())
+            .isEqualTo(Duration.ofDays(90));
+        assertThat(OutboundRelayStoreConfiguration.defaults(var.toString()).jdbc().auditRetention()).isEqualTo(Duration.ofDays(90));
     }
 
     @Test
@@ -116,7 +143,12 @@ class OutboundRelayStoreModuleTest {
         "jdbc.poolSize=many|jdbc.poolSize",
         "jdbc.pollInterval=soon|jdbc.pollInterval",
         "jdbc.pollInterval=2h|jdbc.pollInterval",
-        "jdbc.connectionTimeout=1ms|jdbc.connectionTimeout"
+        "jdbc.connectionTimeout=1ms|jdbc.connectionTimeout",
+        "audit.retention=forever|audit.retention",
+        "audit.retention=12h|audit.retention",
+        "audit.retention=0|audit.retention",
+        "audit.retention=-5d|audit.retention",
+        "audit.retention=36501d|audit.retention"
     })
     void aBadValueIsRefusedNamingItsKey(String line, String key) {
         assertThatThrownBy(() -> OutboundRelayStoreConfiguration.from(properties(line), var.toString()))
@@ -140,6 +172,8 @@ class OutboundRelayStoreModuleTest {
             assertThat(injector.getInstance(SendAsVerifier.class)).isSameAs(injector.getInstance(SendAsVerifier.class));
             assertThat(injector.getInstance(OutboundRelayRule.class)).isSameAs(injector.getInstance(OutboundRelayRule.class));
             assertThat(injector.getInstance(SecretSealer.class)).isNotNull();
+            assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(JdbcRelayAttemptLog.class)
+                .isSameAs(injector.getInstance(RelayAttemptLog.class));
             policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
             assertThat(var.resolve("outbound-relay/store.mv.db")).exists();
         } finally {
@@ -157,6 +191,8 @@ class OutboundRelayStoreModuleTest {
         assertThat(injector.getInstance(DomainRelayPolicies.class)).isInstanceOf(InMemoryDomainRelayPolicies.class);
         assertThat(injector.getInstance(Verifications.class)).isInstanceOf(InMemoryVerifications.class)
             .isSameAs(injector.getInstance(Verifications.class));
+        assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(InMemoryRelayAttemptLog.class)
+            .isSameAs(injector.getInstance(RelayAttemptLog.class));
         assertThat(var.resolve("outbound-relay/store.mv.db")).doesNotExist();
     }
 
@@ -179,6 +215,42 @@ class OutboundRelayStoreModuleTest {
         } finally {
             second.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
         }
+    }
+
+    @Test
+    void relayAttemptsAreStillThereAfterTheModuleIsBuiltAgainOnTheSameVarDirectory() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
+        java.time.Instant at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        io.github.outboundrelay.core.RelayAttempt attempt = RelayAttemptLogContract.numbered(at, 3);
+
+        Injector first = injector(propertiesProvider);
+        try {
+            first.getInstance(RelayAttemptLog.class).record(attempt);
+        } finally {
+            first.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+        Injector second = injector(propertiesProvider);
+        try {
+            assertThat(second.getInstance(RelayAttemptLog.class).find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10))
+                .containsExactly(attempt);
+        } finally {
+            second.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+    }
+
+    @Test
+    void theInMemoryModuleBindsTheInMemoryAttemptLogAsASingleton() {
+        Injector injector = Guice.createInjector(new io.github.outboundrelay.core.OutboundRelayModule(), new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(JamesDirectoriesProvider.class).toProvider(() -> mock(JamesDirectoriesProvider.class));
+                bind(DomainList.class).toProvider(() -> mock(DomainList.class));
+            }
+        });
+
+        assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(InMemoryRelayAttemptLog.class)
+            .isSameAs(injector.getInstance(InMemoryRelayAttemptLog.class));
     }
 
     @Test

@@ -1,0 +1,84 @@
+package io.github.outboundrelay.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.RelayAttempt;
+import io.github.outboundrelay.core.RelayAttempt.Outcome;
+import io.github.outboundrelay.core.RelayAttemptLogContract;
+import io.github.outboundrelay.core.RelayHealthCheck;
+import io.github.outboundrelay.core.SendAsRegistryContract;
+import reactor.core.publisher.Mono;
+
+/**
+ * Two stores on one PostgreSQL, as two James nodes: each node's audit API, domain overview and health check see the
+ * attempts of both, at once (queries, no view to catch up).
+ */
+class PostgresqlRelayAttemptSharingTest {
+    JdbcOutboundRelayStore nodeA;
+    JdbcOutboundRelayStore nodeB;
+
+    @BeforeEach
+    void setUp() {
+        JdbcStoreConfiguration database = TestDatabases.freshPostgresDatabase();
+        nodeA = JdbcOutboundRelayStore.open(database);
+        nodeB = JdbcOutboundRelayStore.open(database);
+    }
+
+    @AfterEach
+    void tearDown() {
+        nodeA.close();
+        nodeB.close();
+    }
+
+    @Test
+    void eachNodeSeesTheOtherNodesAttempts() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        RelayAttempt onA = RelayAttemptLogContract.attempt(now.minusSeconds(2), RelayAttemptLogContract.ALICE, "alice@partner.test",
+            Outcome.DEFERRED);
+        RelayAttempt onB = RelayAttemptLogContract.attempt(now.minusSeconds(1), RelayAttemptLogContract.ALICE, "alice@partner.test",
+            Outcome.DELIVERED);
+        RelayAttempt bobOnA = RelayAttemptLogContract.attempt(now, RelayAttemptLogContract.BOB, "bob@partner.test");
+
+        nodeA.relayAttemptLog().record(onA);
+        assertThat(nodeB.relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(onA);
+        assertThat(nodeB.relayAttemptLog().latestFor(SendAsRegistryContract.address("alice@partner.test"))).contains(onA);
+
+        nodeB.relayAttemptLog().record(onB);
+        nodeA.relayAttemptLog().record(bobOnA);
+        for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
+            assertThat(node.relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(onA, onB, bobOnA);
+            assertThat(node.relayAttemptLog().find(Optional.of(RelayAttemptLogContract.ALICE), Instant.EPOCH, 0, 100))
+                .containsExactly(onA, onB);
+            assertThat(node.relayAttemptLog().latestFor(SendAsRegistryContract.address("ALICE@partner.test"))).contains(onB);
+        }
+    }
+
+    @Test
+    void aRelayFailingOnEveryNodeDegradesTheHealthCheckOfEachNode() {
+        Instant now = Instant.now();
+        nodeA.relayAttemptLog().record(new RelayAttempt(now.minusSeconds(60), RelayAttemptLogContract.ALICE,
+            SendAsRegistryContract.address("alice@partner.test"), "smtp.down.test", 587, "<1@ourdomain.test>", 1,
+            Outcome.UNREACHABLE, Optional.empty()));
+        nodeB.relayAttemptLog().record(new RelayAttempt(now.minusSeconds(30), RelayAttemptLogContract.ALICE,
+            SendAsRegistryContract.address("alice@partner.test"), "smtp.down.test", 587, "<2@ourdomain.test>", 1,
+            Outcome.UNREACHABLE, Optional.empty()));
+
+        for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
+            RelayHealthCheck check = new RelayHealthCheck(node.relayAttemptLog(), Clock.fixed(now, ZoneOffset.UTC),
+                Duration.ofMinutes(15));
+            assertThat(Mono.from(check.check()).block().getCause()).get().asString()
+                .contains("smtp.down.test:587").contains("2 attempt(s)");
+        }
+    }
+}
