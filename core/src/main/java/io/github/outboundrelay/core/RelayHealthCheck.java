@@ -54,7 +54,14 @@ public class RelayHealthCheck implements HealthCheck {
 
     private Result evaluate() {
         Instant since = clock.instant().minus(window);
-        Map<String, List<RelayAttempt>> byRelay = attempts.find(Optional.empty(), since, 0, MAX_ATTEMPTS_READ).stream()
+        List<RelayAttempt> recent;
+        try {
+            recent = attempts.find(Optional.empty(), since, 0, MAX_ATTEMPTS_READ);
+        } catch (StoreUnavailableException e) {
+            // Relaying goes on without the audit trail: say we cannot tell, rather than "unhealthy".
+            return Result.degraded(COMPONENT, "The relay attempts cannot be read (the store is unavailable)");
+        }
+        Map<String, List<RelayAttempt>> byRelay = recent.stream()
             .collect(Collectors.groupingBy(RelayAttempt::relay));
         List<String> failing = byRelay.entrySet().stream()
             .filter(relay -> relay.getValue().stream().allMatch(attempt -> attempt.outcome().isRelayFailure()))

@@ -96,6 +96,20 @@ class RelayHealthCheckTest {
         assertThat(log.latestFor(new MailAddress("bob@partner.test"))).isEmpty();
     }
 
+    @Test
+    void unreadableAttemptsDegradeWithoutClaimingARelayFailed() {
+        RelayAttemptLog unavailable = new InMemoryRelayAttemptLog() {
+            @Override
+            public synchronized java.util.List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit) {
+                throw new StoreUnavailableException("The outbound-relay store is unavailable: could not read relay attempts");
+            }
+        };
+        Result result = Mono.from(new RelayHealthCheck(unavailable, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(15)).check()).block();
+
+        assertThat(result.isDegraded()).isTrue();
+        assertThat(result.getCause()).get().asString().contains("cannot be read");
+    }
+
     private Result result() {
         return Mono.from(check.check()).block();
     }
