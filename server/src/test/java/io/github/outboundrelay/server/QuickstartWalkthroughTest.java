@@ -53,6 +53,7 @@ class QuickstartWalkthroughTest {
     private static final Pattern MARK = Pattern.compile("^<!-- test: (start james|start relay|run) -->$");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration WALKTHROUGH_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration PORTS_WAIT = Duration.ofSeconds(90);
 
     @TempDir
     Path clone;
@@ -240,13 +241,24 @@ class QuickstartWalkthroughTest {
         assertThat(which.waitFor()).as("docs/QUICKSTART.md needs '" + command + "': " + hint).isZero();
     }
 
-    private static void requireFreePorts() {
+    /**
+     * Waits a while for the fixed ports (another build on the same machine may be running this very test), then
+     * fails naming the port that stays taken.
+     */
+    private static void requireFreePorts() throws InterruptedException {
+        long deadline = System.nanoTime() + PORTS_WAIT.toNanos();
         for (int port : FIXED_PORTS) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
-            } catch (IOException e) {
-                throw new AssertionError("docs/QUICKSTART.md needs 127.0.0.1:" + port + " free (ports " + FIXED_PORTS
-                    + "); something listens there: a ./run or ./practice-relay still running?", e);
+            while (true) {
+                try (ServerSocket socket = new ServerSocket()) {
+                    socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("docs/QUICKSTART.md needs 127.0.0.1:" + port + " free (ports " + FIXED_PORTS
+                            + "); it stayed taken for " + PORTS_WAIT + ": a ./run or ./practice-relay still running?", e);
+                    }
+                    Thread.sleep(1000);
+                }
             }
         }
     }
