@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.github.outboundrelay.testing.TestTls;
+
 /**
  * Copies the shipped {@code james-conf/} into a test server's working directory and applies the few edits a test
  * needs (ephemeral ports, the test gateway, short retry delays, the test CA). Each edit must find its text, so the
@@ -30,6 +32,20 @@ final class JamesConfFolder {
             // The test relays listen on loopback, on ephemeral ports: allowed as an admin allows an internal relay.
             .edit("mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
                 "<allowedRelayPorts>25,465,587,2525,1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>");
+    }
+
+    /** The relay mailet trusts the test CA of the test relays ({@link TestTls}), besides the JVM's CAs. */
+    JamesConfFolder trustingTestRelays() {
+        return edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
+            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
+            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>");
+    }
+
+    /** Retries after 200 ms doubling to 400 ms, and a queue lifetime of {@code lifetime} (e.g. "2 seconds"). */
+    JamesConfFolder withShortRetries(String lifetime) {
+        return edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
+            .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
+            .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>" + lifetime + "</maxQueueLifetime>");
     }
 
     JamesConfFolder edit(String file, String from, String to) {

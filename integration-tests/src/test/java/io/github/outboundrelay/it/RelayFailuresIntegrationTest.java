@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.TestTls;
 
 /**
  * How relayed mail ends when the partner's server misbehaves, in a real James with a short retry schedule (200 ms
@@ -40,14 +39,10 @@ class RelayFailuresIntegrationTest {
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
         .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
-        .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
-        .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
-        .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>3 seconds</maxQueueLifetime>")
+        .withShortRetries("3 seconds")
         .edit("mailetcontainer.xml", "<!-- <delayWarningAfter>4 hours</delayWarningAfter> -->", "<delayWarningAfter>1 second</delayWarningAfter>")
         .edit("mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>", "<maxRelayedPerUser>2</maxRelayedPerUser>")
-        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+        .trustingTestRelays());
 
     private RelayScenario scenario;
 

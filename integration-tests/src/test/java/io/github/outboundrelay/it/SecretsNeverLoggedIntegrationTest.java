@@ -23,7 +23,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.TestTls;
 
 /**
  * Everything James and the extension log, at DEBUG, while a relay password is registered, used for a delivery and
@@ -40,12 +39,8 @@ class SecretsNeverLoggedIntegrationTest {
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
-        .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
-        .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>2 seconds</maxQueueLifetime>")
-        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+        .withShortRetries("2 seconds")
+        .trustingTestRelays());
 
     static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>();

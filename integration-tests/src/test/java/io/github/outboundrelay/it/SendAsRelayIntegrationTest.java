@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.TestTls;
 import io.restassured.specification.RequestSpecification;
 
 /**
@@ -38,12 +37,8 @@ class SendAsRelayIntegrationTest {
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
         .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
-        .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>200 ms</retryDelay>")
-        .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>400 ms</maxRetryDelay>")
-        .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>2 seconds</maxQueueLifetime>")
-        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+        .withShortRetries("2 seconds")
+        .trustingTestRelays());
 
     static final String ALICE = "alice@ourdomain.test";
     static final String BOB = "bob@ourdomain.test";

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.TestTls;
 import io.restassured.specification.RequestSpecification;
 
 /**
@@ -47,9 +46,7 @@ class SendAsVerificationIntegrationTest {
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>"));
+        .trustingTestRelays());
 
     private RequestSpecification admin;
     private RelayScenario scenario;

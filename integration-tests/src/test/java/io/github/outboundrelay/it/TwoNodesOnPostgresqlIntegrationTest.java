@@ -32,7 +32,6 @@ import io.github.outboundrelay.store.jdbc.JdbcOutboundRelayStore;
 import io.github.outboundrelay.store.jdbc.JdbcStoreConfiguration;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.TestTls;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -228,9 +227,7 @@ class TwoNodesOnPostgresqlIntegrationTest {
     private static JamesConfFolder nodeConf(SmtpPeer gateway) {
         return JamesConfFolder.shipped()
             .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + gateway.port() + "</gatewayPort>")
-            .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-                + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-                + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>")
+            .trustingTestRelays()
             .edit("outbound-relay.properties", "\n#jdbc.url=\n", "\njdbc.url=" + postgres.jdbcUrl() + "\n")
             .edit("outbound-relay.properties", "\n#jdbc.username=\n", "\njdbc.username=" + RestartablePostgresql.USER + "\n")
             .edit("outbound-relay.properties", "\n#jdbc.password=\n", "\njdbc.password=" + RestartablePostgresql.PASSWORD + "\n")

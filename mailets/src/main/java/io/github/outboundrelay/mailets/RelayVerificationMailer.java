@@ -91,7 +91,7 @@ class RelayVerificationMailer implements RelayProbe {
             The code expires in 24 hours. If you did not ask for this, ignore this mail: nothing is sent as %s
             until the code is confirmed.
             """.formatted(sendAs.owner().asString(), address, sendAs.relay().host(), code,
-            sendAs.owner().getDomainPart().map(Object::toString).orElse("your domain"), sendAs.owner().asString(), address, code,
+            sendAs.owner().getDomainPart().map(org.apache.james.core.Domain::asString).orElse("your domain"), sendAs.owner().asString(), address, code,
             address), "UTF-8");
         message.saveChanges();
         return message;
