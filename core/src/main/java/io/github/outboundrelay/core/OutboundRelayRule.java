@@ -68,11 +68,18 @@ public class OutboundRelayRule {
             .filter(sendAs -> !isLocal(sendAs.address().getDomain()));
     }
 
-    /** Piece 3: the authenticated sender's domain allows relaying. */
-    public boolean senderDomainAllowsRelay(Mail mail) {
-        return AuthenticatedSender.of(mail)
-            .map(this::domainAllowsRelay)
-            .orElse(false);
+    /**
+     * Piece 3: the authenticated sender's domain allows relaying, and, when the From is a send-as address whose relay
+     * has no TLS, relaying without TLS too; so that {@code And} of pieces 1-2 and 3 is exactly the whole rule.
+     */
+    public boolean senderDomainAllowsRelay(Mail mail) throws MessagingException {
+        Optional<Username> sender = AuthenticatedSender.of(mail);
+        if (sender.isEmpty() || !domainAllowsRelay(sender.get())) {
+            return false;
+        }
+        return registeredSendAs(mail)
+            .map(this::domainAllowsRelayThrough)
+            .orElse(true);
     }
 
     /** Whether {@code address} may be used as MAIL FROM by {@code user}: registered to them, verified, in a foreign domain. */

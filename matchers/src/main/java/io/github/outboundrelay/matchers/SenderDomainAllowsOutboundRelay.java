@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 
 import javax.inject.Inject;
+import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -13,7 +14,8 @@ import io.github.outboundrelay.core.OutboundRelayRule;
 
 /**
  * Matches every recipient of a mail whose authenticated sender belongs to a domain where the admin allowed outbound
- * relaying (off by default). Unauthenticated mail never matches.
+ * relaying (off by default), and relaying without TLS when its From is a send-as address whose relay has none.
+ * Unauthenticated mail never matches.
  */
 public class SenderDomainAllowsOutboundRelay extends GenericMatcher {
     private final OutboundRelayRule rule;
@@ -24,7 +26,7 @@ public class SenderDomainAllowsOutboundRelay extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) {
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
         return rule.senderDomainAllowsRelay(mail) ? mail.getRecipients() : List.of();
     }
 }

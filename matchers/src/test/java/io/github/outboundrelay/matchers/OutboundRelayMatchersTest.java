@@ -54,6 +54,10 @@ class OutboundRelayMatchersTest {
         registry.register(alice);
         SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
         verifier.saved(alice, true);
+        SendAsAddress clear = new SendAsAddress(new MailAddress("alice@clear.test"), Username.of("alice@ourdomain.test"),
+            new RelayServer("smtp.clear.test", 25, RelaySecurity.NONE), "alice", sealer.seal("pw", "alice@clear.test"));
+        registry.register(clear);
+        verifier.saved(clear, true);
         OutboundRelayRule rule = new OutboundRelayRule(registry, policies, domainList, verifier);
         whole = init(new FromIsRelayableSendAs(rule));
         registered = init(new FromIsSendAsOfAuthenticatedSender(rule));
@@ -86,6 +90,20 @@ class OutboundRelayMatchersTest {
 
         assertThat(whole.match(mail)).isEmpty();
         assertThat(registered.match(mail)).isEmpty();
+        assertThat(allowed.match(mail)).hasSize(2);
+    }
+
+    @Test
+    void theComposedPiecesAgreeWithTheWholeRuleForARelayWithoutTls() throws Exception {
+        Mail mail = mail("alice@ourdomain.test", "alice@clear.test");
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true, false));
+
+        assertThat(whole.match(mail)).isEmpty();
+        assertThat(registered.match(mail)).hasSize(2);
+        assertThat(allowed.match(mail)).isEmpty();
+
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true, true));
+        assertThat(whole.match(mail)).hasSize(2);
         assertThat(allowed.match(mail)).hasSize(2);
     }
 
