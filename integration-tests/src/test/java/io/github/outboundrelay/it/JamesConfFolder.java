@@ -1,15 +1,8 @@
 package io.github.outboundrelay.it;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 
+import io.github.outboundrelay.testing.JamesConfCopy;
 import io.github.outboundrelay.testing.TestTls;
 
 /**
@@ -18,10 +11,7 @@ import io.github.outboundrelay.testing.TestTls;
  * tests break loudly if james-conf drifts away from what they exercise.
  */
 final class JamesConfFolder {
-    record Edit(String file, String from, String to) {
-    }
-
-    private final List<Edit> edits = new ArrayList<>();
+    private final JamesConfCopy copy = JamesConfCopy.shipped();
 
     static JamesConfFolder shipped() {
         return new JamesConfFolder()
@@ -49,30 +39,11 @@ final class JamesConfFolder {
     }
 
     JamesConfFolder edit(String file, String from, String to) {
-        edits.add(new Edit(file, from, to));
+        copy.edit(file, from, to);
         return this;
     }
 
     void writeInto(File workingDirectory) {
-        Path source = Path.of(System.getProperty("outbound-relay.james-conf", "../james-conf"));
-        Path target = workingDirectory.toPath().resolve("conf");
-        try {
-            Files.createDirectories(target);
-            try (Stream<Path> files = Files.list(source)) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, target.resolve(file.getFileName()));
-                }
-            }
-            for (Edit edit : edits) {
-                Path file = target.resolve(edit.file());
-                String content = Files.readString(file, StandardCharsets.UTF_8);
-                if (!content.contains(edit.from())) {
-                    throw new IllegalStateException("james-conf/" + edit.file() + " no longer contains '" + edit.from() + "'");
-                }
-                Files.writeString(file, content.replace(edit.from(), edit.to()), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        copy.writeInto(workingDirectory.toPath());
     }
 }

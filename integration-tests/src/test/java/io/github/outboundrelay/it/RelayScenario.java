@@ -13,6 +13,7 @@ import org.apache.james.utils.TestIMAPClient;
 
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.SmtpSubmission;
 import io.restassured.specification.RequestSpecification;
 
 /**

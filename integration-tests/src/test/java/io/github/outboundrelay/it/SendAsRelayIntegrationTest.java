@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.SmtpSubmission;
 import io.restassured.specification.RequestSpecification;
 
 /**

@@ -32,6 +32,7 @@ import io.github.outboundrelay.store.jdbc.JdbcOutboundRelayStore;
 import io.github.outboundrelay.store.jdbc.JdbcStoreConfiguration;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.SmtpSubmission;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 

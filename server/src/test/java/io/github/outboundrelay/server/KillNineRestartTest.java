@@ -13,21 +13,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-
-import javax.mail.Message;
-import javax.mail.Session;
-import javax.mail.Transport;
-import javax.mail.internet.InternetAddress;
-import javax.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.outboundrelay.testing.JamesConfCopy;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.SmtpSubmission;
 import io.github.outboundrelay.testing.TestTls;
 
 /**
@@ -153,26 +148,8 @@ class KillNineRestartTest {
     }
 
     private void submit(int submissionPort, String subject) throws Exception {
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", "127.0.0.1");
-        properties.put("mail.smtp.port", String.valueOf(submissionPort));
-        properties.put("mail.smtp.from", SEND_AS);
-        properties.put("mail.smtp.starttls.enable", "true");
-        properties.put("mail.smtp.starttls.required", "true");
-        // james-conf's keystore is a self-signed development certificate for the local server.
-        properties.put("mail.smtp.ssl.trust", "127.0.0.1");
-        properties.put("mail.smtp.auth", "true");
-        Session session = Session.getInstance(properties);
-        MimeMessage message = new MimeMessage(session);
-        message.setFrom(new InternetAddress(SEND_AS));
-        message.addRecipient(Message.RecipientType.TO, new InternetAddress(RECIPIENT));
-        message.setSubject(subject);
-        message.setText("Body of " + subject + "\r\n");
-        message.saveChanges();
-        try (Transport transport = session.getTransport("smtp")) {
-            transport.connect("127.0.0.1", submissionPort, ALICE, ALICE_PASSWORD);
-            transport.sendMessage(message, message.getAllRecipients());
-        }
+        SmtpSubmission.to(submissionPort).authenticatedAs(ALICE, ALICE_PASSWORD)
+            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).recipients(RECIPIENT).subject(subject).send();
     }
 
     private ReceivedMail awaitReceived(String subject, Duration timeout) throws InterruptedException {

@@ -42,6 +42,8 @@ import com.google.inject.multibindings.Multibinder;
 
 import reactor.core.publisher.Flux;
 
+import io.github.outboundrelay.testing.JamesConfCopy;
+
 /**
  * The runnable server (OutboundRelayServerMain's modules, james-conf) in this JVM: which MailQueue James really gets,
  * and what of a queued mail is left after the server is stopped and started again on the same directory.

@@ -1,4 +1,4 @@
-package io.github.outboundrelay.server;
+package io.github.outboundrelay.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,25 +11,26 @@ import java.util.stream.Stream;
 
 /**
  * The shipped {@code james-conf/} copied into a test server's working directory, with the few edits a test needs.
- * Every edit must find its text, so a test breaks loudly when james-conf drifts away from what it exercises.
+ * Every edit must find its text, so a test breaks loudly when james-conf drifts away from what it exercises. The
+ * source folder is the system property {@code outbound-relay.james-conf} (set by the build), else {@code ../james-conf}.
  */
-final class JamesConfCopy {
+public final class JamesConfCopy {
     private record Edit(String file, String from, String to) {
     }
 
     private final List<Edit> edits = new ArrayList<>();
 
-    static JamesConfCopy shipped() {
+    public static JamesConfCopy shipped() {
         return new JamesConfCopy();
     }
 
-    JamesConfCopy edit(String file, String from, String to) {
+    public JamesConfCopy edit(String file, String from, String to) {
         edits.add(new Edit(file, from, to));
         return this;
     }
 
     /** Writes {@code <workingDirectory>/conf} and returns it. */
-    Path writeInto(Path workingDirectory) {
+    public Path writeInto(Path workingDirectory) {
         Path source = Path.of(System.getProperty("outbound-relay.james-conf", "../james-conf"));
         Path target = workingDirectory.resolve("conf");
         try {

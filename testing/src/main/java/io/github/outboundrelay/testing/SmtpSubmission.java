@@ -1,4 +1,4 @@
-package io.github.outboundrelay.it;
+package io.github.outboundrelay.testing;
 
 import java.util.List;
 import java.util.Properties;
@@ -14,7 +14,7 @@ import javax.mail.internet.MimeMessage;
  * A mail client, as a user's mail program would submit: javax.mail over TCP, STARTTLS when asked, SMTP AUTH when
  * credentials are given. The envelope sender and the From: header are set independently.
  */
-final class SmtpSubmission {
+public final class SmtpSubmission {
     private final int port;
     private boolean startTls;
     private String user;
@@ -28,38 +28,38 @@ final class SmtpSubmission {
         this.port = port;
     }
 
-    static SmtpSubmission to(int port) {
+    public static SmtpSubmission to(int port) {
         return new SmtpSubmission(port);
     }
 
-    SmtpSubmission authenticatedAs(String user, String password) {
+    public SmtpSubmission authenticatedAs(String user, String password) {
         this.startTls = true;
         this.user = user;
         this.password = password;
         return this;
     }
 
-    SmtpSubmission envelopeFrom(String envelopeFrom) {
+    public SmtpSubmission envelopeFrom(String envelopeFrom) {
         this.envelopeFrom = envelopeFrom;
         return this;
     }
 
-    SmtpSubmission fromHeader(String fromHeader) {
+    public SmtpSubmission fromHeader(String fromHeader) {
         this.fromHeader = fromHeader;
         return this;
     }
 
-    SmtpSubmission recipients(String... recipients) {
+    public SmtpSubmission recipients(String... recipients) {
         this.to = List.of(recipients);
         return this;
     }
 
-    SmtpSubmission subject(String subject) {
+    public SmtpSubmission subject(String subject) {
         this.subject = subject;
         return this;
     }
 
-    void send() throws MessagingException {
+    public void send() throws MessagingException {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "127.0.0.1");
         properties.put("mail.smtp.port", String.valueOf(port));
