@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 
+import io.github.outboundrelay.testing.JamesConfCopy;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
@@ -78,23 +78,10 @@ final class BenchJames implements AutoCloseable {
         return new BenchJames(server, workingDirectory);
     }
 
-    private static void writeConf(Path workingDirectory, List<String[]> edits) throws IOException {
-        Path source = Path.of(System.getProperty("outbound-relay.james-conf", "../james-conf"));
-        Path target = workingDirectory.resolve("conf");
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, target.resolve(file.getFileName()));
-            }
-        }
-        for (String[] edit : edits) {
-            Path file = target.resolve(edit[0]);
-            String content = Files.readString(file, StandardCharsets.UTF_8);
-            if (!content.contains(edit[1])) {
-                throw new IllegalStateException("james-conf/" + edit[0] + " no longer contains '" + edit[1] + "'");
-            }
-            Files.writeString(file, content.replace(edit[1], edit[2]), StandardCharsets.UTF_8);
-        }
+    private static void writeConf(Path workingDirectory, List<String[]> edits) {
+        JamesConfCopy conf = JamesConfCopy.shipped();
+        edits.forEach(edit -> conf.edit(edit[0], edit[1], edit[2]));
+        conf.writeInto(workingDirectory);
     }
 
     int submissionPort() {
