@@ -112,7 +112,7 @@ public record RelayDeliveryConfiguration(String queueName,
             new RelayPoolSettings(
                 parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
                 parameters.positiveInt(POOL_MAX_MESSAGES, 100),
-                parameters.positiveInt(POOL_MAX_IDLE, 2),
+                parameters.positiveInt(POOL_MAX_IDLE, 4),
                 parameters.positiveInt(MAX_CONNECTIONS_PER_RELAY, 10)),
             delayWarningAfter,
             parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),

@@ -26,7 +26,7 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(configuration.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 2, 10));
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 10));
         assertThat(configuration.delayWarningAfter()).isEmpty();
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
