@@ -64,7 +64,7 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <dataTimeout>10 minutes</dataTimeout>
  *         <poolIdleTimeout>30 seconds</poolIdleTimeout>
  *         <poolMaxMessagesPerSession>100</poolMaxMessagesPerSession>
- *         <poolMaxIdleSessionsPerCredential>2</poolMaxIdleSessionsPerCredential>
+ *         <poolMaxIdleSessionsPerCredential>4</poolMaxIdleSessionsPerCredential>
  *         <maxConnectionsPerRelay>10</maxConnectionsPerRelay>
  *         <delayWarningAfter>4 hours</delayWarningAfter>
  *         <delayWarningProcessor>relay-delayed</delayWarningProcessor>
