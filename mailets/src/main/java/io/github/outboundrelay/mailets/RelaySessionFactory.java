@@ -76,8 +76,8 @@ class RelaySessionFactory {
     }
 
     /**
-     * A Session per connection, never shared: no {@code mail.smtp.from} here, because one session carries mail of
-     * several send-as addresses of one account; the envelope sender is set on each message instead.
+     * A Session per connection, never shared: {@code mail.smtp.from} is not set here, because one session carries mail
+     * of several send-as addresses of one account; RelayTransport sets it before each mail.
      */
     Properties properties(RelaySecurity security, String hostName) {
         Properties properties = new Properties();

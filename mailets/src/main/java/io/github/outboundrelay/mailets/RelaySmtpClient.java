@@ -18,7 +18,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.metrics.api.MetricFactory;
 
 import com.sun.mail.smtp.SMTPAddressFailedException;
-import com.sun.mail.smtp.SMTPMessage;
 import com.sun.mail.smtp.SMTPSendFailedException;
 
 import io.github.outboundrelay.core.SendAsAddress;
@@ -51,9 +50,8 @@ class RelaySmtpClient implements AutoCloseable {
     DeliveryResult send(SendAsAddress sendAs, String password, MimeMessage message, List<MailAddress> recipients) {
         RelaySessionKey key = RelaySessionKey.of(sendAs, password, fingerprints);
         try {
-            SMTPMessage withEnvelope = withEnvelopeSender(message, sendAs);
             InternetAddress[] addresses = toInternetAddresses(recipients);
-            return sendOverPool(key, sendAs, password, withEnvelope, addresses, recipients);
+            return sendOverPool(key, sendAs, password, message, addresses, recipients);
         } catch (NoConnectionSlotException e) {
             return DeliveryResult.relayBusy(recipients, e.getMessage());
         } catch (InterruptedException e) {
@@ -65,7 +63,7 @@ class RelaySmtpClient implements AutoCloseable {
         }
     }
 
-    private DeliveryResult sendOverPool(RelaySessionKey key, SendAsAddress sendAs, String password, SMTPMessage message,
+    private DeliveryResult sendOverPool(RelaySessionKey key, SendAsAddress sendAs, String password, MimeMessage message,
                                         InternetAddress[] addresses, List<MailAddress> recipients)
             throws NoConnectionSlotException, InterruptedException {
         boolean freshOnly = false;
@@ -80,6 +78,9 @@ class RelaySmtpClient implements AutoCloseable {
                 // A target that is not allowed is deferred too: DNS may point elsewhere again; the lifetime ends it.
             }
             try {
+                // One pooled session may carry mail of several send-as addresses of one account: the envelope sender
+                // is set on the session for each mail (no copy of the message), which only this thread uses now.
+                session.transport().useEnvelopeSender(sendAs.address().asString());
                 session.transport().sendMessage(message, addresses);
                 session.messageSent();
                 pool.release(session, true);
@@ -116,17 +117,6 @@ class RelaySmtpClient implements AutoCloseable {
             return true;
         }
         return e instanceof MessagingException messaging && messaging.getNextException() instanceof IOException;
-    }
-
-    /**
-     * The envelope sender travels with the message (javax.mail reads it in MAIL FROM), because one pooled session may
-     * carry mail of several send-as addresses of the same account. The copy costs one in-memory copy of the message;
-     * its bytes are written unchanged.
-     */
-    private static SMTPMessage withEnvelopeSender(MimeMessage message, SendAsAddress sendAs) throws MessagingException {
-        SMTPMessage copy = new SMTPMessage(message);
-        copy.setEnvelopeFrom(sendAs.address().asString());
-        return copy;
     }
 
     private DeliveryResult classify(List<MailAddress> recipients, SendFailedException e) {

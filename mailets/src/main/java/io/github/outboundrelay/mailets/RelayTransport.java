@@ -99,6 +99,11 @@ class RelayTransport extends SMTPTransport {
         return clearTextAuthRefused;
     }
 
+    /** MAIL FROM of the next transactions: javax.mail reads {@code mail.smtp.from} of the session at each MAIL. */
+    void useEnvelopeSender(String address) {
+        session.getProperties().setProperty("mail.smtp.from", address);
+    }
+
     @Override
     public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
         mailFromAccepted = false;
