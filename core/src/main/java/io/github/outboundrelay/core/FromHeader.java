@@ -8,8 +8,6 @@ import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
-import org.apache.james.core.MailAddress;
-
 /**
  * Reads the author of a message the strict way: exactly one {@code From:} field holding exactly one mailbox.
  * Anything ambiguous (several From fields, several mailboxes, groups, line breaks or control characters smuggled
@@ -19,13 +17,9 @@ public final class FromHeader {
     private FromHeader() {
     }
 
-    public static Optional<MailAddress> singleMailbox(String fieldValue) {
-        return singleAddrSpec(fieldValue).flatMap(FromHeader::mailAddress);
-    }
-
     /**
      * The {@link SendAsKey} of the message's single From mailbox: the per-mail path, which skips building a
-     * {@link MailAddress} (an address that would not be a valid one is simply never a registered key).
+     * MailAddress (an address that would not be a valid one is simply never a registered key).
      */
     public static Optional<String> singleMailboxKey(MimeMessage message) {
         try {
@@ -39,7 +33,8 @@ public final class FromHeader {
         }
     }
 
-    private static Optional<String> singleAddrSpec(String fieldValue) {
+    /** The addr-spec of the field's single mailbox, or nothing when the field is anything else. */
+    static Optional<String> singleAddrSpec(String fieldValue) {
         String unfolded = MimeUtility.unfold(fieldValue);
         for (int i = 0; i < unfolded.length(); i++) {
             char c = unfolded.charAt(i);
@@ -53,14 +48,6 @@ public final class FromHeader {
                 return Optional.empty();
             }
             return Optional.ofNullable(mailboxes[0].getAddress());
-        } catch (AddressException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<MailAddress> mailAddress(String addrSpec) {
-        try {
-            return Optional.of(new MailAddress(addrSpec));
         } catch (AddressException | RuntimeException e) {
             return Optional.empty();
         }

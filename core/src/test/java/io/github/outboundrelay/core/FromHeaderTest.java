@@ -16,8 +16,7 @@ class FromHeaderTest {
         "=?UTF-8?Q?bob=40ourdomain=2Etest?= <alice@partner.test>",
         "Alice\r\n <alice@partner.test>"})
     void singleMailboxIsTheAddrSpecWhateverTheDisplayName(String value) {
-        assertThat(FromHeader.singleMailbox(value)).hasValueSatisfying(address ->
-            assertThat(address.asString()).isEqualTo("alice@partner.test"));
+        assertThat(FromHeader.singleAddrSpec(value)).hasValue("alice@partner.test");
     }
 
     @ParameterizedTest
@@ -30,12 +29,12 @@ class FromHeaderTest {
         "not an address",
         ""})
     void anythingAmbiguousYieldsNothing(String value) {
-        assertThat(FromHeader.singleMailbox(value)).isEmpty();
+        assertThat(FromHeader.singleAddrSpec(value)).isEmpty();
     }
 
     @Test
     void foldingWhitespaceIsNotAnInjection() {
-        assertThat(FromHeader.singleMailbox("\"Alice\"\r\n\t<alice@partner.test>")).isPresent();
+        assertThat(FromHeader.singleAddrSpec("\"Alice\"\r\n\t<alice@partner.test>")).isPresent();
     }
 
     @Test

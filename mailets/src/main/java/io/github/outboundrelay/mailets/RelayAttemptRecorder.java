@@ -2,8 +2,6 @@ package io.github.outboundrelay.mailets;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 
@@ -19,8 +17,6 @@ import io.github.outboundrelay.core.SendAsAddress;
  * A relay that was only busy (nothing tried) is not an attempt.
  */
 class RelayAttemptRecorder {
-    // The relay's reply as javax.mail reports it: a 3-digit code at the start of the text or after ": ".
-    private static final Pattern REPLY_CODE = Pattern.compile("(?:^|: )([2-5]\\d\\d)(?=[ -]|$)");
 
     private final RelayAttemptLog log;
     private final Clock clock;
@@ -59,8 +55,7 @@ class RelayAttemptRecorder {
         if (result.isCompleteSuccess()) {
             return Optional.of(250);
         }
-        Matcher matcher = REPLY_CODE.matcher(result.diagnostic());
-        return matcher.find() ? Optional.of(Integer.parseInt(matcher.group(1))) : Optional.empty();
+        return RelayDiagnostics.replyCode(result.diagnostic());
     }
 
     private static String messageId(Mail mail) {

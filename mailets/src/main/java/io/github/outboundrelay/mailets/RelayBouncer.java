@@ -1,8 +1,6 @@
 package io.github.outboundrelay.mailets;
 
 import java.util.Collection;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 
@@ -25,8 +23,6 @@ import org.apache.mailet.MailetContext;
  * ours, so the copy gets the owner's local address as sender before it is handed over.
  */
 class RelayBouncer {
-    // A relay's reply as javax.mail quotes it: "550 5.1.1 text", up to a closing parenthesis or the end.
-    private static final Pattern SMTP_REPLY = Pattern.compile("[2-5]\\d\\d [2-5]\\.\\d{1,3}\\.\\d{1,3}[^)]*");
 
     private final MailetContext context;
     private final UsersRepository usersRepository;
@@ -49,7 +45,7 @@ class RelayBouncer {
             copy.setRecipients(recipients);
             copy.setSender(localAddressOf(owner));
             // DSNBounce writes this into the report's Status and Diagnostic-Code lines: one line, the relay's reply first.
-            copy.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(replyFirst(oneLine(diagnostic)))));
+            copy.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(RelayDiagnostics.replyFirst(oneLine(diagnostic)))));
             context.sendMail(copy, dsnProcessor);
         } finally {
             LifecycleUtil.dispose(copy);
@@ -62,22 +58,6 @@ class RelayBouncer {
         } catch (UsersRepositoryException e) {
             throw new MessagingException("Cannot find the local address of " + owner.asString() + " to notify", e);
         }
-    }
-
-    /**
-     * {@code 550 5.1.1 no such user (Relay x: Invalid Addresses)} rather than the reverse: DSNBounce then labels the
-     * Diagnostic-Code as {@code smtp}, and the Status line starts with the reply code and enhanced status.
-     */
-    static String replyFirst(String diagnostic) {
-        Matcher reply = SMTP_REPLY.matcher(diagnostic);
-        if (!reply.find() || reply.start() == 0) {
-            return diagnostic;
-        }
-        String before = diagnostic.substring(0, reply.start())
-            .replaceAll("\\s*\\(?\\w*Exception:\\s*$", "")
-            .replaceAll("[:\\s]+$", "");
-        String after = diagnostic.substring(reply.end()).replaceFirst("^\\)", "").trim();
-        return reply.group().trim() + (before.isEmpty() ? "" : " (" + before + ")") + (after.isEmpty() ? "" : " " + after);
     }
 
     private static String oneLine(String text) {

@@ -1,6 +1,9 @@
 package io.github.outboundrelay.mailets;
 
 import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 
@@ -9,8 +12,36 @@ import javax.mail.MessagingException;
  * the AUTH payload).
  */
 final class RelayDiagnostics {
+    // The relay's reply as javax.mail reports it: a 3-digit code at the start of the text or after ": ".
+    private static final Pattern REPLY_CODE = Pattern.compile("(?:^|: )([2-5]\\d\\d)(?=[ -]|$)");
+    // A full reply with its enhanced status: "550 5.1.1 text", up to a closing parenthesis or the end.
+    private static final Pattern SMTP_REPLY = Pattern.compile("[2-5]\\d\\d [2-5]\\.\\d{1,3}\\.\\d{1,3}[^)]*");
+
     private RelayDiagnostics() {
     }
+
+    /** The relay's reply code quoted in a diagnostic, if there is one. */
+    static Optional<Integer> replyCode(String diagnostic) {
+        Matcher matcher = REPLY_CODE.matcher(diagnostic);
+        return matcher.find() ? Optional.of(Integer.parseInt(matcher.group(1))) : Optional.empty();
+    }
+
+    /**
+     * {@code 550 5.1.1 no such user (Relay x: Invalid Addresses)} rather than the reverse: DSNBounce then labels the
+     * Diagnostic-Code as {@code smtp}, and the Status line starts with the reply code and enhanced status.
+     */
+    static String replyFirst(String diagnostic) {
+        Matcher reply = SMTP_REPLY.matcher(diagnostic);
+        if (!reply.find() || reply.start() == 0) {
+            return diagnostic;
+        }
+        String before = diagnostic.substring(0, reply.start())
+            .replaceAll("\\s*\\(?\\w*Exception:\\s*$", "")
+            .replaceAll("[:\\s]+$", "");
+        String after = diagnostic.substring(reply.end()).replaceFirst("^\\)", "").trim();
+        return reply.group().trim() + (before.isEmpty() ? "" : " (" + before + ")") + (after.isEmpty() ? "" : " " + after);
+    }
+
 
     static String describe(Exception e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()).trim());

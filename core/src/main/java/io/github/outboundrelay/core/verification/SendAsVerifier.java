@@ -49,9 +49,12 @@ public class SendAsVerifier {
 
     /** On the per-mail path: one map read, no allocation for the identity comparison. */
     public boolean isVerified(SendAsAddress sendAs) {
-        return verifications.get(sendAs.key())
-            .filter(state -> state.isVerified() && isAbout(state, sendAs))
-            .isPresent();
+        return stateOf(sendAs).filter(Verification::isVerified).isPresent();
+    }
+
+    /** The address's state, if it is about its current relay host and username (a change starts over). */
+    private Optional<Verification> stateOf(SendAsAddress sendAs) {
+        return verifications.get(sendAs.key()).filter(state -> isAbout(state, sendAs));
     }
 
     private static boolean isAbout(Verification state, SendAsAddress sendAs) {
@@ -80,8 +83,7 @@ public class SendAsVerifier {
         if (isVerified(sendAs)) {
             return SendAsStatus.VERIFIED;
         }
-        Optional<Verification> existing = verifications.get(sendAs.key())
-            .filter(state -> state.relayIdentity().equals(relayIdentity(sendAs)));
+        Optional<Verification> existing = stateOf(sendAs);
         // Same relay still pending: keep its code and counters, so re-saving cannot reset the caps.
         verifications.put(sendAs.key(), existing.orElse(Verification.pending(relayIdentity(sendAs))));
         return SendAsStatus.PENDING;
@@ -95,9 +97,7 @@ public class SendAsVerifier {
      */
     public String issueCode(SendAsAddress sendAs) {
         Instant now = clock.instant();
-        Verification current = verifications.get(sendAs.key())
-            .filter(state -> state.relayIdentity().equals(relayIdentity(sendAs)))
-            .orElse(Verification.pending(relayIdentity(sendAs)));
+        Verification current = stateOf(sendAs).orElse(Verification.pending(relayIdentity(sendAs)));
         if (current.isVerified()) {
             throw new IllegalStateException(sendAs.address().asString() + " is already verified");
         }
@@ -114,8 +114,7 @@ public class SendAsVerifier {
     }
 
     public ConfirmResult confirm(SendAsAddress sendAs, String candidate) {
-        Optional<Verification> state = verifications.get(sendAs.key())
-            .filter(current -> current.relayIdentity().equals(relayIdentity(sendAs)));
+        Optional<Verification> state = stateOf(sendAs);
         if (state.isEmpty() || state.get().isVerified() || state.get().code().isEmpty()) {
             return new ConfirmResult(ConfirmOutcome.NOTHING_TO_CONFIRM, 0);
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class RelayBouncerTest {
+class RelayDiagnosticsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "Invalid Addresses (SMTPAddressFailedException: 550 5.1.1 nobody: no such user here)"
@@ -15,6 +15,6 @@ class RelayBouncerTest {
         "550 5.7.1 refused|550 5.7.1 refused",
         "Gave up after 3 attempts over PT3S: Relay localhost does not resolve|Gave up after 3 attempts over PT3S: Relay localhost does not resolve"})
     void theRelaysReplyComesFirstSoThatTheDsnStatusStartsWithIt(String diagnostic, String expected) {
-        assertThat(RelayBouncer.replyFirst(diagnostic)).isEqualTo(expected);
+        assertThat(RelayDiagnostics.replyFirst(diagnostic)).isEqualTo(expected);
     }
 }
