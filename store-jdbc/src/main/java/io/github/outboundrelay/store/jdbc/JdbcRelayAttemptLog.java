@@ -4,9 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.mail.internet.AddressException;
 import javax.sql.DataSource;
@@ -37,14 +33,15 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  * shared by every James node on the same PostgreSQL. Unlike the rest of the store it has no in-memory view: attempts
  * are written often (one row per delivery attempt) and read rarely (admin calls, the health check), so
  * <ul>
- *     <li>{@link #record} is one plain {@code INSERT} (autocommit) on the delivery thread. <b>It never throws</b>: when
- *     the database cannot be reached or refuses the row, the attempt is <b>dropped from the audit trail</b> (the mail
- *     itself is unaffected), one WARN is logged for the whole episode (naming the operation, the SQLState and the
- *     exception class only: never a value of the attempt nor the database's message, which may quote them), and an
- *     INFO with the number of dropped attempts once recording works again. After a connection failure, attempts of
- *     the next {@code pauseAfterFailure} (10 s) are dropped at once instead of each waiting the connection timeout,
- *     so an outage does not slow delivery down.</li>
- *     <li>{@link #find} and {@link #latestFor} are SQL queries on the indexes of V3; they throw
+ *     <li>{@link #record} only queues the attempt for a {@link RelayAttemptWriter}, which writes many rows per
+ *     transaction on a thread of its own. <b>It never throws nor waits</b>: when the database cannot be reached or
+ *     refuses a row, the attempt is <b>dropped from the audit trail</b> (the mail itself is unaffected), with one WARN
+ *     per episode (the SQLState and the exception class only: never a value of the attempt nor the database's message,
+ *     which may quote them) and an INFO with the number dropped once writing works again. After a connection failure,
+ *     attempts of the next {@code pauseAfterFailure} (10 s) are dropped at once instead of each waiting the connection
+ *     timeout, so an outage does not slow delivery down.</li>
+ *     <li>{@link #find} and {@link #latestFor} are SQL queries on the indexes of V3, run once the attempts this node
+ *     recorded before them are written (waiting at most {@link #READ_YOUR_WRITES_WAIT}); they throw
  *     {@link StoreUnavailableException} (503 in the admin API) when the database cannot be reached.</li>
  *     <li><b>Precision</b>: instants are kept to the millisecond (truncated), enough for an audit trail; {@code since}
  *     is compared to the millisecond too (an attempt in the same millisecond as {@code since} is included).</li>
@@ -61,101 +58,34 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
     static final Duration FIRST_PURGE_DELAY = Duration.ofMinutes(1);
     static final Duration PAUSE_AFTER_CONNECTION_FAILURE = Duration.ofSeconds(10);
     static final int PURGE_BATCH = 10_000;
-    static final int MESSAGE_ID_LENGTH = 1000;
-    static final int RELAY_HOST_LENGTH = 255;
+    static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
 
     private static final String COLUMNS = "attempted_at_ms, user_name, send_as, relay_host, relay_port, message_id,"
         + " recipient_count, outcome, reply_code";
-    private static final String INSERT = "INSERT INTO outbound_relay_attempt (attempted_at_ms, user_name, send_as, send_as_key,"
-        + " relay_host, relay_port, message_id, recipient_count, outcome, reply_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String PURGE = "DELETE FROM outbound_relay_attempt WHERE id IN (SELECT id FROM outbound_relay_attempt"
         + " WHERE attempted_at_ms < ? LIMIT " + PURGE_BATCH + ")";
 
     private final DataSource dataSource;
     private final Duration retention;
     private final Clock clock;
-    private final Duration pauseAfterConnectionFailure;
-    private final AtomicBoolean failing = new AtomicBoolean();
-    private final AtomicLong dropped = new AtomicLong();
+    private final RelayAttemptWriter writer;
     private final AtomicBoolean invalidRowLogged = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** {@link System#nanoTime()} before which {@link #record} does not try the database (after a connection failure). */
-    private volatile long pausedUntilNanos;
-    private volatile boolean paused;
     private ScheduledExecutorService purger;
 
     JdbcRelayAttemptLog(DataSource dataSource, Duration retention, Clock clock, Duration pauseAfterConnectionFailure) {
         this.dataSource = dataSource;
         this.retention = retention;
         this.clock = clock;
-        this.pauseAfterConnectionFailure = pauseAfterConnectionFailure;
+        this.writer = new RelayAttemptWriter(dataSource, pauseAfterConnectionFailure);
     }
 
     // ---- writes ----
 
-    /**
-     * Inserts the attempt. Never throws: on a database error the attempt is dropped from the audit trail (logged once
-     * per episode, without its values); the mail it describes is unaffected.
-     */
+    /** Queues the attempt for the {@link RelayAttemptWriter}. Never throws nor waits for the database. */
     @Override
     public void record(RelayAttempt attempt) {
-        if (closed.get()) {
-            dropped.incrementAndGet();
-            if (failing.compareAndSet(false, true)) {
-                LOGGER.warn("outbound-relay audit: the store is closed (James is stopping); relay attempts are left out of"
-                    + " the audit trail, the mails themselves are unaffected");
-            }
-            return;
-        }
-        if (paused && System.nanoTime() - pausedUntilNanos < 0) {
-            dropped.incrementAndGet();
-            return;
-        }
-        try {
-            insert(attempt);
-            paused = false;
-            if (failing.compareAndSet(true, false)) {
-                LOGGER.info("outbound-relay audit: relay attempts are recorded again; {} attempt(s) were left out of the audit trail meanwhile",
-                    dropped.getAndSet(0));
-            }
-        } catch (Exception e) {
-            dropped.incrementAndGet();
-            boolean connectionFailure = isConnectionFailure(e);
-            if (connectionFailure) {
-                pausedUntilNanos = System.nanoTime() + pauseAfterConnectionFailure.toNanos();
-                paused = true;
-            }
-            if (failing.compareAndSet(false, true)) {
-                LOGGER.warn("outbound-relay audit: could not record a relay attempt ({}, {}); {} left out of the audit trail"
-                    + " until the database accepts them again, the mails themselves are unaffected",
-                    connectionFailure ? "database unreachable" : "insert refused", describe(e),
-                    connectionFailure ? "attempts are" : "such attempts are");
-            }
-        }
-    }
-
-    private void insert(RelayAttempt attempt) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(INSERT)) {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
-            }
-            statement.setLong(1, epochMillis(attempt.at()));
-            statement.setString(2, attempt.user().asString());
-            statement.setString(3, attempt.sendAs().asString());
-            statement.setString(4, SendAsKey.of(attempt.sendAs()));
-            statement.setString(5, truncate(attempt.relayHost(), RELAY_HOST_LENGTH));
-            statement.setInt(6, attempt.relayPort());
-            statement.setString(7, truncate(attempt.messageId(), MESSAGE_ID_LENGTH));
-            statement.setInt(8, attempt.recipientCount());
-            statement.setString(9, attempt.outcome().name());
-            if (attempt.replyCode().isPresent()) {
-                statement.setInt(10, attempt.replyCode().get());
-            } else {
-                statement.setNull(10, Types.INTEGER);
-            }
-            statement.executeUpdate();
-        }
+        writer.record(attempt);
     }
 
     // ---- reads ----
@@ -169,6 +99,7 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
         if (limit == 0) {
             return List.of();
         }
+        writer.flush(READ_YOUR_WRITES_WAIT);
         String sql = "SELECT " + COLUMNS + " FROM outbound_relay_attempt WHERE attempted_at_ms >= ?"
             + (user.isPresent() ? " AND user_name = ?" : "")
             + " ORDER BY attempted_at_ms, id LIMIT ? OFFSET ?";
@@ -196,6 +127,7 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
     /** @throws StoreUnavailableException when the database cannot be reached */
     @Override
     public Optional<RelayAttempt> latestFor(MailAddress sendAs) {
+        writer.flush(READ_YOUR_WRITES_WAIT);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM outbound_relay_attempt"
                  + " WHERE send_as_key = ? ORDER BY attempted_at_ms DESC, id DESC LIMIT 1")) {
@@ -235,6 +167,7 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
 
     /** Deletes every attempt before {@code cutoff}, in batches; returns how many. */
     int purgeOlderThan(Instant cutoff) throws SQLException {
+        writer.flush(READ_YOUR_WRITES_WAIT);
         long cutoffMillis = epochMillis(cutoff);
         int deleted = 0;
         try (Connection connection = dataSource.getConnection();
@@ -275,9 +208,14 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
         } catch (Exception e) {
             if (!closed.get()) {
                 LOGGER.warn("outbound-relay audit: could not delete relay attempts older than audit.retention ({}); retried in {} minutes",
-                    describe(e), PURGE_INTERVAL.toMinutes());
+                    SqlFailures.describe(e), PURGE_INTERVAL.toMinutes());
             }
         }
+    }
+
+    /** Waits until what was recorded so far is written (or dropped), at most {@link #READ_YOUR_WRITES_WAIT}. */
+    void awaitRecorded() {
+        writer.flush(READ_YOUR_WRITES_WAIT);
     }
 
     Duration retention() {
@@ -286,8 +224,12 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
 
     @Override
     public synchronized void close() {
-        if (closed.compareAndSet(false, true) && purger != null) {
-            // record() drops attempts from now on; the pool is closed by the store right after
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // writes what is queued; record() drops attempts from now on; the pool is closed by the store right after
+        writer.close();
+        if (purger != null) {
             purger.shutdownNow();
             try {
                 purger.awaitTermination(5, TimeUnit.SECONDS);
@@ -306,40 +248,6 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
         } catch (ArithmeticException e) {
             return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
-    }
-
-    private static String truncate(String value, int length) {
-        return value.length() <= length ? value : value.substring(0, length);
-    }
-
-    private static boolean isConnectionFailure(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            // 08: connection exception; 57: operator intervention (PostgreSQL shutting down, or not accepting yet)
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The SQLState and the exception classes: never a message, which may quote the row's values. */
-    private static String describe(Throwable e) {
-        String state = null;
-        for (Throwable cause = e; cause != null && state == null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLException sql) {
-                state = sql.getSQLState();
-            }
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return (state == null ? "" : "SQLState " + state + ", ") + e.getClass().getSimpleName()
-            + (root == e ? "" : " caused by " + root.getClass().getSimpleName());
     }
 
     private static StoreUnavailableException unavailable(String operation, SQLException e) {

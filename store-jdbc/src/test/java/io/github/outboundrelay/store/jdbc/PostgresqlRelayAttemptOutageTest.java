@@ -46,7 +46,7 @@ class PostgresqlRelayAttemptOutageTest {
     HikariDataSource dataSource;
     JdbcRelayAttemptLog log;
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    Logger logger = (Logger) LoggerFactory.getLogger(JdbcRelayAttemptLog.class);
+    Logger logger = (Logger) LoggerFactory.getLogger(RelayAttemptWriter.class);
 
     @AfterEach
     void tearDown() throws IOException {
@@ -74,6 +74,8 @@ class PostgresqlRelayAttemptOutageTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         RelayAttempt before = RelayAttemptLogContract.numbered(now.minusSeconds(10), 1);
         log.record(before);
+        // a read waits for what was recorded before it: "before" is in the database before PostgreSQL stops
+        assertThat(log.find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(before);
 
         postgres.close();
         postgres = null;

@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Two stores on one PostgreSQL, as two James nodes: each node's audit API, domain overview and health check see the
- * attempts of both, at once (queries, no view to catch up).
+ * attempts of both as soon as the recording node has written them (its writer batches them within milliseconds; the
+ * tests wait for that with {@code awaitRecorded}, as a node's own reads do).
  */
 class PostgresqlRelayAttemptSharingTest {
     JdbcOutboundRelayStore nodeA;
@@ -51,11 +52,14 @@ class PostgresqlRelayAttemptSharingTest {
         RelayAttempt bobOnA = RelayAttemptLogContract.attempt(now, RelayAttemptLogContract.BOB, "bob@partner.test");
 
         nodeA.relayAttemptLog().record(onA);
+        nodeA.relayAttemptLog().awaitRecorded();
         assertThat(nodeB.relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(onA);
         assertThat(nodeB.relayAttemptLog().latestFor(SendAsRegistryContract.address("alice@partner.test"))).contains(onA);
 
         nodeB.relayAttemptLog().record(onB);
         nodeA.relayAttemptLog().record(bobOnA);
+        nodeA.relayAttemptLog().awaitRecorded();
+        nodeB.relayAttemptLog().awaitRecorded();
         for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
             assertThat(node.relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(onA, onB, bobOnA);
             assertThat(node.relayAttemptLog().find(Optional.of(RelayAttemptLogContract.ALICE), Instant.EPOCH, 0, 100))
@@ -73,6 +77,8 @@ class PostgresqlRelayAttemptSharingTest {
         nodeB.relayAttemptLog().record(new RelayAttempt(now.minusSeconds(30), RelayAttemptLogContract.ALICE,
             SendAsRegistryContract.address("alice@partner.test"), "smtp.down.test", 587, "<2@ourdomain.test>", 1,
             Outcome.UNREACHABLE, Optional.empty()));
+        nodeA.relayAttemptLog().awaitRecorded();
+        nodeB.relayAttemptLog().awaitRecorded();
 
         for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
             RelayHealthCheck check = new RelayHealthCheck(node.relayAttemptLog(), Clock.fixed(now, ZoneOffset.UTC),

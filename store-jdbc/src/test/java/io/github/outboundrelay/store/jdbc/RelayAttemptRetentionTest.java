@@ -66,6 +66,9 @@ class RelayAttemptRetentionTest {
             int expired = JdbcRelayAttemptLog.PURGE_BATCH * 2 + 17;
             for (int index = 0; index < expired; index++) {
                 log.record(attempt(old.plusMillis(index), 0));
+                if (index % 5000 == 0) {
+                    log.awaitRecorded(); // more than RelayAttemptWriter.MAX_QUEUED at once would be dropped
+                }
             }
             log.record(attempt(Instant.now(), 1));
 
