@@ -37,8 +37,10 @@ import io.github.outboundrelay.core.SendAsRegistry;
  * admin sets {@code onFailure=gateway}, and then never for a recipient the relay refused with 5xx.
  *
  * <p>Authenticated sessions are pooled per relay and account (see {@link RelaySessionPool});
- * {@code poolMaxMessagesPerSession=1} turns reuse off. The delay warning needs a processor holding James's DSNBounce
- * with {@code <action>delayed</action>}, named by {@code delayWarningProcessor}:</p>
+ * {@code poolMaxMessagesPerSession=1} turns reuse off. {@code maxConnectionsPerRelay} bounds the deliveries in
+ * progress to one relay, {@code poolMaxIdleSessionsPerRelay} the idle sessions kept for it besides. The delay
+ * warning needs a processor holding James's DSNBounce with {@code <action>delayed</action>}, named by
+ * {@code delayWarningProcessor}:</p>
  * <pre>{@code
  * <processor state="relay-delayed" enableJmx="true">
  *     <mailet match="All" class="DSNBounce">
@@ -65,6 +67,7 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <poolIdleTimeout>30 seconds</poolIdleTimeout>
  *         <poolMaxMessagesPerSession>100</poolMaxMessagesPerSession>
  *         <poolMaxIdleSessionsPerCredential>4</poolMaxIdleSessionsPerCredential>
+ *         <poolMaxIdleSessionsPerRelay>40</poolMaxIdleSessionsPerRelay>
  *         <maxConnectionsPerRelay>10</maxConnectionsPerRelay>
  *         <delayWarningAfter>4 hours</delayWarningAfter>
  *         <delayWarningProcessor>relay-delayed</delayWarningProcessor>

@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit;
 import io.github.outboundrelay.mailets.RelaySessionKey.RelayEndpoint;
 
 /**
- * The {@code maxConnectionsPerRelay} cap: one permit per open connection to a host and port, whichever account it
- * is for, held from connect until close (idle pooled sessions keep theirs: they are connections too). Relays are
- * few (one per partner domain), so the map of semaphores is never trimmed.
+ * The {@code maxConnectionsPerRelay} cap: one permit per session carrying a mail to a host and port, whichever account
+ * it is for, held from {@link RelaySessionPool#acquire} until the session is released or discarded. Idle pooled
+ * sessions hold none (the pool bounds them with {@code poolMaxIdleSessionsPerRelay}), so the cap limits deliveries in
+ * progress, like Postfix's destination concurrency limit. Relays are few (one per partner domain), so the map of
+ * semaphores is never trimmed.
  */
 final class RelayConnectionSlots {
     private final int maxPerRelay;

@@ -73,6 +73,7 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String POOL_IDLE_TIMEOUT = "poolIdleTimeout";
     static final String POOL_MAX_MESSAGES = "poolMaxMessagesPerSession";
     static final String POOL_MAX_IDLE = "poolMaxIdleSessionsPerCredential";
+    static final String POOL_MAX_IDLE_PER_RELAY = "poolMaxIdleSessionsPerRelay";
     static final String MAX_CONNECTIONS_PER_RELAY = "maxConnectionsPerRelay";
     static final String DELAY_WARNING_AFTER = "delayWarningAfter";
     static final String DELAY_WARNING_PROCESSOR = "delayWarningProcessor";
@@ -113,6 +114,7 @@ public record RelayDeliveryConfiguration(String queueName,
                 parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
                 parameters.positiveInt(POOL_MAX_MESSAGES, 100),
                 parameters.positiveInt(POOL_MAX_IDLE, 4),
+                parameters.positiveInt(POOL_MAX_IDLE_PER_RELAY, 40),
                 parameters.positiveInt(MAX_CONNECTIONS_PER_RELAY, 10)),
             delayWarningAfter,
             parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),

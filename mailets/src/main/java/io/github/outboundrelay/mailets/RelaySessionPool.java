@@ -19,15 +19,19 @@ import io.github.outboundrelay.mailets.RelaySessionKey.RelayEndpoint;
  * Authenticated relay sessions kept open between mails, per {@link RelaySessionKey} (relay, TLS mode, username,
  * password fingerprint): a session is never handed to a mail of another account or after a password change.
  *
+ * <p>Two separate bounds per relay host and port, as in Postfix (destination concurrency limit, connection cache):
+ * at most {@code maxConnectionsPerRelay} sessions carry a mail at once ({@link RelayConnectionSlots}, a permit from
+ * {@link #acquire} to {@link #release}/{@link #discard}), and at most {@code poolMaxIdleSessionsPerRelay} wait idle,
+ * all accounts together, which hold no permit. So an idle session of one account never has to be closed to let
+ * another account deliver, and the next mail of each account finds its session.</p>
+ *
  * <p>An idle session is reset (RSET) before it carries another mail; one that does not answer 250 is closed and
  * another taken. A session is closed after {@code poolIdleTimeout} unused, after {@code poolMaxMessagesPerSession}
- * mails, or when more than {@code poolMaxIdleSessionsPerCredential} are idle for its key. Network I/O (RSET, QUIT,
- * connect) never happens while the pool's lock is held.</p>
+ * mails, when more than {@code poolMaxIdleSessionsPerCredential} are idle for its key, or as the least recently used
+ * of its relay when more than {@code poolMaxIdleSessionsPerRelay} are idle there. Network I/O (RSET, QUIT, connect)
+ * never happens while the pool's lock is held.</p>
  */
 class RelaySessionPool implements AutoCloseable {
-    /** How often a thread waiting for a connection slot looks again at the idle sessions of its own key. */
-    private static final Duration SLOT_POLL = Duration.ofMillis(20);
-
     interface Opener {
         RelaySession open() throws RelayConnectException;
     }
@@ -36,7 +40,8 @@ class RelaySessionPool implements AutoCloseable {
     private final RelayConnectionSlots slots;
     private final MetricFactory metricFactory;
     private final Clock clock;
-    private final Map<RelaySessionKey, Deque<RelaySession>> idle = new HashMap<>();
+    /** Idle sessions per relay, most recently released first: the tail is the least recently used of the relay. */
+    private final Map<RelayEndpoint, Deque<RelaySession>> idle = new HashMap<>();
 
     RelaySessionPool(RelayPoolSettings settings, MetricFactory metricFactory, Clock clock) {
         this.settings = settings;
@@ -46,30 +51,31 @@ class RelaySessionPool implements AutoCloseable {
     }
 
     /**
-     * A session for {@code key}: an idle one that answers RSET, else a new one once a connection slot to the relay is
-     * free. Waits at most {@code slotWait} for a slot; idle sessions of other accounts on the same relay are closed
-     * to make room. {@code freshOnly} skips idle sessions (used right after a pooled one turned out to be dead).
+     * A session for {@code key}, counted against {@code maxConnectionsPerRelay} until it is released or discarded:
+     * an idle one that answers RSET, else a new one. Waits at most {@code slotWait} while the relay has that many in
+     * use. {@code freshOnly} skips idle sessions (used right after a pooled one turned out to be dead).
      */
     RelaySession acquire(RelaySessionKey key, Opener opener, Duration slotWait, boolean freshOnly)
             throws RelayConnectException, NoConnectionSlotException, InterruptedException {
-        long deadline = System.nanoTime() + slotWait.toNanos();
-        while (true) {
+        if (!slots.tryAcquire(key.relay(), slotWait)) {
+            throw new NoConnectionSlotException(key.relay());
+        }
+        try {
             Optional<RelaySession> reusable = freshOnly ? Optional.empty() : takeIdle(key);
-            if (reusable.isPresent()) {
+            while (reusable.isPresent()) {
                 if (reusable.get().transport().reset()) {
                     metricFactory.generate("outbound-relay-pool-session-reused").increment();
                     return reusable.get();
                 }
-                discard(reusable.get());
-                continue;
+                closeConnection(reusable.get());
+                reusable = takeIdle(key);
             }
-            if (slots.tryAcquire(key.relay(), Duration.ZERO)
-                || (!closeOneIdleToMakeRoomFor(key, freshOnly) && waitForSlot(key, deadline))) {
-                return openWithSlot(key, opener);
-            }
-            if (System.nanoTime() >= deadline && (freshOnly || !hasIdle(key))) {
-                throw new NoConnectionSlotException(key.relay());
-            }
+            RelaySession session = opener.open();
+            metricFactory.generate("outbound-relay-pool-session-opened").increment();
+            return session;
+        } catch (RelayConnectException | RuntimeException e) {
+            slots.release(key.relay());
+            throw e;
         }
     }
 
@@ -79,24 +85,20 @@ class RelaySessionPool implements AutoCloseable {
             discard(session);
             return;
         }
-        List<RelaySession> expired;
-        synchronized (this) {
-            Deque<RelaySession> sessions = idle.computeIfAbsent(session.key(), ignored -> new ArrayDeque<>());
-            if (sessions.size() >= settings.maxIdleSessionsPerKey()) {
-                expired = List.of(session);
-            } else {
-                session.markIdle(clock.millis());
-                sessions.push(session);
-                expired = List.of();
-            }
+        List<RelaySession> surplus = keepIdle(session);
+        try {
+            // Closed before the permit is given back: until their QUIT is answered they are still connections to the
+            // relay, and this keeps the total at most maxConnectionsPerRelay + poolMaxIdleSessionsPerRelay.
+            surplus.forEach(this::closeConnection);
+        } finally {
+            slots.release(session.key().relay());
         }
-        expired.forEach(this::discard);
     }
 
-    /** Closes the connection and frees its slot. */
+    /** Closes a session handed out by {@link #acquire} and gives its permit back. */
     void discard(RelaySession session) {
         try {
-            session.transport().closeQuietly();
+            closeConnection(session);
         } finally {
             slots.release(session.key().relay());
         }
@@ -109,7 +111,6 @@ class RelaySessionPool implements AutoCloseable {
         List<RelaySession> expired = new ArrayList<>();
         synchronized (this) {
             for (Deque<RelaySession> sessions : idle.values()) {
-                // Oldest at the tail: we push and take at the head, so the least recently used ones age out.
                 Iterator<RelaySession> oldestFirst = sessions.descendingIterator();
                 while (oldestFirst.hasNext()) {
                     RelaySession session = oldestFirst.next();
@@ -121,13 +122,19 @@ class RelaySessionPool implements AutoCloseable {
             }
             idle.values().removeIf(Deque::isEmpty);
         }
-        expired.forEach(this::discard);
+        expired.forEach(this::closeConnection);
     }
 
     synchronized int idleCount() {
         return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
+    synchronized int idleCount(RelayEndpoint relay) {
+        Deque<RelaySession> sessions = idle.get(relay);
+        return sessions == null ? 0 : sessions.size();
+    }
+
+    /** Sessions carrying a mail to that relay right now; idle ones are not counted (see {@link #idleCount}). */
     int connectionsInUse(RelayEndpoint relay) {
         return slots.inUse(relay);
     }
@@ -139,61 +146,50 @@ class RelaySessionPool implements AutoCloseable {
             idle.values().forEach(all::addAll);
             idle.clear();
         }
-        all.forEach(this::discard);
+        all.forEach(this::closeConnection);
     }
 
+    /** The most recently released idle session of {@code key}, if any. */
     private Optional<RelaySession> takeIdle(RelaySessionKey key) {
         closeExpired();
         synchronized (this) {
-            Deque<RelaySession> sessions = idle.get(key);
-            return sessions == null ? Optional.empty() : Optional.ofNullable(sessions.poll());
+            Deque<RelaySession> sessions = idle.get(key.relay());
+            if (sessions == null) {
+                return Optional.empty();
+            }
+            Iterator<RelaySession> newestFirst = sessions.iterator();
+            while (newestFirst.hasNext()) {
+                RelaySession session = newestFirst.next();
+                if (session.key().equals(key)) {
+                    newestFirst.remove();
+                    return Optional.of(session);
+                }
+            }
+            return Optional.empty();
         }
-    }
-
-    private synchronized boolean hasIdle(RelaySessionKey key) {
-        Deque<RelaySession> sessions = idle.get(key);
-        return sessions != null && !sessions.isEmpty();
     }
 
     /**
-     * Frees a slot held by an idle session on the same relay: of another account, or of any account (ours included)
-     * when {@code anyKey}. True when one was closed.
+     * Puts {@code session} among the idle ones of its relay and returns those to close: itself when its key already
+     * has {@code poolMaxIdleSessionsPerCredential} idle, else the relay's least recently used ones beyond
+     * {@code poolMaxIdleSessionsPerRelay}, whatever their account.
      */
-    private boolean closeOneIdleToMakeRoomFor(RelaySessionKey key, boolean anyKey) {
-        RelaySession victim = null;
-        synchronized (this) {
-            for (Map.Entry<RelaySessionKey, Deque<RelaySession>> entry : idle.entrySet()) {
-                boolean eligible = anyKey || !entry.getKey().equals(key);
-                if (eligible && entry.getKey().relay().equals(key.relay()) && !entry.getValue().isEmpty()) {
-                    victim = entry.getValue().pollLast();
-                    break;
-                }
-            }
+    private synchronized List<RelaySession> keepIdle(RelaySession session) {
+        Deque<RelaySession> sessions = idle.computeIfAbsent(session.key().relay(), ignored -> new ArrayDeque<>());
+        long sameKey = sessions.stream().filter(other -> other.key().equals(session.key())).count();
+        if (sameKey >= settings.maxIdleSessionsPerKey()) {
+            return List.of(session);
         }
-        if (victim == null) {
-            return false;
+        session.markIdle(clock.millis());
+        sessions.push(session);
+        List<RelaySession> leastRecentlyUsed = new ArrayList<>();
+        while (sessions.size() > settings.maxIdleSessionsPerRelay()) {
+            leastRecentlyUsed.add(sessions.pollLast());
         }
-        discard(victim);
-        return true;
+        return leastRecentlyUsed;
     }
 
-    /** Waits a short while for a slot, so that sessions of our own key given back meanwhile are seen quickly. */
-    private boolean waitForSlot(RelaySessionKey key, long deadline) throws InterruptedException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            return false;
-        }
-        return slots.tryAcquire(key.relay(), Duration.ofNanos(Math.min(left, SLOT_POLL.toNanos())));
-    }
-
-    private RelaySession openWithSlot(RelaySessionKey key, Opener opener) throws RelayConnectException {
-        try {
-            RelaySession session = opener.open();
-            metricFactory.generate("outbound-relay-pool-session-opened").increment();
-            return session;
-        } catch (RelayConnectException | RuntimeException e) {
-            slots.release(key.relay());
-            throw e;
-        }
+    private void closeConnection(RelaySession session) {
+        session.transport().closeQuietly();
     }
 }

@@ -26,7 +26,7 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(configuration.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 10));
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 40, 10));
         assertThat(configuration.delayWarningAfter()).isEmpty();
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
@@ -55,6 +55,7 @@ class RelayDeliveryConfigurationTest {
             .setProperty("poolIdleTimeout", "10 seconds")
             .setProperty("poolMaxMessagesPerSession", "1")
             .setProperty("poolMaxIdleSessionsPerCredential", "3")
+            .setProperty("poolMaxIdleSessionsPerRelay", "12")
             .setProperty("maxConnectionsPerRelay", "5")
             .setProperty("dataTimeout", "2 minutes")
             .setProperty("delayWarningAfter", "4 hours")
@@ -63,7 +64,7 @@ class RelayDeliveryConfigurationTest {
             .setProperty("gatewayProcessor", "gw")
             .build());
 
-        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(10), 1, 3, 5));
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(10), 1, 3, 12, 5));
         assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(configuration.delayWarningAfter()).contains(Duration.ofHours(4));
         assertThat(configuration.delayWarningProcessor()).isEqualTo("warn");
@@ -114,6 +115,9 @@ class RelayDeliveryConfigurationTest {
         "poolMaxMessagesPerSession, 0",
         "poolMaxMessagesPerSession, lots",
         "poolMaxIdleSessionsPerCredential, -2",
+        "poolMaxIdleSessionsPerRelay, 0",
+        "poolMaxIdleSessionsPerRelay, -1",
+        "poolMaxIdleSessionsPerRelay, forty",
         "maxConnectionsPerRelay, 0",
         "maxConnectionsPerRelay, two",
         "delayWarningAfter, tomorrow",
