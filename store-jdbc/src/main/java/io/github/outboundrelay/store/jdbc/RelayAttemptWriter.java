@@ -22,9 +22,10 @@ import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.SendAsKey;
 
 /**
- * Writes relay attempts to {@code outbound_relay_attempt} on a thread of its own, many rows per transaction: a
- * delivery thread only puts the attempt in a bounded queue and goes on. One commit per delivery used to take three
- * quarters of the delivery threads' time on H2 (profiled in docs/BENCHMARKS.md).
+ * Writes relay attempts to {@code outbound_relay_attempt} on a thread of its own, many rows per transaction (what
+ * arrives within {@link #LINGER} of the first, unless a read is waiting): a delivery thread only puts the attempt in a
+ * bounded queue and goes on. One commit per delivery used to take three quarters of the delivery threads' time on H2
+ * (profiled in docs/BENCHMARKS.md).
  *
  * <p>Attempts that cannot be written are <b>dropped from the audit trail</b>, never retried (the mails themselves are
  * unaffected): on a database error (one WARN per episode, without any value of the attempts, and an INFO with the
@@ -40,6 +41,8 @@ final class RelayAttemptWriter implements AutoCloseable {
     static final int MAX_BATCH = 500;
     static final int MAX_QUEUED = 20_000;
     static final Duration CLOSE_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration LINGER = Duration.ofMillis(100);
+    private static final Duration LINGER_POLL = Duration.ofMillis(5);
     static final int MESSAGE_ID_LENGTH = 1000;
     static final int RELAY_HOST_LENGTH = 255;
 
@@ -55,6 +58,8 @@ final class RelayAttemptWriter implements AutoCloseable {
     /** Attempts accepted into the queue so far, and how many of them the writer has written or dropped. */
     private final AtomicLong accepted = new AtomicLong();
     private long handled;
+    /** The highest {@link #accepted} count a read waits for: the writer stops lingering until it is written. */
+    private final AtomicLong flushWanted = new AtomicLong();
     private long pausedUntilNanos;
     private final Thread thread;
 
@@ -87,6 +92,7 @@ final class RelayAttemptWriter implements AutoCloseable {
      */
     void flush(Duration timeout) {
         long target = accepted.get();
+        flushWanted.accumulateAndGet(target, Math::max);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (handled < target && thread.isAlive()) {
@@ -126,7 +132,7 @@ final class RelayAttemptWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+                gatherMore(batch);
                 write(batch);
             } catch (InterruptedException e) {
                 break;
@@ -140,6 +146,27 @@ final class RelayAttemptWriter implements AutoCloseable {
         }
         synchronized (this) {
             notifyAll();
+        }
+    }
+
+    /**
+     * Adds what arrives within {@link #LINGER} (up to {@link #MAX_BATCH}): a commit costs far more than a row (H2
+     * writes a chunk per commit), and at a few hundred deliveries a second the queue rarely holds more than one or two
+     * attempts at a time. Stops lingering as soon as a read waits for the batch.
+     */
+    private void gatherMore(List<RelayAttempt> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        queue.drainTo(batch, MAX_BATCH - batch.size());
+        while (batch.size() < MAX_BATCH && !closed.get() && flushWanted.get() <= handledSoFar()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            RelayAttempt next = queue.poll(Math.min(left, LINGER_POLL.toNanos()), TimeUnit.NANOSECONDS);
+            if (next != null) {
+                batch.add(next);
+                queue.drainTo(batch, MAX_BATCH - batch.size());
+            }
         }
     }
 
@@ -223,6 +250,10 @@ final class RelayAttemptWriter implements AutoCloseable {
             LOGGER.info("outbound-relay audit: relay attempts are recorded again; {} attempt(s) were left out of the audit trail meanwhile",
                 dropped.getAndSet(0));
         }
+    }
+
+    private synchronized long handledSoFar() {
+        return handled;
     }
 
     private synchronized void markHandled(int attempts) {

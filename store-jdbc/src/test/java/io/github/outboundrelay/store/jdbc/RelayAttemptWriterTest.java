@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
@@ -80,6 +81,30 @@ class RelayAttemptWriterTest {
             assertThat(written).extracting(RelayAttempt::recipientCount).doesNotHaveDuplicates();
         }
         assertThat(connectingThreads).isNotEmpty().doesNotContain("delivery");
+    }
+
+    @Test
+    void attemptsArrivingOneByOneShareTransactions() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        DataSource counting = dataSource((proxy, method, args) -> {
+            if (method.getName().equals("getConnection")) {
+                connections.incrementAndGet();
+            }
+            return method.invoke(dataSource, args);
+        });
+        Instant now = Instant.now();
+        try (JdbcRelayAttemptLog log = log(counting)) {
+            for (int index = 0; index < 100; index++) {
+                log.record(RelayAttemptLogContract.numbered(now, index));
+                Thread.sleep(2);
+            }
+            log.awaitRecorded();
+            int transactions = connections.get();
+
+            assertThat(log.find(Optional.empty(), Instant.EPOCH, 0, 1000)).hasSize(100);
+            // one delivery every 2 ms over 200+ ms: a transaction per LINGER (100 ms), not one per attempt
+            assertThat(transactions).isBetween(1, 20);
+        }
     }
 
     @Test
