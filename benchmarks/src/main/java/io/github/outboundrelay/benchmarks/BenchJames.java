@@ -49,7 +49,7 @@ final class BenchJames implements AutoCloseable {
      * @param gateway the sink RemoteDelivery's gateway points at (STARTTLS + AUTH with {@code gatewayLogin})
      */
     static BenchJames boot(SmtpPeer gateway, String gatewayLogin, String gatewayPassword, String trustStore,
-                           String trustStorePassword) throws Exception {
+                           String trustStorePassword, BenchmarkSettings settings) throws Exception {
         Path workingDirectory = Files.createTempDirectory("outbound-relay-bench-james");
         List<String[]> edits = new ArrayList<>();
         edits.add(new String[] {"smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>"});
@@ -73,6 +73,11 @@ final class BenchJames implements AutoCloseable {
         // A benchmark sends far more than a user's hourly allowance (500 by default): the limit is not what is measured.
         edits.add(new String[] {"mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>",
             "<maxRelayedPerUser>off</maxRelayedPerUser>"});
+        if (!settings.shippedIdleSessionsPerRelay()) {
+            // A variant run, reported as such: a partner relay that admits more connections from us than Postfix's 50.
+            edits.add(new String[] {"mailetcontainer.xml", "<poolMaxIdleSessionsPerRelay>40</poolMaxIdleSessionsPerRelay>",
+                "<poolMaxIdleSessionsPerRelay>" + settings.poolMaxIdleSessionsPerRelay() + "</poolMaxIdleSessionsPerRelay>"});
+        }
         writeConf(workingDirectory, edits);
         GuiceJamesServer server = MemoryJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workingDirectory.toFile())

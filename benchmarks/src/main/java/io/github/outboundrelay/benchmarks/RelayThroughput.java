@@ -9,8 +9,9 @@ import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.TestTls;
 
 /**
- * Parts 1 and 4 of issue 6 in one booted James: for each body size, baseline B (the client straight to a sink), baseline
- * A (James's stock path: RemoteDelivery to its gateway, the sink), then the outbound relay on 1 and on k relays; then
+ * Parts 1 and 4 of issue 6 in one booted James: for each body size and each number of client threads, baseline B (the
+ * client straight to a sink), baseline A (James's stock path: RemoteDelivery to its gateway, the sink), then the
+ * outbound relay on 1 and on k relays; then
  * the connections one relay+credential sees per 1000 mails. Every sink is a real {@link SmtpPeer} requiring STARTTLS and
  * AUTH; each scenario gets fresh sinks (the gateway excepted: RemoteDelivery reads its address once, at start-up).
  */
@@ -18,7 +19,8 @@ final class RelayThroughput {
     static final String GATEWAY_LOGIN = "gateway@ourdomain.test";
     static final String GATEWAY_PASSWORD = "gateway-secret";
 
-    record SizeResults(int kib, LoadRun.Result baselineB, LoadRun.Result baselineA, LoadRun.Result relayOne,
+    /** The four paths for one body size at one number of client threads. */
+    record SizeResults(int kib, int clients, LoadRun.Result baselineB, LoadRun.Result baselineA, LoadRun.Result relayOne,
                        LoadRun.Result relayMany, int relays) {
     }
 
@@ -70,26 +72,33 @@ final class RelayThroughput {
         SmtpPeer gateway = SmtpPeer.builder().requireStartTls().requireAuth(GATEWAY_LOGIN, GATEWAY_PASSWORD).start();
         log.println("[bench] booting James from james-conf ...");
         try (BenchJames james = BenchJames.boot(gateway, GATEWAY_LOGIN, GATEWAY_PASSWORD,
-            TestTls.trustStorePath().toString(), TestTls.trustStorePassword())) {
+            TestTls.trustStorePath().toString(), TestTls.trustStorePassword(), settings)) {
             for (int user = 0; user < users.size(); user++) {
                 james.addUser(users.get(user));
             }
             james.allowDomain(true);
             List<SizeResults> sizes = new ArrayList<>();
+            int firstClients = settings.clients().get(0);
             for (int kib : settings.sizesKib()) {
                 String body = SubmissionClient.body(kib * 1024);
                 if (settings.warmup() > 0) {
                     log.println("[bench] warm-up, " + kib + " KiB: " + settings.warmup() + " mails per path");
-                    direct(body, settings.warmup(), "warm-up B");
-                    stock(james, gateway, body, settings.warmup(), "warm-up A");
-                    relayed(james, body, settings.warmup(), settings.relays(), "warm-up relay");
+                    direct(body, settings.warmup(), firstClients, "warm-up B");
+                    stock(james, gateway, body, settings.warmup(), firstClients, "warm-up A");
+                    relayed(james, body, settings.warmup(), settings.relays(), firstClients, "warm-up relay");
                 }
-                LoadRun.Result b = report(direct(body, settings.mails(), kib + " KiB baseline B (client -> sink)"));
-                LoadRun.Result a = report(stock(james, gateway, body, settings.mails(), kib + " KiB baseline A (stock RemoteDelivery -> gateway sink)"));
-                LoadRun.Result one = report(relayed(james, body, settings.mails(), 1, kib + " KiB outbound relay, 1 relay"));
-                LoadRun.Result many = report(relayed(james, body, settings.mails(), settings.relays(),
-                    kib + " KiB outbound relay, " + settings.relays() + " relays"));
-                sizes.add(new SizeResults(kib, b, a, one, many, settings.relays()));
+                // Each path at each concurrency: a path's capacity is its best throughput, which needs enough clients
+                // to keep the machine busy, and too many can slow a path down.
+                for (int clients : settings.clients()) {
+                    String prefix = kib + " KiB, " + clients + " clients: ";
+                    LoadRun.Result b = report(direct(body, settings.mails(), clients, prefix + "baseline B (client -> sink)"));
+                    LoadRun.Result a = report(stock(james, gateway, body, settings.mails(), clients,
+                        prefix + "baseline A (stock RemoteDelivery -> gateway)"));
+                    LoadRun.Result one = report(relayed(james, body, settings.mails(), 1, clients, prefix + "outbound relay, 1 relay"));
+                    LoadRun.Result many = report(relayed(james, body, settings.mails(), settings.relays(), clients,
+                        prefix + "outbound relay, " + settings.relays() + " relays"));
+                    sizes.add(new SizeResults(kib, clients, b, a, one, many, settings.relays()));
+                }
             }
             LoadRun.Result reuse = settings.reuseMails() > 0 ? report(reuse(james)) : null;
             return new Results(sizes, reuse);
@@ -108,9 +117,9 @@ final class RelayThroughput {
     }
 
     /** Baseline B: the same client, each user logging in to the sink with its relay credentials. */
-    private LoadRun.Result direct(String body, int mails, String name) throws Exception {
+    private LoadRun.Result direct(String body, int mails, int clients, String name) throws Exception {
         try (SmtpPeer sink = sink()) {
-            return LoadRun.run(name, mails, settings.clients(), List.of(sink), (index, id) -> {
+            return LoadRun.run(name, mails, clients, List.of(sink), (index, id) -> {
                 int user = userOf(index);
                 SubmissionClient.send(sink.port(), relayLogin(user), relayPassword(user), sendAs(user), id, body);
             });
@@ -118,16 +127,18 @@ final class RelayThroughput {
     }
 
     /** Baseline A: users submit from their primary address, which takes the relay processor's RemoteDelivery. */
-    private LoadRun.Result stock(BenchJames james, SmtpPeer gateway, String body, int mails, String name) throws Exception {
+    private LoadRun.Result stock(BenchJames james, SmtpPeer gateway, String body, int mails, int clients, String name)
+            throws Exception {
         int port = james.submissionPort();
-        return LoadRun.run(name, mails, settings.clients(), List.of(gateway), (index, id) -> {
+        return LoadRun.run(name, mails, clients, List.of(gateway), (index, id) -> {
             int user = userOf(index);
             SubmissionClient.send(port, localUser(user), BenchJames.PASSWORD, localUser(user), id, body);
         });
     }
 
     /** The outbound relay: users submit from their send-as address; user i's relay is sink i mod k. */
-    private LoadRun.Result relayed(BenchJames james, String body, int mails, int relays, String name) throws Exception {
+    private LoadRun.Result relayed(BenchJames james, String body, int mails, int relays, int clients, String name)
+            throws Exception {
         List<SmtpPeer> sinks = new ArrayList<>();
         try {
             for (int i = 0; i < relays; i++) {
@@ -137,7 +148,7 @@ final class RelayThroughput {
                 james.registerSendAs(localUser(user), sendAs(user), sinks.get(user % relays), relayLogin(user), relayPassword(user));
             }
             int port = james.submissionPort();
-            return LoadRun.run(name, mails, settings.clients(), sinks, (index, id) -> {
+            return LoadRun.run(name, mails, clients, sinks, (index, id) -> {
                 int user = userOf(index);
                 SubmissionClient.send(port, localUser(user), BenchJames.PASSWORD, sendAs(user), id, body);
             });
@@ -153,7 +164,7 @@ final class RelayThroughput {
             int port = james.submissionPort();
             String body = SubmissionClient.body(1024);
             return LoadRun.run("connection reuse: " + settings.reuseMails() + " mails, 1 relay + 1 credential",
-                settings.reuseMails(), settings.clients(), List.of(sink),
+                settings.reuseMails(), settings.clients().get(0), List.of(sink),
                 (index, id) -> SubmissionClient.send(port, localUser(0), BenchJames.PASSWORD, sendAs(0), id, body));
         }
     }

@@ -1,9 +1,12 @@
 package io.github.outboundrelay.benchmarks;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The figures of one run as Markdown tables, each beside its same-run baseline, and the goals of issue 6 with PASS or
@@ -32,16 +35,10 @@ public final class Report {
     public List<Goal> goals() {
         List<Goal> goals = new ArrayList<>();
         if (throughput != null) {
-            for (RelayThroughput.SizeResults size : throughput.sizes()) {
-                for (LoadRun.Result relay : List.of(size.relayOne(), size.relayMany())) {
-                    String label = size.kib() + " KiB, " + (relay == size.relayOne() ? "1 relay" : size.relays() + " relays");
-                    double overA = ratio(relay, size.baselineA());
-                    double overB = ratio(relay, size.baselineB());
-                    goals.add(new Goal("relay/A throughput, " + label, format(overA), ">= " + RELAY_OVER_A,
-                        overA >= RELAY_OVER_A && allComplete(relay, size.baselineA())));
-                    goals.add(new Goal("relay/B throughput, " + label, format(overB), ">= " + RELAY_OVER_B,
-                        overB >= RELAY_OVER_B && allComplete(relay, size.baselineB())));
-                }
+            for (int kib : throughput.sizes().stream().map(RelayThroughput.SizeResults::kib).distinct().toList()) {
+                List<RelayThroughput.SizeResults> runs = throughput.sizes().stream().filter(size -> size.kib() == kib).toList();
+                throughputGoals(goals, kib + " KiB, 1 relay", runs, RelayThroughput.SizeResults::relayOne);
+                throughputGoals(goals, kib + " KiB, " + runs.get(0).relays() + " relays", runs, RelayThroughput.SizeResults::relayMany);
             }
         }
         if (matcher != null) {
@@ -67,6 +64,41 @@ public final class Report {
         return goals;
     }
 
+    /**
+     * A path's throughput is its best over the client counts run (its capacity): relay/A and relay/B compare those
+     * bests, and the measured text also gives the ratio at each client count.
+     */
+    private static void throughputGoals(List<Goal> goals, String label, List<RelayThroughput.SizeResults> runs,
+                                        Function<RelayThroughput.SizeResults, LoadRun.Result> relayOf) {
+        LoadRun.Result relay = best(runs, relayOf);
+        LoadRun.Result a = best(runs, RelayThroughput.SizeResults::baselineA);
+        LoadRun.Result b = best(runs, RelayThroughput.SizeResults::baselineB);
+        boolean complete = runs.stream().allMatch(run -> allComplete(relayOf.apply(run), run.baselineA(), run.baselineB()));
+        String suffix = runs.size() == 1 ? "" : ", best of each path";
+        double overA = ratio(relay, a);
+        double overB = ratio(relay, b);
+        goals.add(new Goal("relay/A throughput, " + label + suffix, format(overA) + perClients(runs, relayOf,
+            RelayThroughput.SizeResults::baselineA), ">= " + RELAY_OVER_A, overA >= RELAY_OVER_A && complete));
+        goals.add(new Goal("relay/B throughput, " + label + suffix, format(overB) + perClients(runs, relayOf,
+            RelayThroughput.SizeResults::baselineB), ">= " + RELAY_OVER_B, overB >= RELAY_OVER_B && complete));
+    }
+
+    private static LoadRun.Result best(List<RelayThroughput.SizeResults> runs,
+                                       Function<RelayThroughput.SizeResults, LoadRun.Result> path) {
+        return runs.stream().map(path).max(Comparator.comparingDouble(LoadRun.Result::mailsPerSecond)).orElseThrow();
+    }
+
+    private static String perClients(List<RelayThroughput.SizeResults> runs,
+                                     Function<RelayThroughput.SizeResults, LoadRun.Result> relayOf,
+                                     Function<RelayThroughput.SizeResults, LoadRun.Result> baselineOf) {
+        if (runs.size() == 1) {
+            return "";
+        }
+        return runs.stream()
+            .map(run -> run.clients() + " clients: " + format(ratio(relayOf.apply(run), baselineOf.apply(run))))
+            .collect(Collectors.joining(", ", " (same clients: ", ")"));
+    }
+
     public Optional<RelayThroughput.Results> throughput() {
         return Optional.ofNullable(throughput);
     }
@@ -86,9 +118,9 @@ public final class Report {
         if (throughput != null) {
             out.append("### 1. End-to-end throughput (submission STARTTLS+AUTH -> sink STARTTLS+AUTH), ")
                 .append(settings.mails()).append(" mails, ").append(settings.users()).append(" users, ")
-                .append(settings.clients()).append(" client threads\n\n");
-            out.append("| body | path | accepted | mails/s | p50 ms | p99 ms | connections/1000 | x A | x B |\n");
-            out.append("|---|---|---|---|---|---|---|---|---|\n");
+                .append(settings.clients()).append(" client threads (x A, x B: against the baselines at the same number)\n\n");
+            out.append("| body | clients | path | accepted | mails/s | p50 ms | p99 ms | connections/1000 | x A | x B |\n");
+            out.append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (RelayThroughput.SizeResults size : throughput.sizes()) {
                 row(out, size.kib(), "B: client straight to the sink", size.baselineB(), size);
                 row(out, size.kib(), "A: stock RemoteDelivery -> gateway", size.baselineA(), size);
@@ -136,7 +168,8 @@ public final class Report {
 
     private void row(StringBuilder out, int kib, String path, LoadRun.Result result, RelayThroughput.SizeResults size) {
         boolean isRelay = result == size.relayOne() || result == size.relayMany();
-        out.append(String.format(Locale.ROOT, "| %d KiB | %s | %s | %.1f | %.1f | %.1f | %.0f | %s | %s |%n", kib, path,
+        out.append(String.format(Locale.ROOT, "| %d KiB | %d | %s | %s | %.1f | %.1f | %.1f | %.0f | %s | %s |%n", kib,
+            size.clients(), path,
             result.accepted() + "/" + result.mails() + (result.complete() ? "" : " INCOMPLETE"), result.mailsPerSecond(),
             result.p50Millis(), result.p99Millis(), result.connectionsPer1000(),
             isRelay ? format(ratio(result, size.baselineA())) : (result == size.baselineA() ? "1" : ""),
