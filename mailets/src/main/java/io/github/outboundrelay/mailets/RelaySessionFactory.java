@@ -26,6 +26,7 @@ class RelaySessionFactory {
     private final RelayDeliveryConfiguration configuration;
     private final RelayTargetGuard targets;
     private final SSLSocketFactory tlsSocketFactory;
+    private final RelayMailSessions mailSessions = new RelayMailSessions();
 
     RelaySessionFactory(RelayDeliveryConfiguration configuration, RelayTargetGuard targets) {
         this.configuration = configuration;
@@ -36,7 +37,9 @@ class RelaySessionFactory {
     RelaySession open(RelaySessionKey key, SendAsAddress sendAs, String password) throws RelayConnectException {
         String host = sendAs.relay().host();
         InetAddress checked = checkedAddress(sendAs);
-        RelayTransport transport = new RelayTransport(Session.getInstance(properties(sendAs.relay().security(), host)));
+        RelaySecurity security = sendAs.relay().security();
+        Session session = mailSessions.take(security, host, () -> properties(security, host));
+        RelayTransport transport = new RelayTransport(session, () -> mailSessions.giveBack(security, host, session));
         try {
             // The checked address, not the name: a second lookup could answer differently (DNS rebinding).
             transport.connect(checked.getHostAddress(), sendAs.relay().port(), sendAs.relayUsername(), password);
@@ -59,6 +62,10 @@ class RelaySessionFactory {
         }
     }
 
+    RelayMailSessions mailSessions() {
+        return mailSessions;
+    }
+
     private InetAddress checkedAddress(SendAsAddress sendAs) throws RelayConnectException {
         try {
             return targets.vet(sendAs.relay());
@@ -76,8 +83,9 @@ class RelaySessionFactory {
     }
 
     /**
-     * A Session per connection, never shared: {@code mail.smtp.from} is not set here, because one session carries mail
-     * of several send-as addresses of one account; RelayTransport sets it before each mail.
+     * The properties of a Session for one connection at a time (recycled by {@link RelayMailSessions}):
+     * {@code mail.smtp.from} is not set here, because one session carries mail of several send-as addresses of one
+     * account; RelayTransport sets it before each mail.
      */
     Properties properties(RelaySecurity security, String hostName) {
         Properties properties = new Properties();

@@ -1,5 +1,7 @@
 package io.github.outboundrelay.mailets;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import javax.mail.Address;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -36,9 +38,29 @@ class RelayTransport extends SMTPTransport {
     private volatile boolean clearTextAuthRefused;
     private volatile boolean inAuthentication;
 
+    private final Runnable afterClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
     RelayTransport(Session session) {
+        this(session, () -> { });
+    }
+
+    /** @param afterClose run once, after the first {@link #close} (the session may then serve another connection) */
+    RelayTransport(Session session, Runnable afterClose) {
         super(session, new URLName("smtp", null, -1, null, null, null));
         this.clearTextAuthAllowed = Boolean.parseBoolean(session.getProperty(ALLOW_CLEAR_TEXT_AUTH));
+        this.afterClose = afterClose;
+    }
+
+    @Override
+    public synchronized void close() throws MessagingException {
+        try {
+            super.close();
+        } finally {
+            if (closed.compareAndSet(false, true)) {
+                afterClose.run();
+            }
+        }
     }
 
     @Override
