@@ -21,7 +21,6 @@ import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 
 import io.github.outboundrelay.testing.JamesConfCopy;
-import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
  * A real James 3.8.1 memory server booted from the shipped {@code james-conf/}, as the integration tests boot it, with
@@ -48,7 +47,7 @@ final class BenchJames implements AutoCloseable {
     /**
      * @param gateway the sink RemoteDelivery's gateway points at (STARTTLS + AUTH with {@code gatewayLogin})
      */
-    static BenchJames boot(SmtpPeer gateway, String gatewayLogin, String gatewayPassword, String trustStore,
+    static BenchJames boot(BenchSink gateway, String gatewayLogin, String gatewayPassword, String trustStore,
                            String trustStorePassword, BenchmarkSettings settings) throws Exception {
         Path workingDirectory = Files.createTempDirectory("outbound-relay-bench-james");
         List<String[]> edits = new ArrayList<>();
@@ -105,7 +104,7 @@ final class BenchJames implements AutoCloseable {
     }
 
     /** Registers (or re-points) {@code address} of {@code user} to {@code relay} on localhost, STARTTLS + AUTH. */
-    void registerSendAs(String user, String address, SmtpPeer relay, String login, String password) {
+    void registerSendAs(String user, String address, BenchSink relay, String login, String password) {
         String path = "/outbound-relay/users/" + user + "/send-as/" + address;
         String fields = "\"host\":\"localhost\",\"port\":" + relay.port() + ",\"security\":\"STARTTLS\",\"username\":\""
             + login + "\",\"password\":\"" + password + "\"";

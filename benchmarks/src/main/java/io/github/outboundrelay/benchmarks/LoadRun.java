@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.outboundrelay.testing.SmtpPeer;
-
 /**
  * Submits {@code n} mails with a fixed number of client threads and waits until the sinks accepted them all (or a
  * deadline passed): throughput from the first submission to the last acceptance, and each mail's latency from the start
@@ -39,7 +37,7 @@ final class LoadRun {
     private LoadRun() {
     }
 
-    static Result run(String name, int n, int clients, List<SmtpPeer> sinks, Submitter submitter) throws InterruptedException {
+    static Result run(String name, int n, int clients, List<BenchSink> sinks, Submitter submitter) throws InterruptedException {
         String runTag = "r" + RUNS.incrementAndGet();
         long[] submittedAt = new long[n];
         AtomicInteger next = new AtomicInteger();
@@ -74,7 +72,6 @@ final class LoadRun {
             }
             pool.shutdownNow();
             pool.awaitTermination(10, TimeUnit.SECONDS);
-            Thread.sleep(2L * AcceptanceTracker.POLL_MILLIS + 5);
 
             List<Long> latencies = new ArrayList<>(n);
             long lastAcceptance = start;

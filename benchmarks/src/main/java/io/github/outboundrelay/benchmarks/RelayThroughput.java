@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.TestTls;
 
 /**
  * Parts 1 and 4 of issue 6 in one booted James: for each body size and each number of client threads, baseline B (the
  * client straight to a sink), baseline A (James's stock path: RemoteDelivery to its gateway, the sink), then the
- * outbound relay on 1 and on k relays; then
- * the connections one relay+credential sees per 1000 mails. Every sink is a real {@link SmtpPeer} requiring STARTTLS and
- * AUTH; each scenario gets fresh sinks (the gateway excepted: RemoteDelivery reads its address once, at start-up).
+ * outbound relay on 1 and on k relays; then the connections one relay+credential sees per 1000 mails. Every sink is a
+ * {@link BenchSink}: a real SMTP server requiring STARTTLS and AUTH that reads DATA in blocks and keeps only the mail's
+ * id, so that its own cost does not starve the James under test; a mail's acceptance is stamped when the sink writes
+ * its 250. Each scenario gets fresh sinks (the gateway excepted: RemoteDelivery reads its address once, at start-up).
  */
 final class RelayThroughput {
     static final String GATEWAY_LOGIN = "gateway@ourdomain.test";
@@ -60,16 +60,16 @@ final class RelayThroughput {
     }
 
     /** A sink like a partner's submission server: STARTTLS then AUTH required, every user's relay login accepted. */
-    private SmtpPeer sink() {
-        SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(relayLogin(0), relayPassword(0)).start();
-        for (int user = 1; user < users.size(); user++) {
-            peer.acceptCredentials(relayLogin(user), relayPassword(user));
+    private BenchSink sink() {
+        BenchSink sink = new BenchSink();
+        for (int user = 0; user < users.size(); user++) {
+            sink.acceptCredentials(relayLogin(user), relayPassword(user));
         }
-        return peer;
+        return sink;
     }
 
     Results run() throws Exception {
-        SmtpPeer gateway = SmtpPeer.builder().requireStartTls().requireAuth(GATEWAY_LOGIN, GATEWAY_PASSWORD).start();
+        BenchSink gateway = new BenchSink().acceptCredentials(GATEWAY_LOGIN, GATEWAY_PASSWORD);
         log.println("[bench] booting James from james-conf ...");
         try (BenchJames james = BenchJames.boot(gateway, GATEWAY_LOGIN, GATEWAY_PASSWORD,
             TestTls.trustStorePath().toString(), TestTls.trustStorePassword(), settings)) {
@@ -118,7 +118,7 @@ final class RelayThroughput {
 
     /** Baseline B: the same client, each user logging in to the sink with its relay credentials. */
     private LoadRun.Result direct(String body, int mails, int clients, String name) throws Exception {
-        try (SmtpPeer sink = sink()) {
+        try (BenchSink sink = sink()) {
             return LoadRun.run(name, mails, clients, List.of(sink), (index, id) -> {
                 int user = userOf(index);
                 SubmissionClient.send(sink.port(), relayLogin(user), relayPassword(user), sendAs(user), id, body);
@@ -127,7 +127,7 @@ final class RelayThroughput {
     }
 
     /** Baseline A: users submit from their primary address, which takes the relay processor's RemoteDelivery. */
-    private LoadRun.Result stock(BenchJames james, SmtpPeer gateway, String body, int mails, int clients, String name)
+    private LoadRun.Result stock(BenchJames james, BenchSink gateway, String body, int mails, int clients, String name)
             throws Exception {
         int port = james.submissionPort();
         return LoadRun.run(name, mails, clients, List.of(gateway), (index, id) -> {
@@ -139,7 +139,7 @@ final class RelayThroughput {
     /** The outbound relay: users submit from their send-as address; user i's relay is sink i mod k. */
     private LoadRun.Result relayed(BenchJames james, String body, int mails, int relays, int clients, String name)
             throws Exception {
-        List<SmtpPeer> sinks = new ArrayList<>();
+        List<BenchSink> sinks = new ArrayList<>();
         try {
             for (int i = 0; i < relays; i++) {
                 sinks.add(sink());
@@ -153,13 +153,13 @@ final class RelayThroughput {
                 SubmissionClient.send(port, localUser(user), BenchJames.PASSWORD, sendAs(user), id, body);
             });
         } finally {
-            sinks.forEach(SmtpPeer::close);
+            sinks.forEach(BenchSink::close);
         }
     }
 
     /** Part 4: one user, one send-as address, one relay and one credential. */
     private LoadRun.Result reuse(BenchJames james) throws Exception {
-        try (SmtpPeer sink = sink()) {
+        try (BenchSink sink = sink()) {
             james.registerSendAs(localUser(0), sendAs(0), sink, relayLogin(0), relayPassword(0));
             int port = james.submissionPort();
             String body = SubmissionClient.body(1024);
