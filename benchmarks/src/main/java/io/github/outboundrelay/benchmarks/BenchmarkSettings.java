@@ -38,7 +38,7 @@ record BenchmarkSettings(boolean smoke, Set<String> parts, int mails, List<Integ
             Map.entry("jmhIterationMillis", "300"))
             : Map.ofEntries(
             Map.entry("parts", "throughput,reuse,memory,matcher"), Map.entry("mails", "5000"), Map.entry("sizes", "1,100"),
-            Map.entry("users", "100"), Map.entry("relays", "10"), Map.entry("clients", "12,24"), Map.entry("warmup", "300"),
+            Map.entry("users", "100"), Map.entry("relays", "10"), Map.entry("clients", "12,24,48"), Map.entry("warmup", "300"),
             Map.entry("poolMaxIdleSessionsPerRelay", "shipped"),
             Map.entry("reuseMails", "1000"), Map.entry("memoryAddresses", "1000000"),
             Map.entry("jmhRegistered", "1000,100000,1000000"), Map.entry("jmhForks", "1"), Map.entry("jmhWarmupIterations", "3"),
