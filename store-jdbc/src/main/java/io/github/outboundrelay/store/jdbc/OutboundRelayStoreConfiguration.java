@@ -31,6 +31,7 @@ public record OutboundRelayStoreConfiguration(StoreKind store, JdbcStoreConfigur
     static final String USERNAME = "jdbc.username";
     static final String PASSWORD = "jdbc.password";
     static final String POOL_SIZE = "jdbc.poolSize";
+    static final int MIN_POOL_SIZE = 2;
     static final String POLL_INTERVAL = "jdbc.pollInterval";
     static final String CONNECTION_TIMEOUT = "jdbc.connectionTimeout";
     static final String AUDIT_RETENTION = "audit.retention";
@@ -65,7 +66,8 @@ public record OutboundRelayStoreConfiguration(StoreKind store, JdbcStoreConfigur
             .orElse(url.startsWith(JdbcStoreConfiguration.H2_PREFIX) ? "sa" : null);
         // An empty password is a legitimate value (embedded H2): only an absent key takes the default.
         String password = Optional.ofNullable(configuration.getString(PASSWORD, null)).map(String::trim).orElse("");
-        int poolSize = parseInt(configuration, POOL_SIZE, DEFAULT_POOL_SIZE, 1, 100);
+        // At least 2: Flyway holds a second connection while it migrates, and a pool of 1 timed out at start.
+        int poolSize = parseInt(configuration, POOL_SIZE, DEFAULT_POOL_SIZE, MIN_POOL_SIZE, 100);
         Duration pollInterval = parseDuration(configuration, POLL_INTERVAL, DEFAULT_POLL_INTERVAL,
             Duration.ofMillis(10), Duration.ofMinutes(1));
         Duration connectionTimeout = parseDuration(configuration, CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT,

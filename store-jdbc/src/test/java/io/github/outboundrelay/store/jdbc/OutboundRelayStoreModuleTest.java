@@ -140,6 +140,7 @@ class OutboundRelayStoreModuleTest {
         "store=cassandra|store",
         "jdbc.url=jdbc:mysql://db/james|jdbc.url",
         "jdbc.poolSize=0|jdbc.poolSize",
+        "jdbc.poolSize=1|jdbc.poolSize",
         "jdbc.poolSize=many|jdbc.poolSize",
         "jdbc.pollInterval=soon|jdbc.pollInterval",
         "jdbc.pollInterval=2h|jdbc.pollInterval",
