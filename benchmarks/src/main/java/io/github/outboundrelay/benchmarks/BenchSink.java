@@ -1,15 +1,12 @@
 package io.github.outboundrelay.benchmarks;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -43,7 +38,7 @@ final class BenchSink implements AutoCloseable {
     /** Idle connections are closed after subethasmtp's default, so pooled relay sessions live as long as with SmtpPeer. */
     private static final int IDLE_TIMEOUT_MILLIS = 60_000;
 
-    private final SSLSocketFactory tls = serverTls().getSocketFactory();
+    private final SSLSocketFactory tls = TestTls.trustedServerContext().getSocketFactory();
     private final Map<String, String> credentials = new ConcurrentHashMap<>();
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
@@ -118,22 +113,6 @@ final class BenchSink implements AutoCloseable {
             // the client went away, timed out, or the sink was closed
         } finally {
             openSockets.remove(socket);
-        }
-    }
-
-    private static SSLContext serverTls() {
-        // relay.p12 is the certificate SmtpPeer presents (CN and SAN localhost); the test stores share one password.
-        try (InputStream in = TestTls.class.getResourceAsStream("/tls/relay.p12")) {
-            char[] password = TestTls.trustStorePassword().toCharArray();
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(in, password);
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(keyStore, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot load the test certificate tls/relay.p12", e);
         }
     }
 

@@ -14,7 +14,7 @@ import io.github.outboundrelay.core.RelaySecurity;
 /**
  * javax.mail sessions for relay connections, recycled. {@code Session.getInstance} reads every
  * {@code javamail.providers} and {@code javamail.address.map} file on the class path (James's holds hundreds of jars):
- * profiled, that cost each new relay connection about as much CPU as its TLS handshake. A session carries one
+ * profiled in the benchmark's client, a third of the CPU of the connection's TLS handshake. A session carries one
  * connection at a time ({@link RelayTransport} sets {@code mail.smtp.from} on it before each mail), so when a
  * connection closes its session comes back here, cleared of that sender, for the next connection to the same relay
  * host in the same TLS mode (its properties, the certificate check against that host name included, are the same).

@@ -54,6 +54,11 @@ public final class TestTls {
         }
     }
 
+    /** The server side of a peer whose certificate (for localhost) chains to the test CA. */
+    public static SSLContext trustedServerContext() {
+        return serverContext(true);
+    }
+
     static SSLContext serverContext(boolean trusted) {
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
