@@ -13,8 +13,9 @@ import org.apache.james.modules.server.JMXServerModule;
  * What {@code ./run} starts: James 3.8.1's memory server, built exactly as {@link MemoryJamesServerMain} builds it,
  * except that every MailQueue (spool, outgoing, outbound-relay...) is James's ActiveMQ queue persisted under
  * {@code <working directory>/var/store/activemq} ({@link PersistentMailQueueModule}) instead of the memory queue, so
- * queued mail survives a restart or a {@code kill -9}. Mailboxes, users and domains stay in memory as in the memory
- * flavour.
+ * queued mail survives a restart or a {@code kill -9}, and James's users and domains are James's JPA ones on an
+ * embedded Derby ({@link PersistentUsersModule}). Mailboxes stay in memory as in the memory flavour. JMX listens on
+ * loopback only ({@link LoopbackRmiSockets}).
  */
 public final class OutboundRelayServerMain implements JamesServerMain {
 
@@ -23,6 +24,7 @@ public final class OutboundRelayServerMain implements JamesServerMain {
 
     public static void main(String[] args) throws Exception {
         ExtraProperties.initialize();
+        LoopbackRmiSockets.install();
 
         MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
             .useWorkingDirectoryEnvProperty()
@@ -36,9 +38,12 @@ public final class OutboundRelayServerMain implements JamesServerMain {
         JamesServerMain.main(server);
     }
 
-    /** {@link MemoryJamesServerMain#createServer} with the persistent queue bound over the memory one. */
+    /**
+     * {@link MemoryJamesServerMain#createServer} with the persistent queue, users and domains bound over the memory
+     * ones.
+     */
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         return MemoryJamesServerMain.createServer(configuration)
-            .overrideWith(new PersistentMailQueueModule());
+            .overrideWith(new PersistentMailQueueModule(), new PersistentUsersModule());
     }
 }

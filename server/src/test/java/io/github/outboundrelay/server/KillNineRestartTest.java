@@ -2,12 +2,6 @@ package io.github.outboundrelay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.outboundrelay.testing.JamesConfCopy;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.SmtpSubmission;
@@ -48,11 +41,10 @@ class KillNineRestartTest {
     @TempDir
     Path workingDirectory;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private WebAdminClient webAdmin;
     private ServerProcess james;
     private SmtpPeer partner;
     private TcpForwarder partnerPort;
-    private int webAdminPort;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -69,17 +61,11 @@ class KillNineRestartTest {
 
     @Test
     void relayMailQueuedWhenTheServerIsKilledIsDeliveredOnceAfterTheRestart() throws Exception {
-        int smtpPort = freePort();
-        int submissionPort = freePort();
-        int imapPort = freePort();
-        webAdminPort = freePort();
-        int relayPort = freePort(); // nothing listens there until the partner comes up
-        JamesConfCopy.shipped()
-            .edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>")
-            .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:" + submissionPort + "</bind>")
-            .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imapPort + "</bind>")
-            .edit("webadmin.properties", "port=8000", "port=" + webAdminPort)
-            .edit("jmx.properties", "jmx.enabled=true", "jmx.enabled=false")
+        RunPorts ports = RunPorts.free();
+        webAdmin = new WebAdminClient(ports.webAdmin());
+        int submissionPort = ports.submission();
+        int relayPort = SmtpPeer.freePort(); // nothing listens there until the partner comes up
+        ports.conf()
             .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>" + RETRY_DELAY.toSeconds() + " seconds</retryDelay>")
             .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>" + RETRY_DELAY.toSeconds() + " seconds</maxRetryDelay>")
             .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
@@ -93,7 +79,7 @@ class KillNineRestartTest {
         james = ServerProcess.start(workingDirectory, "first-run");
         james.awaitStarted(START_TIMEOUT);
         ensureAliceAndHerSendAs(relayPort);
-        put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
+        webAdmin.put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
         String subject = "kill -9 " + UUID.randomUUID();
         submit(submissionPort, subject);
 
@@ -109,12 +95,11 @@ class KillNineRestartTest {
         james = ServerProcess.start(workingDirectory, "second-run");
         james.awaitStarted(START_TIMEOUT);
         // The extension's store (embedded H2 under var/, the james-conf default) kept the address, its verified state
-        // and the domain policy through the kill -9; only James's own users (memory flavour) are gone.
-        put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
-        HttpResponse<String> sendAs = get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS);
+        // and the domain policy through the kill -9.
+        HttpResponse<String> sendAs = webAdmin.get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS);
         assertThat(sendAs.statusCode()).isEqualTo(200);
         assertThat(sendAs.body()).contains("\"status\":\"verified\"").contains("\"port\":" + relayPort);
-        assertThat(get("/outbound-relay/domains/ourdomain.test").body()).contains("\"allowed\":true");
+        assertThat(webAdmin.get("/outbound-relay/domains/ourdomain.test").body()).contains("\"allowed\":true");
 
         ReceivedMail relayed = awaitReceived(subject, RETRY_DELAY.plus(Duration.ofSeconds(30)));
         assertThat(relayed.envelopeSender()).isEqualTo(SEND_AS);
@@ -134,14 +119,14 @@ class KillNineRestartTest {
      * {@code "verified": true} is the admin vouching for the address (no confirmation code round trip in this test).
      */
     private boolean ensureAliceAndHerSendAs(int relayPort) throws Exception {
-        if (get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS).statusCode() == 200) {
+        if (webAdmin.get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS).statusCode() == 200) {
             return false;
         }
-        if (get("/users/" + ALICE).statusCode() == 404) {
-            put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
+        if (webAdmin.get("/users/" + ALICE).statusCode() == 404) {
+            webAdmin.put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
         }
         // localhost: the test certificate's DNS name (Jakarta Mail 1.6 checks host names against DNS names only).
-        put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS,
+        webAdmin.put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS,
             "{\"host\":\"localhost\",\"port\":" + relayPort + ",\"security\":\"STARTTLS\",\"username\":\"" + PARTNER_LOGIN
                 + "\",\"password\":\"" + PARTNER_PASSWORD + "\",\"verified\":true}", 200);
         return true;
@@ -179,34 +164,11 @@ class KillNineRestartTest {
     }
 
     private long queueSize(String queue) throws Exception {
-        HttpResponse<String> response = get("/mailQueues/" + queue);
+        HttpResponse<String> response = webAdmin.get("/mailQueues/" + queue);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         String body = response.body();
         int at = body.indexOf("\"size\":");
         assertThat(at).as(body).isNotNegative();
         return Long.parseLong(body.substring(at + 7).replaceAll("[^0-9].*", ""));
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void put(String path, String json, int expectedStatus) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("PUT " + path + ": " + response.body()).isEqualTo(expectedStatus);
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + webAdminPort + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

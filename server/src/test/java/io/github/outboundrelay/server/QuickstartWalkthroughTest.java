@@ -3,7 +3,6 @@ package io.github.outboundrelay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.outboundrelay.testing.RequiredCommand;
+
 /**
  * Issue 7, first run: docs/QUICKSTART.md works verbatim. The shell blocks marked {@code <!-- test: start james -->}
  * and {@code <!-- test: start relay -->} are started as they are written ({@code OUTBOUND_RELAY_PRACTICE=1 ./run},
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * classes and class path), so that neither script builds anything here. The extension jar is an empty jar: its
  * classes are in the module jars that {@code run-classpath.txt} lists, as in {@link KillNineRestartTest}.
  *
- * <p>It needs {@code swaks} and {@code curl} ({@code .ci/run} installs swaks) and the fixed ports of james-conf: it
+ * <p>It needs {@code swaks} and {@code curl} ({@code ./test} installs them) and the fixed ports of james-conf: it
  * fails, never skips, when one is missing. Every other test of the build uses ephemeral ports for SMTP, IMAP and
  * WebAdmin; this module's tests run one at a time, so the in-process server of {@link PersistentMailQueueModuleTest}
  * (JMX on 9999) is stopped before this one starts.
@@ -74,8 +75,8 @@ class QuickstartWalkthroughTest {
 
     @Test
     void theQuickstartWalkthroughRelaysAliceMailThroughThePartnerWithAuth() throws Exception {
-        requireCommand("swaks", "install it (Debian: apt-get install -y swaks; .ci/run does)");
-        requireCommand("curl", "install it (Debian: apt-get install -y curl)");
+        RequiredCommand.require("swaks", "swaks");
+        RequiredCommand.require("curl", "curl");
         requireFreePorts();
         List<Block> blocks = blocks(Files.readString(QUICKSTART, StandardCharsets.UTF_8));
         assertThat(blocks).extracting(Block::kind).contains("start james", "start relay", "run");
@@ -233,12 +234,6 @@ class QuickstartWalkthroughTest {
                 }
             }
         }
-    }
-
-    private static void requireCommand(String command, String hint) throws IOException, InterruptedException {
-        Process which = new ProcessBuilder("bash", "-c", "command -v " + command).redirectErrorStream(true).start();
-        which.getInputStream().transferTo(OutputStream.nullOutputStream());
-        assertThat(which.waitFor()).as("docs/QUICKSTART.md needs '" + command + "': " + hint).isZero();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * OutboundRelayServerMain in a JVM of its own, started the way {@code ./run} starts it (same main class, same class
@@ -57,6 +58,19 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** SIGTERM, as Ctrl-C stops ./run: James's shutdown hook stops the server; returns the exit status. */
+    int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("The server did not stop within " + timeout + " of SIGTERM:\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no broker stop, nothing flushed by the JVM. */

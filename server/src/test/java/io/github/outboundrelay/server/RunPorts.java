@@ -1,0 +1,25 @@
+package io.github.outboundrelay.server;
+
+import io.github.outboundrelay.testing.JamesConfCopy;
+import io.github.outboundrelay.testing.SmtpPeer;
+
+/**
+ * Free loopback ports in place of james-conf's fixed ones (SMTP 2525, submission 2587, IMAP 1143, WebAdmin 8000,
+ * JMX 9999), so that a test's {@link ServerProcess} never collides with {@code ./run} or another build.
+ */
+record RunPorts(int smtp, int submission, int imap, int webAdmin, int jmx) {
+
+    static RunPorts free() {
+        return new RunPorts(SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort());
+    }
+
+    /** james-conf as shipped, on these ports; add a test's own edits before writing it. */
+    JamesConfCopy conf() {
+        return JamesConfCopy.shipped()
+            .edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtp + "</bind>")
+            .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:" + submission + "</bind>")
+            .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imap + "</bind>")
+            .edit("webadmin.properties", "port=8000", "port=" + webAdmin)
+            .edit("jmx.properties", "jmx.port=9999", "jmx.port=" + jmx);
+    }
+}
