@@ -9,6 +9,8 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.jpa.JPADomainList;
 import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.rrt.api.RecipientRewriteTable;
+import org.apache.james.rrt.jpa.JPARecipientRewriteTable;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.jpa.JPAUsersRepository;
@@ -23,13 +25,13 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.ProvidesIntoSet;
 
 /**
- * James's users and domains that survive a restart: binds James 3.8.1's own {@link JPAUsersRepository} and
- * {@link JPADomainList} (james-server-data-jpa, as the JPA flavour binds them) over the memory server's
- * {@code UsersRepository} and {@code DomainList}, on an embedded Derby database under
- * {@code <James var directory>/store/derby}. The users repository reads {@code usersrepository.xml}, the domain list
- * {@code domainlist.xml}, as in every flavour.
+ * James's users, domains and recipient rewrites (aliases, forwards) that survive a restart: binds James 3.8.1's own
+ * {@link JPAUsersRepository}, {@link JPADomainList} and {@link JPARecipientRewriteTable} (james-server-data-jpa, as
+ * the JPA flavour binds them) over the memory server's {@code UsersRepository}, {@code DomainList} and
+ * {@code RecipientRewriteTable}, on an embedded Derby database under {@code <James var directory>/store/derby}. They
+ * read {@code usersrepository.xml}, {@code domainlist.xml} and {@code recipientrewritetable.xml}, as in every flavour.
  * <p>
- * What the unpublished {@code james-server-jpa-common-guice} of 3.8.1 wires for these two, minus its
+ * What the unpublished {@code james-server-jpa-common-guice} of 3.8.1 wires for these three, minus its
  * {@code james-database.properties}: ./run's database is always the embedded one.
  */
 public class PersistentUsersModule extends AbstractModule {
@@ -42,6 +44,8 @@ public class PersistentUsersModule extends AbstractModule {
         bind(UsersRepository.class).to(JPAUsersRepository.class);
         bind(JPADomainList.class).in(Scopes.SINGLETON);
         bind(DomainList.class).to(JPADomainList.class);
+        bind(JPARecipientRewriteTable.class).in(Scopes.SINGLETON);
+        bind(RecipientRewriteTable.class).to(JPARecipientRewriteTable.class);
     }
 
     @Provides
@@ -62,6 +66,14 @@ public class PersistentUsersModule extends AbstractModule {
         return InitilizationOperationBuilder
             .forClass(JPAUsersRepository.class)
             .init(() -> usersRepository.configure(configurationProvider.getConfiguration("usersrepository")));
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation configureRecipientRewriteTable(ConfigurationProvider configurationProvider,
+                                                           JPARecipientRewriteTable recipientRewriteTable) {
+        return InitilizationOperationBuilder
+            .forClass(JPARecipientRewriteTable.class)
+            .init(() -> recipientRewriteTable.configure(configurationProvider.getConfiguration("recipientrewritetable")));
     }
 
     @ProvidesIntoSet

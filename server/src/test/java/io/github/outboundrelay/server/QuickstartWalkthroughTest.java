@@ -124,7 +124,7 @@ class QuickstartWalkthroughTest {
             .contains("Sent as alice@partner.test through the partner relay.");
     }
 
-    private record Block(String kind, String commands) {
+    record Block(String kind, String commands) {
     }
 
     /** The fenced shell blocks right after a {@code <!-- test: ... -->} line. */

@@ -12,14 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 13: James's users and domains under ./run survive a restart ({@link PersistentUsersModule}): a domain and a
- * user created through WebAdmin are there after the server is stopped (SIGTERM, as Ctrl-C stops ./run) and started
- * again on the same working directory, and the user signs in over IMAP with the password set before.
+ * Issue 13: James's users, domains and aliases under ./run survive a restart ({@link PersistentUsersModule}): a
+ * domain, a user and an alias created through WebAdmin are there after the server is stopped (SIGTERM, as Ctrl-C
+ * stops ./run) and started again on the same working directory, and the user signs in over IMAP with the password set
+ * before.
  */
 class UsersSurviveRestartTest {
     private static final String DOMAIN = "elsewhere.test";
     private static final String BOB = "bob@" + DOMAIN;
     private static final String PASSWORD = "bob-secret";
+    private static final String ALIAS = "robert@" + DOMAIN;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(45);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -45,6 +47,7 @@ class UsersSurviveRestartTest {
         james.awaitStarted(START_TIMEOUT);
         webAdmin.put("/domains/" + DOMAIN, null, 204);
         webAdmin.put("/users/" + BOB, "{\"password\":\"" + PASSWORD + "\"}", 204);
+        webAdmin.put("/address/aliases/" + BOB + "/sources/" + ALIAS, null, 204);
         assertThat(imapLogin(ports.imap(), BOB, PASSWORD)).as("IMAP LOGIN before the restart").isTrue();
         james.stop(STOP_TIMEOUT);
 
@@ -52,6 +55,7 @@ class UsersSurviveRestartTest {
         james.awaitStarted(START_TIMEOUT);
         assertThat(webAdmin.get("/domains/" + DOMAIN).statusCode()).as("GET /domains/" + DOMAIN).isEqualTo(204);
         assertThat(webAdmin.get("/users").body()).contains("\"" + BOB + "\"");
+        assertThat(webAdmin.get("/address/aliases/" + BOB).body()).contains("\"" + ALIAS + "\"");
         assertThat(imapLogin(ports.imap(), BOB, PASSWORD)).as("IMAP LOGIN after the restart").isTrue();
         assertThat(imapLogin(ports.imap(), BOB, "not-" + PASSWORD)).as("IMAP LOGIN with a wrong password").isFalse();
     }
