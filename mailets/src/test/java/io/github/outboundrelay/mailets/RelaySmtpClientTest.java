@@ -172,6 +172,21 @@ class RelaySmtpClientTest {
     }
 
     @Test
+    void aTrustedCertificateForAnotherNameIsRefusedOverImplicitTlsToo() throws Exception {
+        // The test CA's certificate is for localhost: trusted, but not for relay.pinned.test on the same address.
+        RelayTargetGuard guard = guardResolving("relay.pinned.test");
+        try (SmtpPeer peer = SmtpPeer.builder().implicitTls().requireAuth(LOGIN, PASSWORD).start();
+             RelaySmtpClient client = newClient(guard)) {
+            DeliveryResult result = client.send(sendAsOn("relay.pinned.test", peer, RelaySecurity.SMTPS), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).doesNotContain("127.0.0.1");
+            assertThat(peer.authAttempts()).isZero();
+            assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
     void aRelayResolvingToAnInternalAddressIsNeverContacted() throws Exception {
         RelayTargetGuard publicOnly = new RelayTargetGuard(new InMemoryDNSService()
             .registerRecord("relay.pinned.test", InetAddress.getByName("127.0.0.1"), "relay.pinned.test"),
@@ -181,7 +196,7 @@ class RelaySmtpClientTest {
             DeliveryResult result = client.send(sendAsOn("relay.pinned.test", peer, RelaySecurity.NONE), PASSWORD, message(), recipients());
 
             assertThat(result.temporarilyFailed()).hasSize(1);
-            assertThat(result.diagnostic()).contains("not an allowed relay target");
+            assertThat(result.diagnostic()).contains("not an allowed relay target").doesNotContain("127.0.0.1");
             assertThat(peer.connectionCount()).isZero();
         }
     }
@@ -218,6 +233,8 @@ class RelaySmtpClientTest {
         DeliveryResult result = client(true).send(sendAs, PASSWORD, message(), recipients());
 
         assertThat(result.temporarilyFailed()).hasSize(1);
+        // The diagnostic goes into DSNs: the relay's name, never the (here internal, admin-allowed) address reached.
+        assertThat(result.diagnostic()).contains("localhost").doesNotContain("127.0.0.1");
     }
 
     static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
