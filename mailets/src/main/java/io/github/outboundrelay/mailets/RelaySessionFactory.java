@@ -40,6 +40,7 @@ class RelaySessionFactory {
         RelaySecurity security = sendAs.relay().security();
         Session session = mailSessions.take(security, host, () -> properties(security, host));
         RelayTransport transport = new RelayTransport(session, () -> mailSessions.giveBack(security, host, session));
+        AttemptDeadline.watchCurrent(transport);
         try {
             // The checked address, not the name: a second lookup could answer differently (DNS rebinding).
             transport.connect(checked.getHostAddress(), sendAs.relay().port(), sendAs.relayUsername(), password);

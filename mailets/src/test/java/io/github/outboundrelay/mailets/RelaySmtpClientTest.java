@@ -221,6 +221,46 @@ class RelaySmtpClientTest {
             Clock.systemUTC());
     }
 
+    /**
+     * A relay that sends its greeting one byte every 300 ms never trips the 2-second read timeout: only the attempt's
+     * overall deadline ends the attempt, and the delivery thread is free again.
+     */
+    @Test
+    void aRelayThatDripsItsRepliesIsCutOffAtTheAttemptDeadline() throws Exception {
+        try (java.net.ServerSocket dripping = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread dripper = new Thread(() -> {
+                try (java.net.Socket client = dripping.accept()) {
+                    while (true) {
+                        client.getOutputStream().write('2');
+                        client.getOutputStream().flush();
+                        Thread.sleep(300);
+                    }
+                } catch (Exception e) {
+                    // the client cut the connection: done
+                }
+            });
+            dripper.setDaemon(true);
+            dripper.start();
+            RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+                .mailetName("OutboundRelayDelivery")
+                .setProperty("connectionTimeout", "1 second")
+                .setProperty("timeout", "2 seconds")
+                .setProperty("attemptTimeout", "3 seconds")
+                .build());
+            RelaySmtpClient client = new RelaySmtpClient(configuration,
+                new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), new RecordingMetricFactory(), Clock.systemUTC());
+            clients.add(client);
+            SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+                new RelayServer("localhost", dripping.getLocalPort(), RelaySecurity.NONE), LOGIN, SEALER.seal(PASSWORD, "x"));
+
+            DeliveryResult result = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15),
+                () -> client.send(sendAs, PASSWORD, message(), recipients()));
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).contains("attemptTimeout");
+        }
+    }
+
     @Test
     void unreachableRelayIsDeferred() throws Exception {
         int closedPort;
