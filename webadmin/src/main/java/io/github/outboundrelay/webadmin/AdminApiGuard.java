@@ -43,6 +43,7 @@ import spark.Service;
  *     request logging has read the body before any filter runs, so put a proxy's limit in front of an exposed
  *     WebAdmin).</li>
  * </ul>
+ * It also installs {@link RequestBodyRedaction}, which keeps passwords out of WebAdmin's request log.
  */
 @Singleton
 public class AdminApiGuard {
@@ -92,6 +93,7 @@ public class AdminApiGuard {
             }
         }
         service.before(OutboundRelayRoutes.BASE + "/*", (request, response) -> check(request));
+        RequestBodyRedaction.install();
     }
 
     private void check(Request request) {
