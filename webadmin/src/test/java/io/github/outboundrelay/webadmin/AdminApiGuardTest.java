@@ -134,7 +134,13 @@ class AdminApiGuardTest {
         given().spec(admin).body("{\"now\": true}").post("/outbound-relay/secrets/rotation")
             .then().statusCode(400).body("message", containsString("'now'"));
 
-        given().spec(admin).body("{}").post("/outbound-relay/secrets/rotation").then().statusCode(200);
+        given().spec(admin).body("{}").post("/outbound-relay/secrets/rotation").then().statusCode(200)
+            .body("retiredKeys", org.hamcrest.Matchers.empty());
+        given().spec(admin).body("{\"retireUnusedKeys\": \"yes\"}").post("/outbound-relay/secrets/rotation")
+            .then().statusCode(400).body("message", containsString("'retireUnusedKeys'"));
+        // Nothing is stored: after this rotation, every older key is unused.
+        given().spec(admin).body("{\"retireUnusedKeys\": true}").post("/outbound-relay/secrets/rotation").then().statusCode(200)
+            .body("retiredKeys.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(2));
     }
 
     @Test
