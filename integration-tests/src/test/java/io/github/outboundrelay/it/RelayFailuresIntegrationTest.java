@@ -108,7 +108,7 @@ class RelayFailuresIntegrationTest {
         }
 
         String dsn = scenario.awaitMailboxContaining("busy@ourdomain.test", "Sending limit reached");
-        assertThat(dsn).contains(subjects.get(2)).contains("2 relayed mails per PT1H");
+        assertThat(dsn).contains(subjects.get(2)).contains("2 relayed recipients per PT1H on this node");
         awaitAt(PICKY, subjects.get(0));
         awaitAt(PICKY, subjects.get(1));
         assertThat(withSubject(PICKY, subjects.get(2))).isEmpty();
