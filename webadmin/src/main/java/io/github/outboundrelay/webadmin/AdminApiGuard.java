@@ -32,7 +32,7 @@ import spark.Service;
  * them, whichever the admin lists:
  * <ul>
  *     <li>{@code Host} names this WebAdmin (its configured {@code host}, the address the connection came to, localhost
- *     for a loopback WebAdmin, or a name listed in webadmin.properties {@code outbound-relay.allowedHosts}) with the port
+ *     for a loopback WebAdmin or connection, or a name listed in webadmin.properties {@code outbound-relay.allowedHosts}) with the port
  *     it listens on: a web page whose name an attacker re-pointed at this server (DNS rebinding) is refused, 421;</li>
  *     <li>an {@code Origin} header, which browsers add to cross-site requests, must be this WebAdmin's own (or the
  *     configured {@code cors.origin}): James 3.8.1 answers {@code Access-Control-Allow-Origin: *} whatever
@@ -137,7 +137,17 @@ public class AdminApiGuard {
         String name = hasPort ? lower.substring(0, colon) : lower;
         String port = hasPort ? lower.substring(colon + 1) : String.valueOf(defaultPort(request.scheme()));
         return port.equals(String.valueOf(request.raw().getLocalPort()))
-            && (allowedHostNames.contains(name) || allowedAuthorities.contains(name) || isLocalAddressLiteral(name, request));
+            && (allowedHostNames.contains(name) || allowedAuthorities.contains(name) || isLocalAddressLiteral(name, request)
+                || (name.equals("localhost") && cameOverLoopback(request)));
+    }
+
+    /** {@code localhost} is never looked up in public DNS: a page cannot be re-pointed there by an attacker. */
+    private static boolean cameOverLoopback(Request request) {
+        try {
+            return InetAddress.getByName(request.raw().getLocalAddr()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private boolean isOwnOrigin(String origin, Request request) {

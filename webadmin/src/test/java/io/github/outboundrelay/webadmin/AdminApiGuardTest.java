@@ -15,7 +15,9 @@ import org.apache.james.dnsservice.api.InMemoryDNSService;
 import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.domainlist.memory.MemoryDomainList;
 import org.apache.james.user.memory.MemoryUsersRepository;
+import org.apache.james.webadmin.FixedPortSupplier;
 import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.WebAdminConfiguration;
 import org.apache.james.webadmin.WebAdminServer;
 import org.apache.james.webadmin.WebAdminUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -154,6 +156,22 @@ class AdminApiGuardTest {
 
         given().spec(admin).header("Host", "127.0.0.1:" + port).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
         given().spec(admin).header("Host", "localhost:" + port).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
+    }
+
+    @Test
+    void aWebAdminOnEveryInterfaceKnowsItsAddressesLocalhostAndTheListedNames() throws Exception {
+        WebAdminConfiguration everyInterface = WebAdminConfiguration.builder().enabled().port(new FixedPortSupplier(8000))
+            .host("0.0.0.0").build();
+        start(new OutboundRelayAuditRoutes(new InMemoryRelayAttemptLog(),
+            new AdminApiGuard(everyInterface, java.util.List.of("james.example.com", "admin.example.com:443"))));
+
+        given().spec(admin).header("Host", "127.0.0.1:" + port).get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "localhost:" + port).get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "james.example.com:" + port).get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "admin.example.com:443").get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "admin.example.com:" + port).get("/outbound-relay/audit").then().statusCode(421);
+        given().spec(admin).header("Host", "0.0.0.0:" + port).get("/outbound-relay/audit").then().statusCode(421);
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).get("/outbound-relay/audit").then().statusCode(421);
     }
 
     @Test
