@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Addresses a user-supplied relay host must never resolve to: this server, its private networks, and the cloud
  * metadata services reachable from it. IPv6 forms that carry an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64,
- * 6to4) are judged by the IPv4 address they carry, so {@code ::ffff:127.0.0.1} is as internal as {@code 127.0.0.1}.
+ * 6to4) are judged by the IPv4 address they carry, so {@code ::ffff:127.0.0.1} is as internal as {@code 127.0.0.1};
+ * forms whose far end is decided by a translator or tunnel (local-use NAT64, SIIT, Teredo) are refused outright.
  */
 final class InternalAddresses {
     private static final List<String> INTERNAL_NETWORKS = List.of(
@@ -22,9 +23,16 @@ final class InternalAddresses {
         "127.0.0.0/8",        // loopback
         "169.254.0.0/16",     // link-local (and the AWS/GCP/Azure metadata 169.254.169.254)
         "192.0.0.0/24",       // IETF protocol assignments (Oracle cloud metadata 192.0.0.192)
+        "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", // TEST-NET-1..3: documentation, never a real relay
+        "192.88.99.0/24",     // 6to4 relay anycast: a tunnel endpoint
+        "198.18.0.0/15",      // benchmarking: often routed to lab networks inside
         "224.0.0.0/4",        // multicast
         "240.0.0.0/4",        // reserved, broadcast
         "::/128", "::1/128",  // unspecified, loopback
+        "::ffff:0:0:0/96",    // IPv4-translated (SIIT): a translator reaches the IPv4 address inside
+        "64:ff9b:1::/48",     // local-use NAT64 (RFC 8215): translated by this network's own gateway
+        "2001::/32",          // Teredo: a tunnel whose far end is hidden in the address
+        "2001:db8::/32",      // documentation
         "fc00::/7",           // unique-local (and the AWS IPv6 metadata fd00:ec2::254)
         "fe80::/10", "fec0::/10", // link-local, old site-local
         "ff00::/8");          // multicast

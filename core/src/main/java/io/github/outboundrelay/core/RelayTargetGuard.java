@@ -62,8 +62,9 @@ public class RelayTargetGuard {
         // Every answer must pass: one internal address among public ones is enough to reach inside.
         for (InetAddress address : addresses) {
             if (InternalAddresses.isInternal(address) && !isAllowedNetwork(address)) {
-                throw new RelayTargetRefusedException("host", relay.host() + " resolves to an internal address ("
-                    + address.getHostAddress() + "): not an allowed relay target");
+                // The address itself is never echoed: the answer would map the inside for whoever asked.
+                throw new RelayTargetRefusedException("host", relay.host() + " resolves to an internal address: not an "
+                    + "allowed relay target");
             }
         }
         return addresses.iterator().next();

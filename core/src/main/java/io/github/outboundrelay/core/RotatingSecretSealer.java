@@ -1,10 +1,12 @@
 package io.github.outboundrelay.core;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The sealer James uses: the keys of the key file, with the last one active; {@link #rotate()} appends a new key to the
- * file and makes it the active one. Older keys stay, so secrets sealed with them still open until re-sealed.
+ * file and makes it the active one. Older keys stay, so secrets sealed with them still open until re-sealed;
+ * {@link #retireAllBut} then drops those no secret uses any more.
  */
 public class RotatingSecretSealer implements SecretSealer {
     private final Path keyFile;
@@ -27,6 +29,18 @@ public class RotatingSecretSealer implements SecretSealer {
 
     public String activeKeyId() {
         return current.activeKeyId();
+    }
+
+    /**
+     * Drops from the key file every key but the active one and those of {@code inUse}: secrets sealed with a dropped key
+     * can no longer be opened, so the caller passes every key id a stored secret uses.
+     *
+     * @return the ids of the keys dropped
+     */
+    public synchronized Set<String> retireAllBut(Set<String> inUse) {
+        Set<String> retired = SecretKeyFile.retainOnly(keyFile, inUse);
+        current = SecretKeyFile.loadOrCreate(keyFile);
+        return retired;
     }
 
     /** @return the id of the new active key */

@@ -9,8 +9,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.crypto.KeyGenerator;
@@ -25,11 +27,17 @@ public final class SecretKeyFile {
     private SecretKeyFile() {
     }
 
+    /**
+     * @throws IllegalStateException also when the file is accessible to other users than its owner: James does not
+     *                               start with keys others may have read (the message says how to fix it)
+     */
     public static AesGcmSecretSealer loadOrCreate(Path file) {
         try {
+            OwnerOnlyFiles.secureDirectory(file.toAbsolutePath().getParent());
             if (!Files.exists(file)) {
                 create(file);
             }
+            OwnerOnlyFiles.requireOwnerOnly(file);
             return load(file);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read or create the relay secret key file " + file, e);
@@ -37,7 +45,6 @@ public final class SecretKeyFile {
     }
 
     private static void create(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
         Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".key", ".tmp",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(temp, newKeyLine(), StandardCharsets.US_ASCII);
@@ -65,7 +72,39 @@ public final class SecretKeyFile {
         }
     }
 
-    private static AesGcmSecretSealer load(Path file) throws IOException {
+    /**
+     * Rewrites the file with only the keys of {@code kept} (the active key always stays, in last position), atomically
+     * as {@link #appendNewKey}: a crash leaves the old file or the new one.
+     *
+     * @return the ids of the keys dropped
+     */
+    public static Set<String> retainOnly(Path file, Set<String> kept) {
+        try {
+            List<String> lines = keyLines(file);
+            String active = keyId(lines.get(lines.size() - 1), file);
+            Set<String> dropped = new LinkedHashSet<>();
+            StringBuilder retained = new StringBuilder();
+            for (String line : lines) {
+                String keyId = keyId(line, file);
+                if (kept.contains(keyId) || keyId.equals(active)) {
+                    retained.append(line).append('\n');
+                } else {
+                    dropped.add(keyId);
+                }
+            }
+            if (!dropped.isEmpty()) {
+                Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".key", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(temp, retained.toString(), StandardCharsets.US_ASCII);
+                Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return dropped;
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot rewrite the relay secret key file " + file, e);
+        }
+    }
+
+    private static List<String> keyLines(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII).stream()
             .map(String::trim)
             .filter(line -> !line.isEmpty() && !line.startsWith("#"))
@@ -73,15 +112,23 @@ public final class SecretKeyFile {
         if (lines.isEmpty()) {
             throw new IllegalStateException("The relay secret key file " + file + " holds no key");
         }
+        return lines;
+    }
+
+    private static String keyId(String line, Path file) {
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalStateException("Malformed line in relay secret key file " + file + " (expected keyId:base64Key)");
+        }
+        return line.substring(0, colon);
+    }
+
+    private static AesGcmSecretSealer load(Path file) throws IOException {
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         String active = null;
-        for (String line : lines) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalStateException("Malformed line in relay secret key file " + file + " (expected keyId:base64Key)");
-            }
-            active = line.substring(0, colon);
-            keys.put(active, new SecretKeySpec(Base64.getDecoder().decode(line.substring(colon + 1)), "AES"));
+        for (String line : keyLines(file)) {
+            active = keyId(line, file);
+            keys.put(active, new SecretKeySpec(Base64.getDecoder().decode(line.substring(active.length() + 1)), "AES"));
         }
         return new AesGcmSecretSealer(keys, active);
     }

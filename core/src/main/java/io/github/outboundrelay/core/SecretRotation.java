@@ -1,5 +1,8 @@
 package io.github.outboundrelay.core;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import javax.inject.Inject;
 
 import org.slf4j.Logger;
@@ -12,7 +15,8 @@ import org.slf4j.LoggerFactory;
 public class SecretRotation {
     private static final Logger LOGGER = LoggerFactory.getLogger(SecretRotation.class);
 
-    public record Result(String activeKeyId, int resealed) {
+    /** @param retiredKeys ids of the keys dropped from the key file (empty unless asked for) */
+    public record Result(String activeKeyId, int resealed, Set<String> retiredKeys) {
     }
 
     private final RotatingSecretSealer sealer;
@@ -24,7 +28,16 @@ public class SecretRotation {
         this.registry = registry;
     }
 
-    public synchronized Result rotate() {
+    public Result rotate() {
+        return rotate(false);
+    }
+
+    /**
+     * @param retireUnusedKeys once every password is sealed under the new key, drop from the key file the keys no
+     *                         stored password uses any more (an explicit admin choice: with several nodes, every node
+     *                         must have the new key file first, see the README)
+     */
+    public synchronized Result rotate(boolean retireUnusedKeys) {
         String active = sealer.rotate();
         int resealed = 0;
         for (SendAsAddress sendAs : registry.all()) {
@@ -34,7 +47,13 @@ public class SecretRotation {
                 resealed++;
             }
         }
-        LOGGER.info("outbound-relay: relay secret key rotated to {}; {} relay passwords sealed again", active, resealed);
-        return new Result(active, resealed);
+        Set<String> retired = Set.of();
+        if (retireUnusedKeys) {
+            Set<String> inUse = registry.all().stream().map(sendAs -> sendAs.relayPassword().keyId()).collect(Collectors.toSet());
+            retired = sealer.retireAllBut(inUse);
+        }
+        LOGGER.info("outbound-relay: relay secret key rotated to {}; {} relay passwords sealed again; {} old key(s) retired",
+            active, resealed, retired.size());
+        return new Result(active, resealed, retired);
     }
 }

@@ -38,6 +38,60 @@ class SecretRotationTest {
         assertThat(new SecretRotation(sealer, registry).rotate().resealed()).isEqualTo(2);
     }
 
+    @Test
+    void anAdminMayRetireTheKeysNoPasswordUsesOnceAllAreResealed() throws Exception {
+        Path keyFile = directory.resolve("outbound-relay/relay-secrets.key");
+        RotatingSecretSealer sealer = new RotatingSecretSealer(keyFile);
+        InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+        register(registry, sealer, "alice@partner.test", "alice-pw");
+        String first = sealer.activeKeyId();
+        SecretRotation rotation = new SecretRotation(sealer, registry);
+        String second = rotation.rotate().activeKeyId();
+        assertThat(Files.readAllLines(keyFile)).hasSize(2);
+
+        SecretRotation.Result result = rotation.rotate(true);
+
+        assertThat(result.retiredKeys()).containsExactlyInAnyOrder(first, second);
+        assertThat(Files.readAllLines(keyFile)).singleElement().asString().startsWith(result.activeKeyId() + ":");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        RotatingSecretSealer afterRestart = new RotatingSecretSealer(keyFile);
+        SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
+        assertThat(afterRestart.open(alice.relayPassword(), alice.key())).isEqualTo("alice-pw");
+        assertThat(rotation.rotate(false).retiredKeys()).isEmpty();
+        assertThat(Files.readAllLines(keyFile)).hasSize(2);
+    }
+
+    @Test
+    void aKeyStillUsedByAStoredPasswordIsNeverRetired() throws Exception {
+        Path keyFile = directory.resolve("outbound-relay/relay-secrets.key");
+        RotatingSecretSealer sealer = new RotatingSecretSealer(keyFile);
+        InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+        register(registry, sealer, "alice@partner.test", "alice-pw");
+        String old = sealer.activeKeyId();
+        sealer.rotate();
+
+        assertThat(sealer.retireAllBut(java.util.Set.of(old))).isEmpty();
+        SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
+        assertThat(new RotatingSecretSealer(keyFile).open(alice.relayPassword(), alice.key())).isEqualTo("alice-pw");
+    }
+
+    @Test
+    void theExtensionFolderIsOwnerOnlyAndAKeyFileOthersCanReadIsRefused() throws Exception {
+        Path folder = directory.resolve("var/outbound-relay");
+        Path keyFile = folder.resolve("relay-secrets.key");
+        new RotatingSecretSealer(keyFile);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).isEqualTo("rwx------");
+
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        new RotatingSecretSealer(keyFile);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).as("narrowed again").isEqualTo("rwx------");
+
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RotatingSecretSealer(keyFile))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(keyFile.toString()).hasMessageContaining("rw-r--r--").hasMessageContaining("chmod 600");
+    }
+
     private static void register(InMemorySendAsRegistry registry, SecretSealer sealer, String address, String password) throws Exception {
         MailAddress mailAddress = new MailAddress(address);
         registry.register(new SendAsAddress(mailAddress, Username.of("alice@ourdomain.test".replace("alice", address.substring(0, address.indexOf('@')))),

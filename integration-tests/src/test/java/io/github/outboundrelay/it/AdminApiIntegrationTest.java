@@ -44,6 +44,20 @@ class AdminApiIntegrationTest {
         admin = OutboundRelayJames.webAdmin(server);
     }
 
+    /** The guard of every /outbound-relay route, as a booted James wires it (WebAdmin's configuration, webadmin.properties). */
+    @Test
+    void aForeignHostAnotherOriginOrAFormPostIsRefused(GuiceJamesServer server) {
+        int port = server.getProbe(org.apache.james.utils.WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).get("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(421);
+        given().spec(admin).header("Origin", "https://attacker.test").get("/outbound-relay/audit").then().statusCode(403);
+        given().spec(admin).contentType("application/x-www-form-urlencoded").body("allowed=true")
+            .put("/outbound-relay/domains/ourdomain.test").then().statusCode(415);
+        given().spec(admin).contentType("text/plain").post("/outbound-relay/secrets/rotation").then().statusCode(415);
+        given().spec(admin).header("Host", "localhost:" + port).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
+    }
+
     @Test
     void domainPolicyIsOffByDefaultAndCanBeSwitched() {
         given().spec(admin).get("/outbound-relay/domains/ourdomain.test")

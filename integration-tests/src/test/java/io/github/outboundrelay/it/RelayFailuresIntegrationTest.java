@@ -41,7 +41,7 @@ class RelayFailuresIntegrationTest {
         .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
         .withShortRetries("3 seconds")
         .edit("mailetcontainer.xml", "<!-- <delayWarningAfter>4 hours</delayWarningAfter> -->", "<delayWarningAfter>1 second</delayWarningAfter>")
-        .edit("mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>", "<maxRelayedPerUser>2</maxRelayedPerUser>")
+        .edit("mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>", "<maxRelayedPerUser>3</maxRelayedPerUser>")
         .trustingTestRelays());
 
     private RelayScenario scenario;
@@ -103,12 +103,15 @@ class RelayFailuresIntegrationTest {
         scenario.registerSendAs("busy@ourdomain.test", "busy@partner.test", PICKY, LOGIN, PASSWORD);
         List<String> subjects = List.of(uniqueSubject(), uniqueSubject(), uniqueSubject());
 
-        for (String subject : subjects) {
+        // The limit (3) counts recipients: two, then one, and the third mail is one too many.
+        scenario.submissionAs("busy@ourdomain.test", "busy@partner.test").recipients("carol@elsewhere.test", "dave@elsewhere.test")
+            .subject(subjects.get(0)).send();
+        for (String subject : subjects.subList(1, 3)) {
             scenario.submissionAs("busy@ourdomain.test", "busy@partner.test").subject(subject).send();
         }
 
         String dsn = scenario.awaitMailboxContaining("busy@ourdomain.test", "Sending limit reached");
-        assertThat(dsn).contains(subjects.get(2)).contains("2 relayed mails per PT1H");
+        assertThat(dsn).contains(subjects.get(2)).contains("3 relayed recipients per PT1H on this node");
         awaitAt(PICKY, subjects.get(0));
         awaitAt(PICKY, subjects.get(1));
         assertThat(withSubject(PICKY, subjects.get(2))).isEmpty();

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.james.GuiceJamesServer;
@@ -19,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
@@ -26,9 +30,11 @@ import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
  * Everything James and the extension log, at DEBUG, while a relay password is registered, used for a delivery and
- * refused by another relay: neither the password nor an SMTP AUTH payload carrying it appears in any message or stack
- * trace. Two loggers stay at INFO, as james-conf/logback.xml pins them: Jetty's DEBUG output dumps raw HTTP request
- * buffers (any admin API body, James's own user passwords included), and the test's HTTP client logs what it sends.
+ * refused by another relay: neither the password nor an SMTP AUTH payload carrying it appears in any message, stack
+ * trace or MDC value (what a {@code %X} pattern or a JSON encoder writes). Two loggers stay at INFO, as
+ * james-conf/logback.xml pins them: Jetty's DEBUG output dumps raw HTTP request buffers (any admin API body, James's
+ * own user passwords included), and the test's HTTP client logs what it sends. WebAdmin's request log, which
+ * james-conf turns off, stays on here: it carries the request body in its MDC, which the extension must mask.
  */
 class SecretsNeverLoggedIntegrationTest {
     static final String LOGIN = "alice@partner.test";
@@ -43,7 +49,14 @@ class SecretsNeverLoggedIntegrationTest {
         .trustingTestRelays());
 
     static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>();
+    /** Keeps each event as it was when logged: MDC values live only while the line is written. */
+    static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            event.prepareForDeferredProcessing();
+            super.append(event);
+        }
+    };
     static final List<String> WIRE_LOGGERS = List.of("org.eclipse.jetty", "org.apache.http");
     /** Set at INFO by the tests' logback configuration (and by james-conf's): raised to DEBUG here. */
     static final List<String> OUR_AND_JAMES_LOGGERS = List.of("io.github.outboundrelay", "org.apache.james");
@@ -98,6 +111,34 @@ class SecretsNeverLoggedIntegrationTest {
         assertThat(logs).doesNotContain(RELAY_PASSWORD);
         for (String payload : authPayloads()) {
             assertThat(logs).doesNotContain(payload);
+        }
+        List<Map<String, String>> mdcs = capturedMdcs();
+        // WebAdmin's request log did carry the request bodies (the capture of MDC values did work)...
+        assertThat(mdcs).anySatisfy(mdc -> assertThat(mdc.get("request-body")).contains("alice@partner.test").contains("STARTTLS"));
+        // ... and no MDC value of any event holds the password or an AUTH payload.
+        assertThat(mdcs).allSatisfy(mdc -> assertThat(mdc.values()).allSatisfy(value -> {
+            assertThat(value).doesNotContain(RELAY_PASSWORD);
+            authPayloads().forEach(payload -> assertThat(value).doesNotContain(payload));
+        }));
+    }
+
+    /** james-conf/logback.xml, as shipped: WebAdmin's request line (the raw body in its MDC) is off, Jetty above DEBUG. */
+    @Test
+    void theShippedLogbackConfigurationKeepsTheRequestBodyLineOff() throws Exception {
+        LoggerContext shipped = new LoggerContext();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(shipped);
+        configurator.doConfigure(Path.of(System.getProperty("outbound-relay.james-conf", "../james-conf"), "logback.xml").toFile());
+
+        assertThat(shipped.getLogger("org.apache.james.webadmin.mdc.LoggingRequestFilter").isInfoEnabled()).isFalse();
+        assertThat(shipped.getLogger("org.apache.james.webadmin.mdc.LoggingResponseFilter").isInfoEnabled()).isTrue();
+        assertThat(shipped.getLogger("org.eclipse.jetty.server.HttpChannel").isDebugEnabled()).isFalse();
+        shipped.stop();
+    }
+
+    private static List<Map<String, String>> capturedMdcs() {
+        synchronized (CAPTURED) {
+            return CAPTURED.list.stream().map(ILoggingEvent::getMDCPropertyMap).toList();
         }
     }
 

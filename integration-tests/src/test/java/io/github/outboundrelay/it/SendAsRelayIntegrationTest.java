@@ -107,7 +107,7 @@ class SendAsRelayIntegrationTest {
     void afterAKeyRotationRelayPasswordsStillOpenAndTheRelayStillWorks(GuiceJamesServer server) throws Exception {
         allowDomain(true);
         RequestSpecification admin = OutboundRelayJames.webAdmin(server);
-        String rotation = io.restassured.RestAssured.given().spec(admin).post("/outbound-relay/secrets/rotation")
+        String rotation = io.restassured.RestAssured.given().spec(admin).body("{}").post("/outbound-relay/secrets/rotation")
             .then().statusCode(200).extract().asString();
         assertThat(rotation).contains("activeKeyId").contains("resealed").doesNotContain(PARTNER_PASSWORD);
 

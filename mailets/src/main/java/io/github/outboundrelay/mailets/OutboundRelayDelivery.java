@@ -163,7 +163,7 @@ public class OutboundRelayDelivery extends GenericMailet {
             LOGGER.info("Mail {} no longer qualifies for outbound relay; it continues down the processor", mail.getName());
             return;
         }
-        if (!rateLimiter.tryAcquire(sendAs.get().owner())) {
+        if (!rateLimiter.tryAcquire(sendAs.get().owner(), mail.getRecipients().size())) {
             // Refused before it is queued: the sender gets it back as a DSN, nothing is sent to the partner.
             metricFactory.generate("outbound-relay-rate-limited").increment();
             LOGGER.info("Outbound relay refused mail {} of {} as {}: rate limit of {} reached", mail.getName(),

@@ -18,7 +18,11 @@ import io.github.outboundrelay.core.PortRange;
  * <p>Timeouts: {@code connectionTimeout} bounds the TCP connect and also the wait for a free connection slot to a
  * relay; {@code timeout} bounds every wait for a server reply (greeting, EHLO, AUTH, MAIL, RCPT and the reply after
  * the end of DATA); {@code dataTimeout} bounds each write to the relay, which in practice is the message content
- * during DATA.</p>
+ * during DATA; {@code attemptTimeout} bounds a whole attempt (slot, connect, TLS, AUTH, the transaction), so that a
+ * relay answering one byte at a time cannot hold a delivery thread for ever.</p>
+ *
+ * <p>{@code maxConnectionsPerRelay} must stay below {@code deliveryThreads}: one slow relay then never holds every
+ * delivery thread, and mail for the other relays keeps moving.</p>
  */
 public record RelayDeliveryConfiguration(String queueName,
                                          int deliveryThreads,
@@ -30,6 +34,7 @@ public record RelayDeliveryConfiguration(String queueName,
                                          Duration connectionTimeout,
                                          Duration commandTimeout,
                                          Duration dataTimeout,
+                                         Duration attemptTimeout,
                                          Optional<KeyStore> extraTrustStore,
                                          RelayPoolSettings pool,
                                          Optional<Duration> delayWarningAfter,
@@ -67,6 +72,7 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String CONNECTION_TIMEOUT = "connectionTimeout";
     static final String COMMAND_TIMEOUT = "timeout";
     static final String DATA_TIMEOUT = "dataTimeout";
+    static final String ATTEMPT_TIMEOUT = "attemptTimeout";
     static final String TRUST_STORE = "trustStore";
     static final String TRUST_STORE_PASSWORD = "trustStorePassword";
     static final String TRUST_STORE_TYPE = "trustStoreType";
@@ -98,24 +104,38 @@ public record RelayDeliveryConfiguration(String queueName,
             throw MailetParameters.invalid(DELAY_WARNING_AFTER, "must be shorter than '" + LIFETIME
                 + "', or the warning could never be sent");
         }
+        int deliveryThreads = parameters.positiveInt(THREADS, 20);
+        int maxConnectionsPerRelay = parameters.positiveInt(MAX_CONNECTIONS_PER_RELAY, 10);
+        if (maxConnectionsPerRelay >= deliveryThreads) {
+            throw MailetParameters.invalid(MAX_CONNECTIONS_PER_RELAY, "must be below '" + THREADS + "' (" + deliveryThreads
+                + "), or one slow relay can hold every delivery thread");
+        }
+        Duration connectionTimeout = parameters.duration(CONNECTION_TIMEOUT, "30 seconds");
+        Duration commandTimeout = parameters.duration(COMMAND_TIMEOUT, "5 minutes");
+        Duration attemptTimeout = parameters.duration(ATTEMPT_TIMEOUT, "15 minutes");
+        if (attemptTimeout.compareTo(commandTimeout) <= 0 || attemptTimeout.compareTo(connectionTimeout) <= 0) {
+            throw MailetParameters.invalid(ATTEMPT_TIMEOUT, "must be longer than '" + COMMAND_TIMEOUT + "' and '"
+                + CONNECTION_TIMEOUT + "', or every slow reply would end the attempt");
+        }
         return new RelayDeliveryConfiguration(
             parameters.nonBlank(QUEUE, "outbound-relay"),
-            parameters.positiveInt(THREADS, 10),
+            deliveryThreads,
             initialRetryDelay,
             maxRetryDelay,
             lifetime,
             parameters.nonBlank(BOUNCE_PROCESSOR, "bounces"),
             parameters.choice(AUTH_FAILURE, AuthFailureHandling.class, AuthFailureHandling.DEFER),
-            parameters.duration(CONNECTION_TIMEOUT, "30 seconds"),
-            parameters.duration(COMMAND_TIMEOUT, "5 minutes"),
+            connectionTimeout,
+            commandTimeout,
             parameters.duration(DATA_TIMEOUT, "10 minutes"),
+            attemptTimeout,
             parameters.trustStore(TRUST_STORE, TRUST_STORE_PASSWORD, TRUST_STORE_TYPE),
             new RelayPoolSettings(
                 parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
                 parameters.positiveInt(POOL_MAX_MESSAGES, 100),
                 parameters.positiveInt(POOL_MAX_IDLE, 4),
                 parameters.positiveInt(POOL_MAX_IDLE_PER_RELAY, 40),
-                parameters.positiveInt(MAX_CONNECTIONS_PER_RELAY, 10)),
+                maxConnectionsPerRelay),
             delayWarningAfter,
             parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),
             parameters.choice(ON_FAILURE, OnFailure.class, OnFailure.BOUNCE),

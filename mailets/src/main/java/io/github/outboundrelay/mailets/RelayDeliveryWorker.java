@@ -49,6 +49,8 @@ class RelayDeliveryWorker {
     private final Collaborators with;
     private final MetricFactory metricFactory;
     private final Clock clock;
+    private final QueueLifetime lifetime;
+    private final PerRelayMetricNames perRelayMetrics = new PerRelayMetricNames();
     private Scheduler deliveryScheduler;
     private Scheduler dequeueScheduler;
     private Disposable subscription;
@@ -61,6 +63,7 @@ class RelayDeliveryWorker {
         this.with = with;
         this.metricFactory = metricFactory;
         this.clock = clock;
+        this.lifetime = new QueueLifetime(configuration.maxQueueLifetime(), clock);
     }
 
     void start() {
@@ -129,7 +132,7 @@ class RelayDeliveryWorker {
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
         String password = with.sealer().open(sendAs.get().relayPassword(), sendAs.get().key());
         MimeMessage message = mail.getMessage();
-        String host = sendAs.get().relay().host();
+        String host = perRelayMetrics.hostPart(sendAs.get().relay().host());
         // Totals, and the same per relay host so that a failing partner stands out wherever James's metrics go.
         DeliveryResult result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery-" + host,
             () -> metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
@@ -175,6 +178,11 @@ class RelayDeliveryWorker {
             return;
         }
         if (result.relayBusy()) {
+            if (lifetime.endsWithin(mail, configuration.busyRelayDelay())) {
+                with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, "Gave up after "
+                    + configuration.maxQueueLifetime() + " in the queue: " + result.diagnostic());
+                return;
+            }
             mail.setRecipients(result.temporarilyFailed());
             queue.enQueue(mail, configuration.busyRelayDelay());
             return;

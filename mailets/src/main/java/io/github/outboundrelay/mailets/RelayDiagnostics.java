@@ -35,13 +35,41 @@ final class RelayDiagnostics {
         if (!reply.find() || reply.start() == 0) {
             return diagnostic;
         }
-        String before = diagnostic.substring(0, reply.start())
-            .replaceAll("\\s*\\(?\\w*Exception:\\s*$", "")
-            .replaceAll("[:\\s]+$", "");
+        String before = withoutTrailingExceptionName(diagnostic.substring(0, reply.start()));
         String after = diagnostic.substring(reply.end()).replaceFirst("^\\)", "").trim();
         return reply.group().trim() + (before.isEmpty() ? "" : " (" + before + ")") + (after.isEmpty() ? "" : " " + after);
     }
 
+    /**
+     * {@code "Invalid Addresses (SMTPAddressFailedException: "} becomes {@code "Invalid Addresses"}. Scanned from the
+     * end by hand: the text may hold a long run of whitespace the relay sent, on which a regex anchored at {@code $}
+     * (like {@code \s*...$}) backtracks from every start position, quadratic in its length.
+     */
+    private static String withoutTrailingExceptionName(String text) {
+        int end = skipBack(text, text.length(), " \t\n\u000B\f\r");
+        String exception = "Exception:";
+        if (text.startsWith(exception, end - exception.length())) {
+            end -= exception.length();
+            while (end > 0 && isWordCharacter(text.charAt(end - 1))) {
+                end--;
+            }
+            if (end > 0 && text.charAt(end - 1) == '(') {
+                end--;
+            }
+        }
+        return text.substring(0, skipBack(text, end, ": \t\n\u000B\f\r"));
+    }
+
+    private static int skipBack(String text, int end, String characters) {
+        while (end > 0 && characters.indexOf(text.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return end;
+    }
+
+    private static boolean isWordCharacter(char c) {
+        return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
 
     static String describe(Exception e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()).trim());

@@ -22,6 +22,8 @@ import io.github.outboundrelay.core.RelaySecurity;
 final class RelayMailSessions {
     /** Spare sessions kept per relay host and TLS mode; more are simply left to the garbage collector. */
     static final int MAX_SPARE_PER_RELAY = 64;
+    /** Relay hosts (and TLS modes) that keep spare sessions. */
+    static final int MAX_RELAYS = 1000;
 
     private record Kind(RelaySecurity security, String hostName) {
     }
@@ -30,18 +32,33 @@ final class RelayMailSessions {
 
     /** A spare session for that relay host and TLS mode, or a new one made of {@code properties}. */
     Session take(RelaySecurity security, String hostName, Supplier<Properties> properties) {
-        Session recycled = spareFor(new Kind(security, hostName)).pollFirst();
+        BlockingDeque<Session> sessions = spare.get(new Kind(security, hostName));
+        Session recycled = sessions == null ? null : sessions.pollFirst();
         return recycled != null ? recycled : Session.getInstance(properties.get());
     }
 
-    /** Takes back the session of a closed connection made by {@link #take} with the same host and TLS mode. */
+    /**
+     * Takes back the session of a closed connection made by {@link #take} with the same host and TLS mode. Host names
+     * are chosen by users: past {@link #MAX_RELAYS} hosts with spare sessions, a new host's session is left to the
+     * garbage collector rather than kept.
+     */
     void giveBack(RelaySecurity security, String hostName, Session session) {
         session.getProperties().remove("mail.smtp.from");
-        spareFor(new Kind(security, hostName)).offerFirst(session);
+        Kind kind = new Kind(security, hostName);
+        BlockingDeque<Session> sessions = spare.get(kind);
+        if (sessions == null && spare.size() >= MAX_RELAYS) {
+            return;
+        }
+        (sessions != null ? sessions : spareFor(kind)).offerFirst(session);
     }
 
     int spareCount(RelaySecurity security, String hostName) {
-        return spareFor(new Kind(security, hostName)).size();
+        BlockingDeque<Session> sessions = spare.get(new Kind(security, hostName));
+        return sessions == null ? 0 : sessions.size();
+    }
+
+    int relayCount() {
+        return spare.size();
     }
 
     private BlockingDeque<Session> spareFor(Kind kind) {

@@ -40,6 +40,7 @@ class RelaySessionFactory {
         RelaySecurity security = sendAs.relay().security();
         Session session = mailSessions.take(security, host, () -> properties(security, host));
         RelayTransport transport = new RelayTransport(session, () -> mailSessions.giveBack(security, host, session));
+        AttemptDeadline.watchCurrent(transport);
         try {
             // The checked address, not the name: a second lookup could answer differently (DNS rebinding).
             transport.connect(checked.getHostAddress(), sendAs.relay().port(), sendAs.relayUsername(), password);
@@ -52,14 +53,22 @@ class RelaySessionFactory {
             int code = transport.lastReplyCode();
             if (code == CREDENTIALS_REFUSED || code == STRONGER_CREDENTIALS_NEEDED) {
                 throw new RelayConnectException(RelayConnectException.Reason.CREDENTIALS_REJECTED, "Relay " + host
-                    + " rejected the credentials of " + sendAs.address().asString() + ": " + RelayDiagnostics.describe(e));
+                    + " rejected the credentials of " + sendAs.address().asString() + ": " + describe(e, checked, host));
             }
             return unavailable("Relay " + host + " could not authenticate " + sendAs.address().asString() + ": "
-                + RelayDiagnostics.describe(e));
+                + describe(e, checked, host));
         } catch (MessagingException | RuntimeException e) {
             transport.closeQuietly();
-            return unavailable("Relay " + host + " could not be used: " + RelayDiagnostics.describe(e));
+            return unavailable("Relay " + host + " could not be used: " + describe(e, checked, host));
         }
+    }
+
+    /**
+     * javax.mail names the address it connected to ("Couldn't connect to host, port: 10.20.30.40, 587"): the relay's
+     * name stands in for it, so that a DSN or an admin answer never maps an internal network the admin allowed.
+     */
+    private static String describe(Exception e, InetAddress checked, String host) {
+        return RelayDiagnostics.describe(e).replace(checked.getHostAddress(), host);
     }
 
     RelayMailSessions mailSessions() {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 
 import javax.mail.Address;
@@ -39,15 +41,33 @@ class RelaySmtpClient implements AutoCloseable {
     private final RelaySessionFactory sessionFactory;
     private final RelaySessionPool pool;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
+    private final ScheduledExecutorService deadlineTimer;
 
     RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessionFactory sessionFactory, MetricFactory metricFactory,
                     Clock clock) {
         this.configuration = configuration;
         this.sessionFactory = sessionFactory;
         this.pool = new RelaySessionPool(configuration.pool(), metricFactory, clock);
+        this.deadlineTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "outbound-relay-attempt-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     DeliveryResult send(SendAsAddress sendAs, String password, MimeMessage message, List<MailAddress> recipients) {
+        try (AttemptDeadline deadline = AttemptDeadline.begin(deadlineTimer, configuration.attemptTimeout())) {
+            DeliveryResult result = sendWithin(sendAs, password, message, recipients);
+            if (deadline.expired() && !result.temporarilyFailed().isEmpty()) {
+                return new DeliveryResult(result.delivered(), result.permanentlyFailed(), result.temporarilyFailed(),
+                    "Relay " + sendAs.relay().host() + " did not complete the attempt within " + deadline.limit()
+                        + " (attemptTimeout): " + result.diagnostic(), DeliveryResult.Deferral.RELAY_FAILURE);
+            }
+            return result;
+        }
+    }
+
+    private DeliveryResult sendWithin(SendAsAddress sendAs, String password, MimeMessage message, List<MailAddress> recipients) {
         RelaySessionKey key = RelaySessionKey.of(sendAs, password, fingerprints);
         try {
             InternetAddress[] addresses = toInternetAddresses(recipients);
@@ -77,6 +97,7 @@ class RelaySmtpClient implements AutoCloseable {
                     : DeliveryResult.unreachable(recipients, e.getMessage());
                 // A target that is not allowed is deferred too: DNS may point elsewhere again; the lifetime ends it.
             }
+            AttemptDeadline.watchCurrent(session.transport());
             try {
                 // One pooled session may carry mail of several send-as addresses of one account: the envelope sender
                 // is set on the session for each mail (no copy of the message), which only this thread uses now.
@@ -180,6 +201,7 @@ class RelaySmtpClient implements AutoCloseable {
 
     @Override
     public void close() {
+        deadlineTimer.shutdownNow();
         pool.close();
     }
 }

@@ -1,5 +1,10 @@
 package io.github.outboundrelay.mailets;
 
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.Socket;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.mail.Address;
@@ -37,6 +42,8 @@ class RelayTransport extends SMTPTransport {
     private volatile boolean mailFromAccepted;
     private volatile boolean clearTextAuthRefused;
     private volatile boolean inAuthentication;
+
+    private static final VarHandle SERVER_SOCKET = serverSocketHandle();
 
     private final Runnable afterClose;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -161,6 +168,32 @@ class RelayTransport extends SMTPTransport {
             close();
         } catch (MessagingException | RuntimeException e) {
             // the socket is closed either way
+        }
+    }
+
+    /**
+     * Cuts the connection now, from any thread ({@link AttemptDeadline}): the call blocked on it fails at once. The
+     * transport's own {@code close()} cannot do it: it waits for the lock the blocked {@code sendMessage} holds, and
+     * would send QUIT. javax.mail 1.6 keeps the socket private, hence the field handle, checked when this class loads.
+     */
+    void abort() {
+        Socket socket = (Socket) SERVER_SOCKET.getVolatile(this);
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closed either way
+            }
+        }
+    }
+
+    private static VarHandle serverSocketHandle() {
+        try {
+            return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
+                .findVarHandle(SMTPTransport.class, "serverSocket", Socket.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError("This javax.mail has no SMTPTransport.serverSocket: attemptTimeout "
+                + "cannot be enforced (" + e + ")");
         }
     }
 

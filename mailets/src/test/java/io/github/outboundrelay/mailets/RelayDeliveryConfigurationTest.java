@@ -120,6 +120,11 @@ class RelayDeliveryConfigurationTest {
         "poolMaxIdleSessionsPerRelay, forty",
         "maxConnectionsPerRelay, 0",
         "maxConnectionsPerRelay, two",
+        "maxConnectionsPerRelay, 20",
+        "maxConnectionsPerRelay, 64",
+        "attemptTimeout, soon",
+        "attemptTimeout, 1 minute",
+        "attemptTimeout, 5 minutes",
         "delayWarningAfter, tomorrow",
         "delayWarningAfter, 0 hours",
         "delayWarningProcessor, ' '",
@@ -133,6 +138,20 @@ class RelayDeliveryConfigurationTest {
         assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty(parameter, value).build()))
             .isInstanceOf(MessagingException.class)
             .hasMessageContaining("'" + parameter + "'");
+    }
+
+    @Test
+    void oneRelayCanNeverHoldEveryDeliveryThread() throws Exception {
+        RelayDeliveryConfiguration defaults = RelayDeliveryConfiguration.from(FakeMailetConfig.builder().build());
+        assertThat(defaults.pool().maxConnectionsPerRelay()).isLessThan(defaults.deliveryThreads());
+        assertThat(defaults.attemptTimeout()).isGreaterThan(defaults.commandTimeout());
+
+        assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("deliveryThreads", "10").setProperty("maxConnectionsPerRelay", "10").build()))
+            .hasMessageContaining("'maxConnectionsPerRelay'").hasMessageContaining("'deliveryThreads'");
+        assertThat(RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("deliveryThreads", "10").setProperty("maxConnectionsPerRelay", "9").build()).pool().maxConnectionsPerRelay())
+            .isEqualTo(9);
     }
 
     @Test

@@ -202,6 +202,48 @@ class RelayDeliveryWorkerTest {
         }
     }
 
+    @Test
+    void aMailWhoseRelayStaysBusyIsBouncedOnceItsQueueLifetimeIsOver() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            RelayDeliveryWorker worker = worker(testConfig().setProperty("maxConnectionsPerRelay", "1")
+                .setProperty("connectionTimeout", "200 ms").setProperty("maxQueueLifetime", "1 minute"));
+            // The relay's only connection slot is taken (a slow delivery in progress) for the whole test.
+            RelaySessionKey key = RelaySessionKey.of(alice, PASSWORD, new PasswordFingerprints());
+            RelaySession holder = clients.get(0).pool().acquire(key,
+                () -> new RelaySession(key, new RelayTransport(javax.mail.Session.getInstance(new java.util.Properties()))),
+                Duration.ZERO, true);
+            Mail mail = queuedMail(alice);
+
+            worker.deliver(mail);
+            assertThat(queue.getSize()).as("busy: back to the queue for a while").isEqualTo(1);
+            assertThat(context.getSentMails()).isEmpty();
+
+            clock.advance(Duration.ofSeconds(50));
+            worker.deliver(takeFromQueue());
+
+            assertThat(queue.getSize()).isZero();
+            assertThat(context.getSentMails()).singleElement().satisfies(dsn -> {
+                assertThat(dsn.getState()).isEqualTo("bounces");
+                assertThat(dsn.getRecipients()).containsExactly(new MailAddress("carol@elsewhere.test"));
+            });
+            assertThat(peer.received()).isEmpty();
+            clients.get(0).pool().discard(holder);
+        }
+    }
+
+    @Test
+    void perRelayMetricNamesAreBoundedWhateverTheHostNamesUsersChoose() {
+        PerRelayMetricNames names = new PerRelayMetricNames();
+        java.util.Set<String> parts = new java.util.HashSet<>();
+        for (int i = 0; i < 10 * PerRelayMetricNames.MAX_NAMED_RELAYS; i++) {
+            parts.add(names.hostPart("smtp" + i + ".attacker.test"));
+        }
+
+        assertThat(parts).hasSize(PerRelayMetricNames.MAX_NAMED_RELAYS + 1).contains(PerRelayMetricNames.OTHER_RELAYS);
+        assertThat(names.hostPart("smtp0.attacker.test")).isEqualTo("smtp0.attacker.test");
+    }
+
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config) throws Exception {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
         queue = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock).createQueue(MailQueueName.of("outbound-relay"));

@@ -172,6 +172,21 @@ class RelaySmtpClientTest {
     }
 
     @Test
+    void aTrustedCertificateForAnotherNameIsRefusedOverImplicitTlsToo() throws Exception {
+        // The test CA's certificate is for localhost: trusted, but not for relay.pinned.test on the same address.
+        RelayTargetGuard guard = guardResolving("relay.pinned.test");
+        try (SmtpPeer peer = SmtpPeer.builder().implicitTls().requireAuth(LOGIN, PASSWORD).start();
+             RelaySmtpClient client = newClient(guard)) {
+            DeliveryResult result = client.send(sendAsOn("relay.pinned.test", peer, RelaySecurity.SMTPS), PASSWORD, message(), recipients());
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).doesNotContain("127.0.0.1");
+            assertThat(peer.authAttempts()).isZero();
+            assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
     void aRelayResolvingToAnInternalAddressIsNeverContacted() throws Exception {
         RelayTargetGuard publicOnly = new RelayTargetGuard(new InMemoryDNSService()
             .registerRecord("relay.pinned.test", InetAddress.getByName("127.0.0.1"), "relay.pinned.test"),
@@ -181,7 +196,7 @@ class RelaySmtpClientTest {
             DeliveryResult result = client.send(sendAsOn("relay.pinned.test", peer, RelaySecurity.NONE), PASSWORD, message(), recipients());
 
             assertThat(result.temporarilyFailed()).hasSize(1);
-            assertThat(result.diagnostic()).contains("not an allowed relay target");
+            assertThat(result.diagnostic()).contains("not an allowed relay target").doesNotContain("127.0.0.1");
             assertThat(peer.connectionCount()).isZero();
         }
     }
@@ -206,6 +221,46 @@ class RelaySmtpClientTest {
             Clock.systemUTC());
     }
 
+    /**
+     * A relay that sends its greeting one byte every 300 ms never trips the 2-second read timeout: only the attempt's
+     * overall deadline ends the attempt, and the delivery thread is free again.
+     */
+    @Test
+    void aRelayThatDripsItsRepliesIsCutOffAtTheAttemptDeadline() throws Exception {
+        try (java.net.ServerSocket dripping = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread dripper = new Thread(() -> {
+                try (java.net.Socket client = dripping.accept()) {
+                    while (true) {
+                        client.getOutputStream().write('2');
+                        client.getOutputStream().flush();
+                        Thread.sleep(300);
+                    }
+                } catch (Exception e) {
+                    // the client cut the connection: done
+                }
+            });
+            dripper.setDaemon(true);
+            dripper.start();
+            RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+                .mailetName("OutboundRelayDelivery")
+                .setProperty("connectionTimeout", "1 second")
+                .setProperty("timeout", "2 seconds")
+                .setProperty("attemptTimeout", "3 seconds")
+                .build());
+            RelaySmtpClient client = new RelaySmtpClient(configuration,
+                new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), new RecordingMetricFactory(), Clock.systemUTC());
+            clients.add(client);
+            SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+                new RelayServer("localhost", dripping.getLocalPort(), RelaySecurity.NONE), LOGIN, SEALER.seal(PASSWORD, "x"));
+
+            DeliveryResult result = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15),
+                () -> client.send(sendAs, PASSWORD, message(), recipients()));
+
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).contains("attemptTimeout");
+        }
+    }
+
     @Test
     void unreachableRelayIsDeferred() throws Exception {
         int closedPort;
@@ -218,6 +273,8 @@ class RelaySmtpClientTest {
         DeliveryResult result = client(true).send(sendAs, PASSWORD, message(), recipients());
 
         assertThat(result.temporarilyFailed()).hasSize(1);
+        // The diagnostic goes into DSNs: the relay's name, never the (here internal, admin-allowed) address reached.
+        assertThat(result.diagnostic()).contains("localhost").doesNotContain("127.0.0.1");
     }
 
     static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(

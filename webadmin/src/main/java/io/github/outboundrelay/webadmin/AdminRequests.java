@@ -19,6 +19,7 @@ import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
 import spark.Request;
+import spark.Service;
 
 /**
  * What every admin route reads from a request, checked the same way everywhere: a known domain or user (404
@@ -28,13 +29,25 @@ class AdminRequests {
     private final DomainList domainList;
     private final UsersRepository usersRepository;
     private final SendAsRegistry registry;
+    private final AdminApiGuard guard;
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Inject
-    AdminRequests(DomainList domainList, UsersRepository usersRepository, SendAsRegistry registry) {
+    AdminRequests(DomainList domainList, UsersRepository usersRepository, SendAsRegistry registry, AdminApiGuard guard) {
         this.domainList = domainList;
         this.usersRepository = usersRepository;
         this.registry = registry;
+        this.guard = guard;
+    }
+
+    /** For a WebAdmin on loopback (tests). */
+    AdminRequests(DomainList domainList, UsersRepository usersRepository, SendAsRegistry registry) {
+        this(domainList, usersRepository, registry, AdminApiGuard.loopbackOnly());
+    }
+
+    /** Puts every route under /outbound-relay of this server behind {@link AdminApiGuard}: each route class asks. */
+    void protect(Service service) {
+        guard.protect(service);
     }
 
     SendAsAddress ownedSendAs(Request request) {

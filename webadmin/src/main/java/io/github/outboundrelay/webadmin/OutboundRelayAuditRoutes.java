@@ -26,11 +26,13 @@ public class OutboundRelayAuditRoutes implements Routes {
     static final String PATH = OutboundRelayRoutes.BASE + "/audit";
 
     private final RelayAttemptLog attempts;
+    private final AdminApiGuard guard;
     private final JsonTransformer json = new JsonTransformer();
 
     @Inject
-    public OutboundRelayAuditRoutes(RelayAttemptLog attempts) {
+    public OutboundRelayAuditRoutes(RelayAttemptLog attempts, AdminApiGuard guard) {
         this.attempts = attempts;
+        this.guard = guard;
     }
 
     @Override
@@ -40,6 +42,7 @@ public class OutboundRelayAuditRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        guard.protect(service);
         service.get(PATH, ApiErrors.validated((request, response) -> page(request)), json);
     }
 

@@ -73,6 +73,7 @@ public class OutboundRelayRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        requests.protect(service);
         service.get(BASE + "/domains/:domain", ApiErrors.validated((request, response) ->
             DomainPolicyView.of(policies.get(requests.knownDomain(request)))), json);
         service.put(BASE + "/domains/:domain", ApiErrors.validated((request, response) -> setPolicy(request)), json);

@@ -44,6 +44,7 @@ public class SendAsOverviewRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        requests.protect(service);
         service.get(OutboundRelayRoutes.BASE + "/domains/:domain/send-as", ApiErrors.validated((request, response) -> list(request)), json);
     }
 

@@ -53,6 +53,7 @@ public class SendAsVerificationRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        requests.protect(service);
         service.post(SEND_AS + "/verification", ApiErrors.validated(this::resend), json);
         service.post(SEND_AS + "/confirm", ApiErrors.validated((request, response) -> confirm(request)), json);
         service.post(SEND_AS + "/test", ApiErrors.validated((request, response) -> test(request)), json);

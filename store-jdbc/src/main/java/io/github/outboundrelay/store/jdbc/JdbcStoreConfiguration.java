@@ -1,7 +1,9 @@
 package io.github.outboundrelay.store.jdbc;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to reach the database of the JDBC store, and how long its audit trail of relay attempts is kept
@@ -49,6 +51,16 @@ public record JdbcStoreConfiguration(String url, String username, String passwor
 
     public boolean isPostgresql() {
         return url.startsWith(POSTGRESQL_PREFIX);
+    }
+
+    /** The folder of an embedded H2 database kept in files ({@code jdbc:h2:file:/path/store...}); none otherwise. */
+    public Optional<Path> h2FileDirectory() {
+        String filePrefix = H2_PREFIX + "file:";
+        if (!url.startsWith(filePrefix)) {
+            return Optional.empty();
+        }
+        Path file = Path.of(safeUrl().substring(filePrefix.length()));
+        return Optional.ofNullable(file.toAbsolutePath().getParent());
     }
 
     /** The URL without its parameters, fit for logs. */

@@ -17,6 +17,7 @@ import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayModule;
+import io.github.outboundrelay.core.OwnerOnlyFiles;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
@@ -96,6 +97,8 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
                 return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(),
                     new InMemoryVerifications(), new InMemoryRelayAttemptLog(), null);
             }
+            // H2 creates its files with the process's umask (often world-readable): their folder is the owner's only.
+            configuration.jdbc().h2FileDirectory().ifPresent(OwnerOnlyFiles::secureDirectory);
             LOGGER.info("outbound-relay: opening the JDBC store {}", configuration.jdbc());
             JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration.jdbc());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "outbound-relay-store-close"));

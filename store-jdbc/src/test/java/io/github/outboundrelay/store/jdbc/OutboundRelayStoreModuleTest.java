@@ -63,6 +63,23 @@ class OutboundRelayStoreModuleTest {
         assertThat(configuration.jdbc().pollInterval()).isEqualTo(Duration.ofMillis(200));
     }
 
+    /** H2 writes its files with the process's umask (typically world-readable): their folder is the owner's only. */
+    @Test
+    void theEmbeddedH2StoreFolderIsMadeOwnerOnly() throws Exception {
+        java.nio.file.Files.createDirectories(var.resolve("outbound-relay"),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+
+        OutboundRelayStoreModule.OutboundRelayStores stores = OutboundRelayStoreModule.OutboundRelayStores.open(
+            OutboundRelayStoreConfiguration.defaults(var.toString()));
+        try {
+            assertThat(java.nio.file.Files.exists(var.resolve("outbound-relay/store.mv.db"))).isTrue();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(var.resolve("outbound-relay")))).isEqualTo("rwx------");
+        } finally {
+            stores.jdbcStore().close();
+        }
+    }
+
     @Test
     void anEmptyFileMeansTheDefaultsToo() throws Exception {
         assertThat(OutboundRelayStoreConfiguration.from(properties(""), var.toString()))

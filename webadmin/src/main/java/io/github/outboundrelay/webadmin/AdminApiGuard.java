@@ -1,0 +1,217 @@
+package io.github.outboundrelay.webadmin;
+
+import java.io.FileNotFoundException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.utils.PropertiesProvider;
+import org.apache.james.webadmin.WebAdminConfiguration;
+import org.apache.james.webadmin.utils.ErrorResponder;
+import org.eclipse.jetty.http.HttpStatus;
+
+import spark.Request;
+import spark.Service;
+
+/**
+ * What every request under {@code /outbound-relay} must satisfy before any route of ours reads it, registered once per
+ * WebAdmin server by whichever of our route classes is defined first ({@link #protect}), so that it covers all of
+ * them, whichever the admin lists:
+ * <ul>
+ *     <li>{@code Host} names this WebAdmin (its configured {@code host}, the address the connection came to, localhost
+ *     for a loopback WebAdmin or connection, or a name listed in webadmin.properties {@code outbound-relay.allowedHosts}) with the port
+ *     it listens on: a web page whose name an attacker re-pointed at this server (DNS rebinding) is refused, 421;</li>
+ *     <li>an {@code Origin} header, which browsers add to cross-site requests, must be this WebAdmin's own (or the
+ *     configured {@code cors.origin}): James 3.8.1 answers {@code Access-Control-Allow-Origin: *} whatever
+ *     {@code cors.enable} says, so any page could otherwise call the API from the admin's browser, 403;</li>
+ *     <li>a state-changing request (PUT, POST, DELETE, PATCH) carries {@code Content-Type: application/json}, which a
+ *     plain HTML form cannot send, 415;</li>
+ *     <li>a body of at most {@link #MAX_BODY_BYTES} bytes, 413 (our bodies are a few hundred bytes; note that James's
+ *     request logging has read the body before any filter runs, so put a proxy's limit in front of an exposed
+ *     WebAdmin).</li>
+ * </ul>
+ * It also installs {@link RequestBodyRedaction}, which keeps passwords out of WebAdmin's request log.
+ */
+@Singleton
+public class AdminApiGuard {
+    static final int MAX_BODY_BYTES = 16 * 1024;
+    static final String ALLOWED_HOSTS_KEY = "outbound-relay.allowedHosts";
+    private static final Set<String> STATE_CHANGING = Set.of("PUT", "POST", "DELETE", "PATCH");
+    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+    /** Servers already guarded: each of our route classes asks, the first one installs the filter. */
+    private static final Set<Service> GUARDED = Collections.newSetFromMap(new WeakHashMap<>());
+
+    private final Set<String> allowedHostNames;
+    private final Set<String> allowedAuthorities;
+    private final Optional<String> corsOrigin;
+
+    @Inject
+    AdminApiGuard(WebAdminConfiguration configuration, PropertiesProvider properties) throws ConfigurationException {
+        this(configuration, extraHosts(properties));
+    }
+
+    AdminApiGuard(WebAdminConfiguration configuration, List<String> extraHosts) {
+        Set<String> names = new HashSet<>();
+        String host = configuration.getHost().toLowerCase(Locale.ROOT);
+        if (!host.equals("0.0.0.0")) {
+            names.add(host);
+        }
+        if (isLoopback(host)) {
+            names.addAll(LOOPBACK_NAMES);
+        }
+        this.allowedHostNames = Set.copyOf(names);
+        this.allowedAuthorities = extraHosts.stream().map(entry -> entry.trim().toLowerCase(Locale.ROOT))
+            .filter(entry -> !entry.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.corsOrigin = Optional.of(configuration.getUrlCORSOrigin())
+            .filter(origin -> configuration.isEnableCORS() && !origin.equals("*"))
+            .map(origin -> origin.toLowerCase(Locale.ROOT));
+    }
+
+    /** The guard of a WebAdmin on loopback, as the tests' WebAdmin servers are. */
+    static AdminApiGuard loopbackOnly() {
+        return new AdminApiGuard(WebAdminConfiguration.TEST_CONFIGURATION, List.of());
+    }
+
+    /** Registers the checks for every route under {@code /outbound-relay} of this server, once. */
+    void protect(Service service) {
+        synchronized (GUARDED) {
+            if (!GUARDED.add(service)) {
+                return;
+            }
+        }
+        service.before(OutboundRelayRoutes.BASE + "/*", (request, response) -> check(request));
+        RequestBodyRedaction.install();
+    }
+
+    private void check(Request request) {
+        String hostHeader = Optional.ofNullable(request.headers("Host")).orElse("");
+        if (!isOurs(hostHeader, request)) {
+            throw error(421, "The Host header '" + hostHeader + "' does not name this WebAdmin: add the name to "
+                + ALLOWED_HOSTS_KEY + " in webadmin.properties if it is yours");
+        }
+        String origin = request.headers("Origin");
+        if (origin != null && !isOwnOrigin(origin, request)) {
+            throw error(HttpStatus.FORBIDDEN_403, "Requests from web pages of another origin (Origin header '" + origin
+                + "') are refused");
+        }
+        if (!STATE_CHANGING.contains(request.requestMethod().toUpperCase(Locale.ROOT))) {
+            return;
+        }
+        if (!isJson(request.contentType())) {
+            throw error(HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, "The Content-Type header must be application/json (was '"
+                + Optional.ofNullable(request.contentType()).orElse("") + "')");
+        }
+        if (request.contentLength() > MAX_BODY_BYTES || request.bodyAsBytes().length > MAX_BODY_BYTES) {
+            throw error(HttpStatus.PAYLOAD_TOO_LARGE_413, "The request body is over " + MAX_BODY_BYTES + " bytes");
+        }
+    }
+
+    /**
+     * {@code authority} is a Host header value (or an Origin's authority): a name listed verbatim in
+     * {@code outbound-relay.allowedHosts} (with or without port: behind a proxy), or one of our names with the port
+     * this WebAdmin listens on.
+     */
+    private boolean isOurs(String authority, Request request) {
+        String lower = authority.toLowerCase(Locale.ROOT);
+        if (lower.isEmpty()) {
+            return false;
+        }
+        if (allowedAuthorities.contains(lower)) {
+            return true;
+        }
+        int colon = lower.lastIndexOf(':');
+        boolean hasPort = colon > lower.lastIndexOf(']');
+        String name = hasPort ? lower.substring(0, colon) : lower;
+        String port = hasPort ? lower.substring(colon + 1) : String.valueOf(defaultPort(request.scheme()));
+        return port.equals(String.valueOf(request.raw().getLocalPort()))
+            && (allowedHostNames.contains(name) || allowedAuthorities.contains(name) || isLocalAddressLiteral(name, request)
+                || (name.equals("localhost") && cameOverLoopback(request)));
+    }
+
+    /** {@code localhost} is never looked up in public DNS: a page cannot be re-pointed there by an attacker. */
+    private static boolean cameOverLoopback(Request request) {
+        try {
+            return InetAddress.getByName(request.raw().getLocalAddr()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private boolean isOwnOrigin(String origin, Request request) {
+        String lower = origin.toLowerCase(Locale.ROOT);
+        if (corsOrigin.map(lower::equals).orElse(false)) {
+            return true;
+        }
+        try {
+            URI uri = new URI(lower);
+            if (uri.getHost() == null || !uri.getScheme().equals(request.scheme())) {
+                return false;
+            }
+            return isOurs(uri.getRawAuthority(), request);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** The IP address the connection came to, written as an IP literal: a page loaded from it is this server's own. */
+    private static boolean isLocalAddressLiteral(String name, Request request) {
+        String literal = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+        if (!com.google.common.net.InetAddresses.isInetAddress(literal)) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(literal).equals(InetAddress.getByName(request.raw().getLocalAddr()));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        return contentType != null
+            && contentType.split(";", 2)[0].trim().equalsIgnoreCase("application/json");
+    }
+
+    private static int defaultPort(String scheme) {
+        return "https".equals(scheme) ? 443 : 80;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            return com.google.common.net.InetAddresses.isInetAddress(host) && InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static List<String> extraHosts(PropertiesProvider properties) throws ConfigurationException {
+        try {
+            return Arrays.asList(properties.getConfiguration("webadmin").getStringArray(ALLOWED_HOSTS_KEY));
+        } catch (FileNotFoundException e) {
+            return List.of();
+        }
+    }
+
+    private static spark.HaltException error(int status, String message) {
+        return ErrorResponder.builder()
+            .statusCode(status)
+            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
+            .message(message)
+            .haltError();
+    }
+}

@@ -1,0 +1,215 @@
+package io.github.outboundrelay.webadmin;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.Username;
+import org.apache.james.dnsservice.api.InMemoryDNSService;
+import org.apache.james.domainlist.lib.DomainListConfiguration;
+import org.apache.james.domainlist.memory.MemoryDomainList;
+import org.apache.james.user.memory.MemoryUsersRepository;
+import org.apache.james.webadmin.FixedPortSupplier;
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.WebAdminConfiguration;
+import org.apache.james.webadmin.WebAdminServer;
+import org.apache.james.webadmin.WebAdminUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RotatingSecretSealer;
+import io.github.outboundrelay.core.SecretRotation;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The admin API refuses what a web page in the admin's browser could send: a request under a foreign Host name (DNS
+ * rebinding), from another Origin, a write without a JSON content type (a plain form), an oversized body; and the
+ * checks hold whichever of our route classes is registered.
+ */
+class AdminApiGuardTest {
+    static final String SEND_AS = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
+
+    @TempDir
+    static Path keys;
+
+    WebAdminServer server;
+    RequestSpecification admin;
+    int port;
+
+    /** Every route class of ours, built over in-memory collaborators. */
+    static final class AllRoutes {
+        final AdminRequests requests;
+        final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+        final SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
+        final InMemoryRelayAttemptLog attempts = new InMemoryRelayAttemptLog();
+        final RotatingSecretSealer sealer = new RotatingSecretSealer(keys.resolve("outbound-relay/relay-secrets.key"));
+        final SendAsVerificationFlow flow;
+
+        AllRoutes() throws Exception {
+            MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
+            domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
+            domains.addDomain(Domain.of("ourdomain.test"));
+            MemoryUsersRepository users = MemoryUsersRepository.withVirtualHosting(domains);
+            users.addUser(Username.of("alice@ourdomain.test"), "secret");
+            requests = new AdminRequests(domains, users, registry);
+            RelayProbes probes = new RelayProbes();
+            probes.install(StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY);
+            flow = new SendAsVerificationFlow(probes, verifier, sealer);
+        }
+
+        OutboundRelayRoutes sendAs() {
+            return new OutboundRelayRoutes(requests, registry, new InMemoryDomainRelayPolicies(), sealer, verifier, flow);
+        }
+
+        SendAsVerificationRoutes verification() {
+            return new SendAsVerificationRoutes(requests, verifier, flow);
+        }
+
+        SendAsOverviewRoutes overview() {
+            return new SendAsOverviewRoutes(requests, registry, verifier, attempts);
+        }
+
+        OutboundRelayAuditRoutes audit() {
+            return new OutboundRelayAuditRoutes(attempts, AdminApiGuard.loopbackOnly());
+        }
+
+        SecretRotationRoutes rotation() {
+            return new SecretRotationRoutes(new SecretRotation(sealer, registry), AdminApiGuard.loopbackOnly());
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        AllRoutes all = new AllRoutes();
+        start(all.sendAs(), all.verification(), all.overview(), all.audit(), all.rotation());
+    }
+
+    private void start(Routes... routes) {
+        if (server != null) {
+            server.destroy();
+        }
+        server = WebAdminUtils.createWebAdminServer(routes).start();
+        port = server.getPort().getValue();
+        admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.destroy();
+    }
+
+    @Test
+    void writesWithoutAJsonContentTypeAre415NamingTheHeader() {
+        given().spec(admin).contentType("text/plain").body("{\"allowed\": true}").put("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(415).body("message", containsString("Content-Type"));
+        given().spec(admin).contentType("application/x-www-form-urlencoded").body("allowed=true")
+            .post("/outbound-relay/secrets/rotation")
+            .then().statusCode(415);
+        given().spec(admin).contentType("text/plain").delete(SEND_AS).then().statusCode(415);
+
+        given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
+        given().spec(admin).contentType("application/json; charset=UTF-8").delete(SEND_AS).then().statusCode(204);
+    }
+
+    @Test
+    void theKeyRotationNeedsAJsonObjectBody() {
+        given().spec(admin).post("/outbound-relay/secrets/rotation")
+            .then().statusCode(400).body("message", containsString("'body'"));
+        given().spec(admin).body("{\"now\": true}").post("/outbound-relay/secrets/rotation")
+            .then().statusCode(400).body("message", containsString("'now'"));
+
+        given().spec(admin).body("{}").post("/outbound-relay/secrets/rotation").then().statusCode(200)
+            .body("retiredKeys", org.hamcrest.Matchers.empty());
+        given().spec(admin).body("{\"retireUnusedKeys\": \"yes\"}").post("/outbound-relay/secrets/rotation")
+            .then().statusCode(400).body("message", containsString("'retireUnusedKeys'"));
+        // Nothing is stored: after this rotation, every older key is unused.
+        given().spec(admin).body("{\"retireUnusedKeys\": true}").post("/outbound-relay/secrets/rotation").then().statusCode(200)
+            .body("retiredKeys.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(2));
+    }
+
+    @Test
+    void aForeignHostNameIsRefusedAndOurOwnNamesAreNot() {
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).get("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(421).body("message", containsString("Host"));
+        given().spec(admin).header("Host", "127.0.0.1:" + (port == 1 ? 2 : port - 1)).get("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(421);
+        given().spec(admin).header("Host", "rebound.attacker.test").get("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(421);
+
+        given().spec(admin).header("Host", "127.0.0.1:" + port).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
+        given().spec(admin).header("Host", "localhost:" + port).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
+    }
+
+    @Test
+    void aWebAdminOnEveryInterfaceKnowsItsAddressesLocalhostAndTheListedNames() throws Exception {
+        WebAdminConfiguration everyInterface = WebAdminConfiguration.builder().enabled().port(new FixedPortSupplier(8000))
+            .host("0.0.0.0").build();
+        start(new OutboundRelayAuditRoutes(new InMemoryRelayAttemptLog(),
+            new AdminApiGuard(everyInterface, java.util.List.of("james.example.com", "admin.example.com:443"))));
+
+        given().spec(admin).header("Host", "127.0.0.1:" + port).get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "localhost:" + port).get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "james.example.com:" + port).get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "admin.example.com:443").get("/outbound-relay/audit").then().statusCode(200);
+        given().spec(admin).header("Host", "admin.example.com:" + port).get("/outbound-relay/audit").then().statusCode(421);
+        given().spec(admin).header("Host", "0.0.0.0:" + port).get("/outbound-relay/audit").then().statusCode(421);
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).get("/outbound-relay/audit").then().statusCode(421);
+    }
+
+    @Test
+    void aRequestFromAnotherOriginIsRefusedEvenToRead() {
+        given().spec(admin).header("Origin", "https://attacker.test").get("/outbound-relay/audit")
+            .then().statusCode(403);
+        given().spec(admin).header("Origin", "null").body(Map.of("allowed", true)).put("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(403);
+
+        given().spec(admin).header("Origin", "http://127.0.0.1:" + port).get("/outbound-relay/audit").then().statusCode(200);
+    }
+
+    @Test
+    void anOversizedBodyIs413() {
+        String huge = "{\"allowed\": true, \"padding\": \"" + "x".repeat(AdminApiGuard.MAX_BODY_BYTES) + "\"}";
+
+        given().spec(admin).body(huge).put("/outbound-relay/domains/ourdomain.test").then().statusCode(413);
+        given().spec(admin).body(Map.of("allowed", false)).put("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(200).body("allowed", equalTo(false));
+    }
+
+    static Stream<Arguments> eachRouteClassAlone() {
+        return Stream.of(
+            Arguments.of("OutboundRelayRoutes", (Function<AllRoutes, Routes>) AllRoutes::sendAs, "/outbound-relay/domains/ourdomain.test"),
+            Arguments.of("SendAsVerificationRoutes", (Function<AllRoutes, Routes>) AllRoutes::verification, SEND_AS + "/test"),
+            Arguments.of("SendAsOverviewRoutes", (Function<AllRoutes, Routes>) AllRoutes::overview, "/outbound-relay/domains/ourdomain.test/send-as"),
+            Arguments.of("OutboundRelayAuditRoutes", (Function<AllRoutes, Routes>) AllRoutes::audit, "/outbound-relay/audit"),
+            Arguments.of("SecretRotationRoutes", (Function<AllRoutes, Routes>) AllRoutes::rotation, "/outbound-relay/secrets/rotation"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eachRouteClassAlone")
+    void theGuardHoldsWhicheverRouteClassIsRegisteredAlone(String name, Function<AllRoutes, Routes> routes, String path) throws Exception {
+        start(routes.apply(new AllRoutes()));
+
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).get(path).then().statusCode(421);
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).contentType("text/plain").post(path).then().statusCode(421);
+        given().spec(admin).contentType("text/plain").body("{}").post(path).then().statusCode(415);
+        given().spec(admin).contentType("text/plain").body("{}").put(path).then().statusCode(415);
+    }
+}
