@@ -30,6 +30,7 @@ import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.restassured.http.ContentType;
@@ -92,8 +93,8 @@ class StoreOutageRoutesTest {
         SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
         RelayProbes probes = new RelayProbes();
         probes.install(ACCEPTING_EVERY_RELAY);
-        OutboundRelayRoutes routes = new OutboundRelayRoutes(new AdminRequests(domains, users, registry), registry, policies,
-            sealer, verifier, new SendAsVerificationFlow(probes, verifier, sealer));
+        OutboundRelayRoutes routes = new OutboundRelayRoutes(new AdminRequests(domains, users), policies,
+            new SendAsSettings(registry, policies, domains, sealer, verifier, probes));
         server = WebAdminUtils.createWebAdminServer(routes).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }

@@ -1,0 +1,159 @@
+package io.github.outboundrelay.core.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
+/**
+ * The rules of the one settings flow, whatever the surface; the relay itself is tried for real in the integration
+ * tests (SendAsVerificationIntegrationTest), here a probe records what it was asked.
+ */
+class SendAsSettingsTest {
+    static final Username ALICE = Username.of("alice@ourdomain.test");
+    static final Username BOB = Username.of("bob@ourdomain.test");
+    static final MailAddress ADDRESS = address("alice@partner.test");
+
+    InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+    InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+    InMemoryVerifications verifications = new InMemoryVerifications();
+    SendAsVerifier verifier = new SendAsVerifier(verifications);
+    RecordingProbe probe = new RecordingProbe();
+    SendAsSettings settings;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        DomainList domainList = mock(DomainList.class);
+        when(domainList.containsDomain(any())).thenAnswer(call -> Domain.of("ourdomain.test").equals(call.getArgument(0)));
+        RelayProbes probes = new RelayProbes();
+        probes.install(probe);
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+        settings = new SendAsSettings(registry, policies, domainList,
+            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes);
+    }
+
+    @Test
+    void savingTriesTheRelayAndMailsACodeAddressStaysPending() {
+        SendAsView view = settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThat(view.status()).isEqualTo("pending");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test secret", "code alice@partner.test");
+        assertThat(settings.list(ALICE)).containsExactly(view);
+    }
+
+    @Test
+    void aUserMayNotVouchNamingTheVerifiedField() {
+        SendAsRequest vouching = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", Optional.of("secret"), Optional.of(true));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, vouching))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'verified'");
+        assertThat(registry.listOwnedBy(ALICE)).isEmpty();
+        assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
+    void anAdminMayVouchWithoutRelayTestOrCode() {
+        SendAsRequest vouching = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", Optional.of("secret"), Optional.of(true));
+
+        assertThat(settings.save(Actor.ADMIN, ALICE, ADDRESS, vouching).status()).isEqualTo("verified");
+        assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
+    void anAddressOfAnotherUserIsAConflictAndInvisibleToHim() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, BOB, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.CONFLICT));
+        assertThatThrownBy(() -> settings.get(BOB, ADDRESS))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void theRightCodeVerifies() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThatThrownBy(() -> settings.confirm(Actor.USER, ALICE, ADDRESS, "AAAA-AAAA-AAAA-AAAA"))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'code'");
+        assertThat(settings.confirm(Actor.USER, ALICE, ADDRESS, probe.lastCode).status()).isEqualTo("verified");
+    }
+
+    @Test
+    void anAddressInOneOfOurDomainsIsRefusedNamingTheAddress() {
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, address("alias@ourdomain.test"),
+            request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'address'");
+    }
+
+    @Test
+    void aRequestNeverPrintsItsPassword() {
+        assertThat(request("smtp.partner.test", 587, "alice", "s3cr3t-Pa55").toString())
+            .doesNotContain("s3cr3t-Pa55").contains("****");
+    }
+
+    static SendAsRequest request(String host, int port, String username, String password) {
+        return new SendAsRequest(new RelayServer(host, port, RelaySecurity.STARTTLS), username,
+            Optional.ofNullable(password), Optional.empty());
+    }
+
+    static MailAddress address(String address) {
+        try {
+            return new MailAddress(address);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Every relay works; it records what it was asked and keeps the last code. */
+    static class RecordingProbe implements RelayProbe {
+        final List<String> calls = new ArrayList<>();
+        String lastCode;
+
+        @Override
+        public void checkTarget(RelayServer relay) {
+        }
+
+        @Override
+        public ProbeResult probe(SendAsAddress sendAs, String password) {
+            calls.add("probe " + sendAs.address().asString() + " " + password);
+            return ProbeResult.ok();
+        }
+
+        @Override
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+            calls.add("code " + sendAs.address().asString());
+            lastCode = code;
+            return ProbeResult.ok();
+        }
+    }
+}
