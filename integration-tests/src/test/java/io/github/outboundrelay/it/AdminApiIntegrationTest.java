@@ -167,15 +167,31 @@ class AdminApiIntegrationTest {
     }
 
     @Test
-    void updateWithoutPasswordKeepsTheStoredOne() {
+    void updateOfTheSameRelayAccountWithoutPasswordKeepsTheStoredOne() {
         given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200);
         Map<String, Object> withoutPassword = validBody();
         withoutPassword.remove("password");
-        withoutPassword.put("port", 465);
-        withoutPassword.put("security", "SMTPS");
 
         given().spec(admin).body(withoutPassword).put(SEND_AS_PATH)
-            .then().statusCode(200).body("port", equalTo(465)).body("passwordSet", equalTo(true));
+            .then().statusCode(200).body("port", equalTo(587)).body("passwordSet", equalTo(true));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "host|smtp.elsewhere.test",
+        "port|465",
+        "security|SMTPS",
+        "username|someone@partner.test"})
+    void aNewRelayAccountWithoutThePasswordIs400NamingPassword(String field, String value) {
+        given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200);
+        Map<String, Object> moved = validBody();
+        moved.remove("password");
+        moved.put(field, field.equals("port") ? Integer.parseInt(value) : value);
+
+        given().spec(admin).body(moved).put(SEND_AS_PATH)
+            .then().statusCode(400).body("message", startsWith("'password'"));
+        given().spec(admin).get(SEND_AS_PATH).then().body("host", equalTo("smtp.partner.test")).body("port", equalTo(587))
+            .body("security", equalTo("STARTTLS")).body("username", equalTo("alice@partner.test"));
     }
 
     @Test

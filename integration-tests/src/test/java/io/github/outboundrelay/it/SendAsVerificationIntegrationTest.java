@@ -43,6 +43,8 @@ class SendAsVerificationIntegrationTest {
     static final SmtpPeer OTHER_PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
     static final SmtpPeer REJECTING = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
     static final SmtpPeer SELF_SIGNED = SmtpPeer.builder().requireStartTls().withUntrustedCertificate().requireAuth(LOGIN, PASSWORD).start();
+    /** Logs what it is sent: a stored password must never reach it. */
+    static final SmtpPeer TRAP = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
@@ -63,6 +65,7 @@ class SendAsVerificationIntegrationTest {
         OTHER_PARTNER.close();
         REJECTING.close();
         SELF_SIGNED.close();
+        TRAP.close();
     }
 
     @BeforeEach
@@ -112,6 +115,34 @@ class SendAsVerificationIntegrationTest {
         ReceivedMail confirmation = awaitAt(OTHER_PARTNER, "Confirm sending mail as bob@partner.test");
         given().spec(admin).body(Map.of("code", code(confirmation))).post(path + "/confirm")
             .then().statusCode(200).body("status", equalTo("verified"));
+    }
+
+    @Test
+    void theStoredPasswordNeverFollowsTheAddressToANewRelay() {
+        String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@moving.test";
+        Map<String, Object> vouched = body(PARTNER);
+        vouched.put("verified", true);
+        given().spec(admin).body(vouched).put(path).then().statusCode(200);
+        int connectionsBefore = TRAP.connectionCount();
+
+        Map<String, Object> toTheTrap = body(TRAP);
+        toTheTrap.remove("password");
+        given().spec(admin).body(toTheTrap).put(path).then().statusCode(400).body("message", startsWith("'password'"));
+
+        assertThat(TRAP.connectionCount()).isEqualTo(connectionsBefore);
+        assertThat(TRAP.authAttempts()).isZero();
+        given().spec(admin).get(path).then().body("port", equalTo(PARTNER.port())).body("status", equalTo("verified"));
+    }
+
+    @Test
+    void aPasswordOnlyChangeIsTriedAndKeepsTheAddressVerified() {
+        String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@newpassword.test";
+        Map<String, Object> vouched = body(PARTNER);
+        vouched.put("verified", true);
+        vouched.put("password", "an-old-password");
+        given().spec(admin).body(vouched).put(path).then().statusCode(200);
+
+        given().spec(admin).body(body(PARTNER)).put(path).then().statusCode(200).body("status", equalTo("verified"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
 import java.util.List;
+import java.util.Optional;
 
 import javax.inject.Inject;
 
@@ -75,8 +76,7 @@ public class SendAsSettings {
         checks.checkTarget(request.relay());
         SealedSecret password = request.password()
             .map(clear -> sealer.seal(clear, SendAsKey.of(address)))
-            .or(() -> registry.findOwnedBy(owner, address).map(SendAsAddress::relayPassword))
-            .orElseThrow(() -> new InvalidFieldException("password", "is required"));
+            .orElseGet(() -> keptPassword(owner, address, request));
         SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), password);
         if (!vouched) {
             checks.requireWorkingRelay(sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
@@ -133,6 +133,24 @@ public class SendAsSettings {
         SendAsAddress sendAs = owned(owner, address);
         checks.requireWorkingRelay(sendAs, checks.openPassword(sendAs));
         return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
+    }
+
+    /**
+     * An update without a password keeps the stored one only for the very relay account it was given for: a new host,
+     * port, security or username must come with the password again (as Gmail asks), or the stored password would be
+     * sent to wherever the request points.
+     */
+    private SealedSecret keptPassword(Username owner, MailAddress address, SendAsRequest request) {
+        Optional<SendAsAddress> existing = registry.findOwnedBy(owner, address);
+        if (existing.isEmpty()) {
+            throw new InvalidFieldException("password", "is required");
+        }
+        SendAsAddress stored = existing.get();
+        if (!stored.relay().equals(request.relay()) || !stored.relayUsername().equals(request.username())) {
+            throw new InvalidFieldException("password", "is required when host, port, security or username change: the "
+                + "stored password is only ever sent to the relay account it was given for");
+        }
+        return stored.relayPassword();
     }
 
     private SendAsAddress owned(Username owner, MailAddress address) {

@@ -19,6 +19,8 @@ import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
@@ -113,6 +115,46 @@ class SendAsSettingsTest {
         assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, address("alias@ourdomain.test"),
             request("smtp.partner.test", 587, "alice", "secret")))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'address'");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "smtp.trap.test, 587, STARTTLS, alice",
+        "smtp.partner.test, 2587, STARTTLS, alice",
+        "smtp.partner.test, 465, SMTPS, alice",
+        "smtp.partner.test, 587, STARTTLS, someone-else"})
+    void aNewRelayAccountWithoutThePasswordIs400NamingPasswordAndNothingIsTried(String host, int port, String security,
+                                                                                String username) {
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, new SendAsRequest(new RelayServer("smtp.partner.test", 587,
+            RelaySecurity.STARTTLS), "alice", Optional.of("secret"), Optional.of(true)));
+        SendAsRequest moved = new SendAsRequest(new RelayServer(host, port, RelaySecurity.parse("security", security)),
+            username, Optional.empty(), Optional.empty());
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, moved))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'password'");
+        assertThat(probe.calls).isEmpty();
+        assertThat(settings.get(ALICE, ADDRESS).host()).isEqualTo("smtp.partner.test");
+    }
+
+    @Test
+    void aPasswordOnlyChangeKeepsTheAddressVerified() {
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, new SendAsRequest(new RelayServer("smtp.partner.test", 587,
+            RelaySecurity.STARTTLS), "alice", Optional.of("secret"), Optional.of(true)));
+
+        SendAsView view = settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "new-secret"));
+
+        assertThat(view.status()).isEqualTo("verified");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test new-secret");
+    }
+
+    @Test
+    void theSameRelayAccountWithoutPasswordKeepsTheStoredOne() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", null));
+
+        assertThat(probe.calls).filteredOn(call -> call.startsWith("probe"))
+            .containsExactly("probe alice@partner.test secret", "probe alice@partner.test secret");
     }
 
     @Test
