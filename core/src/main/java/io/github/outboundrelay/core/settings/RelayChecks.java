@@ -51,7 +51,7 @@ class RelayChecks {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
         refuseOnFailure(sendAs, probe.sendVerificationCode(sendAs, openPassword(sendAs), code),
-            "The verification mail could not be sent through the relay (the address stays pending; ask again with POST "
+            "The verification mail could not be sent (the address stays pending; ask again with POST "
                 + ".../verification)");
     }
 
