@@ -29,6 +29,9 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  * The one send-as settings flow, behind every surface (WebAdmin, the users' self-service API): list, read, save,
  * remove, verify and test a user's send-as addresses. Saving tries the relay (connect, TLS, AUTH) and then, unless an
  * admin vouched, has a one-time code mailed to the address; the address stays pending until the code is confirmed.
+ * Writes (save, resendCode, confirm, test) need the owner's domain to allow outbound relay (DOMAIN_NOT_ALLOWED);
+ * reading and removing do not. An address is held by one user; another user's pending entry whose code expired (or
+ * that never got one) no longer holds it: a new registration takes it over.
  * The caller has already established who {@code owner} is (an existing James user). Errors are
  * {@link InvalidFieldException} (400, names the field) or {@link SendAsSettingsException} of a kind.
  */
@@ -67,11 +70,13 @@ public class SendAsSettings {
 
     /** Adds or changes an address; see the class comment. */
     public SendAsView save(Actor actor, Username owner, MailAddress address, SendAsRequest request) {
+        requireRelayAllowed(owner);
         if (isLocal(address.getDomain())) {
             throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
                 + " is local, its mail is ours to send");
         }
         boolean vouched = vouchedBy(actor, request);
+        Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
         requireAdmittedSecurity(owner, request.relay().security());
         checks.checkTarget(request.relay());
         SealedSecret password = request.password()
@@ -81,6 +86,7 @@ public class SendAsSettings {
         if (!vouched) {
             checks.requireWorkingRelay(sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
         }
+        abandoned.ifPresent(this::release);
         try {
             registry.register(sendAs);
         } catch (SendAsRegistry.AddressOwnedByAnotherUserException e) {
@@ -101,6 +107,7 @@ public class SendAsSettings {
 
     /** Mails a new code to a pending address: CONFLICT when it is verified, TOO_MANY_REQUESTS past the daily cap. */
     public SendAsView resendCode(Actor actor, Username owner, MailAddress address) {
+        requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         if (verifier.isVerified(sendAs)) {
             throw new SendAsSettingsException(Kind.CONFLICT, sendAs.address().asString() + " is already verified");
@@ -114,6 +121,7 @@ public class SendAsSettings {
      * after too many wrong codes or when no code is pending.
      */
     public SendAsView confirm(Actor actor, Username owner, MailAddress address, String code) {
+        requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         SendAsVerifier.ConfirmResult result = verifier.confirm(sendAs, code);
         return switch (result.outcome()) {
@@ -130,6 +138,7 @@ public class SendAsSettings {
 
     /** Tries the relay again now (connect, TLS, AUTH, no mail): RELAY_CHECK_FAILED with a reason class otherwise. */
     public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
+        requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         checks.requireWorkingRelay(sendAs, checks.openPassword(sendAs));
         return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
@@ -151,6 +160,33 @@ public class SendAsSettings {
                 + "stored password is only ever sent to the relay account it was given for");
         }
         return stored.relayPassword();
+    }
+
+    /**
+     * Another user's registration of the address: CONFLICT while it holds it (verified, or a code that still works);
+     * when it is an abandoned pending entry, it is returned to be released once the new registration passed its checks.
+     */
+    private Optional<SendAsAddress> abandonedByAnotherUser(Username owner, MailAddress address) {
+        Optional<SendAsAddress> other = registry.find(address).filter(sendAs -> !sendAs.isOwnedBy(owner));
+        if (other.isPresent() && !verifier.isAbandoned(other.get())) {
+            throw new SendAsSettingsException(Kind.CONFLICT,
+                new SendAsRegistry.AddressOwnedByAnotherUserException(address).getMessage());
+        }
+        return other;
+    }
+
+    private void release(SendAsAddress abandoned) {
+        verifier.forget(abandoned);
+        registry.remove(abandoned.owner(), abandoned.address());
+    }
+
+    /** Writes need the owner's domain to allow outbound relay; reads and removal never do. */
+    private void requireRelayAllowed(Username owner) {
+        if (!policyOf(owner).relayAllowed()) {
+            throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for "
+                + domainOf(owner).asString() + ": its administrator has not allowed users to send mail as their other "
+                + "addresses through their own relays");
+        }
     }
 
     private SendAsAddress owned(Username owner, MailAddress address) {

@@ -6,6 +6,11 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +52,8 @@ class SendAsSettingsTest {
     InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
     InMemoryVerifications verifications = new InMemoryVerifications();
-    SendAsVerifier verifier = new SendAsVerifier(verifications);
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    SendAsVerifier verifier = new SendAsVerifier(verifications, clock);
     RecordingProbe probe = new RecordingProbe();
     SendAsSettings settings;
 
@@ -158,6 +164,56 @@ class SendAsSettingsTest {
     }
 
     @Test
+    void aPendingEntryWhoseCodeExpiredNoLongerHoldsTheAddress() {
+        settings.save(Actor.USER, BOB, ADDRESS, request("smtp.bob.test", 587, "bob", "bobs-secret"));
+        clock.advance(Duration.ofHours(23));
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.CONFLICT));
+
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        SendAsView alices = settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThat(alices.status()).isEqualTo("pending");
+        assertThat(settings.list(BOB)).isEmpty();
+        assertThat(settings.get(ALICE, ADDRESS).host()).isEqualTo("smtp.partner.test");
+        assertThat(settings.confirm(Actor.USER, ALICE, ADDRESS, probe.lastCode).status()).isEqualTo("verified");
+    }
+
+    @Test
+    void aVerifiedEntryOfAnotherUserHoldsTheAddressForever() {
+        settings.save(Actor.ADMIN, BOB, ADDRESS, new SendAsRequest(new RelayServer("smtp.bob.test", 587,
+            RelaySecurity.STARTTLS), "bob", Optional.of("bobs-secret"), Optional.of(true)));
+        clock.advance(Duration.ofDays(30));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.CONFLICT));
+        assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
+    void writesNeedTheDomainToAllowRelayingReadsAndRemovalDoNot() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
+        probe.calls.clear();
+
+        for (Actor actor : Actor.values()) {
+            assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")));
+            assertDomainNotAllowed(() -> settings.resendCode(actor, ALICE, ADDRESS));
+            assertDomainNotAllowed(() -> settings.confirm(actor, ALICE, ADDRESS, probe.lastCode));
+            assertDomainNotAllowed(() -> settings.test(actor, ALICE, ADDRESS));
+        }
+        assertThat(probe.calls).isEmpty();
+        assertThat(settings.get(ALICE, ADDRESS).status()).isEqualTo("pending");
+        assertThat(settings.list(ALICE)).hasSize(1);
+        assertThat(settings.remove(Actor.USER, ALICE, ADDRESS)).isTrue();
+    }
+
+    private static void assertDomainNotAllowed(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(SendAsSettingsException.class,
+            e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.DOMAIN_NOT_ALLOWED));
+    }
+
+    @Test
     void aRequestNeverPrintsItsPassword() {
         assertThat(request("smtp.partner.test", 587, "alice", "s3cr3t-Pa55").toString())
             .doesNotContain("s3cr3t-Pa55").contains("****");
@@ -173,6 +229,33 @@ class SendAsSettingsTest {
             return new MailAddress(address);
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    static class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
         }
     }
 
