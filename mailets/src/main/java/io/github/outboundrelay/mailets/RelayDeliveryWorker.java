@@ -185,7 +185,7 @@ class RelayDeliveryWorker {
                 with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, result.diagnostic());
                 return;
             }
-            with.notices().credentialsRejectedOnce(mail, sendAs);
+            with.notices().credentialsRejectedOnce(mail, sendAs, result.diagnostic());
         }
         retryLater(mail, sendAs, result);
     }
