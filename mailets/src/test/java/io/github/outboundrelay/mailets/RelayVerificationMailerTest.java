@@ -1,50 +1,85 @@
 package io.github.outboundrelay.mailets;
 
+import static io.github.outboundrelay.mailets.RelayPeers.sendAs;
+import static io.github.outboundrelay.mailets.RelayPeers.testConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.util.List;
-
 import org.apache.james.core.MailAddress;
-import org.apache.james.core.Username;
-import org.apache.james.dnsservice.api.InMemoryDNSService;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.PortRange;
 import io.github.outboundrelay.core.RelayProbe.ProbeResult;
 import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.testing.SmtpPeer;
 
-/**
- * The admin API's relay test against real peers: a certificate the test CA signed for localhost is trusted, yet it
- * must not pass for another name that resolves to the same address (the password never leaves).
- */
+/** The settings' relay test and code mail against real peers. */
 class RelayVerificationMailerTest {
     static final String LOGIN = "alice@partner.test";
     static final String PASSWORD = "partner-secret";
 
-    @ParameterizedTest
-    @EnumSource(value = RelaySecurity.class, names = {"STARTTLS", "SMTPS"})
-    void aTrustedCertificateForAnotherNameFailsTheRelayTestAsTls(RelaySecurity security) throws Exception {
-        SmtpPeer.Builder builder = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD);
-        try (SmtpPeer peer = (security == RelaySecurity.SMTPS ? builder.implicitTls() : builder.requireStartTls()).start()) {
-            RelayTargetGuard guard = new RelayTargetGuard(new InMemoryDNSService()
-                .registerRecord("relay.wrong-name.test", InetAddress.getByName("127.0.0.1"), "relay.wrong-name.test"),
-                PortRange.parseList("allowedRelayPorts", "1-65535"), List.of(), List.of("127.0.0.0/8"));
-            RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
-            RelayVerificationMailer mailer = new RelayVerificationMailer(new RelaySessionFactory(configuration, guard), guard);
-            SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
-                new RelayServer("relay.wrong-name.test", peer.port(), security), LOGIN,
-                RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));
+    final FakeMailContext context = FakeMailContext.builder().postmaster(postmaster()).build();
 
-            ProbeResult result = mailer.probe(sendAs, PASSWORD);
+    @Test
+    void aRelayThatDoesNotOfferAuthFailsTheTestWithAnyPassword() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
+            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+                .probe(sendAs(peer), "wrong");
 
-            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.TLS_FAILED);
-            assertThat(peer.authAttempts()).isZero();
+            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
+            assertThat(result.detail()).contains("AUTH not offered");
+        }
+    }
+
+    @Test
+    void aRelayThatDoesNotOfferAuthNeverGetsTheCodeMailEvenWhereItIsTheRoute() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
+            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
+                .sendVerificationCode(sendAs(peer), "wrong", "K7QD-M2XP-4TZA-9RWE");
+
+            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
+            assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRelayWithAuthPassesTheTest() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            assertThat(mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX).probe(sendAs(peer), PASSWORD).isOk()).isTrue();
+            assertThat(peer.authAttempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void byDefaultTheCodeIsMailedToTheMailboxByTheNormalPathNotThroughTheRelay() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+                .sendVerificationCode(sendAs(peer), PASSWORD, "K7QD-M2XP-4TZA-9RWE");
+
+            assertThat(result.isOk()).isTrue();
+            assertThat(peer.connectionCount()).isZero();
+            FakeMailContext.SentMail sent = context.getSentMails().get(0);
+            assertThat(sent.getSender().asString()).isEqualTo("postmaster@ourdomain.test");
+            assertThat(sent.getRecipients()).containsExactly(new MailAddress("alice@partner.test"));
+            assertThat(sent.getMsg().getContent().toString()).contains("Confirmation code: K7QD-M2XP-4TZA-9RWE");
+        }
+    }
+
+    private RelayVerificationMailer mailer(RelayDeliveryConfiguration.VerificationMail route) throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(testConfig().build());
+        return new RelayVerificationMailer(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+            RelayPeers.loopbackTargets(), context, route);
+    }
+
+    private static SendAsAddress sendAs(SmtpPeer peer) throws Exception {
+        return RelayPeers.sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.STARTTLS, LOGIN, PASSWORD);
+    }
+
+    private static MailAddress postmaster() {
+        try {
+            return new MailAddress("postmaster@ourdomain.test");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -35,6 +35,7 @@ import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RotatingSecretSealer;
 import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -61,7 +62,8 @@ class AdminApiGuardTest {
         final SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
         final InMemoryRelayAttemptLog attempts = new InMemoryRelayAttemptLog();
         final RotatingSecretSealer sealer = new RotatingSecretSealer(keys.resolve("outbound-relay/relay-secrets.key"));
-        final SendAsVerificationFlow flow;
+        final InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+        final SendAsSettings settings;
 
         AllRoutes() throws Exception {
             MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
@@ -69,18 +71,18 @@ class AdminApiGuardTest {
             domains.addDomain(Domain.of("ourdomain.test"));
             MemoryUsersRepository users = MemoryUsersRepository.withVirtualHosting(domains);
             users.addUser(Username.of("alice@ourdomain.test"), "secret");
-            requests = new AdminRequests(domains, users, registry);
+            requests = new AdminRequests(domains, users);
             RelayProbes probes = new RelayProbes();
             probes.install(StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY);
-            flow = new SendAsVerificationFlow(probes, verifier, sealer);
+            settings = new SendAsSettings(registry, policies, domains, sealer, verifier, probes);
         }
 
         OutboundRelayRoutes sendAs() {
-            return new OutboundRelayRoutes(requests, registry, new InMemoryDomainRelayPolicies(), sealer, verifier, flow);
+            return new OutboundRelayRoutes(requests, policies, settings);
         }
 
         SendAsVerificationRoutes verification() {
-            return new SendAsVerificationRoutes(requests, verifier, flow);
+            return new SendAsVerificationRoutes(requests, settings);
         }
 
         SendAsOverviewRoutes overview() {

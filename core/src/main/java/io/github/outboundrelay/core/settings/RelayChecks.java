@@ -1,0 +1,102 @@
+package io.github.outboundrelay.core.settings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
+/**
+ * How the settings try relays and mail verification codes, through the running delivery mailet's {@link RelayProbe},
+ * so that a relay is judged by the rules that will deliver its mail. Failures are RELAY_CHECK_FAILED with a reason
+ * class (unreachable, TLS failed, AUTH rejected, not an allowed target, refused): what the relay said is logged for the
+ * admin, never echoed, so the API cannot be used to read banners of hosts it should not reach.
+ */
+class RelayChecks {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayChecks.class);
+
+    private final RelayProbes probes;
+    private final SendAsVerifier verifier;
+    private final SecretSealer sealer;
+    private final SettingsRateLimits limits;
+
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsRateLimits limits) {
+        this.probes = probes;
+        this.verifier = verifier;
+        this.sealer = sealer;
+        this.limits = limits;
+    }
+
+    /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
+    void checkTarget(RelayServer relay) {
+        probe().checkTarget(relay);
+    }
+
+    /** Connect, TLS, AUTH, no mail. */
+    void requireWorkingRelay(SendAsAddress sendAs, String password) {
+        RelayProbe probe = probe();
+        limits.acquireProbe(sendAs);
+        refuseOnFailure(sendAs, probe.probe(sendAs, password), "The relay test failed");
+    }
+
+    /** Issues a new code for a pending address and mails it to the address. */
+    void sendCode(SendAsAddress sendAs) {
+        RelayProbe probe = probe();
+        limits.acquireCodeMail(sendAs);
+        String code;
+        try {
+            code = verifier.issueCode(sendAs);
+        } catch (SendAsVerifier.TooManyCodesException e) {
+            throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
+        }
+        refuseOnFailure(sendAs, probe.sendVerificationCode(sendAs, openPassword(sendAs), code),
+            "The verification mail could not be sent (the address stays pending; ask again with POST "
+                + ".../verification)");
+    }
+
+    /** The stored password, or 400 naming {@code password} when it no longer opens (key file lost, data damaged). */
+    String openPassword(SendAsAddress sendAs) {
+        try {
+            return sealer.open(sendAs.relayPassword(), sendAs.key());
+        } catch (RuntimeException e) {
+            LOGGER.warn("outbound-relay: the stored relay password of {} does not open (key {}): {}",
+                sendAs.address().asString(), sendAs.relayPassword().keyId(), e.getMessage());
+            throw new InvalidFieldException("password", "is required: the stored one can no longer be opened on this "
+                + "server (its sealing key is missing)");
+        }
+    }
+
+    private RelayProbe probe() {
+        return probes.current().orElseThrow(() -> new SendAsSettingsException(Kind.UNAVAILABLE,
+            "No OutboundRelayDelivery mailet is running: relays cannot be checked; see mailetcontainer.xml"));
+    }
+
+    private static void refuseOnFailure(SendAsAddress sendAs, ProbeResult result, String what) {
+        if (result.isOk()) {
+            return;
+        }
+        LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
+            sendAs.relay().host(), result.failure(), result.detail());
+        throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, what + ": " + describe(result.failure()));
+    }
+
+    private static String describe(ProbeResult.Failure failure) {
+        return switch (failure) {
+            case UNREACHABLE -> "unreachable (no SMTP session could be opened to the relay)";
+            case TLS_FAILED -> "TLS failed (no TLS offered, or a certificate that is not trusted for that host name)";
+            case AUTH_REJECTED -> "AUTH rejected (the relay refused the username or password)";
+            case AUTH_NOT_OFFERED -> "AUTH not offered (the relay offered no SMTP AUTH we can use: it would not check the "
+                + "password, nothing is sent through it unauthenticated)";
+            case NOT_ALLOWED_TARGET -> "not an allowed target (the relay's port or address is not allowed here)";
+            case REFUSED -> "refused (the relay did not accept the mail)";
+            case NONE -> "no failure";
+        };
+    }
+}
