@@ -9,12 +9,15 @@ import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.modules.RunArgumentsModule;
 import org.apache.james.modules.server.JMXServerModule;
 
+import io.github.outboundrelay.server.jmap.SendAsJmapModule;
+
 /**
  * What {@code ./run} starts: James 3.8.1's memory server, built exactly as {@link MemoryJamesServerMain} builds it,
  * except that every MailQueue (spool, outgoing, outbound-relay...) is James's ActiveMQ queue persisted under
  * {@code <working directory>/var/store/activemq} ({@link PersistentMailQueueModule}) instead of the memory queue, so
  * queued mail survives a restart or a {@code kill -9}. Mailboxes, users and domains stay in memory as in the memory
- * flavour.
+ * flavour. JMAP may also send as a user's verified send-as addresses ({@link SendAsJmapModule}), which the extension
+ * jar alone cannot offer on a stock James.
  */
 public final class OutboundRelayServerMain implements JamesServerMain {
 
@@ -36,9 +39,12 @@ public final class OutboundRelayServerMain implements JamesServerMain {
         JamesServerMain.main(server);
     }
 
-    /** {@link MemoryJamesServerMain#createServer} with the persistent queue bound over the memory one. */
+    /**
+     * {@link MemoryJamesServerMain#createServer} with the persistent queue bound over the memory one, and JMAP allowed
+     * to send as the users' verified send-as addresses ({@link SendAsJmapModule}).
+     */
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         return MemoryJamesServerMain.createServer(configuration)
-            .overrideWith(new PersistentMailQueueModule());
+            .overrideWith(new PersistentMailQueueModule(), new SendAsJmapModule());
     }
 }

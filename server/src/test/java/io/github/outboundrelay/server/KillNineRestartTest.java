@@ -79,6 +79,7 @@ class KillNineRestartTest {
             .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:" + submissionPort + "</bind>")
             .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imapPort + "</bind>")
             .edit("webadmin.properties", "port=8000", "port=" + webAdminPort)
+            .edit("jmap.properties", "jmap.port=8001", "jmap.port=" + freePort())
             .edit("jmx.properties", "jmx.enabled=true", "jmx.enabled=false")
             .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>" + RETRY_DELAY.toSeconds() + " seconds</retryDelay>")
             .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>" + RETRY_DELAY.toSeconds() + " seconds</maxRetryDelay>")
