@@ -6,6 +6,7 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
+import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.core.verification.Verifications;
@@ -27,6 +28,7 @@ public class OutboundRelayModule extends AbstractModule {
         configureStores();
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
+        bind(SendAsSettings.class).in(Singleton.class);
     }
 
     /**

@@ -82,9 +82,17 @@ public class OutboundRelayRule {
             .orElse(true);
     }
 
-    /** Whether {@code address} may be used as MAIL FROM by {@code user}: registered to them, verified, in a foreign domain. */
+    /**
+     * Whether {@code address} may be used as MAIL FROM by {@code user}: exactly what the matcher requires of a From,
+     * registered to them, verified, in a foreign domain, and the user's domain allows relaying (through a relay of
+     * that security). Otherwise the stock identity check decides (and refuses it): mail sent as that address while
+     * relaying is off would otherwise leave through the gateway with a forged envelope sender.
+     */
     public boolean isForeignSendAsOf(Username user, MailAddress address) {
-        return registry.findOwnedBy(user, address).filter(verifier::isVerified).isPresent() && !isLocal(address.getDomain());
+        return registry.findOwnedBy(user, address)
+            .filter(verifier::isVerified)
+            .filter(this::domainAllowsRelayThrough)
+            .isPresent() && !isLocal(address.getDomain());
     }
 
     private boolean domainAllowsRelay(Username user) {

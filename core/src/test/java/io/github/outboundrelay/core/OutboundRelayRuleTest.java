@@ -170,6 +170,24 @@ class OutboundRelayRuleTest {
     }
 
     @Test
+    void aSendAsMailFromNeedsTheDomainToAllowRelayingExactlyAsTheMatcher() throws Exception {
+        MailAddress address = new MailAddress("alice@partner.test");
+        assertThat(rule.isForeignSendAsOf(ALICE, address)).isTrue();
+
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
+        assertThat(rule.isForeignSendAsOf(ALICE, address)).isFalse();
+        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+
+        SendAsAddress tls = sendAs("alice@clear.test", ALICE);
+        registerVerified(new SendAsAddress(new MailAddress("alice@clear.test"), ALICE,
+            new RelayServer("smtp.clear.test", 25, RelaySecurity.NONE), tls.relayUsername(), tls.relayPassword()));
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+        assertThat(rule.isForeignSendAsOf(ALICE, new MailAddress("alice@clear.test"))).isFalse();
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true));
+        assertThat(rule.isForeignSendAsOf(ALICE, new MailAddress("alice@clear.test"))).isTrue();
+    }
+
+    @Test
     void addressWhoseRelayHostChangedIsPendingAgain() throws Exception {
         SendAsAddress verified = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
         registry.register(new SendAsAddress(verified.address(), ALICE, new RelayServer("smtp.evil.test", 587, RelaySecurity.STARTTLS),

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
+import org.apache.james.utils.DataProbeImpl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,17 @@ class AdminApiIntegrationTest {
 
     RequestSpecification admin;
 
+    /** A second domain, left as shipped: outbound relay not allowed. */
+    static final String CLOSED_DOMAIN = "closed.test";
+
     @BeforeAll
     static void users(GuiceJamesServer server) throws Exception {
         OutboundRelayJames.addUsers(server, "alice", "bob");
+        DataProbeImpl data = server.getProbe(DataProbeImpl.class);
+        data.addDomain(CLOSED_DOMAIN);
+        data.addUser("carol@" + CLOSED_DOMAIN, OutboundRelayJames.PASSWORD);
+        // Writes of send-as addresses need the owner's domain to allow outbound relay.
+        new RelayScenario(server).allowDomain(true);
     }
 
     @BeforeEach
@@ -46,12 +55,28 @@ class AdminApiIntegrationTest {
 
     @Test
     void domainPolicyIsOffByDefaultAndCanBeSwitched() {
-        given().spec(admin).get("/outbound-relay/domains/ourdomain.test")
-            .then().statusCode(200).body("domain", equalTo("ourdomain.test")).body("allowed", equalTo(false));
-        given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/ourdomain.test")
+        String closed = "/outbound-relay/domains/" + CLOSED_DOMAIN;
+        given().spec(admin).get(closed)
+            .then().statusCode(200).body("domain", equalTo(CLOSED_DOMAIN)).body("allowed", equalTo(false));
+        given().spec(admin).body(Map.of("allowed", true)).put(closed)
             .then().statusCode(200).body("allowed", equalTo(true));
-        given().spec(admin).get("/outbound-relay/domains/ourdomain.test").then().body("allowed", equalTo(true));
-        given().spec(admin).body(Map.of("allowed", false)).put("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
+        given().spec(admin).get(closed).then().body("allowed", equalTo(true));
+        given().spec(admin).body(Map.of("allowed", false)).put(closed).then().statusCode(200);
+    }
+
+    @Test
+    void sendAsWritesAre403WhileTheDomainDoesNotAllowRelayingReadsAndDeleteAnswer() {
+        String path = "/outbound-relay/users/carol@" + CLOSED_DOMAIN + "/send-as/carol@partner.test";
+
+        given().spec(admin).body(validBody()).put(path)
+            .then().statusCode(403).body("message", containsString("not enabled for " + CLOSED_DOMAIN));
+        given().spec(admin).post(path + "/verification").then().statusCode(403);
+        given().spec(admin).body(Map.of("code", "AAAA-AAAA-AAAA-AAAA")).post(path + "/confirm").then().statusCode(403);
+        given().spec(admin).post(path + "/test").then().statusCode(403);
+
+        given().spec(admin).get("/outbound-relay/users/carol@" + CLOSED_DOMAIN + "/send-as").then().statusCode(200).body("", hasSize(0));
+        given().spec(admin).get(path).then().statusCode(404);
+        given().spec(admin).delete(path).then().statusCode(204);
     }
 
     @Test
@@ -67,7 +92,7 @@ class AdminApiIntegrationTest {
         try {
             given().spec(admin).body(clear).put(SEND_AS_PATH).then().statusCode(200).body("security", equalTo("NONE"));
         } finally {
-            given().spec(admin).body(Map.of("allowed", false)).put("/outbound-relay/domains/ourdomain.test")
+            given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/ourdomain.test")
                 .then().statusCode(200).body("allowInsecure", equalTo(false));
             given().spec(admin).delete(SEND_AS_PATH);
         }
@@ -167,15 +192,31 @@ class AdminApiIntegrationTest {
     }
 
     @Test
-    void updateWithoutPasswordKeepsTheStoredOne() {
+    void updateOfTheSameRelayAccountWithoutPasswordKeepsTheStoredOne() {
         given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200);
         Map<String, Object> withoutPassword = validBody();
         withoutPassword.remove("password");
-        withoutPassword.put("port", 465);
-        withoutPassword.put("security", "SMTPS");
 
         given().spec(admin).body(withoutPassword).put(SEND_AS_PATH)
-            .then().statusCode(200).body("port", equalTo(465)).body("passwordSet", equalTo(true));
+            .then().statusCode(200).body("port", equalTo(587)).body("passwordSet", equalTo(true));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "host|smtp.elsewhere.test",
+        "port|465",
+        "security|SMTPS",
+        "username|someone@partner.test"})
+    void aNewRelayAccountWithoutThePasswordIs400NamingPassword(String field, String value) {
+        given().spec(admin).body(validBody()).put(SEND_AS_PATH).then().statusCode(200);
+        Map<String, Object> moved = validBody();
+        moved.remove("password");
+        moved.put(field, field.equals("port") ? Integer.parseInt(value) : value);
+
+        given().spec(admin).body(moved).put(SEND_AS_PATH)
+            .then().statusCode(400).body("message", startsWith("'password'"));
+        given().spec(admin).get(SEND_AS_PATH).then().body("host", equalTo("smtp.partner.test")).body("port", equalTo(587))
+            .body("security", equalTo("STARTTLS")).body("username", equalTo("alice@partner.test"));
     }
 
     @Test

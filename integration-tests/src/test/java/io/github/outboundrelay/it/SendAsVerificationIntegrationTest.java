@@ -30,9 +30,10 @@ import io.github.outboundrelay.testing.SmtpPeer;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Gmail's ownership check, end to end: saving a send-as address tries its relay, then mails a one-time code through
- * that relay to the address; only the owner who reads it there can make the address usable. Every step is read where
- * it lands: the partner server, the API's answers, the relayed mail.
+ * Gmail's ownership check, end to end: saving a send-as address tries its relay, then mails a one-time code to the
+ * address by the normal path (the gateway peer stands for the internet and the address's mailbox); only who reads it
+ * there can make the address usable. Every step is read where it lands: the partner server, the gateway, the API's
+ * answers, the relayed mail. The opt-in route through the relay: {@link VerificationMailThroughRelayIntegrationTest}.
  */
 class SendAsVerificationIntegrationTest {
     static final String LOGIN = "user@partner.test";
@@ -42,10 +43,15 @@ class SendAsVerificationIntegrationTest {
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
     static final SmtpPeer OTHER_PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
     static final SmtpPeer REJECTING = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
+    /** The domain's gateway: the normal path, where the code mails go (the internet, up to the address's mailbox). */
+    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
     static final SmtpPeer SELF_SIGNED = SmtpPeer.builder().requireStartTls().withUntrustedCertificate().requireAuth(LOGIN, PASSWORD).start();
+    /** Logs what it is sent: a stored password must never reach it. */
+    static final SmtpPeer TRAP = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
+        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
         .trustingTestRelays());
 
     private RequestSpecification admin;
@@ -63,6 +69,8 @@ class SendAsVerificationIntegrationTest {
         OTHER_PARTNER.close();
         REJECTING.close();
         SELF_SIGNED.close();
+        TRAP.close();
+        GATEWAY.close();
     }
 
     @BeforeEach
@@ -72,15 +80,16 @@ class SendAsVerificationIntegrationTest {
     }
 
     @Test
-    void theCodeMailedThroughTheRelayMakesTheAddressUsable() throws Exception {
+    void theCodeMailedToTheAddressByTheNormalPathMakesTheAddressUsable() throws Exception {
         String path = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
+        int partnerMailsBefore = PARTNER.received().size();
         given().spec(admin).body(body(PARTNER)).put(path).then().statusCode(200).body("status", equalTo("pending"));
 
-        ReceivedMail confirmation = awaitAt(PARTNER, "Confirm sending mail as alice@partner.test");
-        assertThat(confirmation.authenticatedUser()).isEqualTo(LOGIN);
-        assertThat(confirmation.tlsActive()).isTrue();
-        assertThat(confirmation.envelopeSender()).isEqualTo("alice@partner.test");
+        // To the mailbox, like any mail James sends, from the postmaster: not through the relay being verified.
+        ReceivedMail confirmation = awaitAt(GATEWAY, "Confirm sending mail as alice@partner.test");
         assertThat(confirmation.recipients()).containsExactly("alice@partner.test");
+        assertThat(confirmation.envelopeSender()).startsWith("postmaster@");
+        assertThat(PARTNER.received()).hasSize(partnerMailsBefore);
         String code = code(confirmation);
 
         // Pending: neither MAIL FROM nor relaying.
@@ -100,7 +109,7 @@ class SendAsVerificationIntegrationTest {
     }
 
     @Test
-    void changingTheRelayHostMakesTheAddressPendingWithANewCodeThroughTheNewRelay() throws Exception {
+    void changingTheRelayHostMakesTheAddressPendingWithANewCode() throws Exception {
         String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@partner.test";
         Map<String, Object> vouched = body(PARTNER);
         vouched.put("verified", true);
@@ -109,9 +118,37 @@ class SendAsVerificationIntegrationTest {
         Map<String, Object> moved = body(OTHER_PARTNER);
         moved.put("host", "127.0.0.1");
         given().spec(admin).body(moved).put(path).then().statusCode(200).body("status", equalTo("pending"));
-        ReceivedMail confirmation = awaitAt(OTHER_PARTNER, "Confirm sending mail as bob@partner.test");
+        ReceivedMail confirmation = awaitAt(GATEWAY, "Confirm sending mail as bob@partner.test");
         given().spec(admin).body(Map.of("code", code(confirmation))).post(path + "/confirm")
             .then().statusCode(200).body("status", equalTo("verified"));
+    }
+
+    @Test
+    void theStoredPasswordNeverFollowsTheAddressToANewRelay() {
+        String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@moving.test";
+        Map<String, Object> vouched = body(PARTNER);
+        vouched.put("verified", true);
+        given().spec(admin).body(vouched).put(path).then().statusCode(200);
+        int connectionsBefore = TRAP.connectionCount();
+
+        Map<String, Object> toTheTrap = body(TRAP);
+        toTheTrap.remove("password");
+        given().spec(admin).body(toTheTrap).put(path).then().statusCode(400).body("message", startsWith("'password'"));
+
+        assertThat(TRAP.connectionCount()).isEqualTo(connectionsBefore);
+        assertThat(TRAP.authAttempts()).isZero();
+        given().spec(admin).get(path).then().body("port", equalTo(PARTNER.port())).body("status", equalTo("verified"));
+    }
+
+    @Test
+    void aPasswordOnlyChangeIsTriedAndKeepsTheAddressVerified() {
+        String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@newpassword.test";
+        Map<String, Object> vouched = body(PARTNER);
+        vouched.put("verified", true);
+        vouched.put("password", "an-old-password");
+        given().spec(admin).body(vouched).put(path).then().statusCode(200);
+
+        given().spec(admin).body(body(PARTNER)).put(path).then().statusCode(200).body("status", equalTo("verified"));
     }
 
     @Test
@@ -134,7 +171,7 @@ class SendAsVerificationIntegrationTest {
         String path = "/outbound-relay/users/dave@ourdomain.test/send-as/dave@partner.test";
         given().spec(admin).body(body(PARTNER)).put(path).then().statusCode(200);
         String subject = "Confirm sending mail as dave@partner.test";
-        String first = code(awaitAt(PARTNER, subject));
+        String first = code(awaitAt(GATEWAY, subject));
         for (int i = 0; i < 4; i++) {
             given().spec(admin).body(Map.of("code", "AAAA-AAAA-AAAA-AAAA")).post(path + "/confirm").then().statusCode(400);
         }
@@ -143,7 +180,7 @@ class SendAsVerificationIntegrationTest {
 
         given().spec(admin).post(path + "/verification").then().statusCode(202).body("status", equalTo("pending"));
         String second = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-            .until(() -> RelayScenario.withSubject(PARTNER, subject).stream().map(SendAsVerificationIntegrationTest::code)
+            .until(() -> RelayScenario.withSubject(GATEWAY, subject).stream().map(SendAsVerificationIntegrationTest::code)
                 .filter(candidate -> !candidate.equals(first)).findFirst(), java.util.Optional::isPresent)
             .orElseThrow();
         given().spec(admin).body(Map.of("code", second)).post(path + "/confirm").then().statusCode(200).body("status", equalTo("verified"));

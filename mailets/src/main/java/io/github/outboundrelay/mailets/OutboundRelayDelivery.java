@@ -78,6 +78,7 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <allowedRelayNetworks></allowedRelayNetworks>
  *         <maxRelayedPerUser>500</maxRelayedPerUser>
  *         <maxRelayedPerUserWindow>1 hour</maxRelayedPerUserWindow>
+ *         <verificationMail>mailbox</verificationMail>
  *     </mailet>
  * </processor>
  * }</pre>
@@ -144,7 +145,7 @@ public class OutboundRelayDelivery extends GenericMailet {
             new RelayNotices(configuration, getMailetContext(), bouncer), new RelayAttemptRecorder(attempts, clock));
         worker = new RelayDeliveryWorker(queue, configuration, collaborators, metricFactory, clock);
         worker.start();
-        probe = new RelayVerificationMailer(sessions, targets);
+        probe = new RelayVerificationMailer(sessions, targets, getMailetContext(), configuration.verificationMail());
         probes.install(probe);
     }
 

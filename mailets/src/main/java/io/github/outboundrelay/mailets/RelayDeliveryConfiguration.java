@@ -38,7 +38,8 @@ public record RelayDeliveryConfiguration(String queueName,
                                          String gatewayProcessor,
                                          RelayTargetRules targets,
                                          Optional<Integer> userRateLimit,
-                                         Duration userRateWindow) {
+                                         Duration userRateWindow,
+                                         VerificationMail verificationMail) {
 
     /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or given up at once. */
     public enum AuthFailureHandling { DEFER, BOUNCE }
@@ -49,6 +50,14 @@ public record RelayDeliveryConfiguration(String queueName,
      * path through {@code gatewayProcessor}. A recipient refused with 5xx is always bounced.
      */
     public enum OnFailure { BOUNCE, GATEWAY }
+
+    /**
+     * How the verification code reaches the send-as address: {@code mailbox} (default) by the normal path, through
+     * James's mailet context (spool, transport, the gateway), from the postmaster, as Gmail mails the address itself,
+     * so that only who reads that mailbox can confirm; {@code relay} through the address's own relay, from the
+     * address (proves the relay account and, only when the relay delivers to it, the mailbox).
+     */
+    public enum VerificationMail { MAILBOX, RELAY }
 
     /**
      * Which relays user-supplied settings may reach: these ports, and only public addresses unless a host or network
@@ -84,6 +93,7 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String ALLOWED_NETWORKS = "allowedRelayNetworks";
     static final String USER_RATE_LIMIT = "maxRelayedPerUser";
     static final String USER_RATE_WINDOW = "maxRelayedPerUserWindow";
+    static final String VERIFICATION_MAIL = "verificationMail";
 
     public static RelayDeliveryConfiguration from(MailetConfig config) throws MessagingException {
         MailetParameters parameters = new MailetParameters(config);
@@ -123,7 +133,8 @@ public record RelayDeliveryConfiguration(String queueName,
             new RelayTargetRules(parameters.portRanges(ALLOWED_PORTS, "25,465,587,2525"), parameters.list(ALLOWED_HOSTS),
                 parameters.list(ALLOWED_NETWORKS)),
             parameters.optionalPositiveInt(USER_RATE_LIMIT, 500),
-            parameters.duration(USER_RATE_WINDOW, "1 hour"));
+            parameters.duration(USER_RATE_WINDOW, "1 hour"),
+            parameters.choice(VERIFICATION_MAIL, VerificationMail.class, VerificationMail.MAILBOX));
     }
 
     /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */

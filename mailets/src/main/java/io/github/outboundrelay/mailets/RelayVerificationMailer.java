@@ -1,11 +1,16 @@
 package io.github.outboundrelay.mailets;
 
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 
 import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.InternetAddress;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.MailetContext;
 
 import com.sun.mail.smtp.SMTPMessage;
 
@@ -15,18 +20,24 @@ import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
- * The admin API's way to try a relay and to mail a verification code through it, with exactly the rules of the
- * delivery (target guard, TLS modes, trust store, timeouts): the OutboundRelayDelivery mailet builds it from its own
- * configuration. Sessions opened here are never pooled.
+ * The settings' way to try a relay, with exactly the rules of the delivery (target guard, TLS modes, trust store,
+ * timeouts), and to mail a verification code: by default by the normal path to the address's mailbox
+ * ({@link RelayDeliveryConfiguration.VerificationMail#MAILBOX}), or through the relay where the admin opts in. The
+ * OutboundRelayDelivery mailet builds it from its own configuration. Sessions opened here are never pooled.
  */
 class RelayVerificationMailer implements RelayProbe {
     private final RelaySessionFactory sessions;
     private final RelayTargetGuard targets;
+    private final MailetContext mailetContext;
+    private final RelayDeliveryConfiguration.VerificationMail route;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
 
-    RelayVerificationMailer(RelaySessionFactory sessions, RelayTargetGuard targets) {
+    RelayVerificationMailer(RelaySessionFactory sessions, RelayTargetGuard targets, MailetContext mailetContext,
+                            RelayDeliveryConfiguration.VerificationMail route) {
         this.sessions = sessions;
         this.targets = targets;
+        this.mailetContext = mailetContext;
+        this.route = route;
     }
 
     @Override
@@ -50,6 +61,25 @@ class RelayVerificationMailer implements RelayProbe {
 
     @Override
     public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+        return route == RelayDeliveryConfiguration.VerificationMail.RELAY
+            ? throughRelay(sendAs, password, code)
+            : toMailbox(sendAs, code);
+    }
+
+    /** Like any mail James sends: spool, transport, then the normal path (the gateway); bounces go to the postmaster. */
+    private ProbeResult toMailbox(SendAsAddress sendAs, String code) {
+        try {
+            MailAddress postmaster = mailetContext.getPostmaster();
+            SMTPMessage message = confirmation(sendAs, code, postmaster.asString());
+            mailetContext.sendMail(postmaster, List.of(sendAs.address()), message);
+            return ProbeResult.ok();
+        } catch (MessagingException e) {
+            return ProbeResult.failed(ProbeResult.Failure.REFUSED, "The verification mail to " + sendAs.address().asString()
+                + " could not be queued: " + RelayDiagnostics.describe(e));
+        }
+    }
+
+    private ProbeResult throughRelay(SendAsAddress sendAs, String password, String code) {
         RelaySession session;
         try {
             session = open(sendAs, password);
@@ -57,7 +87,9 @@ class RelayVerificationMailer implements RelayProbe {
             return failure(e);
         }
         try {
-            SMTPMessage message = confirmation(sendAs, code);
+            String address = sendAs.address().asString();
+            SMTPMessage message = confirmation(sendAs, code, address);
+            message.setEnvelopeFrom(address);
             session.transport().sendMessage(message, message.getAllRecipients());
             return ProbeResult.ok();
         } catch (MessagingException e) {
@@ -72,27 +104,27 @@ class RelayVerificationMailer implements RelayProbe {
         return sessions.open(RelaySessionKey.of(sendAs, password, fingerprints), sendAs, password);
     }
 
-    /** From the address, to the address, through its relay: receiving it proves control of both. */
-    private static SMTPMessage confirmation(SendAsAddress sendAs, String code) throws MessagingException {
+    /** To the address, holding the code: receiving it proves control of that mailbox. */
+    private static SMTPMessage confirmation(SendAsAddress sendAs, String code, String from) throws MessagingException {
         String address = sendAs.address().asString();
         SMTPMessage message = new SMTPMessage((Session) null);
-        message.setFrom(new InternetAddress(address));
+        message.setFrom(new InternetAddress(from));
         message.setRecipient(javax.mail.Message.RecipientType.TO, new InternetAddress(address));
-        message.setEnvelopeFrom(address);
         message.setSubject("Confirm sending mail as " + address, "UTF-8");
         message.setText("""
             %s asked to send mail as %s through %s.
 
             Confirmation code: %s
 
-            Give this code to the mail administrator of %s, or confirm it yourself:
+            Give this code to %s, or to the mail administrator of %s. They confirm it on their "send mail as"
+            settings, or:
               POST /outbound-relay/users/%s/send-as/%s/confirm  {"code": "%s"}
 
             The code expires in 24 hours. If you did not ask for this, ignore this mail: nothing is sent as %s
             until the code is confirmed.
-            """.formatted(sendAs.owner().asString(), address, sendAs.relay().host(), code,
-            sendAs.owner().getDomainPart().map(org.apache.james.core.Domain::asString).orElse("your domain"), sendAs.owner().asString(), address, code,
-            address), "UTF-8");
+            """.formatted(sendAs.owner().asString(), address, sendAs.relay().host(), code, sendAs.owner().asString(),
+            sendAs.owner().getDomainPart().map(Domain::asString).orElse("your domain"), sendAs.owner().asString(), address,
+            code, address), "UTF-8");
         message.saveChanges();
         return message;
     }

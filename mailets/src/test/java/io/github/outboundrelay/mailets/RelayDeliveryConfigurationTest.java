@@ -34,6 +34,13 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.targets().ports()).hasToString("[25, 465, 587, 2525]");
         assertThat(configuration.targets().hosts()).isEmpty();
         assertThat(configuration.targets().networks()).isEmpty();
+        assertThat(configuration.verificationMail()).isEqualTo(RelayDeliveryConfiguration.VerificationMail.MAILBOX);
+    }
+
+    @Test
+    void verificationMailMayGoThroughTheRelayWhereTheAdminOptsIn() throws Exception {
+        assertThat(RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty("verificationMail", "relay").build())
+            .verificationMail()).isEqualTo(RelayDeliveryConfiguration.VerificationMail.RELAY);
     }
 
     @Test
@@ -124,6 +131,7 @@ class RelayDeliveryConfigurationTest {
         "delayWarningAfter, 0 hours",
         "delayWarningProcessor, ' '",
         "onFailure, drop",
+        "verificationMail, smtp",
         "gatewayProcessor, ' '",
         "allowedRelayPorts, ' '",
         "allowedRelayPorts, smtp",

@@ -41,6 +41,7 @@ import com.google.inject.Injector;
 import com.google.inject.Provider;
 
 import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayModule;
@@ -65,6 +66,7 @@ class SendAsSenderIdentityHookTest {
     CanSendFrom canSendFrom;
     InMemorySendAsRegistry registry;
     SendAsVerifier verifier;
+    InMemoryDomainRelayPolicies policies;
     SendAsSenderIdentityHook hook;
     SenderAuthIdentifyVerificationHook stock;
 
@@ -86,7 +88,9 @@ class SendAsSenderIdentityHookTest {
         registry = new InMemorySendAsRegistry();
         verifier = new SendAsVerifier(new InMemoryVerifications());
         registerVerified(sendAs(ALICE_SEND_AS, ALICE));
-        OutboundRelayRule rule = new OutboundRelayRule(registry, new InMemoryDomainRelayPolicies(), domains, verifier);
+        policies = new InMemoryDomainRelayPolicies();
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true));
+        OutboundRelayRule rule = new OutboundRelayRule(registry, policies, domains, verifier);
 
         hook = new SendAsSenderIdentityHook(domains, users, canSendFrom, rule);
         stock = new SenderAuthIdentifyVerificationHook(domains, users, canSendFrom);
@@ -97,6 +101,16 @@ class SendAsSenderIdentityHookTest {
         assertThat(hook.doMail(authenticated(ALICE), sender(ALICE_SEND_AS))).isEqualTo(HookResult.DECLINED);
         // What the stock hook answers to the same command: the reason this hook exists.
         assertThat(stock.doMail(authenticated(ALICE), sender(ALICE_SEND_AS)).getResult()).isEqualTo(HookReturnCode.deny());
+    }
+
+    @Test
+    void whileHerDomainDoesNotAllowRelayingTheOwnerIsRefusedAsByTheStockHook() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, false));
+
+        HookResult result = hook.doMail(authenticated(ALICE), sender(ALICE_SEND_AS));
+
+        assertThat(result).isEqualTo(stock.doMail(authenticated(ALICE), sender(ALICE_SEND_AS)));
+        assertThat(result.getSmtpRetCode()).isEqualTo(MAIL_CMD);
     }
 
     @Test
@@ -241,6 +255,8 @@ class SendAsSenderIdentityHookTest {
             injector.getInstance(SendAsRegistry.class).register(bobs);
             assertThat(wired.doMail(bob, sender("bob@partner.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD); // still pending
             injector.getInstance(SendAsVerifier.class).saved(bobs, true);
+            assertThat(wired.doMail(bob, sender("bob@partner.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD); // relaying off
+            injector.getInstance(DomainRelayPolicies.class).set(new DomainRelayPolicy(OUR_DOMAIN, true));
 
             assertThat(wired.doMail(bob, sender("bob@partner.test"))).isEqualTo(HookResult.DECLINED);
             assertThat(injector.getInstance(OutboundRelayRule.class)).isSameAs(injector.getInstance(OutboundRelayRule.class));

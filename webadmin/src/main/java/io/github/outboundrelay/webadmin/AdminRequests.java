@@ -11,37 +11,24 @@ import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.settings.SettingsJson;
 import spark.Request;
 
 /**
  * What every admin route reads from a request, checked the same way everywhere: a known domain or user (404
- * otherwise), a valid address, a JSON object body, an address registered to that user (400 naming the field).
+ * otherwise), a valid address, a JSON object body (400 naming the field).
  */
 class AdminRequests {
     private final DomainList domainList;
     private final UsersRepository usersRepository;
-    private final SendAsRegistry registry;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     @Inject
-    AdminRequests(DomainList domainList, UsersRepository usersRepository, SendAsRegistry registry) {
+    AdminRequests(DomainList domainList, UsersRepository usersRepository) {
         this.domainList = domainList;
         this.usersRepository = usersRepository;
-        this.registry = registry;
-    }
-
-    SendAsAddress ownedSendAs(Request request) {
-        Username user = knownUser(request);
-        MailAddress address = address(request);
-        return registry.findOwnedBy(user, address)
-            .orElseThrow(() -> ApiErrors.notFound(address.asString() + " is not a send-as address of " + user.asString()));
     }
 
     Domain knownDomain(Request request) {
@@ -86,23 +73,7 @@ class AdminRequests {
         }
     }
 
-    boolean isLocal(Domain domain) {
-        try {
-            return domainList.containsDomain(domain);
-        } catch (DomainListException e) {
-            throw ApiErrors.serverError("Cannot read the domain list");
-        }
-    }
-
     JsonNode body(Request request) {
-        try {
-            JsonNode body = mapper.readTree(request.body());
-            if (body == null || !body.isObject()) {
-                throw new InvalidFieldException("body", "must be a JSON object");
-            }
-            return body;
-        } catch (JsonProcessingException e) {
-            throw new InvalidFieldException("body", "is not valid JSON");
-        }
+        return SettingsJson.readObject(request.body());
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import spark.HaltException;
 import spark.Route;
 
@@ -28,11 +29,26 @@ final class ApiErrors {
                 return route.handle(request, response);
             } catch (InvalidFieldException e) {
                 throw badRequest(e.getMessage());
+            } catch (SendAsSettingsException e) {
+                throw of(e);
             } catch (StoreUnavailableException e) {
                 // The answer names the operation only; the cause (database details) goes to the server log.
                 LOGGER.warn("outbound-relay admin API: {} {} answered 503", request.requestMethod(), request.pathInfo(), e);
                 throw unavailable(e.getMessage());
             }
+        };
+    }
+
+    /** The settings flow's refusals, as the admin API has always answered them. */
+    static HaltException of(SendAsSettingsException e) {
+        return switch (e.kind()) {
+            case NOT_FOUND -> notFound(e.getMessage());
+            case DOMAIN_NOT_ALLOWED -> error(HttpStatus.FORBIDDEN_403, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
+            case CONFLICT -> conflict(e.getMessage());
+            case RELAY_CHECK_FAILED -> error(HttpStatus.UNPROCESSABLE_ENTITY_422, ErrorResponder.ErrorType.INVALID_ARGUMENT,
+                e.getMessage());
+            case TOO_MANY_REQUESTS -> tooManyRequests(e.getMessage());
+            case UNAVAILABLE -> unavailable(e.getMessage());
         };
     }
 

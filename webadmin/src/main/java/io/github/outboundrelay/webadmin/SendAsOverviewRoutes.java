@@ -13,6 +13,7 @@ import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.settings.SendAsView;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import spark.Request;
 import spark.Service;

@@ -67,6 +67,19 @@ public class SendAsVerifier {
             && identity.endsWith(username);
     }
 
+    /**
+     * Whether a pending address no longer holds its address against other users: not verified, and no code that
+     * still works (none was issued, or it expired after {@link #CODE_LIFETIME}). Registering it is then not squatting.
+     */
+    public boolean isAbandoned(SendAsAddress sendAs) {
+        Optional<Verification> state = stateOf(sendAs);
+        if (state.isPresent() && state.get().isVerified()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        return state.flatMap(Verification::code).map(code -> !now.isBefore(code.expiresAt())).orElse(true);
+    }
+
     public SendAsStatus status(SendAsAddress sendAs) {
         return isVerified(sendAs) ? SendAsStatus.VERIFIED : SendAsStatus.PENDING;
     }

@@ -1,9 +1,5 @@
-package io.github.outboundrelay.webadmin;
+package io.github.outboundrelay.core.settings;
 
-import javax.inject.Inject;
-
-import org.eclipse.jetty.http.HttpStatus;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,23 +9,23 @@ import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
- * How the admin API tries relays and mails verification codes, through the running delivery mailet's
- * {@link RelayProbe}. Failures answer 422 with a reason class (unreachable, TLS failed, AUTH rejected, not an allowed
- * target, refused): what the relay said is logged for the admin, never echoed, so the API cannot be used to read
- * banners of hosts it should not reach.
+ * How the settings try relays and mail verification codes, through the running delivery mailet's {@link RelayProbe},
+ * so that a relay is judged by the rules that will deliver its mail. Failures are RELAY_CHECK_FAILED with a reason
+ * class (unreachable, TLS failed, AUTH rejected, not an allowed target, refused): what the relay said is logged for the
+ * admin, never echoed, so the API cannot be used to read banners of hosts it should not reach.
  */
-class SendAsVerificationFlow {
-    private static final Logger LOGGER = LoggerFactory.getLogger(SendAsVerificationFlow.class);
+class RelayChecks {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayChecks.class);
 
     private final RelayProbes probes;
     private final SendAsVerifier verifier;
     private final SecretSealer sealer;
 
-    @Inject
-    SendAsVerificationFlow(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer) {
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer) {
         this.probes = probes;
         this.verifier = verifier;
         this.sealer = sealer;
@@ -40,21 +36,22 @@ class SendAsVerificationFlow {
         probe().checkTarget(relay);
     }
 
-    /** Connect, TLS, AUTH, no mail: 422 when any of them fails. */
+    /** Connect, TLS, AUTH, no mail. */
     void requireWorkingRelay(SendAsAddress sendAs, String password) {
         refuseOnFailure(sendAs, probe().probe(sendAs, password), "The relay test failed");
     }
 
-    /** Issues a new code for a pending address and mails it through the address's relay. */
+    /** Issues a new code for a pending address and mails it to the address. */
     void sendCode(SendAsAddress sendAs) {
+        RelayProbe probe = probe();
         String code;
         try {
             code = verifier.issueCode(sendAs);
         } catch (SendAsVerifier.TooManyCodesException e) {
-            throw ApiErrors.tooManyRequests(e.getMessage());
+            throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        refuseOnFailure(sendAs, probe().sendVerificationCode(sendAs, openPassword(sendAs), code),
-            "The verification mail could not be sent through the relay (the address stays pending; ask again with POST "
+        refuseOnFailure(sendAs, probe.sendVerificationCode(sendAs, openPassword(sendAs), code),
+            "The verification mail could not be sent (the address stays pending; ask again with POST "
                 + ".../verification)");
     }
 
@@ -63,8 +60,8 @@ class SendAsVerificationFlow {
     }
 
     private RelayProbe probe() {
-        return probes.current().orElseThrow(() -> ApiErrors.unavailable("No OutboundRelayDelivery mailet is running: "
-            + "relays cannot be checked; see mailetcontainer.xml"));
+        return probes.current().orElseThrow(() -> new SendAsSettingsException(Kind.UNAVAILABLE,
+            "No OutboundRelayDelivery mailet is running: relays cannot be checked; see mailetcontainer.xml"));
     }
 
     private static void refuseOnFailure(SendAsAddress sendAs, ProbeResult result, String what) {
@@ -73,11 +70,7 @@ class SendAsVerificationFlow {
         }
         LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
             sendAs.relay().host(), result.failure(), result.detail());
-        throw ErrorResponder.builder()
-            .statusCode(HttpStatus.UNPROCESSABLE_ENTITY_422)
-            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message(what + ": " + describe(result.failure()))
-            .haltError();
+        throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, what + ": " + describe(result.failure()));
     }
 
     private static String describe(ProbeResult.Failure failure) {

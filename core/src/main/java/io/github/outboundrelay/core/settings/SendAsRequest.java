@@ -1,6 +1,7 @@
-package io.github.outboundrelay.webadmin;
+package io.github.outboundrelay.core.settings;
 
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,14 +12,24 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 
 /**
- * The body of {@code PUT .../send-as/{address}}, validated field by field. The password is optional only when the
- * address already exists (an update that keeps the stored password). {@code "verified": true} is the admin vouching
- * for the address, which then needs no confirmation code.
+ * The body of {@code PUT .../send-as/{address}}, validated field by field: {@code host}, {@code port},
+ * {@code security}, {@code username}, {@code password} (optional only for an update that keeps the relay account),
+ * {@code verified} (an admin vouching for the address; refused from a user). Its {@link #toString()} never shows the
+ * password.
  */
-record SendAsRequest(RelayServer relay, String username, Optional<String> password, boolean vouchedByAdmin) {
+public record SendAsRequest(RelayServer relay, String username, Optional<String> password, Optional<Boolean> verified) {
     private static final Set<String> FIELDS = Set.of("host", "port", "security", "username", "password", "verified");
 
-    static SendAsRequest parse(JsonNode body) {
+    public SendAsRequest {
+        Objects.requireNonNull(relay, "relay");
+        if (username == null || username.isBlank()) {
+            throw new InvalidFieldException("username", "must not be blank");
+        }
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(verified, "verified");
+    }
+
+    public static SendAsRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw new InvalidFieldException("body", "must be a JSON object");
         }
@@ -37,7 +48,13 @@ record SendAsRequest(RelayServer relay, String username, Optional<String> passwo
         if (verified != null && !verified.isBoolean()) {
             throw new InvalidFieldException("verified", "must be true or false");
         }
-        return new SendAsRequest(relay, username, optionalText(body, "password"), verified != null && verified.booleanValue());
+        return new SendAsRequest(relay, username, optionalText(body, "password"),
+            verified == null ? Optional.empty() : Optional.of(verified.booleanValue()));
+    }
+
+    /** Whether an admin vouched for the address: it is then verified without a code. */
+    public boolean vouched() {
+        return verified.orElse(false);
     }
 
     private static int port(JsonNode body) {
@@ -64,5 +81,11 @@ record SendAsRequest(RelayServer relay, String username, Optional<String> passwo
             throw new InvalidFieldException(field, "must be a string");
         }
         return Optional.of(value.textValue());
+    }
+
+    @Override
+    public String toString() {
+        return "SendAsRequest[relay=" + relay + ", username=" + username + ", password="
+            + (password.isPresent() ? "****" : "(unchanged)") + ", verified=" + verified.map(String::valueOf).orElse("-") + "]";
     }
 }

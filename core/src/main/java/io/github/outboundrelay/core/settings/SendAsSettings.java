@@ -1,0 +1,227 @@
+package io.github.outboundrelay.core.settings;
+
+import java.util.List;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+
+import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.SealedSecret;
+import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
+import io.github.outboundrelay.core.verification.SendAsStatus;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
+/**
+ * The one send-as settings flow, behind every surface (WebAdmin, the users' self-service API): list, read, save,
+ * remove, verify and test a user's send-as addresses. Saving tries the relay (connect, TLS, AUTH) and then, unless an
+ * admin vouched, has a one-time code mailed to the address; the address stays pending until the code is confirmed.
+ * Writes (save, resendCode, confirm, test) need the owner's domain to allow outbound relay (DOMAIN_NOT_ALLOWED);
+ * reading and removing do not. An address is held by one user; another user's pending entry whose code expired (or
+ * that never got one) no longer holds it: a new registration takes it over.
+ * The caller has already established who {@code owner} is (an existing James user). Errors are
+ * {@link InvalidFieldException} (400, names the field) or {@link SendAsSettingsException} of a kind.
+ */
+public class SendAsSettings {
+    private final SendAsRegistry registry;
+    private final DomainRelayPolicies policies;
+    private final DomainList domainList;
+    private final SecretSealer sealer;
+    private final SendAsVerifier verifier;
+    private final RelayChecks checks;
+
+    @Inject
+    public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                          SendAsVerifier verifier, RelayProbes probes) {
+        this.registry = registry;
+        this.policies = policies;
+        this.domainList = domainList;
+        this.sealer = sealer;
+        this.verifier = verifier;
+        this.checks = new RelayChecks(probes, verifier, sealer);
+    }
+
+    public List<SendAsView> list(Username owner) {
+        return registry.listOwnedBy(owner).stream().map(this::view).toList();
+    }
+
+    /** @throws SendAsSettingsException NOT_FOUND when {@code owner} has no such address */
+    public SendAsView get(Username owner, MailAddress address) {
+        return view(owned(owner, address));
+    }
+
+    /** The policy of the owner's domain: whether its users may relay (and without TLS). */
+    public DomainRelayPolicy policyOf(Username owner) {
+        return policies.get(domainOf(owner));
+    }
+
+    /** Adds or changes an address; see the class comment. */
+    public SendAsView save(Actor actor, Username owner, MailAddress address, SendAsRequest request) {
+        requireRelayAllowed(owner);
+        if (isLocal(address.getDomain())) {
+            throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
+                + " is local, its mail is ours to send");
+        }
+        boolean vouched = vouchedBy(actor, request);
+        Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
+        requireAdmittedSecurity(owner, request.relay().security());
+        checks.checkTarget(request.relay());
+        SealedSecret password = request.password()
+            .map(clear -> sealer.seal(clear, SendAsKey.of(address)))
+            .orElseGet(() -> keptPassword(owner, address, request));
+        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), password);
+        if (!vouched) {
+            checks.requireWorkingRelay(sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
+        }
+        abandoned.ifPresent(this::release);
+        try {
+            registry.register(sendAs);
+        } catch (SendAsRegistry.AddressOwnedByAnotherUserException e) {
+            throw new SendAsSettingsException(Kind.CONFLICT, e.getMessage());
+        }
+        SendAsStatus status = verifier.saved(sendAs, vouched);
+        if (status == SendAsStatus.PENDING) {
+            checks.sendCode(sendAs);
+        }
+        return SendAsView.of(sendAs, status);
+    }
+
+    /** @return whether the owner had that address (removing an unknown one is not an error) */
+    public boolean remove(Actor actor, Username owner, MailAddress address) {
+        registry.findOwnedBy(owner, address).ifPresent(verifier::forget);
+        return registry.remove(owner, address);
+    }
+
+    /** Mails a new code to a pending address: CONFLICT when it is verified, TOO_MANY_REQUESTS past the daily cap. */
+    public SendAsView resendCode(Actor actor, Username owner, MailAddress address) {
+        requireRelayAllowed(owner);
+        SendAsAddress sendAs = owned(owner, address);
+        if (verifier.isVerified(sendAs)) {
+            throw new SendAsSettingsException(Kind.CONFLICT, sendAs.address().asString() + " is already verified");
+        }
+        checks.sendCode(sendAs);
+        return SendAsView.of(sendAs, SendAsStatus.PENDING);
+    }
+
+    /**
+     * Checks a code: verified for the right one; 400 naming {@code code} when wrong or expired; CONFLICT when locked
+     * after too many wrong codes or when no code is pending.
+     */
+    public SendAsView confirm(Actor actor, Username owner, MailAddress address, String code) {
+        requireRelayAllowed(owner);
+        SendAsAddress sendAs = owned(owner, address);
+        SendAsVerifier.ConfirmResult result = verifier.confirm(sendAs, code);
+        return switch (result.outcome()) {
+            case VERIFIED -> SendAsView.of(sendAs, SendAsStatus.VERIFIED);
+            case WRONG_CODE -> throw new InvalidFieldException("code", "does not match (" + result.triesLeft()
+                + " tries left for this code)");
+            case EXPIRED -> throw new InvalidFieldException("code", "has expired: ask for a new one with POST .../verification");
+            case LOCKED -> throw new SendAsSettingsException(Kind.CONFLICT, "Too many wrong codes for "
+                + sendAs.address().asString() + ": ask for a new one with POST .../verification");
+            case NOTHING_TO_CONFIRM -> throw new SendAsSettingsException(Kind.CONFLICT, "No code is pending for "
+                + sendAs.address().asString() + " (already verified, or none was sent)");
+        };
+    }
+
+    /** Tries the relay again now (connect, TLS, AUTH, no mail): RELAY_CHECK_FAILED with a reason class otherwise. */
+    public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
+        requireRelayAllowed(owner);
+        SendAsAddress sendAs = owned(owner, address);
+        checks.requireWorkingRelay(sendAs, checks.openPassword(sendAs));
+        return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
+    }
+
+    /**
+     * An update without a password keeps the stored one only for the very relay account it was given for: a new host,
+     * port, security or username must come with the password again (as Gmail asks), or the stored password would be
+     * sent to wherever the request points.
+     */
+    private SealedSecret keptPassword(Username owner, MailAddress address, SendAsRequest request) {
+        Optional<SendAsAddress> existing = registry.findOwnedBy(owner, address);
+        if (existing.isEmpty()) {
+            throw new InvalidFieldException("password", "is required");
+        }
+        SendAsAddress stored = existing.get();
+        if (!stored.relay().equals(request.relay()) || !stored.relayUsername().equals(request.username())) {
+            throw new InvalidFieldException("password", "is required when host, port, security or username change: the "
+                + "stored password is only ever sent to the relay account it was given for");
+        }
+        return stored.relayPassword();
+    }
+
+    /**
+     * Another user's registration of the address: CONFLICT while it holds it (verified, or a code that still works);
+     * when it is an abandoned pending entry, it is returned to be released once the new registration passed its checks.
+     */
+    private Optional<SendAsAddress> abandonedByAnotherUser(Username owner, MailAddress address) {
+        Optional<SendAsAddress> other = registry.find(address).filter(sendAs -> !sendAs.isOwnedBy(owner));
+        if (other.isPresent() && !verifier.isAbandoned(other.get())) {
+            throw new SendAsSettingsException(Kind.CONFLICT,
+                new SendAsRegistry.AddressOwnedByAnotherUserException(address).getMessage());
+        }
+        return other;
+    }
+
+    private void release(SendAsAddress abandoned) {
+        verifier.forget(abandoned);
+        registry.remove(abandoned.owner(), abandoned.address());
+    }
+
+    /** Writes need the owner's domain to allow outbound relay; reads and removal never do. */
+    private void requireRelayAllowed(Username owner) {
+        if (!policyOf(owner).relayAllowed()) {
+            throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for "
+                + domainOf(owner).asString() + ": its administrator has not allowed users to send mail as their other "
+                + "addresses through their own relays");
+        }
+    }
+
+    private SendAsAddress owned(Username owner, MailAddress address) {
+        return registry.findOwnedBy(owner, address).orElseThrow(() -> new SendAsSettingsException(Kind.NOT_FOUND,
+            address.asString() + " is not a send-as address of " + owner.asString()));
+    }
+
+    private SendAsView view(SendAsAddress sendAs) {
+        return SendAsView.of(sendAs, verifier.status(sendAs));
+    }
+
+    private static boolean vouchedBy(Actor actor, SendAsRequest request) {
+        if (actor != Actor.ADMIN && request.verified().isPresent()) {
+            throw new InvalidFieldException("verified", "may only be set by an admin: confirm the code mailed to the address");
+        }
+        return request.vouched();
+    }
+
+    private void requireAdmittedSecurity(Username owner, RelaySecurity security) {
+        if (!owner.getDomainPart().map(policies::get).map(policy -> policy.admits(security)).orElse(security.isEncrypted())) {
+            throw new InvalidFieldException("security", security + " sends the relay password in clear; use SMTPS or "
+                + "STARTTLS, or have the admin set allowInsecure on the domain of " + owner.asString());
+        }
+    }
+
+    private static Domain domainOf(Username owner) {
+        return owner.getDomainPart().orElseThrow(() -> new InvalidFieldException("user",
+            "has no domain part: " + owner.asString()));
+    }
+
+    private boolean isLocal(Domain domain) {
+        try {
+            return domainList.containsDomain(domain);
+        } catch (DomainListException e) {
+            throw new SendAsSettingsException(Kind.UNAVAILABLE, "Cannot read the domain list");
+        }
+    }
+}

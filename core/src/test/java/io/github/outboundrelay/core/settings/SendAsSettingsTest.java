@@ -1,0 +1,284 @@
+package io.github.outboundrelay.core.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
+/**
+ * The rules of the one settings flow, whatever the surface; the relay itself is tried for real in the integration
+ * tests (SendAsVerificationIntegrationTest), here a probe records what it was asked.
+ */
+class SendAsSettingsTest {
+    static final Username ALICE = Username.of("alice@ourdomain.test");
+    static final Username BOB = Username.of("bob@ourdomain.test");
+    static final MailAddress ADDRESS = address("alice@partner.test");
+
+    InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+    InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+    InMemoryVerifications verifications = new InMemoryVerifications();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    SendAsVerifier verifier = new SendAsVerifier(verifications, clock);
+    RecordingProbe probe = new RecordingProbe();
+    SendAsSettings settings;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        DomainList domainList = mock(DomainList.class);
+        when(domainList.containsDomain(any())).thenAnswer(call -> Domain.of("ourdomain.test").equals(call.getArgument(0)));
+        RelayProbes probes = new RelayProbes();
+        probes.install(probe);
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+        settings = new SendAsSettings(registry, policies, domainList,
+            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes);
+    }
+
+    @Test
+    void savingTriesTheRelayAndMailsACodeAddressStaysPending() {
+        SendAsView view = settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThat(view.status()).isEqualTo("pending");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test secret", "code alice@partner.test");
+        assertThat(settings.list(ALICE)).containsExactly(view);
+    }
+
+    @Test
+    void aUserMayNotVouchNamingTheVerifiedField() {
+        SendAsRequest vouching = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", Optional.of("secret"), Optional.of(true));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, vouching))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'verified'");
+        assertThat(registry.listOwnedBy(ALICE)).isEmpty();
+        assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
+    void anAdminMayVouchWithoutRelayTestOrCode() {
+        SendAsRequest vouching = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", Optional.of("secret"), Optional.of(true));
+
+        assertThat(settings.save(Actor.ADMIN, ALICE, ADDRESS, vouching).status()).isEqualTo("verified");
+        assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
+    void anAddressOfAnotherUserIsAConflictAndInvisibleToHim() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, BOB, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.CONFLICT));
+        assertThatThrownBy(() -> settings.get(BOB, ADDRESS))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void theRightCodeVerifies() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThatThrownBy(() -> settings.confirm(Actor.USER, ALICE, ADDRESS, "AAAA-AAAA-AAAA-AAAA"))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'code'");
+        assertThat(settings.confirm(Actor.USER, ALICE, ADDRESS, probe.lastCode).status()).isEqualTo("verified");
+    }
+
+    @Test
+    void anAddressInOneOfOurDomainsIsRefusedNamingTheAddress() {
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, address("alias@ourdomain.test"),
+            request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'address'");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "smtp.trap.test, 587, STARTTLS, alice",
+        "smtp.partner.test, 2587, STARTTLS, alice",
+        "smtp.partner.test, 465, SMTPS, alice",
+        "smtp.partner.test, 587, STARTTLS, someone-else"})
+    void aNewRelayAccountWithoutThePasswordIs400NamingPasswordAndNothingIsTried(String host, int port, String security,
+                                                                                String username) {
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, new SendAsRequest(new RelayServer("smtp.partner.test", 587,
+            RelaySecurity.STARTTLS), "alice", Optional.of("secret"), Optional.of(true)));
+        SendAsRequest moved = new SendAsRequest(new RelayServer(host, port, RelaySecurity.parse("security", security)),
+            username, Optional.empty(), Optional.empty());
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, moved))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'password'");
+        assertThat(probe.calls).isEmpty();
+        assertThat(settings.get(ALICE, ADDRESS).host()).isEqualTo("smtp.partner.test");
+    }
+
+    @Test
+    void aPasswordOnlyChangeKeepsTheAddressVerified() {
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, new SendAsRequest(new RelayServer("smtp.partner.test", 587,
+            RelaySecurity.STARTTLS), "alice", Optional.of("secret"), Optional.of(true)));
+
+        SendAsView view = settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "new-secret"));
+
+        assertThat(view.status()).isEqualTo("verified");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test new-secret");
+    }
+
+    @Test
+    void theSameRelayAccountWithoutPasswordKeepsTheStoredOne() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", null));
+
+        assertThat(probe.calls).filteredOn(call -> call.startsWith("probe"))
+            .containsExactly("probe alice@partner.test secret", "probe alice@partner.test secret");
+    }
+
+    @Test
+    void aPendingEntryWhoseCodeExpiredNoLongerHoldsTheAddress() {
+        settings.save(Actor.USER, BOB, ADDRESS, request("smtp.bob.test", 587, "bob", "bobs-secret"));
+        clock.advance(Duration.ofHours(23));
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.CONFLICT));
+
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        SendAsView alices = settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThat(alices.status()).isEqualTo("pending");
+        assertThat(settings.list(BOB)).isEmpty();
+        assertThat(settings.get(ALICE, ADDRESS).host()).isEqualTo("smtp.partner.test");
+        assertThat(settings.confirm(Actor.USER, ALICE, ADDRESS, probe.lastCode).status()).isEqualTo("verified");
+    }
+
+    @Test
+    void aVerifiedEntryOfAnotherUserHoldsTheAddressForever() {
+        settings.save(Actor.ADMIN, BOB, ADDRESS, new SendAsRequest(new RelayServer("smtp.bob.test", 587,
+            RelaySecurity.STARTTLS), "bob", Optional.of("bobs-secret"), Optional.of(true)));
+        clock.advance(Duration.ofDays(30));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class, e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.CONFLICT));
+        assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
+    void writesNeedTheDomainToAllowRelayingReadsAndRemovalDoNot() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
+        probe.calls.clear();
+
+        for (Actor actor : Actor.values()) {
+            assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")));
+            assertDomainNotAllowed(() -> settings.resendCode(actor, ALICE, ADDRESS));
+            assertDomainNotAllowed(() -> settings.confirm(actor, ALICE, ADDRESS, probe.lastCode));
+            assertDomainNotAllowed(() -> settings.test(actor, ALICE, ADDRESS));
+        }
+        assertThat(probe.calls).isEmpty();
+        assertThat(settings.get(ALICE, ADDRESS).status()).isEqualTo("pending");
+        assertThat(settings.list(ALICE)).hasSize(1);
+        assertThat(settings.remove(Actor.USER, ALICE, ADDRESS)).isTrue();
+    }
+
+    private static void assertDomainNotAllowed(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(SendAsSettingsException.class,
+            e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.DOMAIN_NOT_ALLOWED));
+    }
+
+    @Test
+    void aRequestNeverPrintsItsPassword() {
+        assertThat(request("smtp.partner.test", 587, "alice", "s3cr3t-Pa55").toString())
+            .doesNotContain("s3cr3t-Pa55").contains("****");
+    }
+
+    static SendAsRequest request(String host, int port, String username, String password) {
+        return new SendAsRequest(new RelayServer(host, port, RelaySecurity.STARTTLS), username,
+            Optional.ofNullable(password), Optional.empty());
+    }
+
+    static MailAddress address(String address) {
+        try {
+            return new MailAddress(address);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** Every relay works; it records what it was asked and keeps the last code. */
+    static class RecordingProbe implements RelayProbe {
+        final List<String> calls = new ArrayList<>();
+        String lastCode;
+
+        @Override
+        public void checkTarget(RelayServer relay) {
+        }
+
+        @Override
+        public ProbeResult probe(SendAsAddress sendAs, String password) {
+            calls.add("probe " + sendAs.address().asString() + " " + password);
+            return ProbeResult.ok();
+        }
+
+        @Override
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+            calls.add("code " + sendAs.address().asString());
+            lastCode = code;
+            return ProbeResult.ok();
+        }
+    }
+}
