@@ -93,8 +93,9 @@ class KillNineRestartTest {
 
         james = ServerProcess.start(workingDirectory, "first-run");
         james.awaitStarted(START_TIMEOUT);
-        ensureAliceAndHerSendAs(relayPort);
+        // The policy first: send-as writes need the owner's domain to allow relaying (403 otherwise).
         put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
+        ensureAliceAndHerSendAs(relayPort);
         String subject = "kill -9 " + UUID.randomUUID();
         submit(submissionPort, subject);
 
