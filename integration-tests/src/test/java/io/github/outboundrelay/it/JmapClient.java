@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.jmap.draft.JmapGuiceProbe;
 
+import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -34,7 +35,7 @@ final class JmapClient {
         RequestSpecification spec = new RequestSpecBuilder()
             .setBaseUri("http://127.0.0.1")
             .setPort(server.getProbe(JmapGuiceProbe.class).getJmapPort().getValue())
-            .setAuth(io.restassured.RestAssured.preemptive().basic(user, password))
+            .setAuth(RestAssured.preemptive().basic(user, password))
             .setContentType(ContentType.JSON)
             .addHeader("Accept", "application/json; jmapVersion=rfc-8621")
             .build();
