@@ -3,6 +3,7 @@ package io.github.outboundrelay.core.settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbe.ProbeResult;
 import io.github.outboundrelay.core.RelayProbes;
@@ -24,11 +25,13 @@ class RelayChecks {
     private final RelayProbes probes;
     private final SendAsVerifier verifier;
     private final SecretSealer sealer;
+    private final SettingsRateLimits limits;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer) {
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsRateLimits limits) {
         this.probes = probes;
         this.verifier = verifier;
         this.sealer = sealer;
+        this.limits = limits;
     }
 
     /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
@@ -38,12 +41,15 @@ class RelayChecks {
 
     /** Connect, TLS, AUTH, no mail. */
     void requireWorkingRelay(SendAsAddress sendAs, String password) {
-        refuseOnFailure(sendAs, probe().probe(sendAs, password), "The relay test failed");
+        RelayProbe probe = probe();
+        limits.acquireProbe(sendAs);
+        refuseOnFailure(sendAs, probe.probe(sendAs, password), "The relay test failed");
     }
 
     /** Issues a new code for a pending address and mails it to the address. */
     void sendCode(SendAsAddress sendAs) {
         RelayProbe probe = probe();
+        limits.acquireCodeMail(sendAs);
         String code;
         try {
             code = verifier.issueCode(sendAs);
@@ -55,8 +61,16 @@ class RelayChecks {
                 + ".../verification)");
     }
 
+    /** The stored password, or 400 naming {@code password} when it no longer opens (key file lost, data damaged). */
     String openPassword(SendAsAddress sendAs) {
-        return sealer.open(sendAs.relayPassword(), sendAs.key());
+        try {
+            return sealer.open(sendAs.relayPassword(), sendAs.key());
+        } catch (RuntimeException e) {
+            LOGGER.warn("outbound-relay: the stored relay password of {} does not open (key {}): {}",
+                sendAs.address().asString(), sendAs.relayPassword().keyId(), e.getMessage());
+            throw new InvalidFieldException("password", "is required: the stored one can no longer be opened on this "
+                + "server (its sealing key is missing)");
+        }
     }
 
     private RelayProbe probe() {

@@ -1,5 +1,6 @@
 package io.github.outboundrelay.core.settings;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,12 +47,17 @@ public class SendAsSettings {
     @Inject
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                           SendAsVerifier verifier, RelayProbes probes) {
+        this(registry, policies, domainList, sealer, verifier, probes, Clock.systemUTC());
+    }
+
+    SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                   SendAsVerifier verifier, RelayProbes probes, Clock clock) {
         this.registry = registry;
         this.policies = policies;
         this.domainList = domainList;
         this.sealer = sealer;
         this.verifier = verifier;
-        this.checks = new RelayChecks(probes, verifier, sealer);
+        this.checks = new RelayChecks(probes, verifier, sealer, new SettingsRateLimits(clock));
     }
 
     public List<SendAsView> list(Username owner) {
