@@ -93,7 +93,7 @@ class KillNineRestartTest {
 
         james = ServerProcess.start(workingDirectory, "first-run");
         james.awaitStarted(START_TIMEOUT);
-        // The policy first: send-as writes need the owner's domain to allow relaying (403 otherwise).
+        // The domain first: writes of send-as addresses need it to allow outbound relay.
         put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
         ensureAliceAndHerSendAs(relayPort);
         String subject = "kill -9 " + UUID.randomUUID();
