@@ -43,7 +43,7 @@ public class SecretRotation {
         for (SendAsAddress sendAs : registry.all()) {
             if (!sendAs.relayPassword().keyId().equals(active)) {
                 SealedSecret fresh = sealer.seal(sealer.open(sendAs.relayPassword(), sendAs.key()), sendAs.key());
-                registry.register(new SendAsAddress(sendAs.address(), sendAs.owner(), sendAs.relay(), sendAs.relayUsername(), fresh));
+                registry.register(sendAs.withRelayPassword(fresh));
                 resealed++;
             }
         }

@@ -88,7 +88,8 @@ public class SendAsSettings {
         SealedSecret password = request.password()
             .map(clear -> sealer.seal(clear, SendAsKey.of(address)))
             .orElseGet(() -> keptPassword(owner, address, request));
-        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), password);
+        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), password,
+            request.displayName());
         if (!vouched) {
             checks.requireWorkingRelay(sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
         }

@@ -117,6 +117,37 @@ class SendAsSettingsTest {
     }
 
     @Test
+    void theDisplayNameIsSavedShownAndChangedWithoutThePasswordNorANewCode() {
+        SendAsRequest named = SendAsRequest.parse(SettingsJson.readObject("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","password":"secret",
+             "verified":true,"displayName":"Alice Martin"}"""));
+        assertThat(settings.save(Actor.ADMIN, ALICE, ADDRESS, named).displayName()).isEqualTo("Alice Martin");
+
+        SendAsRequest renamed = SendAsRequest.parse(SettingsJson.readObject("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","displayName":"Alice M. (Partner)"}"""));
+        SendAsView view = settings.save(Actor.USER, ALICE, ADDRESS, renamed);
+
+        assertThat(view.displayName()).isEqualTo("Alice M. (Partner)");
+        assertThat(view.status()).isEqualTo("verified");
+        assertThat(registry.findOwnedBy(ALICE, ADDRESS).orElseThrow().displayName()).contains("Alice M. (Partner)");
+        assertThat(probe.calls).noneMatch(call -> call.startsWith("code"));
+    }
+
+    @Test
+    void aBadDisplayNameIs400NamingItAndNothingIsSavedNorTried() {
+        assertThatThrownBy(() -> SendAsRequest.parse(SettingsJson.readObject("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","password":"secret","displayName":7}""")))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'displayName'");
+        SendAsRequest injected = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", Optional.of("secret"), Optional.empty(), Optional.of("Alice\r\nBcc: x@elsewhere.test"));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, injected))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'displayName'");
+        assertThat(registry.listOwnedBy(ALICE)).isEmpty();
+        assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
     void anAddressInOneOfOurDomainsIsRefusedNamingTheAddress() {
         assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, address("alias@ourdomain.test"),
             request("smtp.partner.test", 587, "alice", "secret")))
