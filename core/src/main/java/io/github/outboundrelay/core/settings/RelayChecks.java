@@ -1,5 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
+import java.util.Optional;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +86,17 @@ class RelayChecks {
         }
         LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
             sendAs.relay().host(), result.failure(), result.detail());
-        throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, what + ": " + describe(result.failure()));
+        throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, fieldAtFault(result.failure()),
+            what + ": " + describe(result.failure()));
+    }
+
+    /** Which of the user's fields to look at again: the password for AUTH trouble, the host for the connection. */
+    private static Optional<String> fieldAtFault(ProbeResult.Failure failure) {
+        return switch (failure) {
+            case AUTH_REJECTED -> Optional.of("password");
+            case UNREACHABLE, TLS_FAILED, NOT_ALLOWED_TARGET, AUTH_NOT_OFFERED -> Optional.of("host");
+            case REFUSED, NONE -> Optional.empty();
+        };
     }
 
     private static String describe(ProbeResult.Failure failure) {
