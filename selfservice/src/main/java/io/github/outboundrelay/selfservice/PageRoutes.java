@@ -51,7 +51,8 @@ final class PageRoutes {
         service.before((request, response) -> {
             response.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'");
             response.header("X-Content-Type-Options", "nosniff");
-            response.header("Referrer-Policy", "no-referrer");
+            // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" even on our own forms.
+            response.header("Referrer-Policy", "same-origin");
             response.header("Strict-Transport-Security", "max-age=31536000");
             response.header("Cache-Control", "no-store");
             if (Visitor.isStateChanging(request) && !Visitor.isSameOrigin(request)) {
