@@ -1,5 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
+import java.util.Optional;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +26,13 @@ class RelayChecks {
     private final RelayProbes probes;
     private final SendAsVerifier verifier;
     private final SecretSealer sealer;
+    private final SettingsEvents events;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer) {
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsEvents events) {
         this.probes = probes;
         this.verifier = verifier;
         this.sealer = sealer;
+        this.events = events;
     }
 
     /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
@@ -36,13 +40,15 @@ class RelayChecks {
         probe().checkTarget(relay);
     }
 
-    /** Connect, TLS, AUTH, no mail. */
-    void requireWorkingRelay(SendAsAddress sendAs, String password) {
-        refuseOnFailure(sendAs, probe().probe(sendAs, password), "The relay test failed");
+    /** Connect, TLS, AUTH, no mail; the try is recorded in the audit trail, whatever its outcome. */
+    void requireWorkingRelay(Actor actor, SendAsAddress sendAs, String password) {
+        ProbeResult result = probe().probe(sendAs, password);
+        events.relayTested(actor, sendAs, failureOf(result));
+        refuseOnFailure(sendAs, result, "The relay test failed");
     }
 
-    /** Issues a new code for a pending address and mails it to the address. */
-    void sendCode(SendAsAddress sendAs) {
+    /** Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail. */
+    void sendCode(Actor actor, SendAsAddress sendAs) {
         RelayProbe probe = probe();
         String code;
         try {
@@ -50,7 +56,9 @@ class RelayChecks {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        refuseOnFailure(sendAs, probe.sendVerificationCode(sendAs, openPassword(sendAs), code),
+        ProbeResult result = probe.sendVerificationCode(sendAs, openPassword(sendAs), code);
+        events.codeMailed(actor, sendAs, failureOf(result));
+        refuseOnFailure(sendAs, result,
             "The verification mail could not be sent (the address stays pending; ask again with POST "
                 + ".../verification)");
     }
@@ -71,6 +79,10 @@ class RelayChecks {
         LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
             sendAs.relay().host(), result.failure(), result.detail());
         throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, what + ": " + describe(result.failure()));
+    }
+
+    private static Optional<String> failureOf(ProbeResult result) {
+        return result.isOk() ? Optional.empty() : Optional.of(describe(result.failure()));
     }
 
     private static String describe(ProbeResult.Failure failure) {
