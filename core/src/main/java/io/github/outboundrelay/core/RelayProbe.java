@@ -18,7 +18,7 @@ public interface RelayProbe {
 
     /** The outcome of trying a relay, with a reason class and a sanitized detail (a relay reply, never a secret). */
     record ProbeResult(Failure failure, String detail) {
-        public enum Failure { NONE, UNREACHABLE, TLS_FAILED, AUTH_REJECTED, NOT_ALLOWED_TARGET, REFUSED }
+        public enum Failure { NONE, UNREACHABLE, TLS_FAILED, AUTH_REJECTED, AUTH_NOT_OFFERED, NOT_ALLOWED_TARGET, REFUSED }
 
         public static ProbeResult ok() {
             return new ProbeResult(Failure.NONE, "");

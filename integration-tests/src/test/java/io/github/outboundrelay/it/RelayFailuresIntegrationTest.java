@@ -35,6 +35,8 @@ class RelayFailuresIntegrationTest {
     static final SmtpPeer SELF_SIGNED = SmtpPeer.builder().requireStartTls().withUntrustedCertificate()
         .requireAuth(LOGIN, PASSWORD).start();
     static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
+    /** STARTTLS but no AUTH announced: it would take mail from anyone, with any password. */
+    static final SmtpPeer WITHOUT_AUTH = SmtpPeer.builder().requireStartTls().withoutAuth().start();
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
@@ -48,7 +50,7 @@ class RelayFailuresIntegrationTest {
 
     @BeforeAll
     static void users(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "flaky", "partial", "notls", "selfsigned", "late", "busy");
+        OutboundRelayJames.addUsers(server, "flaky", "partial", "notls", "selfsigned", "late", "busy", "noauth");
         new RelayScenario(server).allowDomain(true);
     }
 
@@ -59,6 +61,7 @@ class RelayFailuresIntegrationTest {
         WITHOUT_TLS.close();
         SELF_SIGNED.close();
         GATEWAY.close();
+        WITHOUT_AUTH.close();
     }
 
     @BeforeEach
@@ -167,6 +170,27 @@ class RelayFailuresIntegrationTest {
         assertThat(dsn).contains("message/delivery-status").contains("Gave up after");
         assertThat(SELF_SIGNED.authAttempts()).isZero();
         assertThat(SELF_SIGNED.received()).isEmpty();
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void aRelayThatDoesNotOfferAuthFailsItsTestAndNeverGetsAMail(GuiceJamesServer server) throws Exception {
+        String path = "/outbound-relay/users/noauth@ourdomain.test/send-as/noauth@partner.test";
+        io.restassured.RestAssured.given().spec(OutboundRelayJames.webAdmin(server))
+            .body(java.util.Map.of("host", "localhost", "port", WITHOUT_AUTH.port(), "security", "STARTTLS",
+                "username", LOGIN, "password", "any-password-at-all"))
+            .put(path).then().statusCode(422).body("message", org.hamcrest.Matchers.containsString("AUTH not offered"));
+
+        // Vouched by the admin (no test): delivery still refuses to send unauthenticated, and tells the sender.
+        scenario.registerSendAs("noauth@ourdomain.test", "noauth@partner.test", WITHOUT_AUTH, LOGIN, PASSWORD);
+        String subject = uniqueSubject();
+        scenario.submissionAs("noauth@ourdomain.test", "noauth@partner.test").subject(subject).send();
+
+        String reports = scenario.awaitMailboxContaining("noauth@ourdomain.test", "Action: failed");
+        assertThat(reports).contains("relay settings need").contains("AUTH not offered")
+            .contains("message/delivery-status").contains(subject);
+        assertThat(WITHOUT_AUTH.received()).isEmpty();
+        assertThat(WITHOUT_AUTH.mailFromCount()).isZero();
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
     }
 }

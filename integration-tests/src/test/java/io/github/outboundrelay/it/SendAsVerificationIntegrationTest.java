@@ -141,6 +141,18 @@ class SendAsVerificationIntegrationTest {
     }
 
     @Test
+    void anotherPortOfTheSameHostMakesTheAddressPendingAgain() {
+        String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@newport.test";
+        Map<String, Object> vouched = body(PARTNER);
+        vouched.put("verified", true);
+        given().spec(admin).body(vouched).put(path).then().statusCode(200).body("status", equalTo("verified"));
+
+        // Same host name (localhost), same account, another port: a relay the verification was not about.
+        given().spec(admin).body(body(OTHER_PARTNER)).put(path).then().statusCode(200).body("status", equalTo("pending"));
+        given().spec(admin).get(path).then().body("status", equalTo("pending"));
+    }
+
+    @Test
     void aPasswordOnlyChangeIsTriedAndKeepsTheAddressVerified() {
         String path = "/outbound-relay/users/bob@ourdomain.test/send-as/bob@newpassword.test";
         Map<String, Object> vouched = body(PARTNER);

@@ -28,6 +28,7 @@ import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
  * Delivers mail written from a send-as address through that address's own relay, in the manner of James's
@@ -93,6 +94,7 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final OutboundRelayRule rule;
     private final SendAsRegistry registry;
     private final DomainRelayPolicies policies;
+    private final SendAsVerifier verifier;
     private final SecretSealer sealer;
     private final UsersRepository usersRepository;
     private final MetricFactory metricFactory;
@@ -108,20 +110,22 @@ public class OutboundRelayDelivery extends GenericMailet {
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                                 DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
-                                 MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes) {
-        this(queueFactory, rule, registry, policies, sealer, usersRepository, metricFactory, attempts, dns, probes,
+                                 DomainRelayPolicies policies, SendAsVerifier verifier, SecretSealer sealer,
+                                 UsersRepository usersRepository, MetricFactory metricFactory, RelayAttemptLog attempts,
+                                 DNSService dns, RelayProbes probes) {
+        this(queueFactory, rule, registry, policies, verifier, sealer, usersRepository, metricFactory, attempts, dns, probes,
             Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                          DomainRelayPolicies policies, SecretSealer sealer, UsersRepository usersRepository,
-                          MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes,
-                          Clock clock) {
+                          DomainRelayPolicies policies, SendAsVerifier verifier, SecretSealer sealer,
+                          UsersRepository usersRepository, MetricFactory metricFactory, RelayAttemptLog attempts,
+                          DNSService dns, RelayProbes probes, Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
         this.policies = policies;
+        this.verifier = verifier;
         this.sealer = sealer;
         this.usersRepository = usersRepository;
         this.metricFactory = metricFactory;
@@ -139,7 +143,7 @@ public class OutboundRelayDelivery extends GenericMailet {
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
         rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), clock);
-        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, sealer,
+        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, verifier, sealer,
             new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,
             new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
             new RelayNotices(configuration, getMailetContext(), bouncer), new RelayAttemptRecorder(attempts, clock));

@@ -23,6 +23,7 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,9 +40,9 @@ class RelayDeliveryWorker {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayDeliveryWorker.class);
 
     /** The components one delivery needs, built once in the mailet's init(). */
-    record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SecretSealer sealer, RelaySmtpClient client,
-                         RelayBouncer bouncer, RelayFailureRouter failureRouter, RelayNotices notices,
-                         RelayAttemptRecorder attempts) {
+    record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SendAsVerifier verifier, SecretSealer sealer,
+                         RelaySmtpClient client, RelayBouncer bouncer, RelayFailureRouter failureRouter,
+                         RelayNotices notices, RelayAttemptRecorder attempts) {
     }
 
     private final MailQueue queue;
@@ -120,6 +121,15 @@ class RelayDeliveryWorker {
             handleGone(mail, owner, address);
             return;
         }
+        Optional<String> noLongerQualifies = whyNoLongerRelayable(sendAs.get());
+        if (noLongerQualifies.isPresent()) {
+            // Neither the relay (not vouched for any more) nor the gateway (a forged envelope sender): back to the sender.
+            metricFactory.generate("outbound-relay-bounced").add(mail.getRecipients().size());
+            LOGGER.info("Outbound relay bounced mail {} of {} as {}: {}", mail.getName(), sendAs.get().owner().asString(),
+                sendAs.get().address().asString(), noLongerQualifies.get());
+            with.bouncer().bounce(mail, mail.getRecipients(), sendAs.get().owner(), noLongerQualifies.get());
+            return;
+        }
         if (!securityAdmitted(sendAs.get())) {
             with.failureRouter().giveUp(mail, mail.getRecipients(), sendAs.get(), "The relay " + sendAs.get().relay().host()
                 + " of " + sendAs.get().address().asString() + " has no TLS (security NONE) and the domain of "
@@ -127,13 +137,16 @@ class RelayDeliveryWorker {
             return;
         }
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
-        String password = with.sealer().open(sendAs.get().relayPassword(), sendAs.get().key());
         MimeMessage message = mail.getMessage();
         String host = sendAs.get().relay().host();
+        Optional<String> password = openPassword(sendAs.get());
         // Totals, and the same per relay host so that a failing partner stands out wherever James's metrics go.
-        DeliveryResult result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery-" + host,
-            () -> metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
-                () -> with.client().send(sendAs.get(), password, message, recipients)));
+        DeliveryResult result = password.isEmpty()
+            ? DeliveryResult.authRejected(recipients, "The stored relay password of " + sendAs.get().address().asString()
+                + " cannot be opened on this server (its sealing key is missing or it was damaged): enter it again")
+            : metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery-" + host,
+                () -> metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
+                    () -> with.client().send(sendAs.get(), password.get(), message, recipients)));
         countPerRelay(host, result);
         log(mail, sendAs.get(), result);
         with.attempts().record(mail, sendAs.get(), result);
@@ -151,6 +164,35 @@ class RelayDeliveryWorker {
             metricFactory.generate("outbound-relay-auth-failed-" + host).increment();
         } else if (!result.temporarilyFailed().isEmpty() && !result.relayBusy()) {
             metricFactory.generate("outbound-relay-deferred-" + host).increment();
+        }
+    }
+
+    /**
+     * What the matcher required when the mail was queued, checked again at each attempt: the address is still
+     * verified for its current relay (a new host, port, security or username since makes it pending) and the owner's
+     * domain still allows relaying. Empty when it still qualifies; otherwise why not, for the DSN.
+     */
+    private Optional<String> whyNoLongerRelayable(SendAsAddress sendAs) {
+        if (!with.verifier().isVerified(sendAs)) {
+            return Optional.of("The send-as address " + sendAs.address().asString() + " is no longer verified for its relay "
+                + sendAs.relay() + " (its settings changed since the mail was sent): the mail was not relayed");
+        }
+        boolean relayAllowed = sendAs.owner().getDomainPart().map(with.policies()::isRelayAllowed).orElse(false);
+        if (!relayAllowed) {
+            return Optional.of("Outbound relay is no longer allowed for the domain of " + sendAs.owner().asString()
+                + ": the mail sent as " + sendAs.address().asString() + " was not relayed");
+        }
+        return Optional.empty();
+    }
+
+    /** Empty when the sealed password does not open (key gone, data damaged): handled like a refused password. */
+    private Optional<String> openPassword(SendAsAddress sendAs) {
+        try {
+            return Optional.of(with.sealer().open(sendAs.relayPassword(), sendAs.key()));
+        } catch (RuntimeException e) {
+            LOGGER.warn("Outbound relay cannot open the stored relay password of {} (key {}): {}", sendAs.address().asString(),
+                sendAs.relayPassword().keyId(), e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -185,7 +227,7 @@ class RelayDeliveryWorker {
                 with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, result.diagnostic());
                 return;
             }
-            with.notices().credentialsRejectedOnce(mail, sendAs);
+            with.notices().credentialsRejectedOnce(mail, sendAs, result.diagnostic());
         }
         retryLater(mail, sendAs, result);
     }

@@ -44,7 +44,7 @@ class RelayNotices {
         this.bouncer = bouncer;
     }
 
-    void credentialsRejectedOnce(Mail mail, SendAsAddress sendAs) throws MessagingException {
+    void credentialsRejectedOnce(Mail mail, SendAsAddress sendAs, String diagnostic) throws MessagingException {
         if (!RelayMailAttributes.markOnce(mail, RelayMailAttributes.AUTH_FAILURE_NOTIFIED)) {
             return;
         }
@@ -54,7 +54,7 @@ class RelayNotices {
             .addFrom(postmaster.asString())
             .addToRecipient(owner.asString())
             .setSubject("Your mail from " + sendAs.address().asString() + " is waiting: relay settings need attention")
-            .setText(credentialsRejectedText(mail, sendAs))
+            .setText(credentialsRejectedText(mail, sendAs, diagnostic))
             .build();
         MailImpl noticeMail = MailImpl.builder()
             .name("outbound-relay-auth-notice-" + UUID.randomUUID())
@@ -86,11 +86,13 @@ class RelayNotices {
             + " minute(s); still trying until " + giveUpAt + ": " + diagnostic, configuration.delayWarningProcessor());
     }
 
-    private static String credentialsRejectedText(Mail mail, SendAsAddress sendAs) {
+    private static String credentialsRejectedText(Mail mail, SendAsAddress sendAs, String diagnostic) {
         return "The relay settings for " + sendAs.address().asString() + " at " + sendAs.relay().host()
-            + " are misconfigured or out of date: the server refused the username and password.\n\n"
+            + " are misconfigured or out of date: the relay could not be authenticated with them.\n"
+            + diagnostic + "\n\n"
             + "Your message " + subjectOf(mail) + " has not been sent yet. It stays queued and will be retried; "
-            + "update the password of this send-as address (or ask your administrator to) so that it can go out.\n";
+            + "update the relay settings and password of this send-as address (or ask your administrator to) so "
+            + "that it can go out.\n";
     }
 
     private static String subjectOf(Mail mail) {

@@ -43,11 +43,19 @@ class RelaySessionFactory {
         try {
             // The checked address, not the name: a second lookup could answer differently (DNS rebinding).
             transport.connect(checked.getHostAddress(), sendAs.relay().port(), sendAs.relayUsername(), password);
+            if (!transport.authCommandSent()) {
+                transport.closeQuietly();
+                throw authNotOffered(host);
+            }
             return new RelaySession(key, transport);
         } catch (AuthenticationFailedException e) {
             transport.closeQuietly();
             if (transport.clearTextAuthRefused()) {
                 return unavailable("Relay " + host + " was not asked to authenticate: the connection was not encrypted");
+            }
+            if (!transport.authCommandSent()) {
+                // AUTH announced, but with no mechanism javax.mail can use: nothing was sent.
+                throw authNotOffered(host);
             }
             int code = transport.lastReplyCode();
             if (code == CREDENTIALS_REFUSED || code == STRONGER_CREDENTIALS_NEEDED) {
@@ -76,6 +84,11 @@ class RelaySessionFactory {
             throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + sendAs.relay().host()
                 + " does not resolve");
         }
+    }
+
+    private static RelayConnectException authNotOffered(String host) {
+        return new RelayConnectException(RelayConnectException.Reason.AUTH_NOT_OFFERED, "Relay " + host
+            + " did not offer SMTP AUTH with a mechanism we can use (AUTH not offered): nothing is sent unauthenticated");
     }
 
     private static RelaySession unavailable(String diagnostic) throws RelayConnectException {

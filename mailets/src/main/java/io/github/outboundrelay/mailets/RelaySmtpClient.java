@@ -73,6 +73,7 @@ class RelaySmtpClient implements AutoCloseable {
                 session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, password), configuration.connectionTimeout(), freshOnly);
             } catch (RelayConnectException e) {
                 return e.reason() == RelayConnectException.Reason.CREDENTIALS_REJECTED
+                    || e.reason() == RelayConnectException.Reason.AUTH_NOT_OFFERED
                     ? DeliveryResult.authRejected(recipients, e.getMessage())
                     : DeliveryResult.unreachable(recipients, e.getMessage());
                 // A target that is not allowed is deferred too: DNS may point elsewhere again; the lifetime ends it.

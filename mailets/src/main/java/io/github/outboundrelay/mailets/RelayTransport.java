@@ -37,6 +37,7 @@ class RelayTransport extends SMTPTransport {
     private volatile boolean mailFromAccepted;
     private volatile boolean clearTextAuthRefused;
     private volatile boolean inAuthentication;
+    private volatile boolean authCommandSent;
 
     private final Runnable afterClose;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -88,6 +89,7 @@ class RelayTransport extends SMTPTransport {
     protected void sendCommand(String command) throws MessagingException {
         if (command.regionMatches(true, 0, "AUTH", 0, 4)) {
             inAuthentication = true;
+            authCommandSent = true;
         }
         if (LOGGER.isDebugEnabled()) {
             LOGGER.debug("relay SMTP C: {}", inAuthentication ? masked(command) : command);
@@ -114,6 +116,14 @@ class RelayTransport extends SMTPTransport {
         }
         String[] words = command.split(" ", 3);
         return words.length > 2 ? words[0] + " " + words[1] + " ****" : command;
+    }
+
+    /**
+     * Whether an AUTH command went out on this connection. javax.mail 1.6.2 connects without authenticating when the
+     * server does not announce AUTH, even with {@code mail.smtp.auth}: after connect(), false means unauthenticated.
+     */
+    boolean authCommandSent() {
+        return authCommandSent;
     }
 
     /** javax.mail reports our refusal as an AuthenticationFailedException; this tells it from a server's 535. */

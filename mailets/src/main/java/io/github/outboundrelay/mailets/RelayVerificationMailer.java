@@ -132,6 +132,7 @@ class RelayVerificationMailer implements RelayProbe {
     private static ProbeResult failure(RelayConnectException e) {
         return switch (e.reason()) {
             case CREDENTIALS_REJECTED -> ProbeResult.failed(ProbeResult.Failure.AUTH_REJECTED, e.getMessage());
+            case AUTH_NOT_OFFERED -> ProbeResult.failed(ProbeResult.Failure.AUTH_NOT_OFFERED, e.getMessage());
             case NOT_ALLOWED_TARGET -> ProbeResult.failed(ProbeResult.Failure.NOT_ALLOWED_TARGET, e.getMessage());
             case UNAVAILABLE -> ProbeResult.failed(looksLikeTls(e.getMessage()) ? ProbeResult.Failure.TLS_FAILED
                 : ProbeResult.Failure.UNREACHABLE, e.getMessage());

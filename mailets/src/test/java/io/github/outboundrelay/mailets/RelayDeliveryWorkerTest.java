@@ -25,6 +25,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
@@ -34,6 +35,8 @@ import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
@@ -50,9 +53,15 @@ class RelayDeliveryWorkerTest {
     final FakeMailContext context = FakeMailContext.builder().postmaster(postmaster()).build();
     final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     final InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+    final SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
     final List<RelaySmtpClient> clients = new ArrayList<>();
     final InMemoryRelayAttemptLog attempts = new InMemoryRelayAttemptLog();
     ManageableMailQueue queue;
+
+    @BeforeEach
+    void relayAllowed() {
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+    }
 
     @AfterEach
     void closeClients() {
@@ -181,6 +190,75 @@ class RelayDeliveryWorkerTest {
     }
 
     @Test
+    void aMailWhoseAddressIsNoLongerVerifiedIsBouncedSayingWhyAndNeverSent() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            Mail waiting = queuedMail(alice);
+            // While it waited, the address moved to another host: pending until confirmed again.
+            SendAsAddress moved = new SendAsAddress(alice.address(), OWNER, new io.github.outboundrelay.core.RelayServer(
+                "127.0.0.1", peer.port(), RelaySecurity.STARTTLS), LOGIN, alice.relayPassword());
+            registry.register(moved);
+            verifier.saved(moved, false);
+
+            worker(testConfig().setProperty("onFailure", "gateway")).deliver(waiting);
+
+            assertThat(peer.connectionCount()).isZero();
+            assertThat(context.getSentMails()).singleElement().satisfies(dsn -> {
+                assertThat(dsn.getState()).isEqualTo("bounces");
+                assertThat(dsn.getSender()).isEqualTo(new MailAddress("alice@ourdomain.test"));
+                assertThat(dsn.getMsg()).isNotNull();
+            });
+            assertThat(bounceReason()).contains("no longer verified");
+            assertThat(queue.getSize()).isZero();
+        }
+    }
+
+    @Test
+    void aMailWaitingWhenRelayingIsSwitchedOffIsBouncedSayingWhyAndNeverSent() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            Mail waiting = queuedMail(alice);
+            policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
+
+            worker(testConfig().setProperty("onFailure", "gateway")).deliver(waiting);
+
+            assertThat(peer.connectionCount()).isZero();
+            assertThat(context.getSentMails()).singleElement().satisfies(dsn -> assertThat(dsn.getState()).isEqualTo("bounces"));
+            assertThat(bounceReason()).contains("no longer allowed");
+        }
+    }
+
+    @Test
+    void aPasswordThatNoLongerOpensDefersTheMailAndTellsTheSenderLikeARefusedPassword() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            // Sealed under a key this server does not have (lost key file, or data damaged).
+            SendAsAddress unopenable = new SendAsAddress(alice.address(), OWNER, alice.relay(), LOGIN,
+                new io.github.outboundrelay.core.SealedSecret("lost-key", alice.relayPassword().sealed()));
+            registry.register(unopenable);
+            RelayDeliveryWorker worker = worker(testConfig());
+
+            worker.deliver(queuedMail(unopenable));
+
+            assertThat(peer.connectionCount()).isZero();
+            assertThat(context.getSentMails()).singleElement().satisfies(notice ->
+                assertThat(notice.getMsg().getContent().toString()).contains("misconfigured or out of date")
+                    .contains("cannot be opened"));
+            assertThat(queue.getSize()).isEqualTo(1);
+            assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10))
+                .extracting(RelayAttempt::outcome).containsExactly(RelayAttempt.Outcome.AUTH_REJECTED);
+        }
+    }
+
+    /** The reason the bouncer gave the bounce processor, as DSNBounce will write it. */
+    private String bounceReason() {
+        return context.getSentMails().get(0).getAttributes().values().stream()
+            .map(attribute -> String.valueOf(attribute.getValue().value()))
+            .filter(value -> value.contains("relayed"))
+            .findFirst().orElse("");
+    }
+
+    @Test
     void aRelayWithoutTlsIsRefusedUnlessTheDomainAllowsIt() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
             SendAsAddress alice = register(peer, RelaySecurity.NONE);
@@ -212,7 +290,7 @@ class RelayDeliveryWorkerTest {
             new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), metrics, clock);
         clients.add(client);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies,
-            RelaySmtpClientTest.SEALER, client, bouncer, new RelayFailureRouter(configuration, context, bouncer, metrics),
+            verifier, RelaySmtpClientTest.SEALER, client, bouncer, new RelayFailureRouter(configuration, context, bouncer, metrics),
             new RelayNotices(configuration, context, bouncer), new RelayAttemptRecorder(attempts, clock));
         return new RelayDeliveryWorker(queue, configuration, collaborators, metrics, clock);
     }
@@ -222,12 +300,14 @@ class RelayDeliveryWorkerTest {
             new io.github.outboundrelay.core.RelayServer("localhost", port, security), LOGIN,
             RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));
         registry.register(alice);
+        verifier.saved(alice, true);
         return alice;
     }
 
     private SendAsAddress register(SmtpPeer peer, RelaySecurity security) throws Exception {
         SendAsAddress alice = sendAs("alice@partner.test", OWNER.asString(), peer, security, LOGIN, PASSWORD);
         registry.register(alice);
+        verifier.saved(alice, true);
         return alice;
     }
 

@@ -78,6 +78,19 @@ class RelaySmtpClientTest {
     }
 
     @Test
+    void aRelayThatDoesNotOfferAuthIsTreatedAsRefusedCredentialsAndNothingIsSent() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
+            DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());
+
+            assertThat(result.authRejected()).isTrue();
+            assertThat(result.temporarilyFailed()).hasSize(1);
+            assertThat(result.diagnostic()).contains("AUTH not offered");
+            assertThat(peer.received()).isEmpty();
+            assertThat(peer.mailFromCount()).isZero();
+        }
+    }
+
+    @Test
     void startTlsThatIsNotOfferedIsDeferredAndNothingIsSentInClear() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
             DeliveryResult result = client(true).send(sendAs(peer, RelaySecurity.STARTTLS), PASSWORD, message(), recipients());

@@ -281,6 +281,15 @@ public final class SmtpPeer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * AUTH not announced: every client may send without authenticating (a relay that does not enforce AUTH, or
+         * a trap that takes whatever it is sent). The default unless {@link #requireAuth} or {@link #rejectAllAuth}.
+         */
+        public Builder withoutAuth() {
+            auth = false;
+            return this;
+        }
+
         /** Neither TLS nor AUTH: a recording gateway. */
         public Builder plain() {
             return this;

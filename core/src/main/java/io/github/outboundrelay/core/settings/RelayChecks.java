@@ -90,6 +90,8 @@ class RelayChecks {
             case UNREACHABLE -> "unreachable (no SMTP session could be opened to the relay)";
             case TLS_FAILED -> "TLS failed (no TLS offered, or a certificate that is not trusted for that host name)";
             case AUTH_REJECTED -> "AUTH rejected (the relay refused the username or password)";
+            case AUTH_NOT_OFFERED -> "AUTH not offered (the relay offered no SMTP AUTH we can use: it would not check the "
+                + "password, nothing is sent through it unauthenticated)";
             case NOT_ALLOWED_TARGET -> "not an allowed target (the relay's port or address is not allowed here)";
             case REFUSED -> "refused (the relay did not accept the mail)";
             case NONE -> "no failure";

@@ -14,7 +14,8 @@ import io.github.outboundrelay.core.SendAsAddress;
 /**
  * The rules of send-as verification, as Gmail applies them: a new address is pending; a one-time code mailed through
  * its relay to the address proves the owner controls both; codes expire, lock after too many wrong tries, and only so
- * many are mailed per day; changing the relay host or username starts over; an admin may vouch instead.
+ * many are mailed per day; changing the relay host, port, security or username starts over; an admin may vouch
+ * instead.
  */
 public class SendAsVerifier {
     public static final Duration CODE_LIFETIME = Duration.ofHours(24);
@@ -52,19 +53,41 @@ public class SendAsVerifier {
         return stateOf(sendAs).filter(Verification::isVerified).isPresent();
     }
 
-    /** The address's state, if it is about its current relay host and username (a change starts over). */
+    /** The address's state, if it is about its current relay host, port, security and username (a change starts over). */
     private Optional<Verification> stateOf(SendAsAddress sendAs) {
         return verifications.get(sendAs.key()).filter(state -> isAbout(state, sendAs));
     }
 
+    /** Compares with {@link #relayIdentity} field by field, without building it: this runs for every mail. */
     private static boolean isAbout(Verification state, SendAsAddress sendAs) {
         String identity = state.relayIdentity();
-        String host = sendAs.relay().host();
         String username = sendAs.relayUsername();
-        return identity.length() == host.length() + 1 + username.length()
-            && identity.startsWith(host)
-            && identity.charAt(host.length()) == '|'
-            && identity.endsWith(username);
+        int at = afterSegment(identity, 0, sendAs.relay().host());
+        at = at < 0 ? -1 : afterPort(identity, at, sendAs.relay().port());
+        at = at < 0 ? -1 : afterSegment(identity, at, sendAs.relay().security().name());
+        return at >= 0 && identity.length() == at + username.length() && identity.startsWith(username, at);
+    }
+
+    /** Where the next field starts when {@code identity} holds {@code text} then '|' at {@code at}; -1 otherwise. */
+    private static int afterSegment(String identity, int at, String text) {
+        int end = at + text.length();
+        return identity.startsWith(text, at) && end < identity.length() && identity.charAt(end) == '|' ? end + 1 : -1;
+    }
+
+    private static int afterPort(String identity, int at, int port) {
+        int end = identity.indexOf('|', at);
+        if (end <= at || end - at > 5) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = at; i < end; i++) {
+            char digit = identity.charAt(i);
+            if (digit < '0' || digit > '9') {
+                return -1;
+            }
+            value = value * 10 + (digit - '0');
+        }
+        return value == port ? end + 1 : -1;
     }
 
     /**
@@ -85,8 +108,8 @@ public class SendAsVerifier {
     }
 
     /**
-     * Records a saved address: verified when an admin vouched, kept verified when neither host nor username changed,
-     * pending otherwise.
+     * Records a saved address: verified when an admin vouched, kept verified when its relay account (host, port,
+     * security, username) did not change, pending otherwise.
      */
     public SendAsStatus saved(SendAsAddress sendAs, boolean vouchedByAdmin) {
         if (vouchedByAdmin) {
@@ -98,7 +121,8 @@ public class SendAsVerifier {
         }
         Optional<Verification> existing = stateOf(sendAs);
         // Same relay still pending: keep its code and counters, so re-saving cannot reset the caps.
-        verifications.put(sendAs.key(), existing.orElse(Verification.pending(relayIdentity(sendAs))));
+        verifications.put(sendAs.key(), existing.orElse(new Verification(SendAsStatus.PENDING, relayIdentity(sendAs),
+            Optional.empty(), 0, List.of())));
         return SendAsStatus.PENDING;
     }
 
@@ -110,7 +134,8 @@ public class SendAsVerifier {
      */
     public String issueCode(SendAsAddress sendAs) {
         Instant now = clock.instant();
-        Verification current = stateOf(sendAs).orElse(Verification.pending(relayIdentity(sendAs)));
+        Verification current = stateOf(sendAs).orElse(new Verification(SendAsStatus.PENDING, relayIdentity(sendAs),
+            Optional.empty(), 0, List.of()));
         if (current.isVerified()) {
             throw new IllegalStateException(sendAs.address().asString() + " is already verified");
         }
@@ -155,8 +180,12 @@ public class SendAsVerifier {
         verifications.remove(sendAs.key());
     }
 
-    /** What a verification is about: proving control of this relay account. */
+    /**
+     * What a verification is about: this relay account at this host, port and security ({@code host|port|SECURITY|
+     * username}). Any change (a STARTTLS relay moved to NONE, another port) makes the address pending again.
+     */
     static String relayIdentity(SendAsAddress sendAs) {
-        return sendAs.relay().host() + "|" + sendAs.relayUsername();
+        return sendAs.relay().host() + "|" + sendAs.relay().port() + "|" + sendAs.relay().security().name() + "|"
+            + sendAs.relayUsername();
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The verification state of one send-as address.
  *
- * @param relayIdentity  the relay host and username the state is about: changing either starts over
+ * @param relayIdentity  the relay host, port, security and username the state is about: changing any starts over
  * @param code           the current one-time code, hashed, when one was issued and not used yet
  * @param failedAttempts wrong codes entered against the current code
  * @param codesSentAt    when the recent codes were sent, for the cap on verification mails
@@ -20,10 +20,6 @@ public record Verification(SendAsStatus status, String relayIdentity, Optional<H
         Objects.requireNonNull(relayIdentity, "relayIdentity");
         Objects.requireNonNull(code, "code");
         codesSentAt = List.copyOf(codesSentAt);
-    }
-
-    static Verification pending(String relayIdentity) {
-        return new Verification(SendAsStatus.PENDING, relayIdentity, Optional.empty(), 0, List.of());
     }
 
     static Verification verified(String relayIdentity) {

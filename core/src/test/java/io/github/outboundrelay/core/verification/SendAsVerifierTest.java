@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
@@ -121,21 +123,32 @@ class SendAsVerifierTest {
         assertThat(verifier.issueCode(alice)).isNotBlank();
     }
 
-    @Test
-    void changingHostOrUsernameStartsOverButPortOrSecurityDoNot() {
+    @ParameterizedTest
+    @CsvSource({
+        "smtp.elsewhere.test, 587, STARTTLS, alice",
+        "smtp.partner.test, 2587, STARTTLS, alice",
+        "smtp.partner.test, 587, NONE, alice",
+        "smtp.partner.test, 587, SMTPS, alice",
+        "smtp.partner.test, 587, STARTTLS, alice2",
+        "smtp.partner.test, 58, STARTTLS, 7|alice"})
+    void changingHostPortSecurityOrUsernameStartsOver(String host, int port, String security, String username) {
         verifier.saved(alice, true);
         assertThat(verifier.isVerified(alice)).isTrue();
 
-        SendAsAddress otherPort = new SendAsAddress(alice.address(), alice.owner(),
-            new RelayServer("smtp.partner.test", 465, RelaySecurity.SMTPS), "alice", alice.relayPassword());
-        assertThat(verifier.saved(otherPort, false)).isEqualTo(SendAsStatus.VERIFIED);
+        SendAsAddress changed = new SendAsAddress(alice.address(), alice.owner(),
+            new RelayServer(host, port, RelaySecurity.parse("security", security)), username, alice.relayPassword());
 
-        SendAsAddress otherHost = sendAs("smtp.elsewhere.test", "alice");
-        assertThat(verifier.isVerified(otherHost)).isFalse();
-        assertThat(verifier.saved(otherHost, false)).isEqualTo(SendAsStatus.PENDING);
+        assertThat(verifier.isVerified(changed)).isFalse();
+        assertThat(verifier.saved(changed, false)).isEqualTo(SendAsStatus.PENDING);
+        assertThat(verifier.isVerified(alice)).isFalse();
+    }
 
+    @Test
+    void theSameRelayAccountStaysVerified() {
         verifier.saved(alice, true);
-        assertThat(verifier.saved(sendAs("smtp.partner.test", "alice2"), false)).isEqualTo(SendAsStatus.PENDING);
+
+        assertThat(verifier.saved(sendAs("smtp.partner.test", "alice"), false)).isEqualTo(SendAsStatus.VERIFIED);
+        assertThat(verifier.isVerified(sendAs("SMTP.Partner.TEST", "alice"))).isTrue();
     }
 
     @Test

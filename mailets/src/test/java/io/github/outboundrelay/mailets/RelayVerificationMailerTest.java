@@ -1,0 +1,85 @@
+package io.github.outboundrelay.mailets;
+
+import static io.github.outboundrelay.mailets.RelayPeers.sendAs;
+import static io.github.outboundrelay.mailets.RelayPeers.testConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.testing.SmtpPeer;
+
+/** The settings' relay test and code mail against real peers. */
+class RelayVerificationMailerTest {
+    static final String LOGIN = "alice@partner.test";
+    static final String PASSWORD = "partner-secret";
+
+    final FakeMailContext context = FakeMailContext.builder().postmaster(postmaster()).build();
+
+    @Test
+    void aRelayThatDoesNotOfferAuthFailsTheTestWithAnyPassword() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
+            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+                .probe(sendAs(peer), "wrong");
+
+            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
+            assertThat(result.detail()).contains("AUTH not offered");
+        }
+    }
+
+    @Test
+    void aRelayThatDoesNotOfferAuthNeverGetsTheCodeMailEvenWhereItIsTheRoute() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
+            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
+                .sendVerificationCode(sendAs(peer), "wrong", "K7QD-M2XP-4TZA-9RWE");
+
+            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
+            assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRelayWithAuthPassesTheTest() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            assertThat(mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX).probe(sendAs(peer), PASSWORD).isOk()).isTrue();
+            assertThat(peer.authAttempts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void byDefaultTheCodeIsMailedToTheMailboxByTheNormalPathNotThroughTheRelay() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+                .sendVerificationCode(sendAs(peer), PASSWORD, "K7QD-M2XP-4TZA-9RWE");
+
+            assertThat(result.isOk()).isTrue();
+            assertThat(peer.connectionCount()).isZero();
+            FakeMailContext.SentMail sent = context.getSentMails().get(0);
+            assertThat(sent.getSender().asString()).isEqualTo("postmaster@ourdomain.test");
+            assertThat(sent.getRecipients()).containsExactly(new MailAddress("alice@partner.test"));
+            assertThat(sent.getMsg().getContent().toString()).contains("Confirmation code: K7QD-M2XP-4TZA-9RWE");
+        }
+    }
+
+    private RelayVerificationMailer mailer(RelayDeliveryConfiguration.VerificationMail route) throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(testConfig().build());
+        return new RelayVerificationMailer(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+            RelayPeers.loopbackTargets(), context, route);
+    }
+
+    private static SendAsAddress sendAs(SmtpPeer peer) throws Exception {
+        return RelayPeers.sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.STARTTLS, LOGIN, PASSWORD);
+    }
+
+    private static MailAddress postmaster() {
+        try {
+            return new MailAddress("postmaster@ourdomain.test");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
