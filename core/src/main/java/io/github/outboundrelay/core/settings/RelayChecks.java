@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbe.ProbeResult;
 import io.github.outboundrelay.core.RelayProbes;
@@ -26,12 +27,15 @@ class RelayChecks {
     private final RelayProbes probes;
     private final SendAsVerifier verifier;
     private final SecretSealer sealer;
+    private final SettingsRateLimits limits;
     private final SettingsEvents events;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsEvents events) {
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsRateLimits limits,
+                SettingsEvents events) {
         this.probes = probes;
         this.verifier = verifier;
         this.sealer = sealer;
+        this.limits = limits;
         this.events = events;
     }
 
@@ -40,9 +44,11 @@ class RelayChecks {
         probe().checkTarget(relay);
     }
 
-    /** Connect, TLS, AUTH, no mail; the try is recorded in the audit trail, whatever its outcome. */
+    /** Connect, TLS, AUTH, no mail; a probe tried (not refused by the limits) is recorded in the audit trail. */
     void requireWorkingRelay(Actor actor, SendAsAddress sendAs, String password) {
-        ProbeResult result = probe().probe(sendAs, password);
+        RelayProbe probe = probe();
+        limits.acquireProbe(sendAs);
+        ProbeResult result = probe.probe(sendAs, password);
         events.relayTested(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result, "The relay test failed");
     }
@@ -50,6 +56,7 @@ class RelayChecks {
     /** Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail. */
     void sendCode(Actor actor, SendAsAddress sendAs) {
         RelayProbe probe = probe();
+        limits.acquireCodeMail(sendAs);
         String code;
         try {
             code = verifier.issueCode(sendAs);
@@ -63,8 +70,16 @@ class RelayChecks {
                 + ".../verification)");
     }
 
+    /** The stored password, or 400 naming {@code password} when it no longer opens (key file lost, data damaged). */
     String openPassword(SendAsAddress sendAs) {
-        return sealer.open(sendAs.relayPassword(), sendAs.key());
+        try {
+            return sealer.open(sendAs.relayPassword(), sendAs.key());
+        } catch (RuntimeException e) {
+            LOGGER.warn("outbound-relay: the stored relay password of {} does not open (key {}): {}",
+                sendAs.address().asString(), sendAs.relayPassword().keyId(), e.getMessage());
+            throw new InvalidFieldException("password", "is required: the stored one can no longer be opened on this "
+                + "server (its sealing key is missing)");
+        }
     }
 
     private RelayProbe probe() {

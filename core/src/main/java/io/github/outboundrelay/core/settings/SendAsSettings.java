@@ -1,5 +1,6 @@
 package io.github.outboundrelay.core.settings;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,13 +49,18 @@ public class SendAsSettings {
     @Inject
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                           SendAsVerifier verifier, RelayProbes probes, SettingsEvents events) {
+        this(registry, policies, domainList, sealer, verifier, probes, events, Clock.systemUTC());
+    }
+
+    SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                   SendAsVerifier verifier, RelayProbes probes, SettingsEvents events, Clock clock) {
         this.registry = registry;
         this.policies = policies;
         this.domainList = domainList;
         this.sealer = sealer;
         this.verifier = verifier;
         this.events = events;
-        this.checks = new RelayChecks(probes, verifier, sealer, events);
+        this.checks = new RelayChecks(probes, verifier, sealer, new SettingsRateLimits(clock), events);
     }
 
     public List<SendAsView> list(Username owner) {

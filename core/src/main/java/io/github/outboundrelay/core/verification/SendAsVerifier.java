@@ -120,9 +120,10 @@ public class SendAsVerifier {
             return SendAsStatus.VERIFIED;
         }
         Optional<Verification> existing = stateOf(sendAs);
-        // Same relay still pending: keep its code and counters, so re-saving cannot reset the caps.
+        // Same relay still pending: keep its code and counters, so re-saving cannot reset the caps. Another relay:
+        // start over, but keep when codes were mailed to the address, so changing host or username cannot either.
         verifications.put(sendAs.key(), existing.orElse(new Verification(SendAsStatus.PENDING, relayIdentity(sendAs),
-            Optional.empty(), 0, List.of())));
+            Optional.empty(), 0, codesSentTo(sendAs))));
         return SendAsStatus.PENDING;
     }
 
@@ -135,7 +136,7 @@ public class SendAsVerifier {
     public String issueCode(SendAsAddress sendAs) {
         Instant now = clock.instant();
         Verification current = stateOf(sendAs).orElse(new Verification(SendAsStatus.PENDING, relayIdentity(sendAs),
-            Optional.empty(), 0, List.of()));
+            Optional.empty(), 0, codesSentTo(sendAs)));
         if (current.isVerified()) {
             throw new IllegalStateException(sendAs.address().asString() + " is already verified");
         }
@@ -174,6 +175,11 @@ public class SendAsVerifier {
         return failed >= MAX_WRONG_CODES
             ? new ConfirmResult(ConfirmOutcome.LOCKED, 0)
             : new ConfirmResult(ConfirmOutcome.WRONG_CODE, MAX_WRONG_CODES - failed);
+    }
+
+    /** When codes were mailed to the address, whatever relay its state was about. */
+    private List<Instant> codesSentTo(SendAsAddress sendAs) {
+        return verifications.get(sendAs.key()).map(Verification::codesSentAt).orElse(List.of());
     }
 
     public void forget(SendAsAddress sendAs) {

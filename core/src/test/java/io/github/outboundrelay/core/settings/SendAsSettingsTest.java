@@ -66,7 +66,7 @@ class SendAsSettingsTest {
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
         settings = new SendAsSettings(registry, policies, domainList,
             new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes,
-            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock));
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
     }
 
     @Test
@@ -212,6 +212,70 @@ class SendAsSettingsTest {
     private static void assertDomainNotAllowed(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(SendAsSettingsException.class,
             e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.DOMAIN_NOT_ALLOWED));
+    }
+
+    @Test
+    void aStoredPasswordThatNoLongerOpensIsAskedForAgainNamingPassword() {
+        SendAsRequest vouching = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", Optional.of("secret"), Optional.of(true));
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, vouching);
+        SendAsAddress stored = registry.find(ADDRESS).orElseThrow();
+        registry.register(new SendAsAddress(ADDRESS, ALICE, stored.relay(), "alice",
+            new io.github.outboundrelay.core.SealedSecret("lost-key", stored.relayPassword().sealed())));
+
+        assertThatThrownBy(() -> settings.test(Actor.USER, ALICE, ADDRESS))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'password'");
+    }
+
+    @Test
+    void theDailyCapOnCodeMailsToAnAddressDoesNotResetWhenTheRelayChanges() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+        for (int i = 0; i < 4; i++) {
+            settings.resendCode(Actor.USER, ALICE, ADDRESS);
+        }
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.elsewhere.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class,
+                e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.TOO_MANY_REQUESTS));
+        clock.advance(Duration.ofDays(1).plusSeconds(1));
+        assertThat(settings.resendCode(Actor.USER, ALICE, ADDRESS).status()).isEqualTo("pending");
+    }
+
+    @Test
+    void relayTestsAreLimitedPerUserWhateverTheHost() {
+        for (int i = 0; i < SettingsRateLimits.PROBES_PER_USER_PER_HOUR; i++) {
+            settings.save(Actor.ADMIN, ALICE, address("alice" + i + "@partner.test"), new SendAsRequest(
+                new RelayServer("smtp" + i + ".partner.test", 587, RelaySecurity.STARTTLS), "alice", Optional.of("secret"),
+                Optional.of(true)));
+            settings.test(Actor.USER, ALICE, address("alice" + i + "@partner.test"));
+        }
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, address("alice-new@partner.test"),
+            request("smtp.new.test", 587, "alice", "secret")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class,
+                e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.TOO_MANY_REQUESTS))
+            .hasMessageContaining("relay tests per hour for alice@ourdomain.test");
+        assertThat(probe.calls).hasSize(SettingsRateLimits.PROBES_PER_USER_PER_HOUR);
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        settings.test(Actor.USER, ALICE, address("alice0@partner.test"));
+    }
+
+    @Test
+    void relayTestsAreLimitedPerRelayHostWhoeverAsks() {
+        for (int i = 0; i <= SettingsRateLimits.PROBES_PER_RELAY_HOST_PER_HOUR; i++) {
+            Username user = Username.of("user" + i + "@ourdomain.test");
+            MailAddress target = address("user" + i + "@victim.test");
+            settings.save(Actor.ADMIN, user, target, new SendAsRequest(new RelayServer("smtp.victim.test", 587,
+                RelaySecurity.STARTTLS), "guess" + i, Optional.of("password" + i), Optional.of(true)));
+            if (i < SettingsRateLimits.PROBES_PER_RELAY_HOST_PER_HOUR) {
+                settings.test(Actor.USER, user, target);
+            } else {
+                assertThatThrownBy(() -> settings.test(Actor.USER, user, target))
+                    .isInstanceOfSatisfying(SendAsSettingsException.class,
+                        e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.TOO_MANY_REQUESTS))
+                    .hasMessageContaining("relay tests per hour to smtp.victim.test");
+            }
+        }
     }
 
     @Test

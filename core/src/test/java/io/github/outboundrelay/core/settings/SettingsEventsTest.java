@@ -76,7 +76,7 @@ class SettingsEventsTest {
         policies.set(new DomainRelayPolicy(OURDOMAIN, true));
         settings = new SendAsSettings(new InMemorySendAsRegistry(), policies, domainList,
             new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"),
-            new SendAsVerifier(new InMemoryVerifications(), clock), probes, events);
+            new SendAsVerifier(new InMemoryVerifications(), clock), probes, events, clock);
     }
 
     @Test
