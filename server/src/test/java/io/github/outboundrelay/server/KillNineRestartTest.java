@@ -92,8 +92,9 @@ class KillNineRestartTest {
 
         james = ServerProcess.start(workingDirectory, "first-run");
         james.awaitStarted(START_TIMEOUT);
-        ensureAliceAndHerSendAs(relayPort);
+        // The domain first: writes of send-as addresses need it to allow outbound relay.
         put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
+        ensureAliceAndHerSendAs(relayPort);
         String subject = "kill -9 " + UUID.randomUUID();
         submit(submissionPort, subject);
 
