@@ -6,7 +6,9 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
+import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.SendAsSettings;
+import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.core.verification.Verifications;
@@ -29,13 +31,17 @@ public class OutboundRelayModule extends AbstractModule {
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
         bind(SendAsSettings.class).in(Singleton.class);
+        bind(SettingsEvents.class).in(Singleton.class);
+        bind(DomainPolicySettings.class).in(Singleton.class);
+        bind(AuditTrail.class).in(Singleton.class);
     }
 
     /**
-     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications} and {@link RelayAttemptLog}
+     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link RelayAttemptLog}
      * (the audit trail read by the audit API and the health check, healthcheck.properties
-     * {@code additional.healthchecks}). This module keeps them in memory only (a restart forgets them; the attempt log
-     * keeps the newest {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} of this node); a subclass that persists them
+     * {@code additional.healthchecks}) and {@link SettingsEventLog} (the configuration events of the audit trail). This
+     * module keeps them in memory only (a restart forgets them; the two logs keep the newest
+     * {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} entries of this node); a subclass that persists them
      * (the JDBC store module of {@code store-jdbc}) overrides this and keeps every other binding.
      */
     protected void configureStores() {
@@ -47,6 +53,8 @@ public class OutboundRelayModule extends AbstractModule {
         bind(Verifications.class).to(InMemoryVerifications.class);
         bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
         bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
+        bind(InMemorySettingsEventLog.class).in(Singleton.class);
+        bind(SettingsEventLog.class).to(InMemorySettingsEventLog.class);
     }
 
     @Provides

@@ -14,7 +14,8 @@ import org.apache.james.core.Username;
  * @param replyCode the relay's SMTP reply code, when the attempt got that far
  */
 public record RelayAttempt(Instant at, Username user, MailAddress sendAs, String relayHost, int relayPort,
-                           String messageId, int recipientCount, Outcome outcome, Optional<Integer> replyCode) {
+                           String messageId, int recipientCount, Outcome outcome, Optional<Integer> replyCode)
+    implements AuditEntry {
     public enum Outcome {
         DELIVERED,
         PARTIALLY_DELIVERED,

@@ -8,9 +8,13 @@ import javax.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.settings.SettingsEvents;
+
 /**
  * Key rotation: a new active key, then every stored relay password sealed again under it. Safe to run again after an
- * interruption: passwords already under the active key are left alone.
+ * interruption: passwords already under the active key are left alone. Only admins rotate keys (WebAdmin): each
+ * rotation is recorded in the audit trail as theirs.
  */
 public class SecretRotation {
     private static final Logger LOGGER = LoggerFactory.getLogger(SecretRotation.class);
@@ -21,11 +25,13 @@ public class SecretRotation {
 
     private final RotatingSecretSealer sealer;
     private final SendAsRegistry registry;
+    private final SettingsEvents events;
 
     @Inject
-    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry) {
+    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, SettingsEvents events) {
         this.sealer = sealer;
         this.registry = registry;
+        this.events = events;
     }
 
     public Result rotate() {
@@ -54,6 +60,7 @@ public class SecretRotation {
         }
         LOGGER.info("outbound-relay: relay secret key rotated to {}; {} relay passwords sealed again; {} old key(s) retired",
             active, resealed, retired.size());
+        events.keysRotated(Actor.ADMIN, active, resealed);
         return new Result(active, resealed, retired);
     }
 }

@@ -77,6 +77,14 @@ class SelfServiceApiIntegrationTest {
         String subject = uniqueSubject();
         new RelayScenario(james.getGuiceJamesServer()).submissionAs(ALICE, "alice@partner.test").subject(subject).send();
         assertThat(awaitAt(PARTNER, subject).envelopeSender()).isEqualTo("alice@partner.test");
+
+        // Who changed what: Alice herself, and never her password.
+        String trail = given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
+            .queryParam("type", "settings").queryParam("user", ALICE).get("/outbound-relay/audit")
+            .then().statusCode(200).extract().body().asString();
+        assertThat(trail).contains("\"event\":\"send-as-added\",\"actor\":\"user\"")
+            .contains("\"actor\":\"user\",\"user\":\"alice@ourdomain.test\",\"sendAs\":\"alice@partner.test\"")
+            .doesNotContain(PARTNER_PASSWORD);
     }
 
     @Test

@@ -28,12 +28,15 @@ class RelayChecks {
     private final SendAsVerifier verifier;
     private final SecretSealer sealer;
     private final SettingsRateLimits limits;
+    private final SettingsEvents events;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsRateLimits limits) {
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsRateLimits limits,
+                SettingsEvents events) {
         this.probes = probes;
         this.verifier = verifier;
         this.sealer = sealer;
         this.limits = limits;
+        this.events = events;
     }
 
     /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
@@ -41,15 +44,17 @@ class RelayChecks {
         probe().checkTarget(relay);
     }
 
-    /** Connect, TLS, AUTH, no mail. */
-    void requireWorkingRelay(SendAsAddress sendAs, String password) {
+    /** Connect, TLS, AUTH, no mail; a probe tried (not refused by the limits) is recorded in the audit trail. */
+    void requireWorkingRelay(Actor actor, SendAsAddress sendAs, String password) {
         RelayProbe probe = probe();
         limits.acquireProbe(sendAs);
-        refuseOnFailure(sendAs, probe.probe(sendAs, password), "The relay test failed");
+        ProbeResult result = probe.probe(sendAs, password);
+        events.relayTested(actor, sendAs, failureOf(result));
+        refuseOnFailure(sendAs, result, "The relay test failed");
     }
 
-    /** Issues a new code for a pending address and mails it to the address. */
-    void sendCode(SendAsAddress sendAs) {
+    /** Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail. */
+    void sendCode(Actor actor, SendAsAddress sendAs) {
         RelayProbe probe = probe();
         limits.acquireCodeMail(sendAs);
         String code;
@@ -58,7 +63,9 @@ class RelayChecks {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        refuseOnFailure(sendAs, probe.sendVerificationCode(sendAs, openPassword(sendAs), code),
+        ProbeResult result = probe.sendVerificationCode(sendAs, openPassword(sendAs), code);
+        events.codeMailed(actor, sendAs, failureOf(result));
+        refuseOnFailure(sendAs, result,
             "The verification mail could not be sent (the address stays pending; ask again with POST "
                 + ".../verification)");
     }
@@ -97,6 +104,10 @@ class RelayChecks {
             case UNREACHABLE, TLS_FAILED, NOT_ALLOWED_TARGET, AUTH_NOT_OFFERED -> Optional.of("host");
             case REFUSED, NONE -> Optional.empty();
         };
+    }
+
+    private static Optional<String> failureOf(ProbeResult result) {
+        return result.isOk() ? Optional.empty() : Optional.of(describe(result.failure()));
     }
 
     private static String describe(ProbeResult.Failure failure) {

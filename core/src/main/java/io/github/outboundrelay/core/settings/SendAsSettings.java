@@ -33,6 +33,7 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  * Writes (save, resendCode, confirm, test) need the owner's domain to allow outbound relay (DOMAIN_NOT_ALLOWED);
  * reading and removing do not. An address is held by one user; another user's pending entry whose code expired (or
  * that never got one) no longer holds it: a new registration takes it over.
+ * Each change made, relay test and code mail tried is recorded in the audit trail by {@link SettingsEvents}.
  * The caller has already established who {@code owner} is (an existing James user). Errors are
  * {@link InvalidFieldException} (400, names the field) or {@link SendAsSettingsException} of a kind.
  */
@@ -43,21 +44,23 @@ public class SendAsSettings {
     private final SecretSealer sealer;
     private final SendAsVerifier verifier;
     private final RelayChecks checks;
+    private final SettingsEvents events;
 
     @Inject
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                          SendAsVerifier verifier, RelayProbes probes) {
-        this(registry, policies, domainList, sealer, verifier, probes, Clock.systemUTC());
+                          SendAsVerifier verifier, RelayProbes probes, SettingsEvents events) {
+        this(registry, policies, domainList, sealer, verifier, probes, events, Clock.systemUTC());
     }
 
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                   SendAsVerifier verifier, RelayProbes probes, Clock clock) {
+                   SendAsVerifier verifier, RelayProbes probes, SettingsEvents events, Clock clock) {
         this.registry = registry;
         this.policies = policies;
         this.domainList = domainList;
         this.sealer = sealer;
         this.verifier = verifier;
-        this.checks = new RelayChecks(probes, verifier, sealer, new SettingsRateLimits(clock));
+        this.events = events;
+        this.checks = new RelayChecks(probes, verifier, sealer, new SettingsRateLimits(clock), events);
     }
 
     public List<SendAsView> list(Username owner) {
@@ -91,8 +94,9 @@ public class SendAsSettings {
         SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), password,
             request.displayName());
         if (!vouched) {
-            checks.requireWorkingRelay(sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
+            checks.requireWorkingRelay(actor, sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
         }
+        Optional<SendAsAddress> before = registry.findOwnedBy(owner, address); // audit: added or changed
         abandoned.ifPresent(this::release);
         try {
             registry.register(sendAs);
@@ -100,8 +104,9 @@ public class SendAsSettings {
             throw new SendAsSettingsException(Kind.CONFLICT, e.getMessage());
         }
         SendAsStatus status = verifier.saved(sendAs, vouched);
+        events.saved(actor, before, abandoned, sendAs, request.password().isPresent(), vouched, status);
         if (status == SendAsStatus.PENDING) {
-            checks.sendCode(sendAs);
+            checks.sendCode(actor, sendAs);
         }
         return SendAsView.of(sendAs, status);
     }
@@ -109,7 +114,11 @@ public class SendAsSettings {
     /** @return whether the owner had that address (removing an unknown one is not an error) */
     public boolean remove(Actor actor, Username owner, MailAddress address) {
         registry.findOwnedBy(owner, address).ifPresent(verifier::forget);
-        return registry.remove(owner, address);
+        boolean removed = registry.remove(owner, address);
+        if (removed) {
+            events.removed(actor, owner, address);
+        }
+        return removed;
     }
 
     /** Mails a new code to a pending address: CONFLICT when it is verified, TOO_MANY_REQUESTS past the daily cap. */
@@ -119,7 +128,7 @@ public class SendAsSettings {
         if (verifier.isVerified(sendAs)) {
             throw new SendAsSettingsException(Kind.CONFLICT, sendAs.address().asString() + " is already verified");
         }
-        checks.sendCode(sendAs);
+        checks.sendCode(actor, sendAs);
         return SendAsView.of(sendAs, SendAsStatus.PENDING);
     }
 
@@ -132,7 +141,10 @@ public class SendAsSettings {
         SendAsAddress sendAs = owned(owner, address);
         SendAsVerifier.ConfirmResult result = verifier.confirm(sendAs, code);
         return switch (result.outcome()) {
-            case VERIFIED -> SendAsView.of(sendAs, SendAsStatus.VERIFIED);
+            case VERIFIED -> {
+                events.verifiedByCode(actor, sendAs);
+                yield SendAsView.of(sendAs, SendAsStatus.VERIFIED);
+            }
             case WRONG_CODE -> throw new InvalidFieldException("code", "does not match (" + result.triesLeft()
                 + " tries left for this code)");
             case EXPIRED -> throw new InvalidFieldException("code", "has expired: ask for a new one with POST .../verification");
@@ -147,7 +159,7 @@ public class SendAsSettings {
     public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
         requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
-        checks.requireWorkingRelay(sendAs, checks.openPassword(sendAs));
+        checks.requireWorkingRelay(actor, sendAs, checks.openPassword(sendAs));
         return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
     }
 

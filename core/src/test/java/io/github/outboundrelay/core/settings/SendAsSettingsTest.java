@@ -65,7 +65,8 @@ class SendAsSettingsTest {
         probes.install(probe);
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
         settings = new SendAsSettings(registry, policies, domainList,
-            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes, clock);
+            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes,
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
     }
 
     @Test
