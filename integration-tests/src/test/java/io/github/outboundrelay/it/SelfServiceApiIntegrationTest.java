@@ -11,6 +11,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 
 import org.apache.james.GuiceJamesServer;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.james.JamesServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +28,8 @@ import io.github.outboundrelay.testing.SmtpPeer;
 /**
  * The users' self-service surface over HTTPS, as scripts and browsers reach it, in a booted James: HTTP Basic with the
  * James account, the one settings flow (relay tried, code mailed to the address, confirmed), only one's own addresses,
- * the domain's policy, sign-in throttling, the session cookie's flags and CSRF protection.
+ * the domain's policy, sign-in throttling, the session cookie's flags and CSRF protection; no password in any answer
+ * or log line.
  */
 class SelfServiceApiIntegrationTest {
     static final String PARTNER_LOGIN = "alice@partner.test";
@@ -59,7 +66,23 @@ class SelfServiceApiIntegrationTest {
     @Test
     void aliceRegistersConfirmsAndSendsThroughHerPartnerRelay() throws Exception {
         String body = relay(PARTNER_PASSWORD);
-        HttpResponse<String> saved = CLIENT.api("PUT", "/api/send-as/alice@partner.test", ALICE, PASSWORD, body);
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Logger ours = (Logger) LoggerFactory.getLogger("io.github.outboundrelay");
+        Level previous = ours.getLevel();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        ours.setLevel(Level.DEBUG);
+        root.addAppender(logged);
+        HttpResponse<String> saved;
+        try {
+            saved = CLIENT.api("PUT", "/api/send-as/alice@partner.test", ALICE, PASSWORD, body);
+            CLIENT.api("GET", "/api/send-as", ALICE, "a-wrong-password", null);
+        } finally {
+            root.detachAppender(logged);
+            ours.setLevel(previous);
+        }
+        assertThat(logged.list).isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage() + event.getMDCPropertyMap())
+            .doesNotContain(PARTNER_PASSWORD).doesNotContain(PASSWORD).doesNotContain("a-wrong-password"));
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         assertThat(saved.body()).contains("\"status\":\"pending\"").contains("\"passwordSet\":true").doesNotContain(PARTNER_PASSWORD);
 

@@ -129,6 +129,27 @@ class SelfServiceBrowserTest {
     }
 
     @Test
+    void bobSeesNoneOfAlicesAddressesAndCannotTakeThem() {
+        new RelayScenario(james.getGuiceJamesServer())
+            .registerSendAs("alice@ourdomain.test", "alice.private@partner.test", PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        signIn("bob@ourdomain.test");
+        assertThat(browser.getPageSource()).doesNotContain("alice.private@partner.test");
+
+        // Bob's own form, pointed by hand at Alice's address: nothing of hers is touched.
+        browser.get("https://127.0.0.1:" + PORT + "/send-as");
+        WebElement address = browser.findElement(By.id("add-address"));
+        address.sendKeys("alice.private@partner.test");
+        browser.findElement(By.id("add-host")).sendKeys("localhost");
+        browser.findElement(By.id("add-password")).sendKeys(PARTNER_PASSWORD);
+        WebElement port = browser.findElement(By.id("add-port"));
+        port.clear();
+        port.sendKeys(Integer.toString(PARTNER.port()));
+        port.submit();
+        assertThat(text(By.cssSelector("#add-error, [id^='add-'][id$='-error']"))).contains("another user")
+            .doesNotContain("alice@ourdomain.test");
+    }
+
+    @Test
     void hostileTextIsShownAsText() {
         signIn("bob@ourdomain.test");
         fillAddForm("bob.script@partner.test", "<script>alert(1)</script>", "x");
