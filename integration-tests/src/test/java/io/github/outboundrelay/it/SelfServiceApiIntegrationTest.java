@@ -154,6 +154,18 @@ class SelfServiceApiIntegrationTest {
             relay(PARTNER_PASSWORD));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("not enabled");
+
+        // The page's own form, posted with Dan's valid session and token: refused all the same.
+        String session = SelfServiceClient.cookie(CLIENT.signIn("dan@closed.test", PASSWORD), "__Host-outbound-relay").orElseThrow();
+        HttpResponse<String> page = CLIENT.send(CLIENT.request("/send-as").header("Cookie", "__Host-outbound-relay=" + session).GET());
+        assertThat(page.body()).contains("administrator has not enabled").doesNotContain("id=\"add\"");
+        HttpResponse<String> forged = CLIENT.send(CLIENT.request("/send-as/add").header("Cookie", "__Host-outbound-relay=" + session)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(SelfServiceClient.form(Map.of("csrf", SelfServiceClient.csrf(page.body()), "address", "dan@partner.test",
+                "host", "localhost", "port", Integer.toString(PARTNER.port()), "security", "STARTTLS",
+                "password", PARTNER_PASSWORD))));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(CLIENT.api("GET", "/api/send-as", "dan@closed.test", PASSWORD, null).body()).isEqualTo("[]");
     }
 
     @Test

@@ -114,6 +114,17 @@ class SelfServiceBrowserTest {
         });
         Path delivered = screenshot("3-verified-and-delivered");
         Files.copy(delivered, SCREENSHOTS.resolve("selfservice-send-mail-as.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        addressSection("alice@partner.test").findElement(By.xpath(".//button[text()='Test connection']")).click();
+        assertThat(text(By.id("notice"))).startsWith("The connection to the server of alice@partner.test works");
+        addressSection("alice@partner.test").findElement(By.xpath(".//summary[text()='Edit']")).click();
+        WebElement newPassword = addressSection("alice@partner.test").findElement(By.cssSelector("[id$='-edit-password']"));
+        newPassword.sendKeys(PARTNER_PASSWORD);
+        newPassword.submit();
+        assertThat(text(By.id("notice"))).isEqualTo("Saved: alice@partner.test stays verified.");
+        addressSection("alice@partner.test").findElement(By.xpath(".//button[text()='Remove']")).click();
+        assertThat(text(By.id("notice"))).isEqualTo("alice@partner.test is removed.");
+        assertThat(browser.findElements(By.cssSelector("section.address"))).isEmpty();
     }
 
     @Test
