@@ -70,6 +70,10 @@ public class SelfServiceServer implements UserDefinedStartable {
             .ipAddress(configuration.bindAddress())
             .port(configuration.port())
             .secure(keyStore(), configuration.keyStorePassword(), null, null);
+        // Spark's default answer to a port it cannot bind is System.exit: James must keep running (mail first).
+        service.initExceptionHandler(e -> LOGGER.error("outbound-relay self-service: cannot listen on {}:{} (bind, port "
+            + "in {}.properties): {}", configuration.bindAddress(), configuration.port(), SelfServiceConfiguration.FILE,
+            e.toString()));
         new ApiRoutes(settings, sessions, signIn).define(service);
         new PageRoutes(settings, attempts, sessions, signIn, clock).define(service);
         service.init();
