@@ -117,6 +117,11 @@ public final class OAuthTestServer implements AutoCloseable {
         return tokens.issued.getOrDefault(grantType, new AtomicInteger()).get();
     }
 
+    /** Token requests refused so far by {@link #revokeGrants} or {@link #failTokenRequests}. */
+    public int tokenRequestsRefused() {
+        return tokens.refused.get();
+    }
+
     /** An access token issued directly (no grant), e.g. to prove the relay refuses a token of another audience. */
     public String issueAccessToken(String subject, String audience, long expirySeconds) {
         return server.issueToken(ISSUER_ID, subject, new no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback(
@@ -167,6 +172,7 @@ public final class OAuthTestServer implements AutoCloseable {
         final AtomicBoolean revoked = new AtomicBoolean();
         final AtomicBoolean failing = new AtomicBoolean();
         final Map<String, AtomicInteger> issued = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicInteger refused = new AtomicInteger();
 
         @Override
         public String issuerId() {
@@ -177,9 +183,11 @@ public final class OAuthTestServer implements AutoCloseable {
         public String subject(TokenRequest tokenRequest) {
             // Called first for every token the server issues: the place to refuse.
             if (failing.get()) {
+                refused.incrementAndGet();
                 throw new IllegalStateException("token endpoint outage (scripted)");
             }
             if (revoked.get()) {
+                refused.incrementAndGet();
                 throw new OAuth2Exception(OAuth2Error.INVALID_GRANT.setDescription("grant revoked (scripted)"),
                     "grant revoked (scripted)");
             }
