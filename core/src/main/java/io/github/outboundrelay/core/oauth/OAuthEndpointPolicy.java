@@ -12,12 +12,16 @@ import io.github.outboundrelay.core.InvalidFieldException;
 /**
  * Which OAuth endpoints may be used: {@code https} only, since client secrets, codes and refresh tokens travel to
  * them. The one exception is for tests, whose authorization server runs on loopback without TLS: {@link #forTests()}
- * also admits {@code http} to a loopback literal ({@code 127.0.0.1}, {@code ::1}) or {@code localhost}. James's
- * configuration never enables it.
+ * also admits {@code http} to a loopback literal ({@code 127.0.0.1}, {@code ::1}) or {@code localhost}. In James it
+ * is the system property {@value #TEST_SWITCH} ({@link #fromSystemProperties()}), which james-conf's
+ * {@code jvm.properties} sets to {@code false}.
  */
 public final class OAuthEndpointPolicy {
     private static final OAuthEndpointPolicy HTTPS_ONLY = new OAuthEndpointPolicy(false);
     private static final OAuthEndpointPolicy FOR_TESTS = new OAuthEndpointPolicy(true);
+
+    /** The test-only switch: {@code true} admits http endpoints on loopback. */
+    public static final String TEST_SWITCH = "outboundrelay.oauth.allowLoopbackHttpForTests";
 
     private final boolean loopbackHttpAllowed;
 
@@ -32,6 +36,11 @@ public final class OAuthEndpointPolicy {
     /** Also {@code http} on loopback: for an authorization server started by a test. */
     public static OAuthEndpointPolicy forTests() {
         return FOR_TESTS;
+    }
+
+    /** {@link #forTests()} only when the system property {@value #TEST_SWITCH} is {@code true}. */
+    public static OAuthEndpointPolicy fromSystemProperties() {
+        return Boolean.getBoolean(TEST_SWITCH) ? FOR_TESTS : HTTPS_ONLY;
     }
 
     public boolean loopbackHttpAllowed() {
