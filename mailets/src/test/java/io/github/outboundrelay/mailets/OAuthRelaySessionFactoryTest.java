@@ -28,6 +28,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
@@ -185,6 +187,39 @@ class OAuthRelaySessionFactoryTest {
     }
 
     @Test
+    void pooledSessionsKeepWorkingAfterTheirTokenExpiredAndNewOnesGetARefreshedToken() throws Exception {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+        oauth.accessTokensLastSeconds(4);
+        AccessTokenCache shortLived = new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(1));
+        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayDeliveryConfiguration.from(RelayPeers.testConfig().build()),
+            RelayPeers.loopbackTargets()), RelayPeers.loopbackTargets(), shortLived);
+        RelayServer relay = new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS);
+        RelaySessionKey key = key();
+        RelaySessionPool.Opener opener = () -> factory.open(key, relay, ALICE, grant);
+        int refreshes = oauth.tokensIssued("refresh_token");
+        try (RelaySmtpClient relayClient = RelayPeers.client(RelayPeers.testConfig(), new RecordingMetricFactory(), Clock.systemUTC())) {
+            RelaySessionPool pool = relayClient.pool();
+            RelaySession first = pool.acquire(key, opener, Duration.ofSeconds(2), false);
+            sendOn(first, "before expiry");
+            pool.release(first, true);
+
+            Thread.sleep(4_200); // the first token has expired: the relay would refuse it in a new AUTH
+
+            RelaySession pooled = pool.acquire(key, opener, Duration.ofSeconds(2), false);
+            RelaySession fresh = pool.acquire(key, opener, Duration.ofSeconds(2), false);
+            assertThat(pooled).isSameAs(first);
+            sendOn(pooled, "pooled after expiry");
+            sendOn(fresh, "new connection after expiry");
+            pool.release(pooled, true);
+            pool.release(fresh, true);
+        }
+        assertThat(peer.awaitMessages(3, Duration.ofSeconds(5))).extracting(ReceivedMail::authenticatedUser).containsOnly(ALICE);
+        assertThat(peer.authMechanismsAccepted()).hasSize(2);
+        assertThat(peer.tokenRefusals()).isEmpty();
+        assertThat(oauth.tokensIssued("refresh_token")).isEqualTo(refreshes + 2);
+    }
+
+    @Test
     void tokenNeverAppearsInTheDebugDialogue() throws Exception {
         Logger dialogue = (Logger) LoggerFactory.getLogger(RelayTransport.class);
         Level level = dialogue.getLevel();
@@ -211,10 +246,20 @@ class OAuthRelaySessionFactoryTest {
     }
 
     private RelaySession open() throws RelayConnectException {
-        RelayServer relay = new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS);
-        RelaySessionKey key = new RelaySessionKey(new RelaySessionKey.RelayEndpoint("localhost", peer.port()),
-            RelaySecurity.STARTTLS, ALICE, fingerprints.of("oauth:" + grant.accountKey()));
-        return factory.open(key, relay, ALICE, grant);
+        return factory.open(key(), new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS), ALICE, grant);
+    }
+
+    /** One pool key per connected account: a refreshed token does not make pooled sessions useless. */
+    private RelaySessionKey key() {
+        return new RelaySessionKey(new RelaySessionKey.RelayEndpoint("localhost", peer.port()), RelaySecurity.STARTTLS,
+            ALICE, fingerprints.of("oauth:" + grant.accountKey()));
+    }
+
+    private static void sendOn(RelaySession session, String subject) throws Exception {
+        session.transport().useEnvelopeSender(ALICE);
+        session.transport().sendMessage(RelayPeers.message(ALICE, subject),
+            new InternetAddress[] {new InternetAddress("carol@elsewhere.test")});
+        session.messageSent();
     }
 
     private static void send(RelaySession session) throws Exception {
