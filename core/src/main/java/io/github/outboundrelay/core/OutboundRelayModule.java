@@ -7,6 +7,9 @@ import javax.inject.Singleton;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
 import io.github.outboundrelay.core.settings.SendAsSettings;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.core.verification.Verifications;
@@ -29,10 +32,11 @@ public class OutboundRelayModule extends AbstractModule {
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
         bind(SendAsSettings.class).in(Singleton.class);
+        bind(OAuthEndpointPolicy.class).toInstance(OAuthEndpointPolicy.fromSystemProperties());
     }
 
     /**
-     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications} and {@link RelayAttemptLog}
+     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link OAuthProviders} and {@link RelayAttemptLog}
      * (the audit trail read by the audit API and the health check, healthcheck.properties
      * {@code additional.healthchecks}). This module keeps them in memory only (a restart forgets them; the attempt log
      * keeps the newest {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} of this node); a subclass that persists them
@@ -47,6 +51,8 @@ public class OutboundRelayModule extends AbstractModule {
         bind(Verifications.class).to(InMemoryVerifications.class);
         bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
         bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
+        bind(InMemoryOAuthProviders.class).in(Singleton.class);
+        bind(OAuthProviders.class).to(InMemoryOAuthProviders.class);
     }
 
     @Provides

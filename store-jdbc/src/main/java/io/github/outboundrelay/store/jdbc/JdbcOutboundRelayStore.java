@@ -24,7 +24,7 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  *     default).</li>
  * </ul>
  * The mechanics are {@link JdbcStoreEngine}'s; each entity kind is an {@link EntityTable} ({@link SendAsTable},
- * {@link DomainPolicyTable}, {@link VerificationTable}). Schema migrations are Flyway's ({@code db/outbound-relay},
+ * {@link DomainPolicyTable}, {@link VerificationTable}, {@link OAuthProviderTable}). Schema migrations are Flyway's ({@code db/outbound-relay},
  * history table {@code outbound_relay_schema_history}).
  * <p>
  * The audit trail of relay attempts ({@link JdbcRelayAttemptLog}) shares the database and its connection pool but
@@ -37,6 +37,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
     private final JdbcSendAsRegistry registry;
     private final JdbcDomainRelayPolicies domainPolicies;
     private final JdbcVerifications verifications;
+    private final JdbcOAuthProviders oauthProviders;
     private final JdbcRelayAttemptLog relayAttempts;
 
     /**
@@ -68,10 +69,12 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         SendAsTable sendAs = new SendAsTable();
         DomainPolicyTable policies = new DomainPolicyTable();
         VerificationTable verificationStates = new VerificationTable();
-        this.engine = new JdbcStoreEngine(configuration, dataSource, List.of(sendAs, policies, verificationStates));
+        OAuthProviderTable providers = new OAuthProviderTable();
+        this.engine = new JdbcStoreEngine(configuration, dataSource, List.of(sendAs, policies, verificationStates, providers));
         this.registry = new JdbcSendAsRegistry(engine, sendAs, verificationStates);
         this.domainPolicies = new JdbcDomainRelayPolicies(engine, policies);
         this.verifications = new JdbcVerifications(engine, verificationStates);
+        this.oauthProviders = new JdbcOAuthProviders(engine, providers);
         this.relayAttempts = new JdbcRelayAttemptLog(dataSource, configuration.auditRetention(), Clock.systemUTC(),
             JdbcRelayAttemptLog.PAUSE_AFTER_CONNECTION_FAILURE);
     }
@@ -86,6 +89,10 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
 
     public JdbcVerifications verifications() {
         return verifications;
+    }
+
+    public JdbcOAuthProviders oauthProviders() {
+        return oauthProviders;
     }
 
     public JdbcRelayAttemptLog relayAttemptLog() {

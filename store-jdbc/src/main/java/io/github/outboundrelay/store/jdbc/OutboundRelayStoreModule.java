@@ -20,6 +20,8 @@ import io.github.outboundrelay.core.OutboundRelayModule;
 import io.github.outboundrelay.core.OwnerOnlyFiles;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.Verifications;
 
@@ -82,6 +84,12 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
 
     @Provides
     @Singleton
+    OAuthProviders oauthProviders(OutboundRelayStores stores) {
+        return stores.oauthProviders();
+    }
+
+    @Provides
+    @Singleton
     RelayAttemptLog relayAttemptLog(OutboundRelayStores stores) {
         return stores.relayAttemptLog();
     }
@@ -89,13 +97,13 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
     /** The stores in use, and the JDBC store behind them if any (for health checks, tests). */
     public record OutboundRelayStores(SendAsRegistry sendAsRegistry, DomainRelayPolicies domainRelayPolicies,
                                       Verifications verifications, RelayAttemptLog relayAttemptLog,
-                                      JdbcOutboundRelayStore jdbcStore) {
+                                      OAuthProviders oauthProviders, JdbcOutboundRelayStore jdbcStore) {
         static OutboundRelayStores open(OutboundRelayStoreConfiguration configuration) {
             if (configuration.store() == OutboundRelayStoreConfiguration.StoreKind.MEMORY) {
                 LOGGER.warn("outbound-relay: store=memory, send-as addresses, their verification, domain policies and the"
                     + " audit trail of relay attempts are lost when James stops");
                 return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(),
-                    new InMemoryVerifications(), new InMemoryRelayAttemptLog(), null);
+                    new InMemoryVerifications(), new InMemoryRelayAttemptLog(), new InMemoryOAuthProviders(), null);
             }
             // H2 creates its files with the process's umask (often world-readable): their folder is the owner's only.
             configuration.jdbc().h2FileDirectory().ifPresent(OwnerOnlyFiles::secureDirectory);
@@ -103,7 +111,7 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
             JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration.jdbc());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "outbound-relay-store-close"));
             return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store.verifications(),
-                store.relayAttemptLog(), store);
+                store.relayAttemptLog(), store.oauthProviders(), store);
         }
     }
 }

@@ -1,0 +1,18 @@
+package io.github.outboundrelay.core.oauth;
+
+/**
+ * One connected account as the access-token cache sees it: which provider, and its refresh token, opened only when a
+ * refresh is due. A store implements it over the sealed refresh token of the send-as address.
+ */
+public interface OAuthGrant {
+    /** Unique per connected account (e.g. the send-as address): tokens are cached and refreshed per key. */
+    String accountKey();
+
+    OAuthProvider provider();
+
+    /** The current refresh token in clear; called only at refresh time. */
+    String refreshToken();
+
+    /** The provider rotated the refresh token: keep {@code newRefreshToken} (sealed) in place of the old one. */
+    void refreshTokenRotated(String newRefreshToken);
+}
