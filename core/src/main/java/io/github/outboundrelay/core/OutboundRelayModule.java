@@ -1,15 +1,19 @@
 package io.github.outboundrelay.core;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 
 import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
 import io.github.outboundrelay.core.settings.SendAsSettings;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.core.verification.Verifications;
@@ -25,6 +29,8 @@ import com.google.inject.Provides;
  */
 public class OutboundRelayModule extends AbstractModule {
     static final String KEY_FILE = "outbound-relay/relay-secrets.key";
+    /** Token endpoint requests: connect and answer within this, or the delivery waits and retries (TEMPORARY). */
+    static final Duration OAUTH_TIMEOUT = Duration.ofSeconds(20);
 
     @Override
     protected void configure() {
@@ -32,6 +38,7 @@ public class OutboundRelayModule extends AbstractModule {
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
         bind(SendAsSettings.class).in(Singleton.class);
+        bind(RelayLogins.class).in(Singleton.class);
         bind(OAuthEndpointPolicy.class).toInstance(OAuthEndpointPolicy.fromSystemProperties());
     }
 
@@ -59,6 +66,19 @@ public class OutboundRelayModule extends AbstractModule {
     @Singleton
     RotatingSecretSealer rotatingSecretSealer(JamesDirectoriesProvider directories) {
         return new RotatingSecretSealer(Path.of(directories.getVarDirectory(), KEY_FILE));
+    }
+
+    /** One token client and one token cache for every delivery thread, relay test and settings surface. */
+    @Provides
+    @Singleton
+    OAuthTokenClient oauthTokenClient(SecretSealer sealer, OAuthEndpointPolicy policy) {
+        return new OAuthTokenClient(sealer, policy, OAUTH_TIMEOUT, Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    AccessTokenCache accessTokenCache(OAuthTokenClient client) {
+        return new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN);
     }
 
     @Provides

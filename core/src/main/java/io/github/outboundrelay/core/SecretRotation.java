@@ -3,14 +3,22 @@ package io.github.outboundrelay.core;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import java.util.Optional;
+import java.util.stream.Stream;
+
 import javax.inject.Inject;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+
 /**
- * Key rotation: a new active key, then every stored relay password sealed again under it. Safe to run again after an
- * interruption: passwords already under the active key are left alone.
+ * Key rotation: a new active key, then every stored secret sealed again under it (relay passwords, OAuth refresh
+ * tokens, OAuth providers' client secrets). Safe to run again after an interruption: secrets already under the active
+ * key are left alone.
  */
 public class SecretRotation {
     private static final Logger LOGGER = LoggerFactory.getLogger(SecretRotation.class);
@@ -21,11 +29,18 @@ public class SecretRotation {
 
     private final RotatingSecretSealer sealer;
     private final SendAsRegistry registry;
+    private final OAuthProviders providers;
 
     @Inject
-    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry) {
+    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, OAuthProviders providers) {
         this.sealer = sealer;
         this.registry = registry;
+        this.providers = providers;
+    }
+
+    /** Without OAuth providers (tests). */
+    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry) {
+        this(sealer, registry, new InMemoryOAuthProviders());
     }
 
     public Result rotate() {
@@ -41,18 +56,33 @@ public class SecretRotation {
         String active = sealer.rotate();
         int resealed = 0;
         for (SendAsAddress sendAs : registry.all()) {
-            if (!sendAs.relayPassword().keyId().equals(active)) {
-                SealedSecret fresh = sealer.seal(sealer.open(sendAs.relayPassword(), sendAs.key()), sendAs.key());
-                registry.register(new SendAsAddress(sendAs.address(), sendAs.owner(), sendAs.relay(), sendAs.relayUsername(), fresh));
+            RelayCredential credential = sendAs.credential();
+            if (!credential.secret().keyId().equals(active)) {
+                String context = credential.sealingContext(sendAs.key());
+                SealedSecret fresh = sealer.seal(sealer.open(credential.secret(), context), context);
+                // Only if unchanged meanwhile (a refresh token rotated by a delivery thread is newer than ours).
+                registry.replaceSecret(sendAs.key(), credential.secret(), fresh);
+                resealed++;
+            }
+        }
+        for (OAuthProvider provider : providers.all()) {
+            Optional<SealedSecret> secret = provider.clientSecret();
+            if (secret.isPresent() && !secret.get().keyId().equals(active)) {
+                SealedSecret fresh = sealer.seal(sealer.open(secret.get(), provider.secretContext()), provider.secretContext());
+                providers.save(provider.withClientSecret(Optional.of(fresh)));
                 resealed++;
             }
         }
         Set<String> retired = Set.of();
         if (retireUnusedKeys) {
-            Set<String> inUse = registry.all().stream().map(sendAs -> sendAs.relayPassword().keyId()).collect(Collectors.toSet());
+            Set<String> inUse = Stream.concat(
+                    registry.all().stream().map(sendAs -> sendAs.credential().secret().keyId()),
+                    providers.all().stream().flatMap(provider -> provider.clientSecret().stream()).map(SealedSecret::keyId))
+                .collect(Collectors.toSet());
             retired = sealer.retireAllBut(inUse);
         }
-        LOGGER.info("outbound-relay: relay secret key rotated to {}; {} relay passwords sealed again; {} old key(s) retired",
+        LOGGER.info("outbound-relay: relay secret key rotated to {}; {} secrets (relay passwords, refresh tokens, client "
+            + "secrets) sealed again; {} old key(s) retired",
             active, resealed, retired.size());
         return new Result(active, resealed, retired);
     }

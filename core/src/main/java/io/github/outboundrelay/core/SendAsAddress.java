@@ -10,10 +10,10 @@ import org.apache.james.core.Username;
 
 /**
  * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, with the relay
- * that must deliver the mail written from it and the credentials to authenticate there.
+ * that must deliver the mail written from it and the credential to authenticate there (a password or an OAuth grant).
  */
 public record SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
-                            SealedSecret relayPassword) {
+                            RelayCredential credential) {
     /** Many addresses share a few relays: one instance per distinct relay keeps the registry small (~80 B/address). */
     private static final Interner<RelayServer> RELAYS = Interners.newWeakInterner();
 
@@ -28,7 +28,28 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
         if (relayUsername.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidFieldException("username", "must not contain control characters");
         }
-        Objects.requireNonNull(relayPassword, "password");
+        Objects.requireNonNull(credential, "password");
+    }
+
+    /** An address that authenticates with a relay password. */
+    public SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername, SealedSecret relayPassword) {
+        this(address, owner, relay, relayUsername, new RelayCredential.Password(relayPassword));
+    }
+
+    /** The sealed password of a password address; {@link IllegalStateException} for an OAuth one. */
+    public SealedSecret relayPassword() {
+        if (credential instanceof RelayCredential.Password password) {
+            return password.secret();
+        }
+        throw new IllegalStateException(address.asString() + " authenticates with OAuth, not a password");
+    }
+
+    public boolean usesOAuth() {
+        return credential instanceof RelayCredential.OAuth;
+    }
+
+    public SendAsAddress withCredential(RelayCredential newCredential) {
+        return new SendAsAddress(address, owner, relay, relayUsername, newCredential);
     }
 
     public boolean isOwnedBy(Username user) {
@@ -41,6 +62,6 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
 
     @Override
     public String toString() {
-        return "SendAsAddress[" + address.asString() + " of " + owner.asString() + " via " + relay + "]";
+        return "SendAsAddress[" + address.asString() + " of " + owner.asString() + " via " + relay + " with " + credential.kind() + "]";
     }
 }

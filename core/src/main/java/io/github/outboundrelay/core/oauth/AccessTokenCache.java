@@ -93,6 +93,20 @@ public class AccessTokenCache {
         }
     }
 
+    /**
+     * Whether the provider refused the account's current refresh token ({@code invalid_grant}) on this node: the user
+     * must connect it again. Cleared by {@link #forget} when they do.
+     */
+    public boolean reconnectNeeded(String accountKey) {
+        Slot slot = slots.get(accountKey);
+        if (slot == null) {
+            return false;
+        }
+        synchronized (slot) {
+            return slot.refusal != null;
+        }
+    }
+
     /** The account was connected again, changed or removed: drop everything known about it. */
     public void forget(String accountKey) {
         slots.remove(accountKey);

@@ -10,8 +10,12 @@ public interface OAuthGrant {
 
     OAuthProvider provider();
 
-    /** The current refresh token in clear; called only at refresh time. */
-    String refreshToken();
+    /**
+     * The current refresh token in clear; called only at refresh time.
+     *
+     * @throws OAuthException RECONNECT_NEEDED when there is none any more (the stored one no longer opens)
+     */
+    String refreshToken() throws OAuthException;
 
     /** The provider rotated the refresh token: keep {@code newRefreshToken} (sealed) in place of the old one. */
     void refreshTokenRotated(String newRefreshToken);

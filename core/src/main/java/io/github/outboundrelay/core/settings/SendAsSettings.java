@@ -1,6 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,13 +16,23 @@ import org.apache.james.domainlist.api.DomainListException;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayCredential;
+import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.SealedSecret;
+import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
 import io.github.outboundrelay.core.verification.SendAsStatus;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
@@ -43,8 +54,15 @@ public class SendAsSettings {
     private final SecretSealer sealer;
     private final SendAsVerifier verifier;
     private final RelayChecks checks;
+    private final AccessTokenCache tokens;
 
     @Inject
+    public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens) {
+        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, Clock.systemUTC());
+    }
+
+    /** Password addresses only (no OAuth provider is set). */
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                           SendAsVerifier verifier, RelayProbes probes) {
         this(registry, policies, domainList, sealer, verifier, probes, Clock.systemUTC());
@@ -52,12 +70,20 @@ public class SendAsSettings {
 
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                    SendAsVerifier verifier, RelayProbes probes, Clock clock) {
+        this(registry, policies, domainList, sealer, verifier, probes, new InMemoryOAuthProviders(),
+            new AccessTokenCache(new OAuthTokenClient(sealer, OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(30), clock),
+                clock, AccessTokenCache.DEFAULT_MARGIN), clock);
+    }
+
+    SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                   SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens, Clock clock) {
         this.registry = registry;
         this.policies = policies;
         this.domainList = domainList;
         this.sealer = sealer;
         this.verifier = verifier;
-        this.checks = new RelayChecks(probes, verifier, sealer, new SettingsRateLimits(clock));
+        this.tokens = tokens;
+        this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers), new SettingsRateLimits(clock));
     }
 
     public List<SendAsView> list(Username owner) {
@@ -77,20 +103,46 @@ public class SendAsSettings {
     /** Adds or changes an address; see the class comment. */
     public SendAsView save(Actor actor, Username owner, MailAddress address, SendAsRequest request) {
         requireRelayAllowed(owner);
-        if (isLocal(address.getDomain())) {
-            throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
-                + " is local, its mail is ours to send");
-        }
-        boolean vouched = vouchedBy(actor, request);
+        requireForeign(address);
+        boolean vouched = vouchedBy(actor, request.verified());
         Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
         requireAdmittedSecurity(owner, request.relay().security());
         checks.checkTarget(request.relay());
-        SealedSecret password = request.password()
-            .map(clear -> sealer.seal(clear, SendAsKey.of(address)))
-            .orElseGet(() -> keptPassword(owner, address, request));
-        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), password);
+        RelayCredential credential = request.password()
+            .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear, SendAsKey.of(address))))
+            .orElseGet(() -> keptCredential(owner, address, request));
+        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential);
+        RelayLogin login = request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
+            .orElseGet(() -> vouched ? null : checks.login(sendAs));
+        return store(sendAs, login, vouched, abandoned);
+    }
+
+    /**
+     * Adds or changes an address that authenticates with an OAuth grant of {@code provider} (its relay is the
+     * provider's): the refresh token is sealed, then the relay is tried with an access token of the grant and a code
+     * is mailed, as for a password. Connecting an account again clears its "reconnect needed" state.
+     */
+    public SendAsView saveOAuth(Actor actor, Username owner, MailAddress address, OAuthProvider provider, String username,
+                                String refreshToken, Optional<Boolean> verified) {
+        requireRelayAllowed(owner);
+        requireForeign(address);
+        boolean vouched = vouchedBy(actor, verified);
+        Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
+        RelayServer relay = provider.relay();
+        requireAdmittedSecurity(owner, relay.security());
+        checks.checkTarget(relay);
+        String key = SendAsKey.of(address);
+        RelayCredential.OAuth credential = new RelayCredential.OAuth(provider.id(),
+            sealer.seal(refreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + key));
+        SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential);
+        tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
+        return store(sendAs, vouched ? null : checks.login(sendAs), vouched, abandoned);
+    }
+
+    /** @param login what the relay test authenticates with; null when an admin vouched (no test) */
+    private SendAsView store(SendAsAddress sendAs, RelayLogin login, boolean vouched, Optional<SendAsAddress> abandoned) {
         if (!vouched) {
-            checks.requireWorkingRelay(sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
+            checks.requireWorkingRelay(sendAs, login);
         }
         abandoned.ifPresent(this::release);
         try {
@@ -103,6 +155,13 @@ public class SendAsSettings {
             checks.sendCode(sendAs);
         }
         return SendAsView.of(sendAs, status);
+    }
+
+    private void requireForeign(MailAddress address) {
+        if (isLocal(address.getDomain())) {
+            throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
+                + " is local, its mail is ours to send");
+        }
     }
 
     /** @return whether the owner had that address (removing an unknown one is not an error) */
@@ -146,16 +205,16 @@ public class SendAsSettings {
     public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
         requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
-        checks.requireWorkingRelay(sendAs, checks.openPassword(sendAs));
+        checks.requireWorkingRelay(sendAs, checks.login(sendAs));
         return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
     }
 
     /**
-     * An update without a password keeps the stored one only for the very relay account it was given for: a new host,
-     * port, security or username must come with the password again (as Gmail asks), or the stored password would be
-     * sent to wherever the request points.
+     * An update without a password keeps the stored credential (password or OAuth grant) only for the very relay
+     * account it was given for: a new host, port, security or username must come with the password again (as Gmail
+     * asks), or the stored secret would be sent to wherever the request points.
      */
-    private SealedSecret keptPassword(Username owner, MailAddress address, SendAsRequest request) {
+    private RelayCredential keptCredential(Username owner, MailAddress address, SendAsRequest request) {
         Optional<SendAsAddress> existing = registry.findOwnedBy(owner, address);
         if (existing.isEmpty()) {
             throw new InvalidFieldException("password", "is required");
@@ -165,7 +224,7 @@ public class SendAsSettings {
             throw new InvalidFieldException("password", "is required when host, port, security or username change: the "
                 + "stored password is only ever sent to the relay account it was given for");
         }
-        return stored.relayPassword();
+        return stored.credential();
     }
 
     /**
@@ -201,14 +260,15 @@ public class SendAsSettings {
     }
 
     private SendAsView view(SendAsAddress sendAs) {
-        return SendAsView.of(sendAs, verifier.status(sendAs));
+        return SendAsView.of(sendAs, verifier.status(sendAs),
+            sendAs.usesOAuth() && tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
     }
 
-    private static boolean vouchedBy(Actor actor, SendAsRequest request) {
-        if (actor != Actor.ADMIN && request.verified().isPresent()) {
+    private static boolean vouchedBy(Actor actor, Optional<Boolean> verified) {
+        if (actor != Actor.ADMIN && verified.isPresent()) {
             throw new InvalidFieldException("verified", "may only be set by an admin: confirm the code mailed to the address");
         }
-        return request.vouched();
+        return verified.orElse(false);
     }
 
     private void requireAdmittedSecurity(Username owner, RelaySecurity security) {

@@ -32,6 +32,7 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
@@ -333,13 +334,14 @@ class SendAsSettingsTest {
         }
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, String password) {
-            calls.add("probe " + sendAs.address().asString() + " " + password);
+        public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
+            calls.add("probe " + sendAs.address().asString() + " " + (login instanceof RelayLogin.WithPassword password
+                ? password.password() : ((RelayLogin.WithOAuth) login).grant().accountKey()));
             return ProbeResult.ok();
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code) {
             calls.add("code " + sendAs.address().asString());
             lastCode = code;
             return ProbeResult.ok();
