@@ -50,6 +50,7 @@ class OAuthRelaySessionFactory {
         RelaySecurity security = relay.security();
         Session session = mailSessions.take(security, relay.host(), () -> properties(security, relay.host()));
         RelayTransport transport = new RelayTransport(session, () -> mailSessions.giveBack(security, relay.host(), session));
+        AttemptDeadline.watchCurrent(transport);
         try {
             transport.connect(checked.getHostAddress(), relay.port(), null, null);
             OAuthSaslMechanism mechanism = OAuthSaslMechanism.choose(transport.getExtensionParameter("AUTH"))
