@@ -8,6 +8,7 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
+import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
@@ -39,6 +40,7 @@ public class OutboundRelayModule extends AbstractModule {
         bind(SendAsVerifier.class).in(Singleton.class);
         bind(SendAsSettings.class).in(Singleton.class);
         bind(RelayLogins.class).in(Singleton.class);
+        bind(OAuthDeviceConnections.class).in(Singleton.class);
         bind(OAuthEndpointPolicy.class).toInstance(OAuthEndpointPolicy.fromSystemProperties());
     }
 
