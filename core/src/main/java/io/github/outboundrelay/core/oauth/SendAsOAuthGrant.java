@@ -10,20 +10,42 @@ import io.github.outboundrelay.core.SendAsRegistry;
  * The OAuth grant of a send-as address, over its sealed refresh token in the registry: the token is read from the
  * registry and opened only when the cache refreshes (so a rotation stored by another thread or node is used), and a
  * rotated token is sealed and stored in place of the one that was sent.
+ *
+ * <p>An address being saved is tried before it is stored: its grant ({@link #unsaved}) holds the new credential in
+ * memory, and keeps a rotation there too, for the settings to store ({@link #unsavedCredential()}).</p>
  */
 public final class SendAsOAuthGrant implements OAuthGrant {
     private final String sendAsKey;
     private final OAuthProvider provider;
+    /** Null for an address not stored yet. */
     private final SendAsRegistry registry;
     private final SecretSealer sealer;
+    private volatile RelayCredential.OAuth unsaved;
     /** The sealed token the last refresh started from: a rotation replaces exactly that one. */
     private volatile SealedSecret lastOpened;
 
     public SendAsOAuthGrant(String sendAsKey, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer) {
+        this(sendAsKey, provider, registry, sealer, null);
+    }
+
+    private SendAsOAuthGrant(String sendAsKey, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer,
+                             RelayCredential.OAuth unsaved) {
         this.sendAsKey = sendAsKey;
         this.provider = provider;
         this.registry = registry;
         this.sealer = sealer;
+        this.unsaved = unsaved;
+    }
+
+    /** The grant of an address being saved, over its new credential, before it is stored. */
+    public static SendAsOAuthGrant unsaved(String sendAsKey, OAuthProvider provider, SecretSealer sealer,
+                                           RelayCredential.OAuth credential) {
+        return new SendAsOAuthGrant(sendAsKey, provider, null, sealer, credential);
+    }
+
+    /** For a grant made with {@link #unsaved}: its credential, with the refresh token the provider rotated meanwhile. */
+    public RelayCredential.OAuth unsavedCredential() {
+        return unsaved;
     }
 
     /** The token cache's key of the account of a send-as address. */
@@ -43,7 +65,7 @@ public final class SendAsOAuthGrant implements OAuthGrant {
 
     @Override
     public String refreshToken() throws OAuthException {
-        RelayCredential.OAuth credential = registry.findByKey(sendAsKey)
+        RelayCredential.OAuth credential = registry == null ? unsaved : registry.findByKey(sendAsKey)
             .map(SendAsAddress::credential)
             .filter(RelayCredential.OAuth.class::isInstance)
             .map(RelayCredential.OAuth.class::cast)
@@ -62,6 +84,10 @@ public final class SendAsOAuthGrant implements OAuthGrant {
     @Override
     public void refreshTokenRotated(String newRefreshToken) {
         SealedSecret sealed = sealer.seal(newRefreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + sendAsKey);
+        if (registry == null) {
+            unsaved = new RelayCredential.OAuth(provider.id(), sealed);
+            return;
+        }
         SealedSecret previous = lastOpened;
         if (previous != null) {
             registry.replaceSecret(sendAsKey, previous, sealed);

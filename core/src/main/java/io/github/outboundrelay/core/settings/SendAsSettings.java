@@ -114,7 +114,7 @@ public class SendAsSettings {
         SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential);
         RelayLogin login = request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
             .orElseGet(() -> vouched ? null : checks.login(sendAs));
-        return store(sendAs, login, vouched, abandoned);
+        return store(sendAs, login, false, vouched, abandoned);
     }
 
     /**
@@ -136,12 +136,22 @@ public class SendAsSettings {
             sealer.seal(refreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + key));
         SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential);
         tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
-        return store(sendAs, vouched ? null : checks.login(sendAs), vouched, abandoned);
+        RelayLogin login = checks.unsavedLogin(sendAs);
+        if (!vouched) {
+            checks.requireWorkingRelay(sendAs, login);
+        }
+        // The relay test may have refreshed: the provider may have rotated the refresh token meanwhile.
+        SendAsOAuthGrant grant = (SendAsOAuthGrant) ((RelayLogin.WithOAuth) login).grant();
+        return store(sendAs.withCredential(grant.unsavedCredential()), null, true, vouched, abandoned);
     }
 
-    /** @param login what the relay test authenticates with; null when an admin vouched (no test) */
-    private SendAsView store(SendAsAddress sendAs, RelayLogin login, boolean vouched, Optional<SendAsAddress> abandoned) {
-        if (!vouched) {
+    /**
+     * @param login  what the relay test authenticates with; null when an admin vouched (no test)
+     * @param tested whether the relay test was done already
+     */
+    private SendAsView store(SendAsAddress sendAs, RelayLogin login, boolean tested, boolean vouched,
+                             Optional<SendAsAddress> abandoned) {
+        if (!vouched && !tested) {
             checks.requireWorkingRelay(sendAs, login);
         }
         abandoned.ifPresent(this::release);
