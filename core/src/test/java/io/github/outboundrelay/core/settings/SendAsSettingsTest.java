@@ -79,6 +79,42 @@ class SendAsSettingsTest {
     }
 
     @Test
+    void anOAuthAddressIsTriedWithItsGrantBeforeItIsStoredAndKeptOnAnUpdateOfTheSameAccount() {
+        AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
+        io.github.outboundrelay.core.oauth.InMemoryOAuthProviders providers = new io.github.outboundrelay.core.oauth.InMemoryOAuthProviders();
+        io.github.outboundrelay.core.oauth.OAuthProvider provider = new io.github.outboundrelay.core.oauth.OAuthProvider("m365",
+            java.net.URI.create("https://login.partner.test/authorize"), java.net.URI.create("https://login.partner.test/token"),
+            Optional.empty(), "app", Optional.empty(), List.of("SMTP.Send", "offline_access"), Map.of(),
+            new RelayServer("smtp.office365.test", 587, RelaySecurity.STARTTLS));
+        providers.save(provider);
+        RelayProbes probes = new RelayProbes();
+        probes.install(probe);
+        DomainList domainList = mock(DomainList.class);
+        SendAsSettings oauthSettings = new SendAsSettings(registry, policies, domainList, sealer, verifier, probes, providers,
+            new io.github.outboundrelay.core.oauth.AccessTokenCache(new io.github.outboundrelay.core.oauth.OAuthTokenClient(
+                sealer, io.github.outboundrelay.core.oauth.OAuthEndpointPolicy.httpsOnly(), java.time.Duration.ofSeconds(1), clock),
+                clock, java.time.Duration.ofMinutes(2)), clock);
+
+        SendAsView view = oauthSettings.saveOAuth(Actor.ADMIN, ALICE, ADDRESS, provider, "alice@partner.test",
+            "refresh-token-1", Optional.empty());
+
+        assertThat(view.credential()).isEqualTo("oauth");
+        assertThat(view.provider()).isEqualTo("m365");
+        assertThat(view.passwordSet()).isFalse();
+        assertThat(view.host()).isEqualTo("smtp.office365.test");
+        assertThat(view.status()).isEqualTo("pending");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
+        io.github.outboundrelay.core.RelayCredential stored = registry.find(ADDRESS).orElseThrow().credential();
+        assertThat(sealer.open(stored.secret(), "oauth-refresh:alice@partner.test")).isEqualTo("refresh-token-1");
+
+        // A PUT without a password for the same relay account keeps the grant.
+        SendAsView updated = oauthSettings.save(Actor.ADMIN, ALICE, ADDRESS,
+            request("smtp.office365.test", 587, "alice@partner.test", null));
+        assertThat(updated.credential()).isEqualTo("oauth");
+        assertThat(registry.find(ADDRESS).orElseThrow().credential()).isEqualTo(stored);
+    }
+
+    @Test
     void aUserMayNotVouchNamingTheVerifiedField() {
         SendAsRequest vouching = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
             "alice", Optional.of("secret"), Optional.of(true));
