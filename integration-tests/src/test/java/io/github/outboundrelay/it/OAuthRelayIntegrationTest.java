@@ -69,14 +69,16 @@ class OAuthRelayIntegrationTest {
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.validator(), List.of("XOAUTH2")).start();
     static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
 
-    @RegisterExtension
-    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
+    static final JamesConfFolder CONF = JamesConfFolder.shipped()
         .withShortRetries("2 minutes")
         .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
         .edit("mailetcontainer.xml", "<verificationMail>mailbox</verificationMail>", "<verificationMail>relay</verificationMail>")
         // Idle pooled sessions close quickly, so that a revoked grant is met by the next mail's new session.
         .edit("mailetcontainer.xml", "<poolIdleTimeout>30 seconds</poolIdleTimeout>", "<poolIdleTimeout>1 seconds</poolIdleTimeout>")
-        .trustingTestRelays());
+        .trustingTestRelays();
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(CONF);
 
     static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>() {
@@ -158,6 +160,8 @@ class OAuthRelayIntegrationTest {
         assertThat(relayed.authenticatedUser()).isEqualTo(ACCOUNT);
         assertThat(relayed.envelopeSender()).isEqualTo(ADDRESS);
         assertThat(PARTNER.authMechanismsAccepted()).isNotEmpty().containsOnly("XOAUTH2");
+        record(given().spec(admin).get("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN + "/send-as").then().statusCode(200)
+            .body("[0].sendAs.credential", equalTo("oauth")));
         record(given().spec(admin).get(SEND_AS).then().statusCode(200)
             .body("credential", equalTo("oauth")).body("provider", equalTo("partner"))
             .body("passwordSet", equalTo(false)).body("reconnectNeeded", equalTo(false)).body("status", equalTo("verified")));
@@ -185,6 +189,9 @@ class OAuthRelayIntegrationTest {
         assertThat(subjects).allSatisfy(subject -> assertThat(withSubject(PARTNER, subject)).hasSize(1));
         List<String> outcomes = scenario.auditedOutcomes(ALICE);
         assertThat(outcomes.subList(auditedBefore, outcomes.size())).containsOnly("DELIVERED");
+        assertThat(given().spec(OutboundRelayJames.webAdmin(server)).queryParam("user", ALICE).queryParam("limit", 1000)
+            .get("/outbound-relay/audit").then().statusCode(200).extract().jsonPath().getList("credential", String.class))
+            .containsOnly("oauth");
         // Tokens are usable about 5 s each: the run crossed expiries, and each was refreshed once at most.
         int refreshes = OAUTH.tokensIssued("refresh_token") - refreshesBefore;
         assertThat(seconds).isGreaterThan(TOKEN_SECONDS - 120);
@@ -208,6 +215,8 @@ class OAuthRelayIntegrationTest {
         assertThat(inbox).contains("connect the account again").contains(subject);
         await().atMost(PATIENCE).until(() -> given().spec(admin).get(SEND_AS).then().extract().path("reconnectNeeded"),
             equalTo(true)::matches);
+        given().spec(admin).get("/healthcheck/checks/Outbound%20relay").then()
+            .body("status", equalTo("degraded")).body("cause", org.hamcrest.Matchers.containsString("reconnected"));
         Thread.sleep(1500); // several retries meanwhile: still held, and told once only
         assertThat(withSubject(PARTNER, subject)).isEmpty();
         assertThat(countOccurrences(scenario.awaitMailboxContaining(ALICE, "must be reconnected"), "must be reconnected"))
@@ -221,6 +230,7 @@ class OAuthRelayIntegrationTest {
         assertThat(withSubject(PARTNER, subject)).hasSize(1);
         record(given().spec(admin).get(SEND_AS).then().statusCode(200)
             .body("reconnectNeeded", equalTo(false)).body("status", equalTo("verified")));
+        given().spec(admin).get("/healthcheck/checks/Outbound%20relay").then().body("status", equalTo("healthy"));
     }
 
     @Test
@@ -246,7 +256,8 @@ class OAuthRelayIntegrationTest {
 
     @Test
     @Order(5)
-    void noAccessTokenRefreshTokenClientSecretOrDeviceCodeInLogsAnswersOrAuditTrail(GuiceJamesServer server) {
+    void noAccessTokenRefreshTokenClientSecretOrDeviceCodeInLogsAnswersAuditTrailOrStore(GuiceJamesServer server)
+            throws Exception {
         RequestSpecification admin = OutboundRelayJames.webAdmin(server);
         record(given().spec(admin).get("/outbound-relay/oauth-providers").then().statusCode(200));
         record(given().spec(admin).get("/outbound-relay/users/" + ALICE + "/send-as").then().statusCode(200));
@@ -265,6 +276,18 @@ class OAuthRelayIntegrationTest {
         }
         assertThat(capturedMdcs()).allSatisfy(mdc -> assertThat(mdc.values())
             .allSatisfy(value -> secrets.forEach(secret -> assertThat(value).doesNotContain(secret))));
+        // Every file of the server's working directory: the H2 store (send-as addresses, providers, audit) above all.
+        List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(CONF.workingDirectory().toPath())) {
+            files = walk.filter(java.nio.file.Files::isRegularFile).toList();
+        }
+        assertThat(files).anySatisfy(file -> assertThat(file.toString()).contains("outbound-relay").endsWith(".mv.db"));
+        for (java.nio.file.Path file : files) {
+            String content = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (String secret : secrets) {
+                assertThat(content).as("%s", file).doesNotContain(secret);
+            }
+        }
     }
 
     /** The device grant through the admin API: start, the user approves, the address is saved in the background. */

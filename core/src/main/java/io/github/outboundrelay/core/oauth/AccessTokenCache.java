@@ -107,6 +107,11 @@ public class AccessTokenCache {
         }
     }
 
+    /** The accounts whose refresh token the provider refused on this node (see {@link #reconnectNeeded}), sorted. */
+    public java.util.List<String> accountsNeedingReconnect() {
+        return slots.keySet().stream().filter(this::reconnectNeeded).sorted().toList();
+    }
+
     /** The account was connected again, changed or removed: drop everything known about it. */
     public void forget(String accountKey) {
         slots.remove(accountKey);

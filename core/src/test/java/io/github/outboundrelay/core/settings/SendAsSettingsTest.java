@@ -115,6 +115,14 @@ class SendAsSettingsTest {
     }
 
     @Test
+    void aPutNamingAProviderIsRefusedPointingAtTheDeviceRoute() {
+        assertThatThrownBy(() -> SendAsRequest.parse(SettingsJson.readObject(
+                "{\"provider\": \"m365\", \"host\": \"smtp.office365.com\", \"port\": 587, \"security\": \"STARTTLS\", \"username\": \"a\"}")))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'provider' is not set with PUT")
+            .hasMessageContaining("oauth/device");
+    }
+
+    @Test
     void aUserMayNotVouchNamingTheVerifiedField() {
         SendAsRequest vouching = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
             "alice", Optional.of("secret"), Optional.of(true));
