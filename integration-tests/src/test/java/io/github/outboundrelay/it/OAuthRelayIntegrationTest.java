@@ -194,6 +194,8 @@ class OAuthRelayIntegrationTest {
             .containsOnly("oauth");
         // Tokens are usable about 5 s each: the run crossed expiries, and each was refreshed once at most.
         int refreshes = OAUTH.tokensIssued("refresh_token") - refreshesBefore;
+        System.out.printf("OAuthRelayIntegrationTest: 200 mails in %d s, %d refreshes, %d relay connections%n", seconds,
+            refreshes, PARTNER.connectionCount() - connectionsBefore);
         assertThat(seconds).isGreaterThan(TOKEN_SECONDS - 120);
         assertThat(refreshes).isBetween(1, (int) (seconds / (TOKEN_SECONDS - 120)) + 2);
         // Pooled: far fewer connections than mails, and sessions outlived the token they were opened with.
