@@ -8,6 +8,7 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
+import io.github.outboundrelay.core.settings.OAuthCodeConnections;
 import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
@@ -41,6 +42,7 @@ public class OutboundRelayModule extends AbstractModule {
         bind(SendAsSettings.class).in(Singleton.class);
         bind(RelayLogins.class).in(Singleton.class);
         bind(OAuthDeviceConnections.class).in(Singleton.class);
+        bind(OAuthCodeConnections.class).in(Singleton.class);
         bind(OAuthEndpointPolicy.class).toInstance(OAuthEndpointPolicy.fromSystemProperties());
     }
 
