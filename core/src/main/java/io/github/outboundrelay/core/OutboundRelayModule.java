@@ -8,9 +8,11 @@ import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
+import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
 import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
 import io.github.outboundrelay.core.settings.SendAsSettings;
+import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
@@ -44,13 +46,18 @@ public class OutboundRelayModule extends AbstractModule {
         bind(OAuthDeviceConnections.class).in(Singleton.class);
         bind(OAuthCodeConnections.class).in(Singleton.class);
         bind(OAuthEndpointPolicy.class).toInstance(OAuthEndpointPolicy.fromSystemProperties());
+        bind(SettingsEvents.class).in(Singleton.class);
+        bind(DomainPolicySettings.class).in(Singleton.class);
+        bind(AuditTrail.class).in(Singleton.class);
     }
 
     /**
-     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link OAuthProviders} and {@link RelayAttemptLog}
+     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link OAuthProviders},
+     * {@link RelayAttemptLog}
      * (the audit trail read by the audit API and the health check, healthcheck.properties
-     * {@code additional.healthchecks}). This module keeps them in memory only (a restart forgets them; the attempt log
-     * keeps the newest {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} of this node); a subclass that persists them
+     * {@code additional.healthchecks}) and {@link SettingsEventLog} (the configuration events of the audit trail). This
+     * module keeps them in memory only (a restart forgets them; the two logs keep the newest
+     * {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} entries of this node); a subclass that persists them
      * (the JDBC store module of {@code store-jdbc}) overrides this and keeps every other binding.
      */
     protected void configureStores() {
@@ -64,6 +71,8 @@ public class OutboundRelayModule extends AbstractModule {
         bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
         bind(InMemoryOAuthProviders.class).in(Singleton.class);
         bind(OAuthProviders.class).to(InMemoryOAuthProviders.class);
+        bind(InMemorySettingsEventLog.class).in(Singleton.class);
+        bind(SettingsEventLog.class).to(InMemorySettingsEventLog.class);
     }
 
     @Provides

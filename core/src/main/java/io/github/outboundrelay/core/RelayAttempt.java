@@ -16,7 +16,7 @@ import org.apache.james.core.Username;
  */
 public record RelayAttempt(Instant at, Username user, MailAddress sendAs, String relayHost, int relayPort,
                            String messageId, int recipientCount, Outcome outcome, Optional<Integer> replyCode,
-                           String credential) {
+                           String credential) implements AuditEntry {
     public static final String PASSWORD = "password";
 
     public enum Outcome {

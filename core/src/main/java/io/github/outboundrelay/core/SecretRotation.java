@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.settings.SettingsEvents;
 
 /**
  * Key rotation: a new active key, then every stored secret sealed again under it (relay passwords, OAuth refresh
  * tokens, OAuth providers' client secrets). Safe to run again after an interruption: secrets already under the active
- * key are left alone.
+ * key are left alone. Only admins rotate keys (WebAdmin): each rotation is recorded in the audit trail as theirs.
  */
 public class SecretRotation {
     private static final Logger LOGGER = LoggerFactory.getLogger(SecretRotation.class);
@@ -30,17 +32,20 @@ public class SecretRotation {
     private final RotatingSecretSealer sealer;
     private final SendAsRegistry registry;
     private final OAuthProviders providers;
+    private final SettingsEvents events;
 
     @Inject
-    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, OAuthProviders providers) {
+    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, OAuthProviders providers,
+                          SettingsEvents events) {
         this.sealer = sealer;
         this.registry = registry;
         this.providers = providers;
+        this.events = events;
     }
 
     /** Without OAuth providers (tests). */
-    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry) {
-        this(sealer, registry, new InMemoryOAuthProviders());
+    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, SettingsEvents events) {
+        this(sealer, registry, new InMemoryOAuthProviders(), events);
     }
 
     public Result rotate() {
@@ -84,6 +89,7 @@ public class SecretRotation {
         LOGGER.info("outbound-relay: relay secret key rotated to {}; {} secrets (relay passwords, refresh tokens, client "
             + "secrets) sealed again; {} old key(s) retired",
             active, resealed, retired.size());
+        events.keysRotated(Actor.ADMIN, active, resealed);
         return new Result(active, resealed, retired);
     }
 }

@@ -11,9 +11,12 @@ import org.apache.james.core.Username;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.outboundrelay.core.settings.SettingsEvents;
+
 class SecretRotationTest {
     @TempDir
     Path directory;
+    InMemorySettingsEventLog events = new InMemorySettingsEventLog();
 
     @Test
     void rotationSealsEveryPasswordAgainUnderANewKeyThatSurvivesARestart() throws Exception {
@@ -24,7 +27,7 @@ class SecretRotationTest {
         register(registry, sealer, "bob@partner.test", "bob-pw");
         String oldKey = sealer.activeKeyId();
 
-        SecretRotation.Result result = new SecretRotation(sealer, registry).rotate();
+        SecretRotation.Result result = new SecretRotation(sealer, registry, new SettingsEvents(events)).rotate();
 
         assertThat(result.activeKeyId()).isNotEqualTo(oldKey);
         assertThat(result.resealed()).isEqualTo(2);
@@ -35,7 +38,23 @@ class SecretRotationTest {
         assertThat(afterRestart.open(alice.relayPassword(), alice.key())).isEqualTo("alice-pw");
         assertThat(Files.readAllLines(keyFile)).hasSize(2);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
-        assertThat(new SecretRotation(sealer, registry).rotate().resealed()).isEqualTo(2);
+        assertThat(new SecretRotation(sealer, registry, new SettingsEvents(events)).rotate().resealed()).isEqualTo(2);
+    }
+
+    @Test
+    void aRotationIsRecordedAsAnAdminsWithTheKeyIdOnly() throws Exception {
+        RotatingSecretSealer sealer = new RotatingSecretSealer(directory.resolve("outbound-relay/relay-secrets.key"));
+        InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+        register(registry, sealer, "alice@partner.test", "alice-pw");
+
+        SecretRotation.Result result = new SecretRotation(sealer, registry, new SettingsEvents(events)).rotate();
+
+        assertThat(events.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10)).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(SettingsEvent.Type.SECRET_KEYS_ROTATED);
+            assertThat(event.actor()).isEqualTo(io.github.outboundrelay.core.settings.Actor.ADMIN);
+            assertThat(event.detail()).isEqualTo("active key " + result.activeKeyId() + ", 1 secret(s) (relay passwords, refresh tokens, client secrets) sealed again");
+            assertThat(event.detail()).doesNotContain("alice-pw");
+        });
     }
 
     @Test
@@ -45,7 +64,7 @@ class SecretRotationTest {
         InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
         register(registry, sealer, "alice@partner.test", "alice-pw");
         String first = sealer.activeKeyId();
-        SecretRotation rotation = new SecretRotation(sealer, registry);
+        SecretRotation rotation = new SecretRotation(sealer, registry, new SettingsEvents(new InMemorySettingsEventLog()));
         String second = rotation.rotate().activeKeyId();
         assertThat(Files.readAllLines(keyFile)).hasSize(2);
 

@@ -39,6 +39,12 @@ final class JamesConfFolder {
             .edit("mailetcontainer.xml", "<maxQueueLifetime>5 days</maxQueueLifetime>", "<maxQueueLifetime>" + lifetime + "</maxQueueLifetime>");
     }
 
+    /** The users' self-service surface on that port of loopback (ephemeral otherwise). */
+    JamesConfFolder selfServiceOn(int port) {
+        copy.selfServiceOn(port);
+        return this;
+    }
+
     JamesConfFolder edit(String file, String from, String to) {
         copy.edit(file, from, to);
         return this;

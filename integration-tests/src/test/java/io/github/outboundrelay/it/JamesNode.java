@@ -34,7 +34,8 @@ final class JamesNode implements AutoCloseable {
         conf.writeInto(workingDirectory.toFile());
         GuiceJamesServer server = MemoryJamesServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workingDirectory.toFile())
-            .build());
+            .build())
+            .overrideWith(OutboundRelayJames.JMAP_ON_A_FREE_PORT);
         server.start();
         return new JamesNode(name, workingDirectory, server);
     }

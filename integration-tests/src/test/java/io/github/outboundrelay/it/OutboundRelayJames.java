@@ -5,10 +5,13 @@ import org.apache.james.JamesServerBuilder;
 import org.apache.james.JamesServerExtension;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.jmap.JMAPConfiguration;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
+
+import com.google.inject.Module;
 
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
@@ -25,14 +28,27 @@ final class OutboundRelayJames {
     private OutboundRelayJames() {
     }
 
+    /**
+     * JMAP on an ephemeral port: james-conf's {@code jmap.port} is fixed (for ./run) and James reads no port 0 from
+     * {@code jmap.properties}.
+     */
+    static final Module JMAP_ON_A_FREE_PORT = binder -> binder.bind(JMAPConfiguration.class)
+        .toInstance(JMAPConfiguration.builder().enable().randomPort().build());
+
     static JamesServerExtension extension(JamesConfFolder conf) {
+        return extension(conf, MemoryJamesServerMain::createServer);
+    }
+
+    /** The same, built by {@code server} (e.g. {@code OutboundRelayServerMain::createServer}, what ./run starts). */
+    static JamesServerExtension extension(JamesConfFolder conf, JamesServerBuilder.ServerProvider<MemoryJamesConfiguration> server) {
         return new JamesServerBuilder<MemoryJamesConfiguration>(workingDirectory -> {
             conf.writeInto(workingDirectory);
             return MemoryJamesConfiguration.builder()
                 .workingDirectory(workingDirectory)
                 .build();
         })
-            .server(MemoryJamesServerMain::createServer)
+            .server(server)
+            .overrideServerModule(JMAP_ON_A_FREE_PORT)
             .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
             .build();
     }

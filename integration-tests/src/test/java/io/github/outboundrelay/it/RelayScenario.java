@@ -56,7 +56,7 @@ final class RelayScenario {
 
     /** The outcomes of the user's relay attempts so far, oldest first, from the audit API. */
     List<String> auditedOutcomes(String user) {
-        return given().spec(admin).queryParam("user", user).queryParam("limit", 1000)
+        return given().spec(admin).queryParam("user", user).queryParam("type", "relay-attempt").queryParam("limit", 1000)
             .get("/outbound-relay/audit")
             .then().statusCode(200)
             .extract().jsonPath().getList("outcome", String.class);

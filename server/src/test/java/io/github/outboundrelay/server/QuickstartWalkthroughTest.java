@@ -50,7 +50,7 @@ class QuickstartWalkthroughTest {
         .toAbsolutePath().normalize().getParent();
     private static final Path QUICKSTART = REPOSITORY.resolve("docs/QUICKSTART.md");
     /** SMTP, submission, IMAP, WebAdmin, JMX (james-conf) and the practice relay. */
-    private static final List<Integer> FIXED_PORTS = List.of(2525, 2587, 1143, 8000, 9999, 10587);
+    private static final List<Integer> FIXED_PORTS = List.of(2525, 2587, 1143, 8000, 8001, 8443, 9999, 10587);
     private static final Pattern MARK = Pattern.compile("^<!-- test: (start james|start relay|run) -->$");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration WALKTHROUGH_TIMEOUT = Duration.ofSeconds(90);
@@ -113,7 +113,8 @@ class QuickstartWalkthroughTest {
             .contains("\"outcome\":\"DELIVERED\",\"replyCode\":250")
             .contains("Final-Recipient: rfc822; nobody@partner.test")
             .contains("Action: failed")
-            .contains("\"result\":\"ok\"");
+            .contains("\"result\":\"ok\"")
+            .contains("[{\"address\":\"alice@partner.test\",\"host\":\"localhost\",\"port\":10587,\"security\":\"STARTTLS\"");
         // The partner relay received Alice's mail over TLS, authenticated as the partner account, from the address.
         String received = read(clone.resolve("var/practice-relay/received.log"));
         assertThat(received).as(received)

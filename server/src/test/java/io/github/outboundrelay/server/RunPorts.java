@@ -5,12 +5,13 @@ import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
  * Free loopback ports in place of james-conf's fixed ones (SMTP 2525, submission 2587, IMAP 1143, WebAdmin 8000,
- * JMX 9999), so that a test's {@link ServerProcess} never collides with {@code ./run} or another build.
+ * JMAP 8001, JMX 9999), so that a test's {@link ServerProcess} never collides with {@code ./run} or another build.
  */
-record RunPorts(int smtp, int submission, int imap, int webAdmin, int jmx) {
+record RunPorts(int smtp, int submission, int imap, int webAdmin, int jmap, int jmx) {
 
     static RunPorts free() {
-        return new RunPorts(SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort());
+        return new RunPorts(SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort(), SmtpPeer.freePort(),
+            SmtpPeer.freePort());
     }
 
     /** james-conf as shipped, on these ports; add a test's own edits before writing it. */
@@ -20,6 +21,7 @@ record RunPorts(int smtp, int submission, int imap, int webAdmin, int jmx) {
             .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:" + submission + "</bind>")
             .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:" + imap + "</bind>")
             .edit("webadmin.properties", "port=8000", "port=" + webAdmin)
+            .edit("jmap.properties", "jmap.port=8001", "jmap.port=" + jmap)
             .edit("jmx.properties", "jmx.port=9999", "jmx.port=" + jmx);
     }
 }

@@ -18,10 +18,23 @@ public final class JamesConfCopy {
     private record Edit(String file, String from, String to) {
     }
 
+    private static final String SELF_SERVICE = "outbound-relay-selfservice.properties";
+    private static final String SELF_SERVICE_PORT = "port=8443";
+
     private final List<Edit> edits = new ArrayList<>();
 
+    /**
+     * The shipped conf, with the users' self-service surface on an ephemeral port (a test that signs in there sets a
+     * port of its own with {@link #selfServiceOn(int)}): several servers share one machine during a build.
+     */
     public static JamesConfCopy shipped() {
-        return new JamesConfCopy();
+        return new JamesConfCopy().edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=0");
+    }
+
+    /** The self-service surface on that port of loopback. */
+    public JamesConfCopy selfServiceOn(int port) {
+        edits.removeIf(edit -> edit.file().equals(SELF_SERVICE) && edit.from().equals(SELF_SERVICE_PORT));
+        return edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=" + port);
     }
 
     public JamesConfCopy edit(String file, String from, String to) {

@@ -11,10 +11,10 @@ import org.eclipse.jetty.http.HttpStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import spark.Request;
@@ -29,20 +29,21 @@ import spark.Service;
  *     <li>{@code GET|PUT|DELETE /outbound-relay/users/{user}/send-as/{address}} with
  *     {@code {"host", "port", "security", "username", "password", "verified"}}: one send-as address and its relay.</li>
  * </ul>
- * The send-as routes are the admin's door to {@link SendAsSettings} (the flow every surface shares): this class reads
- * the path and body and maps errors ({@link ApiErrors}). Unknown domains and users answer 404.
+ * The send-as routes are the admin's door to {@link SendAsSettings} (the flow every surface shares), the policy routes
+ * to {@link DomainPolicySettings} (which records each change in the audit trail): this class reads the path and body
+ * and maps errors ({@link ApiErrors}). Unknown domains and users answer 404.
  */
 public class OutboundRelayRoutes implements Routes {
     static final String BASE = "/outbound-relay";
     private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure");
 
     private final AdminRequests requests;
-    private final DomainRelayPolicies policies;
+    private final DomainPolicySettings policies;
     private final SendAsSettings settings;
     private final JsonTransformer json = new JsonTransformer();
 
     @Inject
-    OutboundRelayRoutes(AdminRequests requests, DomainRelayPolicies policies, SendAsSettings settings) {
+    OutboundRelayRoutes(AdminRequests requests, DomainPolicySettings policies, SendAsSettings settings) {
         this.requests = requests;
         this.policies = policies;
         this.settings = settings;
@@ -91,7 +92,6 @@ public class OutboundRelayRoutes implements Routes {
         }
         DomainRelayPolicy policy = new DomainRelayPolicy(domain, allowed.booleanValue(),
             allowInsecure != null && allowInsecure.booleanValue());
-        policies.set(policy);
-        return DomainPolicyView.of(policy);
+        return DomainPolicyView.of(policies.set(Actor.ADMIN, policy));
     }
 }

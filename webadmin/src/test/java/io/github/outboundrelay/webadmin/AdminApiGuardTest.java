@@ -35,7 +35,11 @@ import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RotatingSecretSealer;
 import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.SendAsSettings;
+import io.github.outboundrelay.core.settings.SettingsEvents;
+import io.github.outboundrelay.core.AuditTrail;
+import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -63,6 +67,7 @@ class AdminApiGuardTest {
         final InMemoryRelayAttemptLog attempts = new InMemoryRelayAttemptLog();
         final RotatingSecretSealer sealer = new RotatingSecretSealer(keys.resolve("outbound-relay/relay-secrets.key"));
         final InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+        final SettingsEvents events = new SettingsEvents(new InMemorySettingsEventLog());
         final SendAsSettings settings;
 
         AllRoutes() throws Exception {
@@ -74,11 +79,11 @@ class AdminApiGuardTest {
             requests = new AdminRequests(domains, users);
             RelayProbes probes = new RelayProbes();
             probes.install(StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY);
-            settings = new SendAsSettings(registry, policies, domains, sealer, verifier, probes);
+            settings = new SendAsSettings(registry, policies, domains, sealer, verifier, probes, events);
         }
 
         OutboundRelayRoutes sendAs() {
-            return new OutboundRelayRoutes(requests, policies, settings);
+            return new OutboundRelayRoutes(requests, new DomainPolicySettings(policies, events), settings);
         }
 
         SendAsVerificationRoutes verification() {
@@ -90,7 +95,7 @@ class AdminApiGuardTest {
         }
 
         OutboundRelayAuditRoutes audit() {
-            return new OutboundRelayAuditRoutes(attempts, AdminApiGuard.loopbackOnly());
+            return new OutboundRelayAuditRoutes(new AuditTrail(attempts, new InMemorySettingsEventLog()), AdminApiGuard.loopbackOnly());
         }
 
         SendAsOAuthRoutes oauth() {
@@ -102,7 +107,7 @@ class AdminApiGuardTest {
         }
 
         SecretRotationRoutes rotation() {
-            return new SecretRotationRoutes(new SecretRotation(sealer, registry), AdminApiGuard.loopbackOnly());
+            return new SecretRotationRoutes(new SecretRotation(sealer, registry, events), AdminApiGuard.loopbackOnly());
         }
     }
 
@@ -172,7 +177,7 @@ class AdminApiGuardTest {
     void aWebAdminOnEveryInterfaceKnowsItsAddressesLocalhostAndTheListedNames() throws Exception {
         WebAdminConfiguration everyInterface = WebAdminConfiguration.builder().enabled().port(new FixedPortSupplier(8000))
             .host("0.0.0.0").build();
-        start(new OutboundRelayAuditRoutes(new InMemoryRelayAttemptLog(),
+        start(new OutboundRelayAuditRoutes(new AuditTrail(new InMemoryRelayAttemptLog(), new InMemorySettingsEventLog()),
             new AdminApiGuard(everyInterface, java.util.List.of("james.example.com", "admin.example.com:443"))));
 
         given().spec(admin).header("Host", "127.0.0.1:" + port).get("/outbound-relay/audit").then().statusCode(200);

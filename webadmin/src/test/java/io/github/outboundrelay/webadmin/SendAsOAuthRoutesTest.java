@@ -65,7 +65,8 @@ class SendAsOAuthRoutesTest {
         RelayProbes probes = new RelayProbes();
         probes.install(StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY);
         SendAsSettings settings = new SendAsSettings(new InMemorySendAsRegistry(), policies, domains, sealer,
-            new SendAsVerifier(new InMemoryVerifications()), probes);
+            new SendAsVerifier(new InMemoryVerifications()), probes,
+            new io.github.outboundrelay.core.settings.SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()));
         InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
         providers.save(new OAuthProvider("no-device", URI.create("https://login.partner.test/authorize"),
             URI.create("https://login.partner.test/token"), Optional.empty(), "app", Optional.empty(), List.of("smtp"),

@@ -25,13 +25,16 @@ import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.SendAsSettings;
+import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.restassured.http.ContentType;
@@ -95,8 +98,9 @@ class StoreOutageRoutesTest {
         SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
         RelayProbes probes = new RelayProbes();
         probes.install(ACCEPTING_EVERY_RELAY);
-        OutboundRelayRoutes routes = new OutboundRelayRoutes(new AdminRequests(domains, users), policies,
-            new SendAsSettings(registry, policies, domains, sealer, verifier, probes));
+        SettingsEvents events = new SettingsEvents(new InMemorySettingsEventLog());
+        OutboundRelayRoutes routes = new OutboundRelayRoutes(new AdminRequests(domains, users),
+            new DomainPolicySettings(policies, events), new SendAsSettings(registry, policies, domains, sealer, verifier, probes, events));
         server = WebAdminUtils.createWebAdminServer(routes).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }

@@ -1,5 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
+import java.util.Optional;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +29,15 @@ class RelayChecks {
     private final SendAsVerifier verifier;
     private final RelayLogins logins;
     private final SettingsRateLimits limits;
+    private final SettingsEvents events;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, RelayLogins logins, SettingsRateLimits limits) {
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, RelayLogins logins, SettingsRateLimits limits,
+                SettingsEvents events) {
         this.probes = probes;
         this.verifier = verifier;
         this.logins = logins;
         this.limits = limits;
+        this.events = events;
     }
 
     /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
@@ -40,15 +45,20 @@ class RelayChecks {
         probe().checkTarget(relay);
     }
 
-    /** Connect, TLS, AUTH (with the password, or an access token of the grant), no mail. */
-    void requireWorkingRelay(SendAsAddress sendAs, RelayLogin login) {
+    /**
+     * Connect, TLS, AUTH (with the password, or an access token of the grant), no mail; a probe tried (not refused by
+     * the limits) is recorded in the audit trail.
+     */
+    void requireWorkingRelay(Actor actor, SendAsAddress sendAs, RelayLogin login) {
         RelayProbe probe = probe();
         limits.acquireProbe(sendAs);
-        refuseOnFailure(sendAs, probe.probe(sendAs, login), "The relay test failed");
+        ProbeResult result = probe.probe(sendAs, login);
+        events.relayTested(actor, sendAs, failureOf(result));
+        refuseOnFailure(sendAs, result, "The relay test failed");
     }
 
-    /** Issues a new code for a pending address and mails it to the address. */
-    void sendCode(SendAsAddress sendAs) {
+    /** Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail. */
+    void sendCode(Actor actor, SendAsAddress sendAs) {
         RelayProbe probe = probe();
         limits.acquireCodeMail(sendAs);
         String code;
@@ -57,7 +67,9 @@ class RelayChecks {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        refuseOnFailure(sendAs, probe.sendVerificationCode(sendAs, login(sendAs), code),
+        ProbeResult result = probe.sendVerificationCode(sendAs, login(sendAs), code);
+        events.codeMailed(actor, sendAs, failureOf(result));
+        refuseOnFailure(sendAs, result,
             "The verification mail could not be sent (the address stays pending; ask again with POST "
                 + ".../verification)");
     }
@@ -98,7 +110,21 @@ class RelayChecks {
         }
         LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
             sendAs.relay().host(), result.failure(), result.detail());
-        throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, what + ": " + describe(result.failure()));
+        throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, fieldAtFault(result.failure()),
+            what + ": " + describe(result.failure()));
+    }
+
+    /** Which of the user's fields to look at again: the password for AUTH trouble, the host for the connection. */
+    private static Optional<String> fieldAtFault(ProbeResult.Failure failure) {
+        return switch (failure) {
+            case AUTH_REJECTED -> Optional.of("password");
+            case UNREACHABLE, TLS_FAILED, NOT_ALLOWED_TARGET, AUTH_NOT_OFFERED -> Optional.of("host");
+            case REFUSED, NONE -> Optional.empty();
+        };
+    }
+
+    private static Optional<String> failureOf(ProbeResult result) {
+        return result.isOk() ? Optional.empty() : Optional.of(describe(result.failure()));
     }
 
     private static String describe(ProbeResult.Failure failure) {

@@ -14,11 +14,18 @@ import io.github.outboundrelay.core.RelayServer;
 /**
  * The body of {@code PUT .../send-as/{address}}, validated field by field: {@code host}, {@code port},
  * {@code security}, {@code username}, {@code password} (optional only for an update that keeps the relay account),
- * {@code verified} (an admin vouching for the address; refused from a user). Its {@link #toString()} never shows the
- * password.
+ * {@code verified} (an admin vouching for the address; refused from a user), {@code displayName} (optional, the name
+ * shown with the address; absent or blank: none). Its {@link #toString()} never shows the password.
  */
-public record SendAsRequest(RelayServer relay, String username, Optional<String> password, Optional<Boolean> verified) {
-    private static final Set<String> FIELDS = Set.of("host", "port", "security", "username", "password", "verified");
+public record SendAsRequest(RelayServer relay, String username, Optional<String> password, Optional<Boolean> verified,
+                            Optional<String> displayName) {
+    private static final Set<String> FIELDS = Set.of("host", "port", "security", "username", "password", "verified",
+        "displayName");
+
+    /** A request without a display name. */
+    public SendAsRequest(RelayServer relay, String username, Optional<String> password, Optional<Boolean> verified) {
+        this(relay, username, password, verified, Optional.empty());
+    }
 
     public SendAsRequest {
         Objects.requireNonNull(relay, "relay");
@@ -27,6 +34,7 @@ public record SendAsRequest(RelayServer relay, String username, Optional<String>
         }
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(verified, "verified");
+        Objects.requireNonNull(displayName, "displayName");
     }
 
     public static SendAsRequest parse(JsonNode body) {
@@ -40,7 +48,7 @@ public record SendAsRequest(RelayServer relay, String username, Optional<String>
                     + ".../send-as/{address}/oauth/device (or from the self-service page)");
             }
             if (!FIELDS.contains(name)) {
-                throw new InvalidFieldException(name, "is not a known field (expected host, port, security, username, password, verified)");
+                throw new InvalidFieldException(name, "is not a known field (expected host, port, security, username, password, verified, displayName)");
             }
         }
         RelayServer relay = new RelayServer(text(body, "host"), port(body), RelaySecurity.parse("security", text(body, "security")));
@@ -53,7 +61,7 @@ public record SendAsRequest(RelayServer relay, String username, Optional<String>
             throw new InvalidFieldException("verified", "must be true or false");
         }
         return new SendAsRequest(relay, username, optionalText(body, "password"),
-            verified == null ? Optional.empty() : Optional.of(verified.booleanValue()));
+            verified == null ? Optional.empty() : Optional.of(verified.booleanValue()), optionalText(body, "displayName"));
     }
 
     /** Whether an admin vouched for the address: it is then verified without a code. */
@@ -90,6 +98,6 @@ public record SendAsRequest(RelayServer relay, String username, Optional<String>
     @Override
     public String toString() {
         return "SendAsRequest[relay=" + relay + ", username=" + username + ", password="
-            + (password.isPresent() ? "****" : "(unchanged)") + ", verified=" + verified.map(String::valueOf).orElse("-") + "]";
+            + (password.isPresent() ? "****" : "(unchanged)") + ", verified=" + verified.map(String::valueOf).orElse("-") + ", displayName=" + displayName.orElse("-") + "]";
     }
 }

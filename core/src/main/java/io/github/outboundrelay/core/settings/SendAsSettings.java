@@ -44,6 +44,7 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  * Writes (save, resendCode, confirm, test) need the owner's domain to allow outbound relay (DOMAIN_NOT_ALLOWED);
  * reading and removing do not. An address is held by one user; another user's pending entry whose code expired (or
  * that never got one) no longer holds it: a new registration takes it over.
+ * Each change made, relay test and code mail tried is recorded in the audit trail by {@link SettingsEvents}.
  * The caller has already established who {@code owner} is (an existing James user). Errors are
  * {@link InvalidFieldException} (400, names the field) or {@link SendAsSettingsException} of a kind.
  */
@@ -55,35 +56,40 @@ public class SendAsSettings {
     private final SendAsVerifier verifier;
     private final RelayChecks checks;
     private final AccessTokenCache tokens;
+    private final SettingsEvents events;
 
     @Inject
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens) {
-        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, Clock.systemUTC());
+                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                          SettingsEvents events) {
+        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, Clock.systemUTC());
     }
 
     /** Password addresses only (no OAuth provider is set). */
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                          SendAsVerifier verifier, RelayProbes probes) {
-        this(registry, policies, domainList, sealer, verifier, probes, Clock.systemUTC());
+                          SendAsVerifier verifier, RelayProbes probes, SettingsEvents events) {
+        this(registry, policies, domainList, sealer, verifier, probes, events, Clock.systemUTC());
     }
 
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                   SendAsVerifier verifier, RelayProbes probes, Clock clock) {
+                   SendAsVerifier verifier, RelayProbes probes, SettingsEvents events, Clock clock) {
         this(registry, policies, domainList, sealer, verifier, probes, new InMemoryOAuthProviders(),
             new AccessTokenCache(new OAuthTokenClient(sealer, OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(30), clock),
-                clock, AccessTokenCache.DEFAULT_MARGIN), clock);
+                clock, AccessTokenCache.DEFAULT_MARGIN), events, clock);
     }
 
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                   SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens, Clock clock) {
+                   SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                   SettingsEvents events, Clock clock) {
         this.registry = registry;
         this.policies = policies;
         this.domainList = domainList;
         this.sealer = sealer;
         this.verifier = verifier;
         this.tokens = tokens;
-        this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers), new SettingsRateLimits(clock));
+        this.events = events;
+        this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers),
+            new SettingsRateLimits(clock), events);
     }
 
     public List<SendAsView> list(Username owner) {
@@ -111,16 +117,18 @@ public class SendAsSettings {
         RelayCredential credential = request.password()
             .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear, SendAsKey.of(address))))
             .orElseGet(() -> keptCredential(owner, address, request));
-        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential);
+        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential,
+            request.displayName());
         RelayLogin login = request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
             .orElseGet(() -> vouched ? null : checks.login(sendAs));
-        return store(sendAs, login, false, vouched, abandoned);
+        return store(actor, sendAs, login, false, request.password().isPresent(), vouched, abandoned);
     }
 
     /**
      * Adds or changes an address that authenticates with an OAuth grant of {@code provider} (its relay is the
      * provider's): the refresh token is sealed, then the relay is tried with an access token of the grant and a code
-     * is mailed, as for a password. Connecting an account again clears its "reconnect needed" state.
+     * is mailed, as for a password. Connecting an account again clears its "reconnect needed" state. A display name
+     * the address had is kept.
      */
     public SendAsView saveOAuth(Actor actor, Username owner, MailAddress address, OAuthProvider provider, String username,
                                 String refreshToken, Optional<Boolean> verified) {
@@ -134,26 +142,30 @@ public class SendAsSettings {
         String key = SendAsKey.of(address);
         RelayCredential.OAuth credential = new RelayCredential.OAuth(provider.id(),
             sealer.seal(refreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + key));
-        SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential);
+        Optional<String> displayName = registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName);
+        SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, displayName);
         tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
         RelayLogin login = checks.unsavedLogin(sendAs);
         if (!vouched) {
-            checks.requireWorkingRelay(sendAs, login);
+            checks.requireWorkingRelay(actor, sendAs, login);
         }
         // The relay test may have refreshed: the provider may have rotated the refresh token meanwhile.
         SendAsOAuthGrant grant = (SendAsOAuthGrant) ((RelayLogin.WithOAuth) login).grant();
-        return store(sendAs.withCredential(grant.unsavedCredential()), null, true, vouched, abandoned);
+        return store(actor, sendAs.withCredential(grant.unsavedCredential()), null, true, true, vouched, abandoned);
     }
 
     /**
-     * @param login  what the relay test authenticates with; null when an admin vouched (no test)
-     * @param tested whether the relay test was done already
+     * @param login       what the relay test authenticates with; null when an admin vouched (no test)
+     * @param tested      whether the relay test was done already
+     * @param secretGiven whether a new password or OAuth grant came with the request (for the audit trail)
      */
-    private SendAsView store(SendAsAddress sendAs, RelayLogin login, boolean tested, boolean vouched,
-                             Optional<SendAsAddress> abandoned) {
+    private SendAsView store(Actor actor, SendAsAddress sendAs, RelayLogin login, boolean tested, boolean secretGiven,
+                             boolean vouched, Optional<SendAsAddress> abandoned) {
+        Username owner = sendAs.owner();
         if (!vouched && !tested) {
-            checks.requireWorkingRelay(sendAs, login);
+            checks.requireWorkingRelay(actor, sendAs, login);
         }
+        Optional<SendAsAddress> before = registry.findOwnedBy(owner, sendAs.address()); // audit: added or changed
         abandoned.ifPresent(this::release);
         try {
             registry.register(sendAs);
@@ -161,8 +173,9 @@ public class SendAsSettings {
             throw new SendAsSettingsException(Kind.CONFLICT, e.getMessage());
         }
         SendAsStatus status = verifier.saved(sendAs, vouched);
+        events.saved(actor, before, abandoned, sendAs, secretGiven, vouched, status);
         if (status == SendAsStatus.PENDING) {
-            checks.sendCode(sendAs);
+            checks.sendCode(actor, sendAs);
         }
         return SendAsView.of(sendAs, status);
     }
@@ -177,7 +190,11 @@ public class SendAsSettings {
     /** @return whether the owner had that address (removing an unknown one is not an error) */
     public boolean remove(Actor actor, Username owner, MailAddress address) {
         registry.findOwnedBy(owner, address).ifPresent(verifier::forget);
-        return registry.remove(owner, address);
+        boolean removed = registry.remove(owner, address);
+        if (removed) {
+            events.removed(actor, owner, address);
+        }
+        return removed;
     }
 
     /** Mails a new code to a pending address: CONFLICT when it is verified, TOO_MANY_REQUESTS past the daily cap. */
@@ -187,7 +204,7 @@ public class SendAsSettings {
         if (verifier.isVerified(sendAs)) {
             throw new SendAsSettingsException(Kind.CONFLICT, sendAs.address().asString() + " is already verified");
         }
-        checks.sendCode(sendAs);
+        checks.sendCode(actor, sendAs);
         return SendAsView.of(sendAs, SendAsStatus.PENDING);
     }
 
@@ -200,7 +217,10 @@ public class SendAsSettings {
         SendAsAddress sendAs = owned(owner, address);
         SendAsVerifier.ConfirmResult result = verifier.confirm(sendAs, code);
         return switch (result.outcome()) {
-            case VERIFIED -> SendAsView.of(sendAs, SendAsStatus.VERIFIED);
+            case VERIFIED -> {
+                events.verifiedByCode(actor, sendAs);
+                yield SendAsView.of(sendAs, SendAsStatus.VERIFIED);
+            }
             case WRONG_CODE -> throw new InvalidFieldException("code", "does not match (" + result.triesLeft()
                 + " tries left for this code)");
             case EXPIRED -> throw new InvalidFieldException("code", "has expired: ask for a new one with POST .../verification");
@@ -215,7 +235,7 @@ public class SendAsSettings {
     public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
         requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
-        checks.requireWorkingRelay(sendAs, checks.login(sendAs));
+        checks.requireWorkingRelay(actor, sendAs, checks.login(sendAs));
         return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
     }
 

@@ -1,6 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A send-as settings request that cannot be done, of a {@link Kind} each surface maps to its HTTP status (bad input
@@ -24,13 +25,24 @@ public class SendAsSettingsException extends RuntimeException {
     }
 
     private final Kind kind;
+    private final Optional<String> field;
 
     public SendAsSettingsException(Kind kind, String message) {
+        this(kind, Optional.empty(), message);
+    }
+
+    /** @param field the request field the refusal is about, so that a page can show it next to that field */
+    public SendAsSettingsException(Kind kind, Optional<String> field, String message) {
         super(message);
         this.kind = Objects.requireNonNull(kind, "kind");
+        this.field = Objects.requireNonNull(field, "field");
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    public Optional<String> field() {
+        return field;
     }
 }

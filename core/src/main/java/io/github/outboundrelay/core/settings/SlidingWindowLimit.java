@@ -14,7 +14,7 @@ import java.util.Map;
  * users (relay host names): at most {@link #MAX_KEYS} are tracked; past that, expired ones are dropped and, if none
  * expired, new keys are refused until some do (fail closed).
  */
-final class SlidingWindowLimit {
+public final class SlidingWindowLimit {
     static final int MAX_KEYS = 10_000;
 
     private final int max;
@@ -22,14 +22,14 @@ final class SlidingWindowLimit {
     private final Clock clock;
     private final Map<String, Deque<Instant>> events = new HashMap<>();
 
-    SlidingWindowLimit(int max, Duration window, Clock clock) {
+    public SlidingWindowLimit(int max, Duration window, Clock clock) {
         this.max = max;
         this.window = window;
         this.clock = clock;
     }
 
     /** Counts an event for {@code key} unless that would exceed the limit. */
-    synchronized boolean tryAcquire(String key) {
+    public synchronized boolean tryAcquire(String key) {
         Instant now = clock.instant();
         Deque<Instant> recent = events.get(key);
         if (recent == null) {
@@ -47,7 +47,17 @@ final class SlidingWindowLimit {
         return true;
     }
 
-    String describe() {
+    /** Whether {@code key} already had {@code max} events within the window (nothing is counted). */
+    public synchronized boolean isExhausted(String key) {
+        Deque<Instant> recent = events.get(key);
+        if (recent == null) {
+            return false;
+        }
+        dropExpired(recent, clock.instant());
+        return recent.size() >= max;
+    }
+
+    public String describe() {
         return max + " per " + window.toMinutes() + " minutes";
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
@@ -21,6 +22,7 @@ import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.testing.OAuthTestServer;
 
 /**
@@ -124,7 +126,7 @@ class SendAsOAuthGrantTest {
         OAuthProvider provider = providers.find("partner").orElseThrow();
         providers.save(provider.withClientSecret(java.util.Optional.of(sealer.seal("client-secret", provider.secretContext()))));
 
-        SecretRotation.Result result = new SecretRotation(sealer, registry, providers).rotate(true);
+        SecretRotation.Result result = new SecretRotation(sealer, registry, providers, new SettingsEvents(new InMemorySettingsEventLog())).rotate(true);
 
         SealedSecret refresh = registry.find(address).orElseThrow().credential().secret();
         SealedSecret clientSecret = providers.find("partner").orElseThrow().clientSecret().orElseThrow();

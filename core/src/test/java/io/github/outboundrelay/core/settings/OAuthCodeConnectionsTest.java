@@ -80,7 +80,8 @@ class OAuthCodeConnectionsTest {
         OAuthTokenClient client = new OAuthTokenClient(sealer, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
         SendAsSettings settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer,
             new SendAsVerifier(new InMemoryVerifications()), probes, providers,
-            new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN), Clock.systemUTC());
+            new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN),
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()), Clock.systemUTC());
         connections = new OAuthCodeConnections(settings, providers, client);
     }
 

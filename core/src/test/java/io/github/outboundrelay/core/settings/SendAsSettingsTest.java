@@ -66,7 +66,8 @@ class SendAsSettingsTest {
         probes.install(probe);
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
         settings = new SendAsSettings(registry, policies, domainList,
-            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes, clock);
+            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes,
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
     }
 
     @Test
@@ -93,7 +94,8 @@ class SendAsSettingsTest {
         SendAsSettings oauthSettings = new SendAsSettings(registry, policies, domainList, sealer, verifier, probes, providers,
             new io.github.outboundrelay.core.oauth.AccessTokenCache(new io.github.outboundrelay.core.oauth.OAuthTokenClient(
                 sealer, io.github.outboundrelay.core.oauth.OAuthEndpointPolicy.httpsOnly(), java.time.Duration.ofSeconds(1), clock),
-                clock, java.time.Duration.ofMinutes(2)), clock);
+                clock, java.time.Duration.ofMinutes(2)),
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
 
         SendAsView view = oauthSettings.saveOAuth(Actor.ADMIN, ALICE, ADDRESS, provider, "alice@partner.test",
             "refresh-token-1", Optional.empty());
@@ -159,6 +161,37 @@ class SendAsSettingsTest {
         assertThatThrownBy(() -> settings.confirm(Actor.USER, ALICE, ADDRESS, "AAAA-AAAA-AAAA-AAAA"))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'code'");
         assertThat(settings.confirm(Actor.USER, ALICE, ADDRESS, probe.lastCode).status()).isEqualTo("verified");
+    }
+
+    @Test
+    void theDisplayNameIsSavedShownAndChangedWithoutThePasswordNorANewCode() {
+        SendAsRequest named = SendAsRequest.parse(SettingsJson.readObject("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","password":"secret",
+             "verified":true,"displayName":"Alice Martin"}"""));
+        assertThat(settings.save(Actor.ADMIN, ALICE, ADDRESS, named).displayName()).isEqualTo("Alice Martin");
+
+        SendAsRequest renamed = SendAsRequest.parse(SettingsJson.readObject("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","displayName":"Alice M. (Partner)"}"""));
+        SendAsView view = settings.save(Actor.USER, ALICE, ADDRESS, renamed);
+
+        assertThat(view.displayName()).isEqualTo("Alice M. (Partner)");
+        assertThat(view.status()).isEqualTo("verified");
+        assertThat(registry.findOwnedBy(ALICE, ADDRESS).orElseThrow().displayName()).contains("Alice M. (Partner)");
+        assertThat(probe.calls).noneMatch(call -> call.startsWith("code"));
+    }
+
+    @Test
+    void aBadDisplayNameIs400NamingItAndNothingIsSavedNorTried() {
+        assertThatThrownBy(() -> SendAsRequest.parse(SettingsJson.readObject("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","password":"secret","displayName":7}""")))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'displayName'");
+        SendAsRequest injected = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", Optional.of("secret"), Optional.empty(), Optional.of("Alice\r\nBcc: x@elsewhere.test"));
+
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, injected))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'displayName'");
+        assertThat(registry.listOwnedBy(ALICE)).isEmpty();
+        assertThat(probe.calls).isEmpty();
     }
 
     @Test

@@ -27,8 +27,9 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  * {@link DomainPolicyTable}, {@link VerificationTable}, {@link OAuthProviderTable}). Schema migrations are Flyway's ({@code db/outbound-relay},
  * history table {@code outbound_relay_schema_history}).
  * <p>
- * The audit trail of relay attempts ({@link JdbcRelayAttemptLog}) shares the database and its connection pool but
- * none of the above: no view, no change log; it is written with plain inserts and read with queries.
+ * The audit trail, relay attempts ({@link JdbcRelayAttemptLog}) and configuration events ({@link JdbcSettingsEventLog}),
+ * shares the database and its connection pool but none of the above: no view, no change log; it is written with plain
+ * inserts, read with queries, and purged after {@code audit.retention} ({@link AuditRetention}).
  */
 public final class JdbcOutboundRelayStore implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcOutboundRelayStore.class);
@@ -39,6 +40,8 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
     private final JdbcVerifications verifications;
     private final JdbcOAuthProviders oauthProviders;
     private final JdbcRelayAttemptLog relayAttempts;
+    private final JdbcSettingsEventLog settingsEvents;
+    private final AuditRetention auditRetention;
 
     /**
      * Connects, migrates the schema, loads the whole view and starts polling.
@@ -52,7 +55,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
             JdbcOutboundRelayStore store = new JdbcOutboundRelayStore(configuration, dataSource);
             store.engine.loadAll();
             store.engine.startPolling();
-            store.relayAttempts.startRetention(JdbcRelayAttemptLog.FIRST_PURGE_DELAY, JdbcRelayAttemptLog.PURGE_INTERVAL);
+            store.auditRetention.start(AuditRetention.FIRST_PURGE_DELAY, AuditRetention.PURGE_INTERVAL);
             LOGGER.info("outbound-relay store: {} loaded from {} (version {})", store.engine.viewSummary(),
                 configuration.safeUrl(), store.engine.seenVersion());
             return store;
@@ -77,6 +80,9 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         this.oauthProviders = new JdbcOAuthProviders(engine, providers);
         this.relayAttempts = new JdbcRelayAttemptLog(dataSource, configuration.auditRetention(), Clock.systemUTC(),
             JdbcRelayAttemptLog.PAUSE_AFTER_CONNECTION_FAILURE);
+        this.settingsEvents = new JdbcSettingsEventLog(dataSource);
+        this.auditRetention = new AuditRetention(configuration.auditRetention(), Clock.systemUTC(),
+            List.of(relayAttempts, settingsEvents));
     }
 
     public JdbcSendAsRegistry sendAsRegistry() {
@@ -99,6 +105,14 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         return relayAttempts;
     }
 
+    public JdbcSettingsEventLog settingsEventLog() {
+        return settingsEvents;
+    }
+
+    AuditRetention auditRetention() {
+        return auditRetention;
+    }
+
     /** Whether the last exchange with the database worked (the view may be stale while it did not). */
     public boolean isDatabaseReachable() {
         return engine.isDatabaseReachable();
@@ -111,6 +125,8 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
 
     @Override
     public void close() {
+        auditRetention.close();
+        settingsEvents.close();
         relayAttempts.close();
         engine.close();
     }

@@ -10,9 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.mail.internet.AddressException;
@@ -46,24 +43,20 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  *     <li><b>Precision</b>: instants are kept to the millisecond (truncated), enough for an audit trail; {@code since}
  *     is compared to the millisecond too (an attempt in the same millisecond as {@code since} is included).</li>
  *     <li><b>Order</b>: oldest first by that instant, then by insertion order (the identity column {@code id}).</li>
- *     <li><b>Retention</b>: rows older than {@code audit.retention} (90 days by default) are deleted every hour, in
- *     batches, by a thread of its own (a large first purge must not delay the store's 200 ms change poll). Every
- *     node purges; the deletes are idempotent.</li>
+ *     <li><b>Retention</b>: rows older than {@code audit.retention} (90 days by default) are deleted every hour by
+ *     {@link AuditRetention}, with the configuration events.</li>
  * </ul>
  */
-public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable {
+public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetention.ExpiringRows, AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcRelayAttemptLog.class);
 
-    static final Duration PURGE_INTERVAL = Duration.ofHours(1);
-    static final Duration FIRST_PURGE_DELAY = Duration.ofMinutes(1);
     static final Duration PAUSE_AFTER_CONNECTION_FAILURE = Duration.ofSeconds(10);
-    static final int PURGE_BATCH = 10_000;
     static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
 
     private static final String COLUMNS = "attempted_at_ms, user_name, send_as, relay_host, relay_port, message_id,"
         + " recipient_count, outcome, reply_code, credential_kind";
     private static final String PURGE = "DELETE FROM outbound_relay_attempt WHERE id IN (SELECT id FROM outbound_relay_attempt"
-        + " WHERE attempted_at_ms < ? LIMIT " + PURGE_BATCH + ")";
+        + " WHERE attempted_at_ms < ? LIMIT " + AuditRetention.PURGE_BATCH + ")";
 
     private final DataSource dataSource;
     private final Duration retention;
@@ -71,7 +64,6 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
     private final RelayAttemptWriter writer;
     private final AtomicBoolean invalidRowLogged = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private ScheduledExecutorService purger;
 
     JdbcRelayAttemptLog(DataSource dataSource, Duration retention, Clock clock, Duration pauseAfterConnectionFailure) {
         this.dataSource = dataSource;
@@ -167,51 +159,15 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
     }
 
     /** Deletes every attempt before {@code cutoff}, in batches; returns how many. */
-    int purgeOlderThan(Instant cutoff) throws SQLException {
+    @Override
+    public int purgeOlderThan(Instant cutoff) throws SQLException {
         writer.flush(READ_YOUR_WRITES_WAIT);
-        long cutoffMillis = epochMillis(cutoff);
-        int deleted = 0;
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(PURGE)) {
-            if (!connection.getAutoCommit()) {
-                connection.setAutoCommit(true);
-            }
-            statement.setLong(1, cutoffMillis);
-            int batch;
-            do {
-                batch = statement.executeUpdate();
-                deleted += batch;
-            } while (batch == PURGE_BATCH && !closed.get());
-        }
-        return deleted;
+        return AuditRetention.deleteInBatches(dataSource, PURGE, epochMillis(cutoff), closed);
     }
 
-    /** Purges every {@code interval}, the first time after {@code firstDelay}, on a daemon thread of its own. */
-    synchronized void startRetention(Duration firstDelay, Duration interval) {
-        if (purger != null || closed.get()) {
-            return;
-        }
-        purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "outbound-relay-audit-retention");
-            thread.setDaemon(true);
-            return thread;
-        });
-        purger.scheduleWithFixedDelay(this::scheduledPurge, firstDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void scheduledPurge() {
-        try {
-            int deleted = purgeExpired();
-            if (deleted > 0) {
-                LOGGER.info("outbound-relay audit: deleted {} relay attempt(s) older than {} days (audit.retention)",
-                    deleted, retention.toDays());
-            }
-        } catch (Exception e) {
-            if (!closed.get()) {
-                LOGGER.warn("outbound-relay audit: could not delete relay attempts older than audit.retention ({}); retried in {} minutes",
-                    SqlFailures.describe(e), PURGE_INTERVAL.toMinutes());
-            }
-        }
+    @Override
+    public String what() {
+        return "relay attempt(s)";
     }
 
     /** Waits until what was recorded so far is written (or dropped), at most {@link #READ_YOUR_WRITES_WAIT}. */
@@ -230,14 +186,6 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AutoCloseable
         }
         // writes what is queued; record() drops attempts from now on; the pool is closed by the store right after
         writer.close();
-        if (purger != null) {
-            purger.shutdownNow();
-            try {
-                purger.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     // ---- helpers ----

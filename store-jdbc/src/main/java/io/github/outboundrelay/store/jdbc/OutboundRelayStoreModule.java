@@ -16,10 +16,12 @@ import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.OutboundRelayModule;
 import io.github.outboundrelay.core.OwnerOnlyFiles;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.SettingsEventLog;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
@@ -27,7 +29,7 @@ import io.github.outboundrelay.core.verification.Verifications;
 
 /**
  * The extension's Guice module when its state must persist: everything {@link OutboundRelayModule} binds, with the
- * send-as registry, the send-as verification states, domain policies and the audit trail of relay attempts in the
+ * send-as registry, the send-as verification states, domain policies and the audit trail (relay attempts, configuration events) in the
  * store chosen by {@code outbound-relay.properties} ({@code store=jdbc}: H2 file under var/ by default, or PostgreSQL;
  * {@code store=memory}: nothing persisted, the newest attempts of this node only). Named in
  * {@code extensions.properties} instead of {@link OutboundRelayModule}:
@@ -94,16 +96,24 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
         return stores.relayAttemptLog();
     }
 
+    @Provides
+    @Singleton
+    SettingsEventLog settingsEventLog(OutboundRelayStores stores) {
+        return stores.settingsEventLog();
+    }
+
     /** The stores in use, and the JDBC store behind them if any (for health checks, tests). */
     public record OutboundRelayStores(SendAsRegistry sendAsRegistry, DomainRelayPolicies domainRelayPolicies,
                                       Verifications verifications, RelayAttemptLog relayAttemptLog,
-                                      OAuthProviders oauthProviders, JdbcOutboundRelayStore jdbcStore) {
+                                      OAuthProviders oauthProviders, SettingsEventLog settingsEventLog,
+                                      JdbcOutboundRelayStore jdbcStore) {
         static OutboundRelayStores open(OutboundRelayStoreConfiguration configuration) {
             if (configuration.store() == OutboundRelayStoreConfiguration.StoreKind.MEMORY) {
                 LOGGER.warn("outbound-relay: store=memory, send-as addresses, their verification, domain policies and the"
-                    + " audit trail of relay attempts are lost when James stops");
+                    + " audit trail are lost when James stops");
                 return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(),
-                    new InMemoryVerifications(), new InMemoryRelayAttemptLog(), new InMemoryOAuthProviders(), null);
+                    new InMemoryVerifications(), new InMemoryRelayAttemptLog(), new InMemoryOAuthProviders(),
+                    new InMemorySettingsEventLog(), null);
             }
             // H2 creates its files with the process's umask (often world-readable): their folder is the owner's only.
             configuration.jdbc().h2FileDirectory().ifPresent(OwnerOnlyFiles::secureDirectory);
@@ -111,7 +121,7 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
             JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration.jdbc());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "outbound-relay-store-close"));
             return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store.verifications(),
-                store.relayAttemptLog(), store.oauthProviders(), store);
+                store.relayAttemptLog(), store.oauthProviders(), store.settingsEventLog(), store);
         }
     }
 }

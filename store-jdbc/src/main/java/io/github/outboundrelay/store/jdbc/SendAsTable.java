@@ -26,7 +26,7 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
     static final String KIND = "send_as";
     private static final Logger LOGGER = LoggerFactory.getLogger(SendAsTable.class);
     private static final String COLUMNS = "address_key, address, owner_name, relay_host, relay_port, relay_security,"
-        + " relay_username, password_key_id, password_sealed, credential_kind, oauth_provider_id";
+        + " relay_username, password_key_id, password_sealed, credential_kind, oauth_provider_id, display_name";
     private static final String PASSWORD = "PASSWORD";
     private static final String OAUTH = "OAUTH";
 
@@ -40,7 +40,7 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         try {
             return Optional.of(new SendAsAddress(new MailAddress(rows.getString("address")), Username.of(rows.getString("owner_name")),
                 new RelayServer(rows.getString("relay_host"), rows.getInt("relay_port"), RelaySecurity.valueOf(rows.getString("relay_security"))),
-                rows.getString("relay_username"), credential(rows)));
+                rows.getString("relay_username"), credential(rows), Optional.ofNullable(rows.getString("display_name"))));
         } catch (Exception e) {
             // Only written by this store, so only a hand-edited row gets here: skip it, loudly, without its values.
             LOGGER.error("outbound-relay store: the stored send-as address {} is invalid and is ignored ({})", key, e.getClass().getSimpleName());
@@ -78,19 +78,20 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
 
     void insert(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "INSERT INTO outbound_relay_send_as (" + COLUMNS + ", changed_version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(), sendAs.owner().asString(),
-            sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(), sendAs.relayUsername(),
-            sendAs.credential().secret().keyId(), sendAs.credential().secret().sealed(), kindOf(sendAs), providerOf(sendAs),
-            version);
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(),
+            sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(),
+            sendAs.relayUsername(), sendAs.credential().secret().keyId(), sendAs.credential().secret().sealed(),
+            kindOf(sendAs), providerOf(sendAs), sendAs.displayName().orElse(null), version);
     }
 
     void update(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "UPDATE outbound_relay_send_as SET address = ?, owner_name = ?, relay_host = ?, relay_port = ?,"
             + " relay_security = ?, relay_username = ?, password_key_id = ?, password_sealed = ?, credential_kind = ?,"
-            + " oauth_provider_id = ?, changed_version = ? WHERE address_key = ?", sendAs.address().asString(),
-            sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(),
-            sendAs.relayUsername(), sendAs.credential().secret().keyId(), sendAs.credential().secret().sealed(),
-            kindOf(sendAs), providerOf(sendAs), version, sendAs.key());
+            + " oauth_provider_id = ?, display_name = ?, changed_version = ? WHERE address_key = ?",
+            sendAs.address().asString(), sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(),
+            sendAs.relay().security().name(), sendAs.relayUsername(), sendAs.credential().secret().keyId(),
+            sendAs.credential().secret().sealed(), kindOf(sendAs), providerOf(sendAs), sendAs.displayName().orElse(null),
+            version, sendAs.key());
     }
 
     void delete(Connection connection, String key) throws SQLException {

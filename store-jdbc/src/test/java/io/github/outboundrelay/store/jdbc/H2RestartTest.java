@@ -28,7 +28,8 @@ class H2RestartTest {
 
     @Test
     void everythingIsThereAfterClosingAndReopeningTheSameFile() {
-        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE, "smtp.partner.test", RelaySecurity.SMTPS);
+        SendAsAddress alice = withDisplayName(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE,
+            "smtp.partner.test", RelaySecurity.SMTPS), "Alice at Partner");
         SendAsAddress bob = SendAsRegistryContract.sendAs("bob@partner.test", SendAsRegistryContract.BOB);
         try (JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
             store.sendAsRegistry().register(alice);
@@ -69,6 +70,11 @@ class H2RestartTest {
         try (JdbcOutboundRelayStore reopenedAgain = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
             assertThat(new SendAsVerifier(reopenedAgain.verifications()).isVerified(bob)).isTrue();
         }
+    }
+
+    static SendAsAddress withDisplayName(SendAsAddress sendAs, String displayName) {
+        return new SendAsAddress(sendAs.address(), sendAs.owner(), sendAs.relay(), sendAs.relayUsername(),
+            sendAs.relayPassword(), java.util.Optional.of(displayName));
     }
 
     @Test

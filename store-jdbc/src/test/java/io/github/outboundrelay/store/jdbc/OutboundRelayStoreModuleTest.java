@@ -192,6 +192,10 @@ class OutboundRelayStoreModuleTest {
             assertThat(injector.getInstance(SecretSealer.class)).isNotNull();
             assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(JdbcRelayAttemptLog.class)
                 .isSameAs(injector.getInstance(RelayAttemptLog.class));
+            assertThat(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class)).isInstanceOf(JdbcSettingsEventLog.class)
+                .isSameAs(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class));
+            assertThat(injector.getInstance(io.github.outboundrelay.core.AuditTrail.class))
+                .isSameAs(injector.getInstance(io.github.outboundrelay.core.AuditTrail.class));
             policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
             assertThat(var.resolve("outbound-relay/store.mv.db")).exists();
         } finally {
@@ -211,6 +215,9 @@ class OutboundRelayStoreModuleTest {
             .isSameAs(injector.getInstance(Verifications.class));
         assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(InMemoryRelayAttemptLog.class)
             .isSameAs(injector.getInstance(RelayAttemptLog.class));
+        assertThat(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class))
+            .isInstanceOf(io.github.outboundrelay.core.InMemorySettingsEventLog.class)
+            .isSameAs(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class));
         assertThat(var.resolve("outbound-relay/store.mv.db")).doesNotExist();
     }
 

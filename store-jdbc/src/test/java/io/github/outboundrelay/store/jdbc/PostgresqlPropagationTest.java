@@ -74,6 +74,21 @@ class PostgresqlPropagationTest {
     }
 
     @Test
+    void aDisplayNameSetAndClearedOnOneNodeReachesTheOtherNode() {
+        SendAsAddress plain = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
+        SendAsAddress named = H2RestartTest.withDisplayName(plain, "Alice Martin (Partner)");
+
+        nodeA.sendAsRegistry().register(named);
+        timeUntil(() -> registry(nodeB).find(plain.address()).equals(java.util.Optional.of(named)));
+        nodeA.sendAsRegistry().register(plain);
+        timeUntil(() -> registry(nodeB).find(plain.address()).equals(java.util.Optional.of(plain)));
+
+        try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(database)) {
+            assertThat(reopened.sendAsRegistry().find(plain.address())).contains(plain);
+        }
+    }
+
+    @Test
     void verificationsWrittenOnOneNodeReachTheOtherNodesViewWithinTheBound() {
         SendAsVerifier verifierA = new SendAsVerifier(nodeA.verifications());
         SendAsVerifier verifierB = new SendAsVerifier(nodeB.verifications());

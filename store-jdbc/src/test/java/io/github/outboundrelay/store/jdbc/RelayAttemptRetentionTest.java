@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -18,8 +19,13 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayAttemptLogContract;
+import io.github.outboundrelay.core.SettingsEvent;
+import io.github.outboundrelay.core.SettingsEventLogContract;
 
-/** {@code audit.retention}: attempts older than it are deleted, recent ones kept, on H2 and PostgreSQL. */
+/**
+ * {@code audit.retention}: attempts and configuration events older than it are deleted, recent ones kept, on H2 and
+ * PostgreSQL.
+ */
 class RelayAttemptRetentionTest {
     @TempDir
     Path folder;
@@ -63,7 +69,7 @@ class RelayAttemptRetentionTest {
         try (JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
             JdbcRelayAttemptLog log = store.relayAttemptLog();
             Instant old = Instant.now().minus(Duration.ofDays(100));
-            int expired = JdbcRelayAttemptLog.PURGE_BATCH * 2 + 17;
+            int expired = AuditRetention.PURGE_BATCH * 2 + 17;
             for (int index = 0; index < expired; index++) {
                 log.record(attempt(old.plusMillis(index), 0));
                 if (index % 5000 == 0) {
@@ -79,19 +85,42 @@ class RelayAttemptRetentionTest {
     }
 
     @Test
-    void thePurgeRunsPeriodicallyOnItsOwn() throws Exception {
+    void thePurgeRunsPeriodicallyOnItsOwnForAttemptsAndConfigurationEvents() throws Exception {
         HikariDataSource dataSource = StoreDatabase.connectAndMigrate(TestDatabases.h2(folder));
-        try (JdbcRelayAttemptLog log = log(dataSource)) {
+        JdbcSettingsEventLog events = new JdbcSettingsEventLog(dataSource);
+        try (JdbcRelayAttemptLog log = log(dataSource);
+             AuditRetention retention = new AuditRetention(Duration.ofDays(1), Clock.systemUTC(), List.of(log, events))) {
             log.record(attempt(Instant.now().minus(Duration.ofDays(2)), 1));
             log.record(attempt(Instant.now(), 2));
+            events.record(SettingsEventLogContract.numbered(Instant.now().minus(Duration.ofDays(2)), 1));
+            events.record(SettingsEventLogContract.numbered(Instant.now(), 2));
 
-            log.startRetention(Duration.ofMillis(10), Duration.ofMillis(50));
+            retention.start(Duration.ofMillis(10), Duration.ofMillis(50));
 
-            await(() -> log.find(Optional.empty(), Instant.EPOCH, 0, 100).size() == 1);
+            await(() -> log.find(Optional.empty(), Instant.EPOCH, 0, 100).size() == 1
+                && events.find(Optional.empty(), Instant.EPOCH, 0, 100).size() == 1);
             assertThat(log.find(Optional.empty(), Instant.EPOCH, 0, 100)).extracting(RelayAttempt::recipientCount)
                 .containsExactly(2);
+            assertThat(events.find(Optional.empty(), Instant.EPOCH, 0, 100)).extracting(SettingsEvent::detail)
+                .containsExactly("change 2");
         } finally {
             dataSource.close();
+        }
+    }
+
+    @Test
+    void olderConfigurationEventsAreDeletedWithTheSameRetentionOnPostgresql() {
+        try (JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(TestDatabases.freshPostgresDatabase()
+            .withAuditRetention(Duration.ofDays(30)))) {
+            JdbcSettingsEventLog events = store.settingsEventLog();
+            Instant now = Instant.now();
+            events.record(SettingsEventLogContract.numbered(now.minus(Duration.ofDays(31)), 1));
+            events.record(SettingsEventLogContract.numbered(now.minus(Duration.ofDays(29)), 2));
+
+            store.auditRetention().purgeExpired();
+
+            assertThat(events.find(Optional.empty(), Instant.EPOCH, 0, 100)).extracting(SettingsEvent::detail)
+                .containsExactly("change 2");
         }
     }
 

@@ -1,0 +1,36 @@
+package io.github.outboundrelay.core.settings;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.Domain;
+
+import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+
+/**
+ * Reads and sets a domain's relay policy for every surface that may (WebAdmin today), recording each change in the
+ * audit trail (old and new values). Setting the policy it already has changes nothing and records nothing.
+ */
+public class DomainPolicySettings {
+    private final DomainRelayPolicies policies;
+    private final SettingsEvents events;
+
+    @Inject
+    public DomainPolicySettings(DomainRelayPolicies policies, SettingsEvents events) {
+        this.policies = policies;
+        this.events = events;
+    }
+
+    public DomainRelayPolicy get(Domain domain) {
+        return policies.get(domain);
+    }
+
+    public DomainRelayPolicy set(Actor actor, DomainRelayPolicy policy) {
+        DomainRelayPolicy before = policies.get(policy.domain());
+        policies.set(policy);
+        if (!before.equals(policy)) {
+            events.policyChanged(actor, before, policy);
+        }
+        return policy;
+    }
+}

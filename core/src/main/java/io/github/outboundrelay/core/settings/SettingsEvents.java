@@ -1,0 +1,145 @@
+package io.github.outboundrelay.core.settings;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.RelayCredential;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SettingsEvent;
+import io.github.outboundrelay.core.SettingsEvent.Type;
+import io.github.outboundrelay.core.SettingsEventLog;
+import io.github.outboundrelay.core.verification.SendAsStatus;
+
+/**
+ * Records the configuration events of the audit trail, called by the flows that make the changes once they are done
+ * ({@link SendAsSettings}, {@link RelayChecks}, {@link DomainPolicySettings},
+ * {@link io.github.outboundrelay.core.SecretRotation}): one place that decides what an event says. A detail never holds
+ * a secret: a new password is named, never shown; a relay test or a code mail tells its outcome as a reason class.
+ * Recording never fails the operation it describes (the change is made already).
+ */
+public class SettingsEvents {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SettingsEvents.class);
+
+    private final SettingsEventLog log;
+    private final Clock clock;
+
+    @Inject
+    public SettingsEvents(SettingsEventLog log) {
+        this(log, Clock.systemUTC());
+    }
+
+    public SettingsEvents(SettingsEventLog log, Clock clock) {
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /**
+     * A successful save: taken over (when it replaced another user's abandoned pending entry), added or changed (what
+     * changed, and the status it has now), and verified when an admin vouched.
+     */
+    void saved(Actor actor, Optional<SendAsAddress> before, Optional<SendAsAddress> abandoned, SendAsAddress after,
+               boolean secretGiven, boolean vouched, SendAsStatus status) {
+        abandoned.ifPresent(other -> sendAs(actor, Type.SEND_AS_TAKEN_OVER, after, "from " + other.owner().asString()
+            + ", whose pending entry had no valid code any more"));
+        String now = "status " + status.name().toLowerCase(Locale.ROOT);
+        if (before.isEmpty()) {
+            sendAs(actor, Type.SEND_AS_ADDED, after, relayOf(after) + ", username " + after.relayUsername()
+                + (after.usesOAuth() ? ", " + credentialOf(after) : "") + "; " + now);
+        } else {
+            sendAs(actor, Type.SEND_AS_CHANGED, after, changes(before.get(), after, secretGiven) + "; " + now);
+        }
+        if (vouched && status == SendAsStatus.VERIFIED) {
+            sendAs(actor, Type.SEND_AS_VERIFIED, after, "vouched for by an admin");
+        }
+    }
+
+    void verifiedByCode(Actor actor, SendAsAddress sendAs) {
+        sendAs(actor, Type.SEND_AS_VERIFIED, sendAs, "by the code mailed to the address");
+    }
+
+    void removed(Actor actor, Username owner, MailAddress address) {
+        record(actor, Type.SEND_AS_REMOVED, Optional.of(owner), Optional.of(address), Optional.empty(), "");
+    }
+
+    /** @param failure the reason class when the relay test failed */
+    void relayTested(Actor actor, SendAsAddress sendAs, Optional<String> failure) {
+        sendAs(actor, Type.RELAY_TESTED, sendAs, relayOf(sendAs) + ": " + failure.map(reason -> "failed, " + reason).orElse("ok"));
+    }
+
+    /** @param failure the reason class when the code mail could not be sent */
+    void codeMailed(Actor actor, SendAsAddress sendAs, Optional<String> failure) {
+        sendAs(actor, Type.VERIFICATION_CODE_MAILED, sendAs, failure.map(reason -> "failed, " + reason).orElse("sent"));
+    }
+
+    void policyChanged(Actor actor, DomainRelayPolicy before, DomainRelayPolicy after) {
+        List<String> changes = new ArrayList<>();
+        changes.add(change("allowed", before.relayAllowed(), after.relayAllowed()));
+        changes.add(change("allowInsecure", before.insecureRelayAllowed(), after.insecureRelayAllowed()));
+        record(actor, Type.DOMAIN_POLICY_CHANGED, Optional.empty(), Optional.empty(), Optional.of(after.domain()),
+            String.join(", ", changes));
+    }
+
+    /** Only admins rotate keys (WebAdmin). The key id is a name, never key material. */
+    public void keysRotated(Actor actor, String activeKeyId, int resealed) {
+        record(actor, Type.SECRET_KEYS_ROTATED, Optional.empty(), Optional.empty(), Optional.empty(),
+            "active key " + activeKeyId + ", " + resealed + " secret(s) (relay passwords, refresh tokens, client secrets) sealed again");
+    }
+
+    private static String changes(SendAsAddress before, SendAsAddress after, boolean secretGiven) {
+        List<String> changes = new ArrayList<>();
+        if (!before.relay().host().equals(after.relay().host())) {
+            changes.add(change("host", before.relay().host(), after.relay().host()));
+        }
+        if (before.relay().port() != after.relay().port()) {
+            changes.add(change("port", before.relay().port(), after.relay().port()));
+        }
+        if (before.relay().security() != after.relay().security()) {
+            changes.add(change("security", before.relay().security(), after.relay().security()));
+        }
+        if (!before.relayUsername().equals(after.relayUsername())) {
+            changes.add(change("username", before.relayUsername(), after.relayUsername()));
+        }
+        if (secretGiven) {
+            changes.add(after.usesOAuth() ? credentialOf(after) + " connected" : "password replaced");
+        }
+        return changes.isEmpty() ? "saved unchanged" : String.join(", ", changes);
+    }
+
+    /** The kind of credential, never its value: "password", or "OAuth grant of <provider>". */
+    private static String credentialOf(SendAsAddress sendAs) {
+        return sendAs.credential() instanceof RelayCredential.OAuth oauth ? "OAuth grant of " + oauth.providerId() : "password";
+    }
+
+    private static String change(String field, Object before, Object after) {
+        return field + " " + before + " -> " + after;
+    }
+
+    private static String relayOf(SendAsAddress sendAs) {
+        return sendAs.relay().host() + ":" + sendAs.relay().port() + " " + sendAs.relay().security();
+    }
+
+    private void sendAs(Actor actor, Type type, SendAsAddress sendAs, String detail) {
+        record(actor, type, Optional.of(sendAs.owner()), Optional.of(sendAs.address()), Optional.empty(), detail);
+    }
+
+    private void record(Actor actor, Type type, Optional<Username> user, Optional<MailAddress> sendAs,
+                        Optional<org.apache.james.core.Domain> domain, String detail) {
+        try {
+            log.record(new SettingsEvent(clock.instant(), actor, type, user, sendAs, domain, detail));
+        } catch (RuntimeException e) {
+            // the change is made: an audit store failure must not turn it into an error
+            LOGGER.warn("outbound-relay audit: a {} event could not be recorded ({})", type.label(), e.getClass().getSimpleName());
+        }
+    }
+}

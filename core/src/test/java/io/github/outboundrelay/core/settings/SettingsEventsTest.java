@@ -1,0 +1,235 @@
+package io.github.outboundrelay.core.settings;
+
+import static io.github.outboundrelay.core.settings.SendAsSettingsTest.ADDRESS;
+import static io.github.outboundrelay.core.settings.SendAsSettingsTest.ALICE;
+import static io.github.outboundrelay.core.settings.SendAsSettingsTest.BOB;
+import static io.github.outboundrelay.core.settings.SendAsSettingsTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.api.DomainList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SettingsEvent;
+import io.github.outboundrelay.core.SettingsEvent.Type;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+
+/** What the settings flows record in the audit trail: who did what, what changed, never a secret. */
+class SettingsEventsTest {
+    static final Domain OURDOMAIN = Domain.of("ourdomain.test");
+
+    InMemorySettingsEventLog log = new InMemorySettingsEventLog();
+    InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+    SendAsSettingsTest.MutableClock clock = new SendAsSettingsTest.MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    FailingProbe probe = new FailingProbe();
+    SettingsEvents events = new SettingsEvents(log, clock);
+    SendAsSettings settings;
+
+    static class FailingProbe extends SendAsSettingsTest.RecordingProbe {
+        ProbeResult.Failure probeFailure = ProbeResult.Failure.NONE;
+        ProbeResult.Failure codeFailure = ProbeResult.Failure.NONE;
+
+        @Override
+        public ProbeResult probe(SendAsAddress sendAs, io.github.outboundrelay.core.RelayLogin login) {
+            super.probe(sendAs, login);
+            return probeFailure == ProbeResult.Failure.NONE ? ProbeResult.ok() : ProbeResult.failed(probeFailure, "535 no");
+        }
+
+        @Override
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, io.github.outboundrelay.core.RelayLogin login, String code) {
+            super.sendVerificationCode(sendAs, login, code);
+            return codeFailure == ProbeResult.Failure.NONE ? ProbeResult.ok() : ProbeResult.failed(codeFailure, "550 no");
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        DomainList domainList = mock(DomainList.class);
+        when(domainList.containsDomain(any())).thenAnswer(call -> OURDOMAIN.equals(call.getArgument(0)));
+        RelayProbes probes = new RelayProbes();
+        probes.install(probe);
+        policies.set(new DomainRelayPolicy(OURDOMAIN, true));
+        settings = new SendAsSettings(new InMemorySendAsRegistry(), policies, domainList,
+            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"),
+            new SendAsVerifier(new InMemoryVerifications(), clock), probes, events, clock);
+    }
+
+    @Test
+    void aUserAddingAndConfirmingAnAddressIsRecordedStepByStep() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+        clock.advance(Duration.ofMinutes(1));
+        settings.confirm(Actor.USER, ALICE, ADDRESS, probe.lastCode);
+
+        assertThat(events()).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::detail).containsExactly(
+            tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: ok"),
+            tuple(Actor.USER, Type.SEND_AS_ADDED, "smtp.partner.test:587 STARTTLS, username alice; status pending"),
+            tuple(Actor.USER, Type.VERIFICATION_CODE_MAILED, "sent"),
+            tuple(Actor.USER, Type.SEND_AS_VERIFIED, "by the code mailed to the address"));
+        assertThat(events()).allSatisfy(event -> {
+            assertThat(event.user()).contains(ALICE);
+            assertThat(event.sendAs()).contains(ADDRESS);
+        });
+        assertThat(events().get(3).at()).isEqualTo(Instant.parse("2026-11-28T10:01:00Z"));
+    }
+
+    @Test
+    void anAdminChangeSaysWhatChangedAndNeverAPassword() {
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, vouched("smtp.partner.test", 587, "alice", "old-secret"));
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, new SendAsRequest(new RelayServer("smtp2.partner.test", 465,
+            RelaySecurity.SMTPS), "alice2", Optional.of("new-secret"), Optional.empty()));
+
+        assertThat(events()).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::detail).containsExactly(
+            tuple(Actor.ADMIN, Type.SEND_AS_ADDED, "smtp.partner.test:587 STARTTLS, username alice; status verified"),
+            tuple(Actor.ADMIN, Type.SEND_AS_VERIFIED, "vouched for by an admin"),
+            tuple(Actor.ADMIN, Type.RELAY_TESTED, "smtp2.partner.test:465 SMTPS: ok"),
+            tuple(Actor.ADMIN, Type.SEND_AS_CHANGED, "host smtp.partner.test -> smtp2.partner.test, port 587 -> 465, "
+                + "security STARTTLS -> SMTPS, username alice -> alice2, password replaced; status pending"),
+            tuple(Actor.ADMIN, Type.VERIFICATION_CODE_MAILED, "sent"));
+        assertThat(events()).allSatisfy(event -> assertThat(event.toString()).doesNotContain("secret"));
+    }
+
+    @Test
+    void aPasswordOnlyChangeNamesThePasswordAndKeepsTheStatus() {
+        settings.save(Actor.ADMIN, ALICE, ADDRESS, vouched("smtp.partner.test", 587, "alice", "old-secret"));
+        int seen = events().size();
+
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "new-secret"));
+
+        assertThat(eventsAfter(seen)).extracting(SettingsEvent::type, SettingsEvent::detail).containsExactly(
+            tuple(Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: ok"),
+            tuple(Type.SEND_AS_CHANGED, "password replaced; status verified"));
+    }
+
+    @Test
+    void failedRelayTestsAndCodeMailsAreRecordedWithTheirReasonClassOnly() {
+        probe.probeFailure = ProbeResult.Failure.AUTH_REJECTED;
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "wrong")))
+            .isInstanceOf(SendAsSettingsException.class);
+        probe.probeFailure = ProbeResult.Failure.NONE;
+        probe.codeFailure = ProbeResult.Failure.REFUSED;
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOf(SendAsSettingsException.class);
+        probe.probeFailure = ProbeResult.Failure.UNREACHABLE;
+        assertThatThrownBy(() -> settings.test(Actor.ADMIN, ALICE, ADDRESS)).isInstanceOf(SendAsSettingsException.class);
+
+        assertThat(events()).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::detail).containsExactly(
+            tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: failed, AUTH rejected (the relay refused the username or password)"),
+            tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: ok"),
+            tuple(Actor.USER, Type.SEND_AS_ADDED, "smtp.partner.test:587 STARTTLS, username alice; status pending"),
+            tuple(Actor.USER, Type.VERIFICATION_CODE_MAILED, "failed, refused (the relay did not accept the mail)"),
+            tuple(Actor.ADMIN, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: failed, unreachable (no SMTP session could be opened to the relay)"));
+        assertThat(events()).allSatisfy(event -> assertThat(event.detail()).doesNotContain("535").doesNotContain("550"));
+    }
+
+    @Test
+    void refusalsRecordNothing() {
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, vouched("smtp.partner.test", 587, "alice", "secret")))
+            .isInstanceOf(io.github.outboundrelay.core.InvalidFieldException.class);
+        assertThatThrownBy(() -> settings.test(Actor.USER, ALICE, ADDRESS)).isInstanceOf(SendAsSettingsException.class);
+        assertThat(settings.remove(Actor.USER, ALICE, ADDRESS)).isFalse();
+
+        assertThat(events()).isEmpty();
+    }
+
+    @Test
+    void aResentCodeATestAndARemovalAreRecorded() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+        int seen = events().size();
+
+        settings.resendCode(Actor.ADMIN, ALICE, ADDRESS);
+        settings.test(Actor.USER, ALICE, ADDRESS);
+        settings.remove(Actor.ADMIN, ALICE, ADDRESS);
+
+        assertThat(eventsAfter(seen)).extracting(SettingsEvent::actor, SettingsEvent::type).containsExactly(
+            tuple(Actor.ADMIN, Type.VERIFICATION_CODE_MAILED),
+            tuple(Actor.USER, Type.RELAY_TESTED),
+            tuple(Actor.ADMIN, Type.SEND_AS_REMOVED));
+    }
+
+    @Test
+    void takingOverAnExpiredPendingEntryNamesThePreviousOwner() {
+        settings.save(Actor.USER, BOB, ADDRESS, request("smtp.bob.test", 587, "bob", "bobs-secret"));
+        clock.advance(Duration.ofHours(25));
+        int seen = events().size();
+
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThat(eventsAfter(seen)).extracting(SettingsEvent::type, SettingsEvent::user, SettingsEvent::detail).containsExactly(
+            tuple(Type.RELAY_TESTED, Optional.of(ALICE), "smtp.partner.test:587 STARTTLS: ok"),
+            tuple(Type.SEND_AS_TAKEN_OVER, Optional.of(ALICE), "from bob@ourdomain.test, whose pending entry had no valid code any more"),
+            tuple(Type.SEND_AS_ADDED, Optional.of(ALICE), "smtp.partner.test:587 STARTTLS, username alice; status pending"),
+            tuple(Type.VERIFICATION_CODE_MAILED, Optional.of(ALICE), "sent"));
+    }
+
+    @Test
+    void aPolicyChangeTellsOldAndNewValuesAndANoOpRecordsNothing() {
+        int seen = events().size();
+        DomainPolicySettings policySettings = new DomainPolicySettings(policies, events);
+
+        policySettings.set(Actor.ADMIN, new DomainRelayPolicy(OURDOMAIN, true, true));
+        policySettings.set(Actor.ADMIN, new DomainRelayPolicy(OURDOMAIN, true, true));
+        policySettings.set(Actor.ADMIN, new DomainRelayPolicy(OURDOMAIN, false, false));
+
+        assertThat(eventsAfter(seen)).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::domain, SettingsEvent::user,
+            SettingsEvent::detail).containsExactly(
+            tuple(Actor.ADMIN, Type.DOMAIN_POLICY_CHANGED, Optional.of(OURDOMAIN), Optional.empty(),
+                "allowed true -> true, allowInsecure false -> true"),
+            tuple(Actor.ADMIN, Type.DOMAIN_POLICY_CHANGED, Optional.of(OURDOMAIN), Optional.empty(),
+                "allowed true -> false, allowInsecure true -> false"));
+        assertThat(policies.get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, false, false));
+    }
+
+    @Test
+    void aStoreFailureNeverFailsTheChange() {
+        SettingsEvents failing = new SettingsEvents(new InMemorySettingsEventLog() {
+            @Override
+            public synchronized void record(SettingsEvent event) {
+                throw new IllegalStateException("down");
+            }
+        }, clock);
+
+        new DomainPolicySettings(policies, failing).set(Actor.ADMIN, new DomainRelayPolicy(OURDOMAIN, false));
+
+        assertThat(policies.get(OURDOMAIN).relayAllowed()).isFalse();
+    }
+
+    /** The events of the steps after the first {@code seen} ones. */
+    private List<SettingsEvent> eventsAfter(int seen) {
+        List<SettingsEvent> all = events();
+        return all.subList(seen, all.size());
+    }
+
+    private List<SettingsEvent> events() {
+        return log.find(Optional.empty(), Instant.EPOCH, 0, 1000);
+    }
+
+    private static SendAsRequest vouched(String host, int port, String username, String password) {
+        return new SendAsRequest(new RelayServer(host, port, RelaySecurity.STARTTLS), username, Optional.of(password),
+            Optional.of(true));
+    }
+}

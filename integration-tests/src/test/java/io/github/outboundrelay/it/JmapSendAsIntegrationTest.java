@@ -1,0 +1,194 @@
+package io.github.outboundrelay.it;
+
+import static io.github.outboundrelay.it.RelayScenario.awaitAt;
+import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
+import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.outboundrelay.server.OutboundRelayServerMain;
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Send-as over JMAP (RFC 8621) in the server that {@code ./run} starts ({@link OutboundRelayServerMain}), spoken over
+ * HTTP as a web client does: the session, {@code Identity/get}, {@code Email/set} for the draft and
+ * {@code EmailSubmission/set}. The relayed mail is read at a real partner SMTP server requiring STARTTLS and AUTH, with
+ * the domain's gateway as a second real SMTP listener.
+ */
+class JmapSendAsIntegrationTest {
+    static final String PARTNER_LOGIN = "alice@partner.test";
+    static final String PARTNER_PASSWORD = "partner-secret";
+    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
+    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
+            .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+            .trustingTestRelays(),
+        OutboundRelayServerMain::createServer);
+
+    static final String ALICE = "alice@ourdomain.test";
+    static final String BOB = "bob@ourdomain.test";
+    static final String SEND_AS = "alice@partner.test";
+    static final String RECIPIENT = "carol@elsewhere.test";
+
+    private RelayScenario scenario;
+    private GuiceJamesServer server;
+
+    @BeforeAll
+    static void users(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "alice", "bob");
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        PARTNER.close();
+        GATEWAY.close();
+    }
+
+    @BeforeEach
+    void setUp(GuiceJamesServer server) {
+        this.server = server;
+        this.scenario = new RelayScenario(server);
+        scenario.allowDomain(true);
+    }
+
+    @AfterEach
+    void removeSendAs() {
+        given().spec(OutboundRelayJames.webAdmin(server)).delete("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS);
+    }
+
+    @Test
+    void aVerifiedSendAsAddressIsAnIdentityUntilItIsRemoved() {
+        JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
+        assertThat(alice.identityAddresses()).containsExactly(ALICE);
+
+        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        assertThat(alice.identityAddresses()).containsExactlyInAnyOrder(ALICE, SEND_AS);
+
+        given().spec(OutboundRelayJames.webAdmin(server)).delete("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS)
+            .then().statusCode(204);
+        assertThat(alice.identityAddresses()).containsExactly(ALICE);
+    }
+
+    @Test
+    void theDisplayNameOfTheAddressIsTheIdentitysName() {
+        given().spec(OutboundRelayJames.webAdmin(server))
+            .body(Map.of("host", "localhost", "port", PARTNER.port(), "security", "STARTTLS", "username", PARTNER_LOGIN,
+                "password", PARTNER_PASSWORD, "verified", true, "displayName", "Alice Martin (Partner)"))
+            .put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS)
+            .then().statusCode(200).body("displayName", equalTo("Alice Martin (Partner)"));
+
+        List<Map<String, Object>> identities = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD).identities();
+
+        assertThat(identities).filteredOn(identity -> SEND_AS.equals(identity.get("email")))
+            .extracting(identity -> identity.get("name")).containsExactly("Alice Martin (Partner)");
+        assertThat(identities).filteredOn(identity -> ALICE.equals(identity.get("email")))
+            .extracting(identity -> identity.get("name")).containsExactly(ALICE);
+    }
+
+    @Test
+    void aPendingAddressIsNoIdentityAndCannotBeSentFrom() throws Exception {
+        registerPending();
+        JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
+        assertThat(alice.identityAddresses()).containsExactly(ALICE);
+
+        String subject = uniqueSubject();
+        JsonPath submission = alice.sendDraft(SEND_AS, RECIPIENT, subject);
+
+        assertRefused(submission, subject);
+    }
+
+    @Test
+    void aJmapSubmissionAsTheSendAsAddressIsRelayedThroughThePartnerServer() throws Exception {
+        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        String subject = uniqueSubject();
+
+        JsonPath submission = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD).sendDraft(SEND_AS, RECIPIENT, subject);
+
+        assertThat(submission.getString("created.s.id")).isNotBlank();
+        ReceivedMail relayed = awaitAt(PARTNER, subject);
+        assertThat(relayed.authenticatedUser()).isEqualTo(PARTNER_LOGIN);
+        assertThat(relayed.tlsActive()).isTrue();
+        assertThat(relayed.envelopeSender()).isEqualTo(SEND_AS);
+        assertThat(relayed.recipients()).containsExactly(RECIPIENT);
+        assertThat(relayed.content()).contains("From: " + SEND_AS);
+        String messageId = relayed.content().lines().filter(line -> line.startsWith("Message-ID: ")).findFirst()
+            .orElseThrow().substring("Message-ID: ".length());
+        await().atMost(RelayScenario.PATIENCE).untilAsserted(() -> given().spec(OutboundRelayJames.webAdmin(server))
+            .queryParam("user", ALICE).queryParam("limit", 1000).get("/outbound-relay/audit")
+            .then().statusCode(200)
+            .body("findAll { it.messageId == '" + messageId + "' }.outcome", contains("DELIVERED"))
+            .body("findAll { it.messageId == '" + messageId + "' }.sendAs", contains(SEND_AS)));
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    @Test
+    void bobCannotSubmitAsAlicesAddress() throws Exception {
+        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        JmapClient bob = JmapClient.login(server, BOB, OutboundRelayJames.PASSWORD);
+        assertThat(bob.identityAddresses()).containsExactly(BOB);
+
+        String subject = uniqueSubject();
+        assertRefused(bob.sendDraft(SEND_AS, RECIPIENT, subject), subject);
+    }
+
+    /**
+     * With the domain's policy off the address no longer qualifies: it leaves the identities and EmailSubmission/set
+     * refuses it, as SMTP submission refuses it at MAIL FROM (503). Both ask {@code OutboundRelayRule.isForeignSendAsOf},
+     * which requires the policy: the mail never takes the gateway with the partner's address as its sender.
+     */
+    @Test
+    void withThePolicyOffTheAddressIsRefusedAsOverSmtp() throws Exception {
+        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
+        assertThat(alice.identityAddresses()).contains(SEND_AS);
+
+        scenario.allowDomain(false);
+
+        assertThatThrownBy(() -> scenario.submissionAs(ALICE, SEND_AS).subject(uniqueSubject()).send())
+            .isInstanceOf(MessagingException.class).hasStackTraceContaining("503");
+        assertThat(alice.identityAddresses()).containsExactly(ALICE);
+        String subject = uniqueSubject();
+        assertRefused(alice.sendDraft(SEND_AS, RECIPIENT, subject), subject);
+    }
+
+    private void registerPending() {
+        // Saving without the admin vouching tries the relay and mails a code through it: the address stays pending.
+        given().spec(OutboundRelayJames.webAdmin(server))
+            .body(Map.of("host", "localhost", "port", PARTNER.port(), "security", "STARTTLS",
+                "username", PARTNER_LOGIN, "password", PARTNER_PASSWORD))
+            .put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS)
+            .then().statusCode(200).body("status", equalTo("pending"));
+    }
+
+    /** Refused as James refuses any From the user may not use, and nothing leaves, through either server. */
+    private static void assertRefused(JsonPath submission, String subject) throws InterruptedException {
+        assertThat(submission.getMap("created")).isNullOrEmpty();
+        assertThat(submission.getString("notCreated.s.type")).isIn("forbiddenMailFrom", "forbiddenFrom");
+        Thread.sleep(Duration.ofSeconds(2).toMillis());
+        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
+        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.outboundrelay.selfservice;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.github.outboundrelay.core.RelayAttempt;
+
+/** The last relay attempt of an address, in words a user understands ("delivered 3 minutes ago"). */
+final class OutcomeWords {
+    private OutcomeWords() {
+    }
+
+    static String of(Optional<RelayAttempt> latest, Instant now) {
+        if (latest.isEmpty()) {
+            return "nothing sent yet";
+        }
+        RelayAttempt attempt = latest.get();
+        String when = ago(Duration.between(attempt.at(), now));
+        return switch (attempt.outcome()) {
+            case DELIVERED -> "delivered " + when;
+            case PARTIALLY_DELIVERED -> "delivered to some recipients " + when + ", refused for others (see the bounce in your inbox)";
+            case DEFERRED -> "waiting: the relay asked to try again later (" + when + ")";
+            case BOUNCED -> "refused by the relay " + when + " (see the bounce in your inbox)";
+            case AUTH_REJECTED -> "the relay refused the password: update it";
+            case UNREACHABLE -> "waiting: the relay cannot be reached (" + when + ")";
+        };
+    }
+
+    static String ago(Duration elapsed) {
+        long seconds = Math.max(0, elapsed.getSeconds());
+        if (seconds < 60) {
+            return "just now";
+        }
+        if (seconds < 3600) {
+            return plural(seconds / 60, "minute") + " ago";
+        }
+        if (seconds < 86_400) {
+            return plural(seconds / 3600, "hour") + " ago";
+        }
+        return plural(seconds / 86_400, "day") + " ago";
+    }
+
+    private static String plural(long count, String unit) {
+        return count + " " + unit + (count == 1 ? "" : "s");
+    }
+}

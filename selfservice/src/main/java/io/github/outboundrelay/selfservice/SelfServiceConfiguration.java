@@ -1,0 +1,64 @@
+package io.github.outboundrelay.selfservice;
+
+import java.time.Duration;
+
+import org.apache.commons.configuration2.Configuration;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+
+/**
+ * {@code conf/outbound-relay-selfservice.properties}: where the users' HTTPS surface listens, its key store, how long
+ * an idle session lasts and how many failed sign-ins are tolerated. Every key is validated when James starts, and a
+ * bad value names its key.
+ */
+record SelfServiceConfiguration(boolean enabled, String bindAddress, int port, String keyStore, String keyStorePassword,
+                                Duration sessionIdle, int failuresPerAccount, int failuresPerAddress,
+                                Duration failureWindow) {
+    static final String FILE = "outbound-relay-selfservice";
+
+    static SelfServiceConfiguration disabled() {
+        return new SelfServiceConfiguration(false, "127.0.0.1", 0, "", "", Duration.ofMinutes(30), 5, 20,
+            Duration.ofMinutes(15));
+    }
+
+    static SelfServiceConfiguration from(Configuration conf) {
+        boolean enabled = conf.getBoolean("enabled", false);
+        if (!enabled) {
+            return disabled();
+        }
+        String keyStore = required(conf, "https.keystore");
+        String password = required(conf, "https.keystore.password");
+        return new SelfServiceConfiguration(true, conf.getString("bind", "127.0.0.1"),
+            bounded(conf, "port", 8443, 0, 65535), keyStore, password,
+            Duration.ofMinutes(bounded(conf, "session.idle.minutes", 30, 1, 24 * 60)),
+            bounded(conf, "signin.failures.per.account", 5, 1, 1000),
+            bounded(conf, "signin.failures.per.address", 20, 1, 100_000),
+            Duration.ofMinutes(bounded(conf, "signin.failures.window.minutes", 15, 1, 24 * 60)));
+    }
+
+    private static String required(Configuration conf, String key) {
+        String value = conf.getString(key, "");
+        if (value.isBlank()) {
+            throw new InvalidFieldException(key, "is required in " + FILE + ".properties when enabled=true");
+        }
+        return value.trim();
+    }
+
+    private static int bounded(Configuration conf, String key, int defaultValue, int min, int max) {
+        int value;
+        try {
+            value = conf.getInt(key, defaultValue);
+        } catch (RuntimeException e) {
+            throw new InvalidFieldException(key, "must be a whole number in " + FILE + ".properties");
+        }
+        if (value < min || value > max) {
+            throw new InvalidFieldException(key, "must be between " + min + " and " + max + " (was " + value + ")");
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "SelfServiceConfiguration[" + bindAddress + ":" + port + ", keystore " + keyStore + "]";
+    }
+}
