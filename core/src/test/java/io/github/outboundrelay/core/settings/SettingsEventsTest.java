@@ -138,7 +138,7 @@ class SettingsEventsTest {
         assertThatThrownBy(() -> settings.test(Actor.ADMIN, ALICE, ADDRESS)).isInstanceOf(SendAsSettingsException.class);
 
         assertThat(events()).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::detail).containsExactly(
-            tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: failed, AUTH rejected (the relay refused the username or password)"),
+            tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: failed, AUTH rejected (the relay refused the username and password or OAuth token, or the OAuth provider refused the grant)"),
             tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: ok"),
             tuple(Actor.USER, Type.SEND_AS_ADDED, "smtp.partner.test:587 STARTTLS, username alice; status pending"),
             tuple(Actor.USER, Type.VERIFICATION_CODE_MAILED, "failed, refused (the relay did not accept the mail)"),
