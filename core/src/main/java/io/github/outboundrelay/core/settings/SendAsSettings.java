@@ -112,9 +112,11 @@ public class SendAsSettings {
             .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear, SendAsKey.of(address))))
             .orElseGet(() -> keptCredential(owner, address, request));
         SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential);
-        RelayLogin login = request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
-            .orElseGet(() -> vouched ? null : checks.login(sendAs));
-        return store(sendAs, login, false, vouched, abandoned);
+        if (!vouched) {
+            checks.requireWorkingRelay(sendAs, request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
+                .orElseGet(() -> checks.login(sendAs)));
+        }
+        return store(sendAs, vouched, abandoned);
     }
 
     /**
@@ -136,24 +138,16 @@ public class SendAsSettings {
             sealer.seal(refreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + key));
         SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential);
         tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
-        RelayLogin login = checks.unsavedLogin(sendAs);
+        // Tried before it is stored: the grant works on the credential in hand, and keeps a rotated refresh token.
+        SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(key, provider, sealer, credential);
         if (!vouched) {
-            checks.requireWorkingRelay(sendAs, login);
+            checks.requireWorkingRelay(sendAs, new RelayLogin.WithOAuth(grant));
         }
-        // The relay test may have refreshed: the provider may have rotated the refresh token meanwhile.
-        SendAsOAuthGrant grant = (SendAsOAuthGrant) ((RelayLogin.WithOAuth) login).grant();
-        return store(sendAs.withCredential(grant.unsavedCredential()), null, true, vouched, abandoned);
+        return store(sendAs.withCredential(grant.unsavedCredential()), vouched, abandoned);
     }
 
-    /**
-     * @param login  what the relay test authenticates with; null when an admin vouched (no test)
-     * @param tested whether the relay test was done already
-     */
-    private SendAsView store(SendAsAddress sendAs, RelayLogin login, boolean tested, boolean vouched,
-                             Optional<SendAsAddress> abandoned) {
-        if (!vouched && !tested) {
-            checks.requireWorkingRelay(sendAs, login);
-        }
+    /** Stores an address whose relay test passed (or that an admin vouched for), then has the code mailed if pending. */
+    private SendAsView store(SendAsAddress sendAs, boolean vouched, Optional<SendAsAddress> abandoned) {
         abandoned.ifPresent(this::release);
         try {
             registry.register(sendAs);
