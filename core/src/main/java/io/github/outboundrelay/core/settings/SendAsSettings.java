@@ -149,6 +149,9 @@ public class SendAsSettings {
     /** Stores an address whose relay test passed (or that an admin vouched for), then has the code mailed if pending. */
     private SendAsView store(SendAsAddress sendAs, boolean vouched, Optional<SendAsAddress> abandoned) {
         abandoned.ifPresent(this::release);
+        if (!sendAs.usesOAuth()) {
+            forgetTokens(sendAs); // an OAuth address turned into a password one: nothing to refresh or reconnect
+        }
         try {
             registry.register(sendAs);
         } catch (SendAsRegistry.AddressOwnedByAnotherUserException e) {
@@ -161,6 +164,11 @@ public class SendAsSettings {
         return SendAsView.of(sendAs, status);
     }
 
+    /** Its cached access token and any "reconnect needed" state on this node. */
+    private void forgetTokens(SendAsAddress sendAs) {
+        tokens.forget(SendAsOAuthGrant.accountKeyOf(sendAs.key()));
+    }
+
     private void requireForeign(MailAddress address) {
         if (isLocal(address.getDomain())) {
             throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
@@ -170,7 +178,10 @@ public class SendAsSettings {
 
     /** @return whether the owner had that address (removing an unknown one is not an error) */
     public boolean remove(Actor actor, Username owner, MailAddress address) {
-        registry.findOwnedBy(owner, address).ifPresent(verifier::forget);
+        registry.findOwnedBy(owner, address).ifPresent(sendAs -> {
+            verifier.forget(sendAs);
+            forgetTokens(sendAs);
+        });
         return registry.remove(owner, address);
     }
 
@@ -246,6 +257,7 @@ public class SendAsSettings {
 
     private void release(SendAsAddress abandoned) {
         verifier.forget(abandoned);
+        forgetTokens(abandoned);
         registry.remove(abandoned.owner(), abandoned.address());
     }
 
