@@ -17,6 +17,7 @@ import org.apache.james.core.healthcheck.Result;
 import org.reactivestreams.Publisher;
 
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,9 +35,16 @@ public class RelayHealthCheck implements HealthCheck {
     private final Duration window;
     private final Supplier<List<String>> oauthAccountsNeedingReconnect;
 
+    /**
+     * The OAuth side: send-as addresses (still registered, still OAuth: the refusal may be this node's memory of an
+     * address another node removed) whose grant the provider refused on this node.
+     */
     @Inject
-    public RelayHealthCheck(RelayAttemptLog attempts, AccessTokenCache tokens) {
-        this(attempts, Clock.systemUTC(), DEFAULT_WINDOW, tokens::accountsNeedingReconnect);
+    public RelayHealthCheck(RelayAttemptLog attempts, AccessTokenCache tokens, SendAsRegistry registry) {
+        this(attempts, Clock.systemUTC(), DEFAULT_WINDOW, () -> tokens.accountsNeedingReconnect().stream()
+            .flatMap(account -> SendAsOAuthGrant.sendAsKeyOf(account).stream())
+            .filter(key -> registry.findByKey(key).filter(SendAsAddress::usesOAuth).isPresent())
+            .toList());
     }
 
     public RelayHealthCheck(RelayAttemptLog attempts, Clock clock, Duration window) {

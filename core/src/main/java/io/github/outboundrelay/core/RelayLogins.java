@@ -26,24 +26,10 @@ public class RelayLogins {
      *                                     address's OAuth provider was removed: only the user or admin can fix it
      */
     public RelayLogin loginFor(SendAsAddress sendAs) {
-        return login(sendAs, true);
-    }
-
-    /**
-     * The same for an address being saved, not stored yet: its OAuth grant works on the credential in hand
-     * ({@link SendAsOAuthGrant#unsaved}), whose {@link SendAsOAuthGrant#unsavedCredential()} is what to store.
-     */
-    public RelayLogin loginForUnsaved(SendAsAddress sendAs) {
-        return login(sendAs, false);
-    }
-
-    private RelayLogin login(SendAsAddress sendAs, boolean stored) {
         RelayCredential credential = sendAs.credential();
         if (credential instanceof RelayCredential.OAuth oauth) {
             return providers.find(oauth.providerId())
-                .<RelayLogin>map(provider -> new RelayLogin.WithOAuth(stored
-                    ? new SendAsOAuthGrant(sendAs.key(), provider, registry, sealer)
-                    : SendAsOAuthGrant.unsaved(sendAs.key(), provider, sealer, oauth)))
+                .<RelayLogin>map(provider -> new RelayLogin.WithOAuth(new SendAsOAuthGrant(sendAs.key(), provider, registry, sealer)))
                 .orElseThrow(() -> new UnusableCredentialException("provider", "The OAuth provider '" + oauth.providerId()
                     + "' of " + sendAs.address().asString() + " no longer exists: the admin must set it up again, or the "
                     + "account be connected with another provider"));

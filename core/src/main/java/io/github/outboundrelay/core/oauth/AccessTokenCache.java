@@ -137,6 +137,11 @@ public class AccessTokenCache {
             }
             throw e;
         }
+        synchronized (slot) {
+            // A refresh token that works: the account was connected again (possibly through another node).
+            slot.refusedRefreshToken = null;
+            slot.refusal = null;
+        }
         answer.refreshToken().filter(rotated -> !rotated.equals(refreshToken)).ifPresent(grant::refreshTokenRotated);
         return answer.accessToken();
     }

@@ -1,5 +1,7 @@
 package io.github.outboundrelay.core.oauth;
 
+import java.util.Optional;
+
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretSealer;
@@ -48,9 +50,17 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         return unsaved;
     }
 
+    private static final String ACCOUNT_KEY_PREFIX = "send-as:";
+
     /** The token cache's key of the account of a send-as address. */
     public static String accountKeyOf(String sendAsKey) {
-        return "send-as:" + sendAsKey;
+        return ACCOUNT_KEY_PREFIX + sendAsKey;
+    }
+
+    /** The send-as address key of a token cache's account key made by {@link #accountKeyOf}. */
+    public static Optional<String> sendAsKeyOf(String accountKey) {
+        return accountKey.startsWith(ACCOUNT_KEY_PREFIX)
+            ? Optional.of(accountKey.substring(ACCOUNT_KEY_PREFIX.length())) : Optional.empty();
     }
 
     @Override

@@ -79,17 +79,8 @@ class RelayChecks {
      * damaged), {@code provider} when the address's OAuth provider was removed.
      */
     RelayLogin login(SendAsAddress sendAs) {
-        return login(sendAs, true);
-    }
-
-    /** As {@link #login}, for an address being saved (see {@link RelayLogins#loginForUnsaved}). */
-    RelayLogin unsavedLogin(SendAsAddress sendAs) {
-        return login(sendAs, false);
-    }
-
-    private RelayLogin login(SendAsAddress sendAs, boolean stored) {
         try {
-            return stored ? logins.loginFor(sendAs) : logins.loginForUnsaved(sendAs);
+            return logins.loginFor(sendAs);
         } catch (RelayLogins.UnusableCredentialException e) {
             LOGGER.warn("outbound-relay: the stored credential of {} cannot be used: {}", sendAs.address().asString(),
                 e.getMessage());

@@ -119,9 +119,11 @@ public class SendAsSettings {
             .orElseGet(() -> keptCredential(owner, address, request));
         SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential,
             request.displayName());
-        RelayLogin login = request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
-            .orElseGet(() -> vouched ? null : checks.login(sendAs));
-        return store(actor, sendAs, login, false, request.password().isPresent(), vouched, abandoned);
+        if (!vouched) {
+            checks.requireWorkingRelay(actor, sendAs, request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
+                .orElseGet(() -> checks.login(sendAs)));
+        }
+        return store(actor, sendAs, request.password().isPresent(), vouched, abandoned);
     }
 
     /**
@@ -145,28 +147,26 @@ public class SendAsSettings {
         Optional<String> displayName = registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName);
         SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, displayName);
         tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
-        RelayLogin login = checks.unsavedLogin(sendAs);
+        // Tried before it is stored: the grant works on the credential in hand, and keeps a rotated refresh token.
+        SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(key, provider, sealer, credential);
         if (!vouched) {
-            checks.requireWorkingRelay(actor, sendAs, login);
+            checks.requireWorkingRelay(actor, sendAs, new RelayLogin.WithOAuth(grant));
         }
-        // The relay test may have refreshed: the provider may have rotated the refresh token meanwhile.
-        SendAsOAuthGrant grant = (SendAsOAuthGrant) ((RelayLogin.WithOAuth) login).grant();
-        return store(actor, sendAs.withCredential(grant.unsavedCredential()), null, true, true, vouched, abandoned);
+        return store(actor, sendAs.withCredential(grant.unsavedCredential()), true, vouched, abandoned);
     }
 
     /**
-     * @param login       what the relay test authenticates with; null when an admin vouched (no test)
-     * @param tested      whether the relay test was done already
+     * Stores an address whose relay test passed (or that an admin vouched for), then has the code mailed if pending.
+     *
      * @param secretGiven whether a new password or OAuth grant came with the request (for the audit trail)
      */
-    private SendAsView store(Actor actor, SendAsAddress sendAs, RelayLogin login, boolean tested, boolean secretGiven,
-                             boolean vouched, Optional<SendAsAddress> abandoned) {
-        Username owner = sendAs.owner();
-        if (!vouched && !tested) {
-            checks.requireWorkingRelay(actor, sendAs, login);
-        }
-        Optional<SendAsAddress> before = registry.findOwnedBy(owner, sendAs.address()); // audit: added or changed
+    private SendAsView store(Actor actor, SendAsAddress sendAs, boolean secretGiven, boolean vouched,
+                             Optional<SendAsAddress> abandoned) {
+        Optional<SendAsAddress> before = registry.findOwnedBy(sendAs.owner(), sendAs.address()); // audit: added or changed
         abandoned.ifPresent(this::release);
+        if (!sendAs.usesOAuth()) {
+            forgetTokens(sendAs); // an OAuth address turned into a password one: nothing to refresh or reconnect
+        }
         try {
             registry.register(sendAs);
         } catch (SendAsRegistry.AddressOwnedByAnotherUserException e) {
@@ -180,6 +180,11 @@ public class SendAsSettings {
         return SendAsView.of(sendAs, status);
     }
 
+    /** Its cached access token and any "reconnect needed" state on this node. */
+    private void forgetTokens(SendAsAddress sendAs) {
+        tokens.forget(SendAsOAuthGrant.accountKeyOf(sendAs.key()));
+    }
+
     private void requireForeign(MailAddress address) {
         if (isLocal(address.getDomain())) {
             throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
@@ -189,7 +194,10 @@ public class SendAsSettings {
 
     /** @return whether the owner had that address (removing an unknown one is not an error) */
     public boolean remove(Actor actor, Username owner, MailAddress address) {
-        registry.findOwnedBy(owner, address).ifPresent(verifier::forget);
+        registry.findOwnedBy(owner, address).ifPresent(sendAs -> {
+            verifier.forget(sendAs);
+            forgetTokens(sendAs);
+        });
         boolean removed = registry.remove(owner, address);
         if (removed) {
             events.removed(actor, owner, address);
@@ -272,6 +280,7 @@ public class SendAsSettings {
 
     private void release(SendAsAddress abandoned) {
         verifier.forget(abandoned);
+        forgetTokens(abandoned);
         registry.remove(abandoned.owner(), abandoned.address());
     }
 

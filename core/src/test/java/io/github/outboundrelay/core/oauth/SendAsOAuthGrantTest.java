@@ -97,14 +97,24 @@ class SendAsOAuthGrantTest {
     @Test
     void aRevokedGrantIsReconnectNeededUntilTheAccountIsConnectedAgain() {
         server.revokeGrants(true);
+        OAuthGrant grant = grant();
 
         assertThatThrownBy(() -> cache.get(grant()))
             .isInstanceOfSatisfying(OAuthException.class,
                 e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED));
         assertThat(cache.reconnectNeeded(grant().accountKey())).isTrue();
+        io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
+            new io.github.outboundrelay.core.InMemoryRelayAttemptLog(), cache, registry);
+        org.apache.james.core.healthcheck.Result degraded = reactor.core.publisher.Mono.from(health.check()).block();
+        assertThat(degraded.isDegraded()).isTrue();
+        assertThat(degraded.getCause()).hasValueSatisfying(cause -> assertThat(cause).endsWith(": alice@partner.test"));
 
-        cache.forget(grant().accountKey());
-        assertThat(cache.reconnectNeeded(grant().accountKey())).isFalse();
+        // Removed (here or on another node): nothing to reconnect any more, whatever this cache remembers.
+        registry.remove(ALICE, address);
+        assertThat(reactor.core.publisher.Mono.from(health.check()).block().isHealthy()).isTrue();
+
+        cache.forget(grant.accountKey());
+        assertThat(cache.reconnectNeeded(grant.accountKey())).isFalse();
     }
 
     @Test
