@@ -211,7 +211,7 @@ class OAuthRelayIntegrationTest {
         assertThat(subjects).allSatisfy(subject -> assertThat(withSubject(PARTNER, subject)).hasSize(1));
         List<String> outcomes = scenario.auditedOutcomes(ALICE);
         assertThat(outcomes.subList(auditedBefore, outcomes.size())).containsOnly("DELIVERED");
-        assertThat(given().spec(OutboundRelayJames.webAdmin(server)).queryParam("user", ALICE).queryParam("limit", 1000)
+        assertThat(given().spec(OutboundRelayJames.webAdmin(server)).queryParam("user", ALICE).queryParam("type", "relay-attempt").queryParam("limit", 1000)
             .get("/outbound-relay/audit").then().statusCode(200).extract().jsonPath().getList("credential", String.class))
             .containsOnly("oauth");
         // Tokens are usable about 3 s each: the run crossed an expiry before each batch, and each expiry gave one
