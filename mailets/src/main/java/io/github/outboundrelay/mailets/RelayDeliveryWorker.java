@@ -14,6 +14,7 @@ import org.apache.james.core.Username;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueue;
+import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,8 @@ class RelayDeliveryWorker {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayDeliveryWorker.class);
 
     /** The components one delivery needs, built once in the mailet's init(). */
-    record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SendAsVerifier verifier, RelayLogins logins,
+    record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SendAsVerifier verifier,
+                         UsersRepository users, RelayLogins logins,
                          RelaySmtpClient client, RelayBouncer bouncer, RelayFailureRouter failureRouter,
                          RelayNotices notices, RelayAttemptRecorder attempts) {
     }
@@ -180,9 +182,14 @@ class RelayDeliveryWorker {
     /**
      * What the matcher required when the mail was queued, checked again at each attempt: the address is still
      * verified for its current relay (a new host, port, security or username since makes it pending) and the owner's
-     * domain still allows relaying. Empty when it still qualifies; otherwise why not, for the DSN.
+     * domain still allows relaying, and the owner still exists in James (a deleted user's addresses are removed only
+     * by the next sweep, see DeletedUserSweep). Empty when it still qualifies; otherwise why not, for the DSN.
      */
-    private Optional<String> whyNoLongerRelayable(SendAsAddress sendAs) {
+    private Optional<String> whyNoLongerRelayable(SendAsAddress sendAs) throws MessagingException {
+        if (!ownerExists(sendAs.owner())) {
+            return Optional.of("The owner " + sendAs.owner().asString() + " of the send-as address " + sendAs.address().asString()
+                + " no longer exists on this server: the mail was not relayed");
+        }
         if (!with.verifier().isVerified(sendAs)) {
             return Optional.of("The send-as address " + sendAs.address().asString() + " is no longer verified for its relay "
                 + sendAs.relay() + " (its settings changed since the mail was sent): the mail was not relayed");
@@ -203,6 +210,15 @@ class RelayDeliveryWorker {
         }
         if (result.authRejected()) {
             metricFactory.generate("outbound-relay-auth-failed-with-" + kind).increment();
+        }
+    }
+
+    private boolean ownerExists(Username owner) throws MessagingException {
+        try {
+            return with.users().contains(owner);
+        } catch (org.apache.james.user.api.UsersRepositoryException e) {
+            // Unknown for now: the queue presents the mail again rather than relay or bounce it on a guess.
+            throw new MessagingException("Cannot tell whether " + owner.asString() + " still exists", e);
         }
     }
 

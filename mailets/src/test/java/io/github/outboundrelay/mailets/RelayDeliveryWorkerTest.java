@@ -58,10 +58,12 @@ class RelayDeliveryWorkerTest {
     final SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
     final List<RelaySmtpClient> clients = new ArrayList<>();
     final InMemoryRelayAttemptLog attempts = new InMemoryRelayAttemptLog();
+    final UsersRepository users = mock(UsersRepository.class);
     ManageableMailQueue queue;
 
     @BeforeEach
-    void relayAllowed() {
+    void relayAllowed() throws Exception {
+        when(users.contains(OWNER)).thenReturn(true);
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
     }
 
@@ -216,6 +218,24 @@ class RelayDeliveryWorkerTest {
     }
 
     @Test
+    void aMailWhoseOwnerWasDeletedFromJamesIsBouncedSayingWhyAndNeverSent() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            Mail waiting = queuedMail(alice);
+            // Deleted while the mail waited; the sweep has not removed the address yet.
+            when(users.contains(OWNER)).thenReturn(false);
+
+            worker(testConfig().setProperty("onFailure", "gateway")).deliver(waiting);
+
+            assertThat(peer.connectionCount()).isZero();
+            assertThat(context.getSentMails()).singleElement()
+                .satisfies(dsn -> assertThat(dsn.getState()).isEqualTo("bounces"));
+            assertThat(bounceReason()).contains("no longer exists");
+            assertThat(queue.getSize()).isZero();
+        }
+    }
+
+    @Test
     void aMailWaitingWhenRelayingIsSwitchedOffIsBouncedSayingWhyAndNeverSent() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
@@ -327,14 +347,14 @@ class RelayDeliveryWorkerTest {
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config) throws Exception {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
         queue = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock).createQueue(MailQueueName.of("outbound-relay"));
-        UsersRepository users = mock(UsersRepository.class);
         when(users.getMailAddressFor(OWNER)).thenReturn(new MailAddress("alice@ourdomain.test"));
         RelayBouncer bouncer = new RelayBouncer(context, users, configuration.bounceProcessor());
         RelaySmtpClient client = new RelaySmtpClient(configuration,
             new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), metrics, clock);
         clients.add(client);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies,
-            verifier, new RelayLogins(RelaySmtpClientTest.SEALER, registry, new InMemoryOAuthProviders()), client, bouncer, new RelayFailureRouter(configuration, context, bouncer, metrics),
+            verifier, users, new RelayLogins(RelaySmtpClientTest.SEALER, registry, new InMemoryOAuthProviders()), client, bouncer,
+            new RelayFailureRouter(configuration, context, bouncer, metrics),
             new RelayNotices(configuration, context, bouncer), new RelayAttemptRecorder(attempts, clock));
         return new RelayDeliveryWorker(queue, configuration, collaborators, metrics, clock);
     }

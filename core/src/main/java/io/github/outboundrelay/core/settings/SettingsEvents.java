@@ -72,6 +72,12 @@ public class SettingsEvents {
         record(actor, Type.SEND_AS_REMOVED, Optional.of(owner), Optional.of(address), Optional.empty(), "");
     }
 
+    /** Removed by {@link io.github.outboundrelay.core.users.DeletedUserSweep}: the owner no longer exists in James. */
+    public void ownerDeleted(Username owner, MailAddress address) {
+        record(Actor.ADMIN, Type.SEND_AS_REMOVED, Optional.of(owner), Optional.of(address), Optional.empty(),
+            "by the system: the owner no longer exists in James (deleted user)");
+    }
+
     /** @param failure the reason class when the relay test failed */
     void relayTested(Actor actor, SendAsAddress sendAs, Optional<String> failure) {
         sendAs(actor, Type.RELAY_TESTED, sendAs, relayOf(sendAs) + ": " + failure.map(reason -> "failed, " + reason).orElse("ok"));
