@@ -1,14 +1,23 @@
 package io.github.outboundrelay.core;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 
 import javax.inject.Singleton;
 
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
+import io.github.outboundrelay.core.settings.OAuthCodeConnections;
+import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SettingsEvents;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.core.verification.Verifications;
@@ -24,6 +33,8 @@ import com.google.inject.Provides;
  */
 public class OutboundRelayModule extends AbstractModule {
     static final String KEY_FILE = "outbound-relay/relay-secrets.key";
+    /** Token endpoint requests: connect and answer within this, or the delivery waits and retries (TEMPORARY). */
+    static final Duration OAUTH_TIMEOUT = Duration.ofSeconds(20);
 
     @Override
     protected void configure() {
@@ -31,13 +42,18 @@ public class OutboundRelayModule extends AbstractModule {
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
         bind(SendAsSettings.class).in(Singleton.class);
+        bind(RelayLogins.class).in(Singleton.class);
+        bind(OAuthDeviceConnections.class).in(Singleton.class);
+        bind(OAuthCodeConnections.class).in(Singleton.class);
+        bind(OAuthEndpointPolicy.class).toInstance(OAuthEndpointPolicy.fromSystemProperties());
         bind(SettingsEvents.class).in(Singleton.class);
         bind(DomainPolicySettings.class).in(Singleton.class);
         bind(AuditTrail.class).in(Singleton.class);
     }
 
     /**
-     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link RelayAttemptLog}
+     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link OAuthProviders},
+     * {@link RelayAttemptLog}
      * (the audit trail read by the audit API and the health check, healthcheck.properties
      * {@code additional.healthchecks}) and {@link SettingsEventLog} (the configuration events of the audit trail). This
      * module keeps them in memory only (a restart forgets them; the two logs keep the newest
@@ -53,6 +69,8 @@ public class OutboundRelayModule extends AbstractModule {
         bind(Verifications.class).to(InMemoryVerifications.class);
         bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
         bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
+        bind(InMemoryOAuthProviders.class).in(Singleton.class);
+        bind(OAuthProviders.class).to(InMemoryOAuthProviders.class);
         bind(InMemorySettingsEventLog.class).in(Singleton.class);
         bind(SettingsEventLog.class).to(InMemorySettingsEventLog.class);
     }
@@ -61,6 +79,19 @@ public class OutboundRelayModule extends AbstractModule {
     @Singleton
     RotatingSecretSealer rotatingSecretSealer(JamesDirectoriesProvider directories) {
         return new RotatingSecretSealer(Path.of(directories.getVarDirectory(), KEY_FILE));
+    }
+
+    /** One token client and one token cache for every delivery thread, relay test and settings surface. */
+    @Provides
+    @Singleton
+    OAuthTokenClient oauthTokenClient(SecretSealer sealer, OAuthEndpointPolicy policy) {
+        return new OAuthTokenClient(sealer, policy, OAUTH_TIMEOUT, Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    AccessTokenCache accessTokenCache(OAuthTokenClient client) {
+        return new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN);
     }
 
     @Provides

@@ -11,11 +11,14 @@ import org.apache.james.core.Username;
  * One attempt to hand a mail to a send-as relay, as the audit trail and the health check see it. It never holds the
  * message, the credentials nor the relay's full reply: only what an admin needs to answer "what happened to it".
  *
- * @param replyCode the relay's SMTP reply code, when the attempt got that far
+ * @param replyCode  the relay's SMTP reply code, when the attempt got that far
+ * @param credential the kind of credential the address authenticated with: {@code password} or {@code oauth}
  */
 public record RelayAttempt(Instant at, Username user, MailAddress sendAs, String relayHost, int relayPort,
-                           String messageId, int recipientCount, Outcome outcome, Optional<Integer> replyCode)
-    implements AuditEntry {
+                           String messageId, int recipientCount, Outcome outcome, Optional<Integer> replyCode,
+                           String credential) implements AuditEntry {
+    public static final String PASSWORD = "password";
+
     public enum Outcome {
         DELIVERED,
         PARTIALLY_DELIVERED,
@@ -42,6 +45,13 @@ public record RelayAttempt(Instant at, Username user, MailAddress sendAs, String
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(replyCode, "replyCode");
         messageId = messageId == null ? "" : messageId;
+        credential = credential == null ? PASSWORD : credential;
+    }
+
+    /** An attempt of a password address. */
+    public RelayAttempt(Instant at, Username user, MailAddress sendAs, String relayHost, int relayPort, String messageId,
+                        int recipientCount, Outcome outcome, Optional<Integer> replyCode) {
+        this(at, user, sendAs, relayHost, relayPort, messageId, recipientCount, outcome, replyCode, PASSWORD);
     }
 
     public String relay() {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -15,6 +16,8 @@ import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.core.healthcheck.Result;
 import org.reactivestreams.Publisher;
 
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,16 +33,30 @@ public class RelayHealthCheck implements HealthCheck {
     private final RelayAttemptLog attempts;
     private final Clock clock;
     private final Duration window;
+    private final Supplier<List<String>> oauthAccountsNeedingReconnect;
 
+    /**
+     * The OAuth side: send-as addresses (still registered, still OAuth: the refusal may be this node's memory of an
+     * address another node removed) whose grant the provider refused on this node.
+     */
     @Inject
-    public RelayHealthCheck(RelayAttemptLog attempts) {
-        this(attempts, Clock.systemUTC(), DEFAULT_WINDOW);
+    public RelayHealthCheck(RelayAttemptLog attempts, AccessTokenCache tokens, SendAsRegistry registry) {
+        this(attempts, Clock.systemUTC(), DEFAULT_WINDOW, () -> tokens.accountsNeedingReconnect().stream()
+            .flatMap(account -> SendAsOAuthGrant.sendAsKeyOf(account).stream())
+            .filter(key -> registry.findByKey(key).filter(SendAsAddress::usesOAuth).isPresent())
+            .toList());
     }
 
     public RelayHealthCheck(RelayAttemptLog attempts, Clock clock, Duration window) {
+        this(attempts, clock, window, List::of);
+    }
+
+    public RelayHealthCheck(RelayAttemptLog attempts, Clock clock, Duration window,
+                            Supplier<List<String>> oauthAccountsNeedingReconnect) {
         this.attempts = attempts;
         this.clock = clock;
         this.window = window;
+        this.oauthAccountsNeedingReconnect = oauthAccountsNeedingReconnect;
     }
 
     @Override
@@ -53,6 +70,12 @@ public class RelayHealthCheck implements HealthCheck {
     }
 
     private Result evaluate() {
+        // A refused OAuth grant waits for its user whatever else the relay does: degraded until reconnected.
+        List<String> reconnect = oauthAccountsNeedingReconnect.get();
+        if (!reconnect.isEmpty()) {
+            return Result.degraded(COMPONENT, "OAuth account(s) whose grant the provider refused, to be reconnected by "
+                + "their user: " + String.join(", ", reconnect));
+        }
         Instant since = clock.instant().minus(window);
         List<RelayAttempt> recent;
         try {

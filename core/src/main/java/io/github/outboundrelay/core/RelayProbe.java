@@ -11,10 +11,10 @@ public interface RelayProbe {
      */
     void checkTarget(RelayServer relay);
 
-    ProbeResult probe(SendAsAddress sendAs, String password);
+    ProbeResult probe(SendAsAddress sendAs, RelayLogin login);
 
     /** Sends, through the address's own relay and from the address, a mail to the address holding the code. */
-    ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code);
+    ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code);
 
     /** The outcome of trying a relay, with a reason class and a sanitized detail (a relay reply, never a secret). */
     record ProbeResult(Failure failure, String detail) {

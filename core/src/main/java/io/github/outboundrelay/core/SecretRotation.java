@@ -3,18 +3,24 @@ package io.github.outboundrelay.core;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import java.util.Optional;
+import java.util.stream.Stream;
+
 import javax.inject.Inject;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 
 /**
- * Key rotation: a new active key, then every stored relay password sealed again under it. Safe to run again after an
- * interruption: passwords already under the active key are left alone. Only admins rotate keys (WebAdmin): each
- * rotation is recorded in the audit trail as theirs.
+ * Key rotation: a new active key, then every stored secret sealed again under it (relay passwords, OAuth refresh
+ * tokens, OAuth providers' client secrets). Safe to run again after an interruption: secrets already under the active
+ * key are left alone. Only admins rotate keys (WebAdmin): each rotation is recorded in the audit trail as theirs.
  */
 public class SecretRotation {
     private static final Logger LOGGER = LoggerFactory.getLogger(SecretRotation.class);
@@ -25,13 +31,21 @@ public class SecretRotation {
 
     private final RotatingSecretSealer sealer;
     private final SendAsRegistry registry;
+    private final OAuthProviders providers;
     private final SettingsEvents events;
 
     @Inject
-    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, SettingsEvents events) {
+    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, OAuthProviders providers,
+                          SettingsEvents events) {
         this.sealer = sealer;
         this.registry = registry;
+        this.providers = providers;
         this.events = events;
+    }
+
+    /** Without OAuth providers (tests). */
+    public SecretRotation(RotatingSecretSealer sealer, SendAsRegistry registry, SettingsEvents events) {
+        this(sealer, registry, new InMemoryOAuthProviders(), events);
     }
 
     public Result rotate() {
@@ -47,18 +61,33 @@ public class SecretRotation {
         String active = sealer.rotate();
         int resealed = 0;
         for (SendAsAddress sendAs : registry.all()) {
-            if (!sendAs.relayPassword().keyId().equals(active)) {
-                SealedSecret fresh = sealer.seal(sealer.open(sendAs.relayPassword(), sendAs.key()), sendAs.key());
-                registry.register(sendAs.withRelayPassword(fresh));
+            RelayCredential credential = sendAs.credential();
+            if (!credential.secret().keyId().equals(active)) {
+                String context = credential.sealingContext(sendAs.key());
+                SealedSecret fresh = sealer.seal(sealer.open(credential.secret(), context), context);
+                // Only if unchanged meanwhile (a refresh token rotated by a delivery thread is newer than ours).
+                registry.replaceSecret(sendAs.key(), credential.secret(), fresh);
+                resealed++;
+            }
+        }
+        for (OAuthProvider provider : providers.all()) {
+            Optional<SealedSecret> secret = provider.clientSecret();
+            if (secret.isPresent() && !secret.get().keyId().equals(active)) {
+                SealedSecret fresh = sealer.seal(sealer.open(secret.get(), provider.secretContext()), provider.secretContext());
+                providers.save(provider.withClientSecret(Optional.of(fresh)));
                 resealed++;
             }
         }
         Set<String> retired = Set.of();
         if (retireUnusedKeys) {
-            Set<String> inUse = registry.all().stream().map(sendAs -> sendAs.relayPassword().keyId()).collect(Collectors.toSet());
+            Set<String> inUse = Stream.concat(
+                    registry.all().stream().map(sendAs -> sendAs.credential().secret().keyId()),
+                    providers.all().stream().flatMap(provider -> provider.clientSecret().stream()).map(SealedSecret::keyId))
+                .collect(Collectors.toSet());
             retired = sealer.retireAllBut(inUse);
         }
-        LOGGER.info("outbound-relay: relay secret key rotated to {}; {} relay passwords sealed again; {} old key(s) retired",
+        LOGGER.info("outbound-relay: relay secret key rotated to {}; {} secrets (relay passwords, refresh tokens, client "
+            + "secrets) sealed again; {} old key(s) retired",
             active, resealed, retired.size());
         events.keysRotated(Actor.ADMIN, active, resealed);
         return new Result(active, resealed, retired);

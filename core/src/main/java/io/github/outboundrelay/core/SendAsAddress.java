@@ -11,20 +11,31 @@ import org.apache.james.core.Username;
 
 /**
  * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, with the relay
- * that must deliver the mail written from it and the credentials to authenticate there, and optionally the name the
- * user wants shown with it (Gmail's "Name"; the JMAP identity's name under ./run).
+ * that must deliver the mail written from it, the credential to authenticate there (a password or an OAuth grant), and
+ * optionally the name the user wants shown with it (Gmail's "Name"; the JMAP identity's name under ./run).
  */
 public record SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
-                            SealedSecret relayPassword, Optional<String> displayName) {
+                            RelayCredential credential, Optional<String> displayName) {
     /** The longest display name accepted, in characters (a name, not a text). */
     public static final int DISPLAY_NAME_MAX_LENGTH = 100;
     /** Many addresses share a few relays: one instance per distinct relay keeps the registry small (~80 B/address). */
     private static final Interner<RelayServer> RELAYS = Interners.newWeakInterner();
 
+    /** An address that authenticates with a relay password, with a display name or none. */
+    public SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
+                         SealedSecret relayPassword, Optional<String> displayName) {
+        this(address, owner, relay, relayUsername, new RelayCredential.Password(relayPassword), displayName);
+    }
+
+    /** An address that authenticates with a relay password, without a display name. */
+    public SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername, SealedSecret relayPassword) {
+        this(address, owner, relay, relayUsername, relayPassword, Optional.empty());
+    }
+
     /** An address without a display name. */
     public SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
-                         SealedSecret relayPassword) {
-        this(address, owner, relay, relayUsername, relayPassword, Optional.empty());
+                         RelayCredential credential) {
+        this(address, owner, relay, relayUsername, credential, Optional.empty());
     }
 
     public SendAsAddress {
@@ -38,7 +49,7 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
         if (relayUsername.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidFieldException("username", "must not contain control characters");
         }
-        Objects.requireNonNull(relayPassword, "password");
+        Objects.requireNonNull(credential, "password");
         displayName = validDisplayName(Objects.requireNonNull(displayName, "displayName"));
     }
 
@@ -59,9 +70,26 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
         return trimmed;
     }
 
+    /** The sealed password of a password address; {@link IllegalStateException} for an OAuth one. */
+    public SealedSecret relayPassword() {
+        if (credential instanceof RelayCredential.Password password) {
+            return password.secret();
+        }
+        throw new IllegalStateException(address.asString() + " authenticates with OAuth, not a password");
+    }
+
+    public boolean usesOAuth() {
+        return credential instanceof RelayCredential.OAuth;
+    }
+
+    /** The same address (display name kept) with another credential, or the same one sealed anew (key rotation). */
+    public SendAsAddress withCredential(RelayCredential newCredential) {
+        return new SendAsAddress(address, owner, relay, relayUsername, newCredential, displayName);
+    }
+
     /** The same address with {@code relayPassword} sealed anew (key rotation). */
     public SendAsAddress withRelayPassword(SealedSecret relayPassword) {
-        return new SendAsAddress(address, owner, relay, relayUsername, relayPassword, displayName);
+        return withCredential(new RelayCredential.Password(relayPassword));
     }
 
     public boolean isOwnedBy(Username user) {
@@ -74,6 +102,6 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
 
     @Override
     public String toString() {
-        return "SendAsAddress[" + address.asString() + " of " + owner.asString() + " via " + relay + "]";
+        return "SendAsAddress[" + address.asString() + " of " + owner.asString() + " via " + relay + " with " + credential.kind() + "]";
     }
 }

@@ -33,6 +33,19 @@ public interface SendAsRegistry {
      */
     boolean remove(Username owner, MailAddress address);
 
+    /**
+     * Stores another sealing of an address's secret (a refresh token the provider rotated), nothing else changing: the
+     * relay account is the same, so a verified address stays verified. Only when the address still holds
+     * {@code previous} (a user who connected the account again meanwhile keeps the new grant).
+     *
+     * @return whether it was replaced
+     */
+    default boolean replaceSecret(String key, SealedSecret previous, SealedSecret replacement) {
+        Optional<SendAsAddress> current = findByKey(key).filter(sendAs -> sendAs.credential().secret().equals(previous));
+        current.ifPresent(sendAs -> register(sendAs.withCredential(sendAs.credential().withSecret(replacement))));
+        return current.isPresent();
+    }
+
     default Optional<SendAsAddress> findOwnedBy(Username owner, MailAddress address) {
         return find(address).filter(sendAs -> sendAs.isOwnedBy(owner));
     }

@@ -78,6 +78,19 @@ public interface RelayAttemptLogContract {
         assertThat(found.recipientCount()).isEqualTo(7);
         assertThat(found.outcome()).isEqualTo(Outcome.PARTIALLY_DELIVERED);
         assertThat(found.replyCode()).contains(550);
+        assertThat(found.credential()).isEqualTo("password");
+    }
+
+    @Test
+    default void theCredentialKindOfAnAttemptRoundTrips() {
+        RelayAttempt attempt = new RelayAttempt(T0, ALICE, SendAsRegistryContract.address("alice@partner.test"),
+            "smtp.office365.test", 587, "<abc.124@ourdomain.test>", 1, Outcome.AUTH_REJECTED, Optional.empty(), "oauth");
+
+        log().record(attempt);
+
+        assertThat(log().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(attempt);
+        assertThat(log().latestFor(SendAsRegistryContract.address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo("oauth");
     }
 
     @Test

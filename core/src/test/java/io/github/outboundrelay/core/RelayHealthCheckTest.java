@@ -122,4 +122,19 @@ class RelayHealthCheckTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void anOAuthAccountWhoseGrantWasRefusedDegradesUntilReconnected() {
+        java.util.List<String> refused = new java.util.ArrayList<>(java.util.List.of("send-as:alice@partner.test"));
+        RelayHealthCheck oauthCheck = new RelayHealthCheck(log, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(15),
+            () -> java.util.List.copyOf(refused));
+
+        Result degraded = Mono.from(oauthCheck.check()).block();
+        assertThat(degraded.isDegraded()).isTrue();
+        assertThat(degraded.getCause()).hasValueSatisfying(cause -> assertThat(cause)
+            .contains("reconnected").contains("alice@partner.test"));
+
+        refused.clear();
+        assertThat(Mono.from(oauthCheck.check()).block().isHealthy()).isTrue();
+    }
 }

@@ -52,7 +52,7 @@ class SecretRotationTest {
         assertThat(events.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10)).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo(SettingsEvent.Type.SECRET_KEYS_ROTATED);
             assertThat(event.actor()).isEqualTo(io.github.outboundrelay.core.settings.Actor.ADMIN);
-            assertThat(event.detail()).isEqualTo("active key " + result.activeKeyId() + ", 1 relay password(s) sealed again");
+            assertThat(event.detail()).isEqualTo("active key " + result.activeKeyId() + ", 1 secret(s) (relay passwords, refresh tokens, client secrets) sealed again");
             assertThat(event.detail()).doesNotContain("alice-pw");
         });
     }

@@ -39,6 +39,45 @@ public interface SendAsRegistryContract {
             new SealedSecret("k1", "c2VhbGVkLWJ5dGVz"));
     }
 
+    static SendAsAddress oauthSendAs(String address, Username owner, String providerId, SealedSecret refreshToken) {
+        return new SendAsAddress(address(address), owner, new RelayServer("smtp.office365.test", 587, RelaySecurity.STARTTLS),
+            address, new RelayCredential.OAuth(providerId, refreshToken));
+    }
+
+    @Test
+    default void anOAuthCredentialIsKeptWithItsProvider() {
+        SealedSecret refreshToken = new SealedSecret("k1", "cmVmcmVzaC10b2tlbg==");
+        registry().register(oauthSendAs("alice@partner.test", ALICE, "microsoft365", refreshToken));
+
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo(new RelayCredential.OAuth("microsoft365", refreshToken));
+    }
+
+    @Test
+    default void aPasswordAddressChangedToOAuthAndBackKeepsTheLatestKind() {
+        registry().register(sendAs("alice@partner.test", ALICE));
+        registry().register(oauthSendAs("alice@partner.test", ALICE, "google", new SealedSecret("k1", "cmVmcmVzaA==")));
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().usesOAuth()).isTrue();
+
+        registry().register(sendAs("alice@partner.test", ALICE));
+
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo(new RelayCredential.Password(new SealedSecret("k1", "c2VhbGVkLWJ5dGVz")));
+    }
+
+    @Test
+    default void replaceSecretStoresARotatedRefreshTokenOnlyOverTheOneItReplaces() {
+        SealedSecret first = new SealedSecret("k1", "Zmlyc3Q=");
+        SealedSecret rotated = new SealedSecret("k1", "cm90YXRlZA==");
+        registry().register(oauthSendAs("alice@partner.test", ALICE, "google", first));
+
+        assertThat(registry().replaceSecret("alice@partner.test", first, rotated)).isTrue();
+        assertThat(registry().replaceSecret("alice@partner.test", first, new SealedSecret("k1", "c3RhbGU="))).isFalse();
+
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo(new RelayCredential.OAuth("google", rotated));
+    }
+
     @Test
     default void allListsEveryOwnersAddresses() {
         registry().register(sendAs("alice@partner.test", ALICE));

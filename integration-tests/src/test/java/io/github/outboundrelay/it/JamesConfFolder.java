@@ -12,6 +12,7 @@ import io.github.outboundrelay.testing.TestTls;
  */
 final class JamesConfFolder {
     private final JamesConfCopy copy = JamesConfCopy.shipped();
+    private volatile File workingDirectory;
 
     static JamesConfFolder shipped() {
         return new JamesConfFolder()
@@ -51,5 +52,11 @@ final class JamesConfFolder {
 
     void writeInto(File workingDirectory) {
         copy.writeInto(workingDirectory.toPath());
+        this.workingDirectory = workingDirectory;
+    }
+
+    /** The working directory of the server booted from this folder (its var/ holds the extension's store). */
+    File workingDirectory() {
+        return workingDirectory;
     }
 }

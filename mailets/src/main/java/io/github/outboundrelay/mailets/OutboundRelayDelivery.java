@@ -22,12 +22,13 @@ import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayAttemptLog;
+import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelayTargetGuard;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
@@ -95,7 +96,8 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final SendAsRegistry registry;
     private final DomainRelayPolicies policies;
     private final SendAsVerifier verifier;
-    private final SecretSealer sealer;
+    private final RelayLogins logins;
+    private final AccessTokenCache tokens;
     private final UsersRepository usersRepository;
     private final MetricFactory metricFactory;
     private final RelayAttemptLog attempts;
@@ -110,23 +112,24 @@ public class OutboundRelayDelivery extends GenericMailet {
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                                 DomainRelayPolicies policies, SendAsVerifier verifier, SecretSealer sealer,
-                                 UsersRepository usersRepository, MetricFactory metricFactory, RelayAttemptLog attempts,
-                                 DNSService dns, RelayProbes probes) {
-        this(queueFactory, rule, registry, policies, verifier, sealer, usersRepository, metricFactory, attempts, dns, probes,
-            Clock.systemUTC());
+                                 DomainRelayPolicies policies, SendAsVerifier verifier, RelayLogins logins,
+                                 AccessTokenCache tokens, UsersRepository usersRepository, MetricFactory metricFactory,
+                                 RelayAttemptLog attempts, DNSService dns, RelayProbes probes) {
+        this(queueFactory, rule, registry, policies, verifier, logins, tokens, usersRepository, metricFactory, attempts, dns,
+            probes, Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                          DomainRelayPolicies policies, SendAsVerifier verifier, SecretSealer sealer,
-                          UsersRepository usersRepository, MetricFactory metricFactory, RelayAttemptLog attempts,
+                          DomainRelayPolicies policies, SendAsVerifier verifier, RelayLogins logins,
+                          AccessTokenCache tokens, UsersRepository usersRepository, MetricFactory metricFactory, RelayAttemptLog attempts,
                           DNSService dns, RelayProbes probes, Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
         this.policies = policies;
         this.verifier = verifier;
-        this.sealer = sealer;
+        this.logins = logins;
+        this.tokens = tokens;
         this.usersRepository = usersRepository;
         this.metricFactory = metricFactory;
         this.attempts = attempts;
@@ -139,12 +142,14 @@ public class OutboundRelayDelivery extends GenericMailet {
     public void init() throws MessagingException {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(getMailetConfig());
         RelayTargetGuard targets = targetGuard(configuration.targets());
-        RelaySessionFactory sessions = new RelaySessionFactory(configuration, targets);
+        RelaySessionFactory passwordSessions = new RelaySessionFactory(configuration, targets);
+        RelaySessions sessions = new RelaySessions(passwordSessions,
+            new OAuthRelaySessionFactory(passwordSessions, targets, tokens));
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
         rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), clock);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, verifier,
-            usersRepository, sealer,
+            usersRepository, logins,
             new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,
             new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
             new RelayNotices(configuration, getMailetContext(), bouncer), new RelayAttemptRecorder(attempts, clock));

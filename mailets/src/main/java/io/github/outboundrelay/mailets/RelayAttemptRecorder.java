@@ -32,7 +32,7 @@ class RelayAttemptRecorder {
         }
         int recipients = result.delivered().size() + result.permanentlyFailed().size() + result.temporarilyFailed().size();
         log.record(new RelayAttempt(clock.instant(), sendAs.owner(), sendAs.address(), sendAs.relay().host(),
-            sendAs.relay().port(), messageId(mail), recipients, outcome(result), replyCode(result)));
+            sendAs.relay().port(), messageId(mail), recipients, outcome(result), replyCode(result), sendAs.credential().kind()));
     }
 
     static Outcome outcome(DeliveryResult result) {

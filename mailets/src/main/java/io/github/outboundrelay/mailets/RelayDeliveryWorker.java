@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
@@ -42,7 +43,7 @@ class RelayDeliveryWorker {
 
     /** The components one delivery needs, built once in the mailet's init(). */
     record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SendAsVerifier verifier,
-                         UsersRepository users, SecretSealer sealer,
+                         UsersRepository users, RelayLogins logins,
                          RelaySmtpClient client, RelayBouncer bouncer, RelayFailureRouter failureRouter,
                          RelayNotices notices, RelayAttemptRecorder attempts) {
     }
@@ -144,15 +145,21 @@ class RelayDeliveryWorker {
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
         MimeMessage message = mail.getMessage();
         String host = perRelayMetrics.hostPart(sendAs.get().relay().host());
-        Optional<String> password = openPassword(sendAs.get());
         // Totals, and the same per relay host so that a failing partner stands out wherever James's metrics go.
-        DeliveryResult result = password.isEmpty()
-            ? DeliveryResult.authRejected(recipients, "The stored relay password of " + sendAs.get().address().asString()
-                + " cannot be opened on this server (its sealing key is missing or it was damaged): enter it again")
-            : metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery-" + host,
+        DeliveryResult result;
+        try {
+            RelayLogin login = with.logins().loginFor(sendAs.get());
+            result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery-" + host,
                 () -> metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
-                    () -> with.client().send(sendAs.get(), password.get(), message, recipients)));
+                    () -> with.client().send(sendAs.get(), login, message, recipients)));
+        } catch (RelayLogins.UnusableCredentialException e) {
+            // A password whose key is gone, an OAuth provider removed: handled like a refused password.
+            LOGGER.warn("Outbound relay cannot use the stored credential of {}: {}", sendAs.get().address().asString(),
+                e.getMessage());
+            result = DeliveryResult.authRejected(recipients, e.getMessage());
+        }
         countPerRelay(host, result);
+        countPerCredentialKind(sendAs.get(), result);
         log(mail, sendAs.get(), result);
         with.attempts().record(mail, sendAs.get(), result);
         conclude(mail, sendAs.get(), result);
@@ -195,23 +202,23 @@ class RelayDeliveryWorker {
         return Optional.empty();
     }
 
+    /** Which kind of credential (password, oauth) the outcomes come from: the move to OAuth shows in the metrics. */
+    private void countPerCredentialKind(SendAsAddress sendAs, DeliveryResult result) {
+        String kind = sendAs.credential().kind();
+        if (!result.delivered().isEmpty()) {
+            metricFactory.generate("outbound-relay-delivered-with-" + kind).add(result.delivered().size());
+        }
+        if (result.authRejected()) {
+            metricFactory.generate("outbound-relay-auth-failed-with-" + kind).increment();
+        }
+    }
+
     private boolean ownerExists(Username owner) throws MessagingException {
         try {
             return with.users().contains(owner);
         } catch (org.apache.james.user.api.UsersRepositoryException e) {
             // Unknown for now: the queue presents the mail again rather than relay or bounce it on a guess.
             throw new MessagingException("Cannot tell whether " + owner.asString() + " still exists", e);
-        }
-    }
-
-    /** Empty when the sealed password does not open (key gone, data damaged): handled like a refused password. */
-    private Optional<String> openPassword(SendAsAddress sendAs) {
-        try {
-            return Optional.of(with.sealer().open(sendAs.relayPassword(), sendAs.key()));
-        } catch (RuntimeException e) {
-            LOGGER.warn("Outbound relay cannot open the stored relay password of {} (key {}): {}", sendAs.address().asString(),
-                sendAs.relayPassword().keyId(), e.getMessage());
-            return Optional.empty();
         }
     }
 

@@ -18,6 +18,7 @@ import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
@@ -53,7 +54,8 @@ class RelayNotices {
         MimeMessage notice = MimeMessageBuilder.mimeMessageBuilder()
             .addFrom(postmaster.asString())
             .addToRecipient(owner.asString())
-            .setSubject("Your mail from " + sendAs.address().asString() + " is waiting: relay settings need attention")
+            .setSubject("Your mail from " + sendAs.address().asString() + " is waiting: "
+                + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention"))
             .setText(credentialsRejectedText(mail, sendAs, diagnostic))
             .build();
         MailImpl noticeMail = MailImpl.builder()
@@ -87,6 +89,15 @@ class RelayNotices {
     }
 
     private static String credentialsRejectedText(Mail mail, SendAsAddress sendAs, String diagnostic) {
+        if (sendAs.credential() instanceof RelayCredential.OAuth oauth) {
+            return "The account " + sendAs.relayUsername() + " behind " + sendAs.address().asString()
+                + " must be reconnected: its " + oauth.providerId() + " authorization was refused (revoked, expired, "
+                + "or its password changed), or " + sendAs.relay().host() + " no longer accepts it.\n"
+                + diagnostic + "\n\n"
+                + "Your message " + subjectOf(mail) + " has not been sent yet. It stays queued and will be retried; "
+                + "connect the account again on your send-as settings (or ask your administrator to) so that it can go "
+                + "out.\n";
+        }
         return "The relay settings for " + sendAs.address().asString() + " at " + sendAs.relay().host()
             + " are misconfigured or out of date: the relay could not be authenticated with them.\n"
             + diagnostic + "\n\n"

@@ -1,5 +1,6 @@
 package io.github.outboundrelay.mailets;
 
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 
@@ -7,7 +8,9 @@ import io.github.outboundrelay.core.SendAsAddress;
  * What two mails must share to travel over the same authenticated SMTP session: the same relay, the same TLS mode,
  * the same username and the same password. The password is only present as a fingerprint, so a changed password
  * yields a new key (and a new session) while the clear password is never kept here. Two send-as addresses that use
- * one account share a key: their envelope senders are set per message.
+ * one account share a key: their envelope senders are set per message. An OAuth address is keyed by its grant
+ * (provider and account), not by a token: its sessions stay in the pool across token refreshes (a session is
+ * authenticated once, when it is opened).
  */
 record RelaySessionKey(RelayEndpoint relay, RelaySecurity security, String username, String passwordFingerprint) {
 
@@ -22,6 +25,13 @@ record RelaySessionKey(RelayEndpoint relay, RelaySecurity security, String usern
     static RelaySessionKey of(SendAsAddress sendAs, String password, PasswordFingerprints fingerprints) {
         return new RelaySessionKey(new RelayEndpoint(sendAs.relay().host(), sendAs.relay().port()),
             sendAs.relay().security(), sendAs.relayUsername(), fingerprints.of(password));
+    }
+
+    static RelaySessionKey of(SendAsAddress sendAs, RelayLogin login, PasswordFingerprints fingerprints) {
+        if (login instanceof RelayLogin.WithOAuth oauth) {
+            return of(sendAs, "oauth|" + oauth.grant().provider().id() + "|" + oauth.grant().accountKey(), fingerprints);
+        }
+        return of(sendAs, ((RelayLogin.WithPassword) login).password(), fingerprints);
     }
 
     /** For logs: never the fingerprint. */

@@ -22,6 +22,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import com.sun.mail.smtp.SMTPAddressFailedException;
 import com.sun.mail.smtp.SMTPSendFailedException;
 
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
@@ -38,12 +39,18 @@ class RelaySmtpClient implements AutoCloseable {
     private static final int DATA_ACCEPTED = 250;
 
     private final RelayDeliveryConfiguration configuration;
-    private final RelaySessionFactory sessionFactory;
+    private final RelaySessions sessionFactory;
     private final RelaySessionPool pool;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
     private final ScheduledExecutorService deadlineTimer;
 
+    /** Password addresses only. */
     RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessionFactory sessionFactory, MetricFactory metricFactory,
+                    Clock clock) {
+        this(configuration, new RelaySessions(sessionFactory, null), metricFactory, clock);
+    }
+
+    RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessions sessionFactory, MetricFactory metricFactory,
                     Clock clock) {
         this.configuration = configuration;
         this.sessionFactory = sessionFactory;
@@ -56,8 +63,12 @@ class RelaySmtpClient implements AutoCloseable {
     }
 
     DeliveryResult send(SendAsAddress sendAs, String password, MimeMessage message, List<MailAddress> recipients) {
+        return send(sendAs, new RelayLogin.WithPassword(password), message, recipients);
+    }
+
+    DeliveryResult send(SendAsAddress sendAs, RelayLogin login, MimeMessage message, List<MailAddress> recipients) {
         try (AttemptDeadline deadline = AttemptDeadline.begin(deadlineTimer, configuration.attemptTimeout())) {
-            DeliveryResult result = sendWithin(sendAs, password, message, recipients);
+            DeliveryResult result = sendWithin(sendAs, login, message, recipients);
             if (deadline.expired() && !result.temporarilyFailed().isEmpty()) {
                 return new DeliveryResult(result.delivered(), result.permanentlyFailed(), result.temporarilyFailed(),
                     "Relay " + sendAs.relay().host() + " did not complete the attempt within " + deadline.limit()
@@ -67,11 +78,11 @@ class RelaySmtpClient implements AutoCloseable {
         }
     }
 
-    private DeliveryResult sendWithin(SendAsAddress sendAs, String password, MimeMessage message, List<MailAddress> recipients) {
-        RelaySessionKey key = RelaySessionKey.of(sendAs, password, fingerprints);
+    private DeliveryResult sendWithin(SendAsAddress sendAs, RelayLogin login, MimeMessage message, List<MailAddress> recipients) {
+        RelaySessionKey key = RelaySessionKey.of(sendAs, login, fingerprints);
         try {
             InternetAddress[] addresses = toInternetAddresses(recipients);
-            return sendOverPool(key, sendAs, password, message, addresses, recipients);
+            return sendOverPool(key, sendAs, login, message, addresses, recipients);
         } catch (NoConnectionSlotException e) {
             return DeliveryResult.relayBusy(recipients, e.getMessage());
         } catch (InterruptedException e) {
@@ -83,14 +94,14 @@ class RelaySmtpClient implements AutoCloseable {
         }
     }
 
-    private DeliveryResult sendOverPool(RelaySessionKey key, SendAsAddress sendAs, String password, MimeMessage message,
+    private DeliveryResult sendOverPool(RelaySessionKey key, SendAsAddress sendAs, RelayLogin login, MimeMessage message,
                                         InternetAddress[] addresses, List<MailAddress> recipients)
             throws NoConnectionSlotException, InterruptedException {
         boolean freshOnly = false;
         while (true) {
             RelaySession session;
             try {
-                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, password), configuration.connectionTimeout(), freshOnly);
+                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, login), configuration.connectionTimeout(), freshOnly);
             } catch (RelayConnectException e) {
                 return e.reason() == RelayConnectException.Reason.CREDENTIALS_REJECTED
                     || e.reason() == RelayConnectException.Reason.AUTH_NOT_OFFERED

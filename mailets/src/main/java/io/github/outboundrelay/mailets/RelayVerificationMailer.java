@@ -17,6 +17,7 @@ import com.sun.mail.smtp.SMTPMessage;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
@@ -26,13 +27,13 @@ import io.github.outboundrelay.core.SendAsAddress;
  * OutboundRelayDelivery mailet builds it from its own configuration. Sessions opened here are never pooled.
  */
 class RelayVerificationMailer implements RelayProbe {
-    private final RelaySessionFactory sessions;
+    private final RelaySessions sessions;
     private final RelayTargetGuard targets;
     private final MailetContext mailetContext;
     private final RelayDeliveryConfiguration.VerificationMail route;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
 
-    RelayVerificationMailer(RelaySessionFactory sessions, RelayTargetGuard targets, MailetContext mailetContext,
+    RelayVerificationMailer(RelaySessions sessions, RelayTargetGuard targets, MailetContext mailetContext,
                             RelayDeliveryConfiguration.VerificationMail route) {
         this.sessions = sessions;
         this.targets = targets;
@@ -50,9 +51,9 @@ class RelayVerificationMailer implements RelayProbe {
     }
 
     @Override
-    public ProbeResult probe(SendAsAddress sendAs, String password) {
+    public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
         try {
-            open(sendAs, password).transport().closeQuietly();
+            open(sendAs, login).transport().closeQuietly();
             return ProbeResult.ok();
         } catch (RelayConnectException e) {
             return failure(e);
@@ -60,9 +61,9 @@ class RelayVerificationMailer implements RelayProbe {
     }
 
     @Override
-    public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+    public ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code) {
         return route == RelayDeliveryConfiguration.VerificationMail.RELAY
-            ? throughRelay(sendAs, password, code)
+            ? throughRelay(sendAs, login, code)
             : toMailbox(sendAs, code);
     }
 
@@ -79,10 +80,10 @@ class RelayVerificationMailer implements RelayProbe {
         }
     }
 
-    private ProbeResult throughRelay(SendAsAddress sendAs, String password, String code) {
+    private ProbeResult throughRelay(SendAsAddress sendAs, RelayLogin login, String code) {
         RelaySession session;
         try {
-            session = open(sendAs, password);
+            session = open(sendAs, login);
         } catch (RelayConnectException e) {
             return failure(e);
         }
@@ -100,8 +101,8 @@ class RelayVerificationMailer implements RelayProbe {
         }
     }
 
-    private RelaySession open(SendAsAddress sendAs, String password) throws RelayConnectException {
-        return sessions.open(RelaySessionKey.of(sendAs, password, fingerprints), sendAs, password);
+    private RelaySession open(SendAsAddress sendAs, RelayLogin login) throws RelayConnectException {
+        return sessions.open(RelaySessionKey.of(sendAs, login, fingerprints), sendAs, login);
     }
 
     /** To the address, holding the code: receiving it proves control of that mailbox. */

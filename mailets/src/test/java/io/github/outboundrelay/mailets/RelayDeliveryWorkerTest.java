@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.RelayLogins;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
@@ -351,7 +353,8 @@ class RelayDeliveryWorkerTest {
             new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), metrics, clock);
         clients.add(client);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies,
-            verifier, users, RelaySmtpClientTest.SEALER, client, bouncer, new RelayFailureRouter(configuration, context, bouncer, metrics),
+            verifier, users, new RelayLogins(RelaySmtpClientTest.SEALER, registry, new InMemoryOAuthProviders()), client, bouncer,
+            new RelayFailureRouter(configuration, context, bouncer, metrics),
             new RelayNotices(configuration, context, bouncer), new RelayAttemptRecorder(attempts, clock));
         return new RelayDeliveryWorker(queue, configuration, collaborators, metrics, clock);
     }

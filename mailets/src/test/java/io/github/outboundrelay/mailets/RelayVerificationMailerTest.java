@@ -8,6 +8,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayProbe.ProbeResult;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -24,7 +25,7 @@ class RelayVerificationMailerTest {
     void aRelayThatDoesNotOfferAuthFailsTheTestWithAnyPassword() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
             ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
-                .probe(sendAs(peer), "wrong");
+                .probe(sendAs(peer), new RelayLogin.WithPassword("wrong"));
 
             assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
             assertThat(result.detail()).contains("AUTH not offered");
@@ -35,7 +36,7 @@ class RelayVerificationMailerTest {
     void aRelayThatDoesNotOfferAuthNeverGetsTheCodeMailEvenWhereItIsTheRoute() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
             ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
-                .sendVerificationCode(sendAs(peer), "wrong", "K7QD-M2XP-4TZA-9RWE");
+                .sendVerificationCode(sendAs(peer), new RelayLogin.WithPassword("wrong"), "K7QD-M2XP-4TZA-9RWE");
 
             assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
             assertThat(peer.received()).isEmpty();
@@ -45,7 +46,7 @@ class RelayVerificationMailerTest {
     @Test
     void aRelayWithAuthPassesTheTest() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
-            assertThat(mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX).probe(sendAs(peer), PASSWORD).isOk()).isTrue();
+            assertThat(mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX).probe(sendAs(peer), new RelayLogin.WithPassword(PASSWORD)).isOk()).isTrue();
             assertThat(peer.authAttempts()).isEqualTo(1);
         }
     }
@@ -54,7 +55,7 @@ class RelayVerificationMailerTest {
     void byDefaultTheCodeIsMailedToTheMailboxByTheNormalPathNotThroughTheRelay() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
-                .sendVerificationCode(sendAs(peer), PASSWORD, "K7QD-M2XP-4TZA-9RWE");
+                .sendVerificationCode(sendAs(peer), new RelayLogin.WithPassword(PASSWORD), "K7QD-M2XP-4TZA-9RWE");
 
             assertThat(result.isOk()).isTrue();
             assertThat(peer.connectionCount()).isZero();
@@ -67,7 +68,7 @@ class RelayVerificationMailerTest {
 
     private RelayVerificationMailer mailer(RelayDeliveryConfiguration.VerificationMail route) throws Exception {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(testConfig().build());
-        return new RelayVerificationMailer(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+        return new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), null),
             RelayPeers.loopbackTargets(), context, route);
     }
 

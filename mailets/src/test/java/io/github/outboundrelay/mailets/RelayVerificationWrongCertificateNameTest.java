@@ -12,6 +12,7 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.PortRange;
 import io.github.outboundrelay.core.RelayProbe.ProbeResult;
 import io.github.outboundrelay.core.RelaySecurity;
@@ -37,13 +38,13 @@ class RelayVerificationWrongCertificateNameTest {
                 .registerRecord("relay.wrong-name.test", InetAddress.getByName("127.0.0.1"), "relay.wrong-name.test"),
                 PortRange.parseList("allowedRelayPorts", "1-65535"), List.of(), List.of("127.0.0.0/8"));
             RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
-            RelayVerificationMailer mailer = new RelayVerificationMailer(new RelaySessionFactory(configuration, guard), guard,
+            RelayVerificationMailer mailer = new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(configuration, guard), null), guard,
                 FakeMailContext.defaultContext(), RelayDeliveryConfiguration.VerificationMail.RELAY);
             SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
                 new RelayServer("relay.wrong-name.test", peer.port(), security), LOGIN,
                 RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));
 
-            ProbeResult result = mailer.probe(sendAs, PASSWORD);
+            ProbeResult result = mailer.probe(sendAs, new RelayLogin.WithPassword(PASSWORD));
 
             assertThat(result.failure()).isEqualTo(ProbeResult.Failure.TLS_FAILED);
             assertThat(peer.authAttempts()).isZero();

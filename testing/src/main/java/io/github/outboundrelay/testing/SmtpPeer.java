@@ -17,7 +17,7 @@ import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * A real SMTP server on 127.0.0.1 and an ephemeral port, for tests: a partner relay (STARTTLS or implicit TLS, AUTH
- * PLAIN/LOGIN, scripted refusals) or a plain recording gateway. It records what it accepted.
+ * PLAIN/LOGIN or XOAUTH2/OAUTHBEARER with validated bearer tokens, scripted refusals) or a plain recording gateway. It records what it accepted.
  */
 public final class SmtpPeer implements AutoCloseable {
     private final SMTPServer server;
@@ -30,6 +30,8 @@ public final class SmtpPeer implements AutoCloseable {
     private final AtomicInteger resetCount = new AtomicInteger();
     private final List<String> mailFromCommands = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> closedSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<String> authMechanismsAccepted = new CopyOnWriteArrayList<>();
+    private final List<String> tokenRefusals = new CopyOnWriteArrayList<>();
 
     private SmtpPeer(Builder builder) {
         this.behaviour = builder.behaviour;
@@ -44,7 +46,10 @@ public final class SmtpPeer implements AutoCloseable {
         if (builder.implicitTls) {
             server.serverSocketFactory(TestTls.serverContext(builder.trustedCertificate));
         }
-        if (builder.auth) {
+        if (builder.oauthValidator != null) {
+            server.requireAuth().authenticationHandlerFactory(new OAuthAuthenticationHandlerFactory(
+                builder.oauthValidator, builder.oauthMechanisms, new OAuthOutcomes()));
+        } else if (builder.auth) {
             server.requireAuth().authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(this::login));
         }
         this.server = server.build();
@@ -153,6 +158,16 @@ public final class SmtpPeer implements AutoCloseable {
         return mailFromCommands.size();
     }
 
+    /** For an OAuth peer: the SASL mechanism of each accepted AUTH, in order. */
+    public List<String> authMechanismsAccepted() {
+        return List.copyOf(authMechanismsAccepted);
+    }
+
+    /** For an OAuth peer: why each refused bearer token was refused (signature, audience, expiry, account). */
+    public List<String> tokenRefusals() {
+        return List.copyOf(tokenRefusals);
+    }
+
     /** Accepts one more account (or changes the password of one), while the peer runs. */
     public SmtpPeer acceptCredentials(String username, String password) {
         behaviour.credentials.put(username, password);
@@ -227,6 +242,20 @@ public final class SmtpPeer implements AutoCloseable {
         }
     }
 
+    private final class OAuthOutcomes implements OAuthAuthenticationHandlerFactory.Outcomes {
+        @Override
+        public void authenticated(String mechanism, String account) {
+            authAttempts.incrementAndGet();
+            authMechanismsAccepted.add(mechanism);
+        }
+
+        @Override
+        public void refused(String mechanism, String reason) {
+            authAttempts.incrementAndGet();
+            tokenRefusals.add(mechanism + ": " + reason);
+        }
+    }
+
     private final class CountingSessions implements SessionHandler {
         @Override
         public SessionAcceptance accept(Session session) {
@@ -249,6 +278,8 @@ public final class SmtpPeer implements AutoCloseable {
         private boolean auth;
         private boolean trustedCertificate = true;
         private int port;
+        private BearerTokenValidator oauthValidator;
+        private List<String> oauthMechanisms = OAuthAuthenticationHandlerFactory.MECHANISMS;
 
         /** Listens on that port (a relay that comes up where a send-as address already points); default: any free port. */
         public Builder onPort(int port) {
@@ -271,6 +302,26 @@ public final class SmtpPeer implements AutoCloseable {
         public Builder requireAuth(String username, String password) {
             auth = true;
             behaviour.credentials.put(username, password);
+            return this;
+        }
+
+        /**
+         * AUTH is required and only XOAUTH2 and OAUTHBEARER are offered, as Microsoft 365 and Gmail do once basic
+         * authentication is off: a bearer token is accepted when the validator accepts it (signature, issuer,
+         * audience, expiry) and it was issued for the account named in the exchange.
+         */
+        public Builder requireOAuth(BearerTokenValidator validator) {
+            return requireOAuth(validator, OAuthAuthenticationHandlerFactory.MECHANISMS);
+        }
+
+        /** As {@link #requireOAuth(BearerTokenValidator)}, announcing only these of XOAUTH2 and OAUTHBEARER. */
+        public Builder requireOAuth(BearerTokenValidator validator, List<String> mechanisms) {
+            if (!OAuthAuthenticationHandlerFactory.MECHANISMS.containsAll(mechanisms) || mechanisms.isEmpty()) {
+                throw new IllegalArgumentException("mechanisms must be among " + OAuthAuthenticationHandlerFactory.MECHANISMS);
+            }
+            auth = true;
+            oauthValidator = validator;
+            oauthMechanisms = List.copyOf(mechanisms);
             return this;
         }
 

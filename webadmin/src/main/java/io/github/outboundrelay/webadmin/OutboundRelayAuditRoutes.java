@@ -98,11 +98,11 @@ public class OutboundRelayAuditRoutes implements Routes {
     }
 
     record RelayAttemptView(String type, String at, String user, String sendAs, String relayHost, int relayPort,
-                            String messageId, int recipients, String outcome, Integer replyCode) {
+                            String messageId, int recipients, String outcome, Integer replyCode, String credential) {
         static RelayAttemptView of(RelayAttempt attempt) {
             return new RelayAttemptView(RELAY_ATTEMPT, attempt.at().toString(), attempt.user().asString(), attempt.sendAs().asString(),
                 attempt.relayHost(), attempt.relayPort(), attempt.messageId(), attempt.recipientCount(),
-                attempt.outcome().name(), attempt.replyCode().orElse(null));
+                attempt.outcome().name(), attempt.replyCode().orElse(null), attempt.credential());
         }
     }
 

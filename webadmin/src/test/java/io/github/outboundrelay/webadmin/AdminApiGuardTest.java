@@ -98,6 +98,14 @@ class AdminApiGuardTest {
             return new OutboundRelayAuditRoutes(new AuditTrail(attempts, new InMemorySettingsEventLog()), AdminApiGuard.loopbackOnly());
         }
 
+        SendAsOAuthRoutes oauth() {
+            return new SendAsOAuthRoutes(requests, new io.github.outboundrelay.core.settings.OAuthDeviceConnections(settings,
+                new io.github.outboundrelay.core.oauth.InMemoryOAuthProviders(),
+                new io.github.outboundrelay.core.oauth.OAuthTokenClient(sealer,
+                    io.github.outboundrelay.core.oauth.OAuthEndpointPolicy.httpsOnly(), java.time.Duration.ofSeconds(1),
+                    java.time.Clock.systemUTC())));
+        }
+
         SecretRotationRoutes rotation() {
             return new SecretRotationRoutes(new SecretRotation(sealer, registry, events), AdminApiGuard.loopbackOnly());
         }
@@ -206,7 +214,8 @@ class AdminApiGuardTest {
             Arguments.of("SendAsVerificationRoutes", (Function<AllRoutes, Routes>) AllRoutes::verification, SEND_AS + "/test"),
             Arguments.of("SendAsOverviewRoutes", (Function<AllRoutes, Routes>) AllRoutes::overview, "/outbound-relay/domains/ourdomain.test/send-as"),
             Arguments.of("OutboundRelayAuditRoutes", (Function<AllRoutes, Routes>) AllRoutes::audit, "/outbound-relay/audit"),
-            Arguments.of("SecretRotationRoutes", (Function<AllRoutes, Routes>) AllRoutes::rotation, "/outbound-relay/secrets/rotation"));
+            Arguments.of("SecretRotationRoutes", (Function<AllRoutes, Routes>) AllRoutes::rotation, "/outbound-relay/secrets/rotation"),
+            Arguments.of("SendAsOAuthRoutes", (Function<AllRoutes, Routes>) AllRoutes::oauth, SEND_AS + "/oauth/device"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -26,6 +26,7 @@ import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelayServer;
@@ -53,12 +54,12 @@ class StoreOutageRoutesTest {
         }
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, String password) {
+        public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
             return ProbeResult.ok();
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code) {
             return ProbeResult.ok();
         }
     };

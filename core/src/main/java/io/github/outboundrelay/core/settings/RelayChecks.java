@@ -6,11 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbe.ProbeResult;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
@@ -26,15 +27,15 @@ class RelayChecks {
 
     private final RelayProbes probes;
     private final SendAsVerifier verifier;
-    private final SecretSealer sealer;
+    private final RelayLogins logins;
     private final SettingsRateLimits limits;
     private final SettingsEvents events;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, SecretSealer sealer, SettingsRateLimits limits,
+    RelayChecks(RelayProbes probes, SendAsVerifier verifier, RelayLogins logins, SettingsRateLimits limits,
                 SettingsEvents events) {
         this.probes = probes;
         this.verifier = verifier;
-        this.sealer = sealer;
+        this.logins = logins;
         this.limits = limits;
         this.events = events;
     }
@@ -44,11 +45,14 @@ class RelayChecks {
         probe().checkTarget(relay);
     }
 
-    /** Connect, TLS, AUTH, no mail; a probe tried (not refused by the limits) is recorded in the audit trail. */
-    void requireWorkingRelay(Actor actor, SendAsAddress sendAs, String password) {
+    /**
+     * Connect, TLS, AUTH (with the password, or an access token of the grant), no mail; a probe tried (not refused by
+     * the limits) is recorded in the audit trail.
+     */
+    void requireWorkingRelay(Actor actor, SendAsAddress sendAs, RelayLogin login) {
         RelayProbe probe = probe();
         limits.acquireProbe(sendAs);
-        ProbeResult result = probe.probe(sendAs, password);
+        ProbeResult result = probe.probe(sendAs, login);
         events.relayTested(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result, "The relay test failed");
     }
@@ -63,22 +67,26 @@ class RelayChecks {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        ProbeResult result = probe.sendVerificationCode(sendAs, openPassword(sendAs), code);
+        ProbeResult result = probe.sendVerificationCode(sendAs, login(sendAs), code);
         events.codeMailed(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result,
             "The verification mail could not be sent (the address stays pending; ask again with POST "
                 + ".../verification)");
     }
 
-    /** The stored password, or 400 naming {@code password} when it no longer opens (key file lost, data damaged). */
-    String openPassword(SendAsAddress sendAs) {
+    /**
+     * The stored credential ready to use; 400 naming {@code password} when it no longer opens (key file lost, data
+     * damaged), {@code provider} when the address's OAuth provider was removed.
+     */
+    RelayLogin login(SendAsAddress sendAs) {
         try {
-            return sealer.open(sendAs.relayPassword(), sendAs.key());
-        } catch (RuntimeException e) {
-            LOGGER.warn("outbound-relay: the stored relay password of {} does not open (key {}): {}",
-                sendAs.address().asString(), sendAs.relayPassword().keyId(), e.getMessage());
-            throw new InvalidFieldException("password", "is required: the stored one can no longer be opened on this "
-                + "server (its sealing key is missing)");
+            return logins.loginFor(sendAs);
+        } catch (RelayLogins.UnusableCredentialException e) {
+            LOGGER.warn("outbound-relay: the stored credential of {} cannot be used: {}", sendAs.address().asString(),
+                e.getMessage());
+            throw new InvalidFieldException(e.field(), "password".equals(e.field())
+                ? "is required: the stored one can no longer be opened on this server (its sealing key is missing)"
+                : "is no longer set up on this server: connect the account again");
         }
     }
 
@@ -114,7 +122,8 @@ class RelayChecks {
         return switch (failure) {
             case UNREACHABLE -> "unreachable (no SMTP session could be opened to the relay)";
             case TLS_FAILED -> "TLS failed (no TLS offered, or a certificate that is not trusted for that host name)";
-            case AUTH_REJECTED -> "AUTH rejected (the relay refused the username or password)";
+            case AUTH_REJECTED -> "AUTH rejected (the relay refused the username and password or OAuth token, or the "
+                + "OAuth provider refused the grant)";
             case AUTH_NOT_OFFERED -> "AUTH not offered (the relay offered no SMTP AUTH we can use: it would not check the "
                 + "password, nothing is sent through it unauthenticated)";
             case NOT_ALLOWED_TARGET -> "not an allowed target (the relay's port or address is not allowed here)";

@@ -43,6 +43,10 @@ public record SendAsRequest(RelayServer relay, String username, Optional<String>
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
+            if ("provider".equals(name)) {
+                throw new InvalidFieldException("provider", "is not set with PUT: an OAuth account is connected with POST "
+                    + ".../send-as/{address}/oauth/device (or from the self-service page)");
+            }
             if (!FIELDS.contains(name)) {
                 throw new InvalidFieldException(name, "is not a known field (expected host, port, security, username, password, verified, displayName)");
             }

@@ -1,6 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,13 +16,23 @@ import org.apache.james.domainlist.api.DomainListException;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayCredential;
+import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.SealedSecret;
+import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
 import io.github.outboundrelay.core.verification.SendAsStatus;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
@@ -44,9 +55,17 @@ public class SendAsSettings {
     private final SecretSealer sealer;
     private final SendAsVerifier verifier;
     private final RelayChecks checks;
+    private final AccessTokenCache tokens;
     private final SettingsEvents events;
 
     @Inject
+    public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                          SettingsEvents events) {
+        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, Clock.systemUTC());
+    }
+
+    /** Password addresses only (no OAuth provider is set). */
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                           SendAsVerifier verifier, RelayProbes probes, SettingsEvents events) {
         this(registry, policies, domainList, sealer, verifier, probes, events, Clock.systemUTC());
@@ -54,13 +73,23 @@ public class SendAsSettings {
 
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                    SendAsVerifier verifier, RelayProbes probes, SettingsEvents events, Clock clock) {
+        this(registry, policies, domainList, sealer, verifier, probes, new InMemoryOAuthProviders(),
+            new AccessTokenCache(new OAuthTokenClient(sealer, OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(30), clock),
+                clock, AccessTokenCache.DEFAULT_MARGIN), events, clock);
+    }
+
+    SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                   SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                   SettingsEvents events, Clock clock) {
         this.registry = registry;
         this.policies = policies;
         this.domainList = domainList;
         this.sealer = sealer;
         this.verifier = verifier;
+        this.tokens = tokens;
         this.events = events;
-        this.checks = new RelayChecks(probes, verifier, sealer, new SettingsRateLimits(clock), events);
+        this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers),
+            new SettingsRateLimits(clock), events);
     }
 
     public List<SendAsView> list(Username owner) {
@@ -80,40 +109,95 @@ public class SendAsSettings {
     /** Adds or changes an address; see the class comment. */
     public SendAsView save(Actor actor, Username owner, MailAddress address, SendAsRequest request) {
         requireRelayAllowed(owner);
-        if (isLocal(address.getDomain())) {
-            throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
-                + " is local, its mail is ours to send");
-        }
-        boolean vouched = vouchedBy(actor, request);
+        requireForeign(address);
+        boolean vouched = vouchedBy(actor, request.verified());
         Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
         requireAdmittedSecurity(owner, request.relay().security());
         checks.checkTarget(request.relay());
-        SealedSecret password = request.password()
-            .map(clear -> sealer.seal(clear, SendAsKey.of(address)))
-            .orElseGet(() -> keptPassword(owner, address, request));
-        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), password,
+        RelayCredential credential = request.password()
+            .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear, SendAsKey.of(address))))
+            .orElseGet(() -> keptCredential(owner, address, request));
+        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential,
             request.displayName());
         if (!vouched) {
-            checks.requireWorkingRelay(actor, sendAs, request.password().orElseGet(() -> checks.openPassword(sendAs)));
+            checks.requireWorkingRelay(actor, sendAs, request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
+                .orElseGet(() -> checks.login(sendAs)));
         }
-        Optional<SendAsAddress> before = registry.findOwnedBy(owner, address); // audit: added or changed
+        return store(actor, sendAs, request.password().isPresent(), vouched, abandoned);
+    }
+
+    /**
+     * Adds or changes an address that authenticates with an OAuth grant of {@code provider} (its relay is the
+     * provider's): the refresh token is sealed, then the relay is tried with an access token of the grant and a code
+     * is mailed, as for a password. Connecting an account again clears its "reconnect needed" state. A display name
+     * the address had is kept.
+     */
+    public SendAsView saveOAuth(Actor actor, Username owner, MailAddress address, OAuthProvider provider, String username,
+                                String refreshToken, Optional<Boolean> verified) {
+        requireRelayAllowed(owner);
+        requireForeign(address);
+        boolean vouched = vouchedBy(actor, verified);
+        Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
+        RelayServer relay = provider.relay();
+        requireAdmittedSecurity(owner, relay.security());
+        checks.checkTarget(relay);
+        String key = SendAsKey.of(address);
+        RelayCredential.OAuth credential = new RelayCredential.OAuth(provider.id(),
+            sealer.seal(refreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + key));
+        Optional<String> displayName = registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName);
+        SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, displayName);
+        tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
+        // Tried before it is stored: the grant works on the credential in hand, and keeps a rotated refresh token.
+        SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(key, provider, sealer, credential);
+        if (!vouched) {
+            checks.requireWorkingRelay(actor, sendAs, new RelayLogin.WithOAuth(grant));
+        }
+        return store(actor, sendAs.withCredential(grant.unsavedCredential()), true, vouched, abandoned);
+    }
+
+    /**
+     * Stores an address whose relay test passed (or that an admin vouched for), then has the code mailed if pending.
+     *
+     * @param secretGiven whether a new password or OAuth grant came with the request (for the audit trail)
+     */
+    private SendAsView store(Actor actor, SendAsAddress sendAs, boolean secretGiven, boolean vouched,
+                             Optional<SendAsAddress> abandoned) {
+        Optional<SendAsAddress> before = registry.findOwnedBy(sendAs.owner(), sendAs.address()); // audit: added or changed
         abandoned.ifPresent(this::release);
+        if (!sendAs.usesOAuth()) {
+            forgetTokens(sendAs); // an OAuth address turned into a password one: nothing to refresh or reconnect
+        }
         try {
             registry.register(sendAs);
         } catch (SendAsRegistry.AddressOwnedByAnotherUserException e) {
             throw new SendAsSettingsException(Kind.CONFLICT, e.getMessage());
         }
         SendAsStatus status = verifier.saved(sendAs, vouched);
-        events.saved(actor, before, abandoned, sendAs, request.password().isPresent(), vouched, status);
+        events.saved(actor, before, abandoned, sendAs, secretGiven, vouched, status);
         if (status == SendAsStatus.PENDING) {
             checks.sendCode(actor, sendAs);
         }
         return SendAsView.of(sendAs, status);
     }
 
+    /** Its cached access token and any "reconnect needed" state on this node. */
+    private void forgetTokens(SendAsAddress sendAs) {
+        tokens.forget(SendAsOAuthGrant.accountKeyOf(sendAs.key()));
+    }
+
+    private void requireForeign(MailAddress address) {
+        if (isLocal(address.getDomain())) {
+            throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
+                + " is local, its mail is ours to send");
+        }
+    }
+
     /** @return whether the owner had that address (removing an unknown one is not an error) */
     public boolean remove(Actor actor, Username owner, MailAddress address) {
-        registry.findOwnedBy(owner, address).ifPresent(verifier::forget);
+        registry.findOwnedBy(owner, address).ifPresent(sendAs -> {
+            verifier.forget(sendAs);
+            forgetTokens(sendAs);
+        });
         boolean removed = registry.remove(owner, address);
         if (removed) {
             events.removed(actor, owner, address);
@@ -159,16 +243,16 @@ public class SendAsSettings {
     public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
         requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
-        checks.requireWorkingRelay(actor, sendAs, checks.openPassword(sendAs));
+        checks.requireWorkingRelay(actor, sendAs, checks.login(sendAs));
         return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
     }
 
     /**
-     * An update without a password keeps the stored one only for the very relay account it was given for: a new host,
-     * port, security or username must come with the password again (as Gmail asks), or the stored password would be
-     * sent to wherever the request points.
+     * An update without a password keeps the stored credential (password or OAuth grant) only for the very relay
+     * account it was given for: a new host, port, security or username must come with the password again (as Gmail
+     * asks), or the stored secret would be sent to wherever the request points.
      */
-    private SealedSecret keptPassword(Username owner, MailAddress address, SendAsRequest request) {
+    private RelayCredential keptCredential(Username owner, MailAddress address, SendAsRequest request) {
         Optional<SendAsAddress> existing = registry.findOwnedBy(owner, address);
         if (existing.isEmpty()) {
             throw new InvalidFieldException("password", "is required");
@@ -178,7 +262,7 @@ public class SendAsSettings {
             throw new InvalidFieldException("password", "is required when host, port, security or username change: the "
                 + "stored password is only ever sent to the relay account it was given for");
         }
-        return stored.relayPassword();
+        return stored.credential();
     }
 
     /**
@@ -196,6 +280,7 @@ public class SendAsSettings {
 
     private void release(SendAsAddress abandoned) {
         verifier.forget(abandoned);
+        forgetTokens(abandoned);
         registry.remove(abandoned.owner(), abandoned.address());
     }
 
@@ -214,14 +299,15 @@ public class SendAsSettings {
     }
 
     private SendAsView view(SendAsAddress sendAs) {
-        return SendAsView.of(sendAs, verifier.status(sendAs));
+        return SendAsView.of(sendAs, verifier.status(sendAs),
+            sendAs.usesOAuth() && tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
     }
 
-    private static boolean vouchedBy(Actor actor, SendAsRequest request) {
-        if (actor != Actor.ADMIN && request.verified().isPresent()) {
+    private static boolean vouchedBy(Actor actor, Optional<Boolean> verified) {
+        if (actor != Actor.ADMIN && verified.isPresent()) {
             throw new InvalidFieldException("verified", "may only be set by an admin: confirm the code mailed to the address");
         }
-        return request.vouched();
+        return verified.orElse(false);
     }
 
     private void requireAdmittedSecurity(Username owner, RelaySecurity security) {

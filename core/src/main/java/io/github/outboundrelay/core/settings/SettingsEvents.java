@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.SettingsEvent.Type;
@@ -48,14 +49,15 @@ public class SettingsEvents {
      * changed, and the status it has now), and verified when an admin vouched.
      */
     void saved(Actor actor, Optional<SendAsAddress> before, Optional<SendAsAddress> abandoned, SendAsAddress after,
-               boolean passwordGiven, boolean vouched, SendAsStatus status) {
+               boolean secretGiven, boolean vouched, SendAsStatus status) {
         abandoned.ifPresent(other -> sendAs(actor, Type.SEND_AS_TAKEN_OVER, after, "from " + other.owner().asString()
             + ", whose pending entry had no valid code any more"));
         String now = "status " + status.name().toLowerCase(Locale.ROOT);
         if (before.isEmpty()) {
-            sendAs(actor, Type.SEND_AS_ADDED, after, relayOf(after) + ", username " + after.relayUsername() + "; " + now);
+            sendAs(actor, Type.SEND_AS_ADDED, after, relayOf(after) + ", username " + after.relayUsername()
+                + (after.usesOAuth() ? ", " + credentialOf(after) : "") + "; " + now);
         } else {
-            sendAs(actor, Type.SEND_AS_CHANGED, after, changes(before.get(), after, passwordGiven) + "; " + now);
+            sendAs(actor, Type.SEND_AS_CHANGED, after, changes(before.get(), after, secretGiven) + "; " + now);
         }
         if (vouched && status == SendAsStatus.VERIFIED) {
             sendAs(actor, Type.SEND_AS_VERIFIED, after, "vouched for by an admin");
@@ -97,10 +99,10 @@ public class SettingsEvents {
     /** Only admins rotate keys (WebAdmin). The key id is a name, never key material. */
     public void keysRotated(Actor actor, String activeKeyId, int resealed) {
         record(actor, Type.SECRET_KEYS_ROTATED, Optional.empty(), Optional.empty(), Optional.empty(),
-            "active key " + activeKeyId + ", " + resealed + " relay password(s) sealed again");
+            "active key " + activeKeyId + ", " + resealed + " secret(s) (relay passwords, refresh tokens, client secrets) sealed again");
     }
 
-    private static String changes(SendAsAddress before, SendAsAddress after, boolean passwordGiven) {
+    private static String changes(SendAsAddress before, SendAsAddress after, boolean secretGiven) {
         List<String> changes = new ArrayList<>();
         if (!before.relay().host().equals(after.relay().host())) {
             changes.add(change("host", before.relay().host(), after.relay().host()));
@@ -114,10 +116,15 @@ public class SettingsEvents {
         if (!before.relayUsername().equals(after.relayUsername())) {
             changes.add(change("username", before.relayUsername(), after.relayUsername()));
         }
-        if (passwordGiven) {
-            changes.add("password replaced");
+        if (secretGiven) {
+            changes.add(after.usesOAuth() ? credentialOf(after) + " connected" : "password replaced");
         }
         return changes.isEmpty() ? "saved unchanged" : String.join(", ", changes);
+    }
+
+    /** The kind of credential, never its value: "password", or "OAuth grant of <provider>". */
+    private static String credentialOf(SendAsAddress sendAs) {
+        return sendAs.credential() instanceof RelayCredential.OAuth oauth ? "OAuth grant of " + oauth.providerId() : "password";
     }
 
     private static String change(String field, Object before, Object after) {

@@ -32,6 +32,7 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
@@ -76,6 +77,51 @@ class SendAsSettingsTest {
         assertThat(view.status()).isEqualTo("pending");
         assertThat(probe.calls).containsExactly("probe alice@partner.test secret", "code alice@partner.test");
         assertThat(settings.list(ALICE)).containsExactly(view);
+    }
+
+    @Test
+    void anOAuthAddressIsTriedWithItsGrantBeforeItIsStoredAndKeptOnAnUpdateOfTheSameAccount() {
+        AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
+        io.github.outboundrelay.core.oauth.InMemoryOAuthProviders providers = new io.github.outboundrelay.core.oauth.InMemoryOAuthProviders();
+        io.github.outboundrelay.core.oauth.OAuthProvider provider = new io.github.outboundrelay.core.oauth.OAuthProvider("m365",
+            java.net.URI.create("https://login.partner.test/authorize"), java.net.URI.create("https://login.partner.test/token"),
+            Optional.empty(), "app", Optional.empty(), List.of("SMTP.Send", "offline_access"), Map.of(),
+            new RelayServer("smtp.office365.test", 587, RelaySecurity.STARTTLS));
+        providers.save(provider);
+        RelayProbes probes = new RelayProbes();
+        probes.install(probe);
+        DomainList domainList = mock(DomainList.class);
+        SendAsSettings oauthSettings = new SendAsSettings(registry, policies, domainList, sealer, verifier, probes, providers,
+            new io.github.outboundrelay.core.oauth.AccessTokenCache(new io.github.outboundrelay.core.oauth.OAuthTokenClient(
+                sealer, io.github.outboundrelay.core.oauth.OAuthEndpointPolicy.httpsOnly(), java.time.Duration.ofSeconds(1), clock),
+                clock, java.time.Duration.ofMinutes(2)),
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
+
+        SendAsView view = oauthSettings.saveOAuth(Actor.ADMIN, ALICE, ADDRESS, provider, "alice@partner.test",
+            "refresh-token-1", Optional.empty());
+
+        assertThat(view.credential()).isEqualTo("oauth");
+        assertThat(view.provider()).isEqualTo("m365");
+        assertThat(view.passwordSet()).isFalse();
+        assertThat(view.host()).isEqualTo("smtp.office365.test");
+        assertThat(view.status()).isEqualTo("pending");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
+        io.github.outboundrelay.core.RelayCredential stored = registry.find(ADDRESS).orElseThrow().credential();
+        assertThat(sealer.open(stored.secret(), "oauth-refresh:alice@partner.test")).isEqualTo("refresh-token-1");
+
+        // A PUT without a password for the same relay account keeps the grant.
+        SendAsView updated = oauthSettings.save(Actor.ADMIN, ALICE, ADDRESS,
+            request("smtp.office365.test", 587, "alice@partner.test", null));
+        assertThat(updated.credential()).isEqualTo("oauth");
+        assertThat(registry.find(ADDRESS).orElseThrow().credential()).isEqualTo(stored);
+    }
+
+    @Test
+    void aPutNamingAProviderIsRefusedPointingAtTheDeviceRoute() {
+        assertThatThrownBy(() -> SendAsRequest.parse(SettingsJson.readObject(
+                "{\"provider\": \"m365\", \"host\": \"smtp.office365.com\", \"port\": 587, \"security\": \"STARTTLS\", \"username\": \"a\"}")))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'provider' is not set with PUT")
+            .hasMessageContaining("oauth/device");
     }
 
     @Test
@@ -365,13 +411,14 @@ class SendAsSettingsTest {
         }
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, String password) {
-            calls.add("probe " + sendAs.address().asString() + " " + password);
+        public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
+            calls.add("probe " + sendAs.address().asString() + " " + (login instanceof RelayLogin.WithPassword password
+                ? password.password() : ((RelayLogin.WithOAuth) login).grant().accountKey()));
             return ProbeResult.ok();
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code) {
             calls.add("code " + sendAs.address().asString());
             lastCode = code;
             return ProbeResult.ok();

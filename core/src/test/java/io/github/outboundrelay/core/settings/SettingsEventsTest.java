@@ -55,14 +55,14 @@ class SettingsEventsTest {
         ProbeResult.Failure codeFailure = ProbeResult.Failure.NONE;
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, String password) {
-            super.probe(sendAs, password);
+        public ProbeResult probe(SendAsAddress sendAs, io.github.outboundrelay.core.RelayLogin login) {
+            super.probe(sendAs, login);
             return probeFailure == ProbeResult.Failure.NONE ? ProbeResult.ok() : ProbeResult.failed(probeFailure, "535 no");
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, String password, String code) {
-            super.sendVerificationCode(sendAs, password, code);
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, io.github.outboundrelay.core.RelayLogin login, String code) {
+            super.sendVerificationCode(sendAs, login, code);
             return codeFailure == ProbeResult.Failure.NONE ? ProbeResult.ok() : ProbeResult.failed(codeFailure, "550 no");
         }
     }
@@ -138,7 +138,7 @@ class SettingsEventsTest {
         assertThatThrownBy(() -> settings.test(Actor.ADMIN, ALICE, ADDRESS)).isInstanceOf(SendAsSettingsException.class);
 
         assertThat(events()).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::detail).containsExactly(
-            tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: failed, AUTH rejected (the relay refused the username or password)"),
+            tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: failed, AUTH rejected (the relay refused the username and password or OAuth token, or the OAuth provider refused the grant)"),
             tuple(Actor.USER, Type.RELAY_TESTED, "smtp.partner.test:587 STARTTLS: ok"),
             tuple(Actor.USER, Type.SEND_AS_ADDED, "smtp.partner.test:587 STARTTLS, username alice; status pending"),
             tuple(Actor.USER, Type.VERIFICATION_CODE_MAILED, "failed, refused (the relay did not accept the mail)"),

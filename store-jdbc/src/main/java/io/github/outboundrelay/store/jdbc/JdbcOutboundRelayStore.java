@@ -24,7 +24,7 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  *     default).</li>
  * </ul>
  * The mechanics are {@link JdbcStoreEngine}'s; each entity kind is an {@link EntityTable} ({@link SendAsTable},
- * {@link DomainPolicyTable}, {@link VerificationTable}). Schema migrations are Flyway's ({@code db/outbound-relay},
+ * {@link DomainPolicyTable}, {@link VerificationTable}, {@link OAuthProviderTable}). Schema migrations are Flyway's ({@code db/outbound-relay},
  * history table {@code outbound_relay_schema_history}).
  * <p>
  * The audit trail, relay attempts ({@link JdbcRelayAttemptLog}) and configuration events ({@link JdbcSettingsEventLog}),
@@ -38,6 +38,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
     private final JdbcSendAsRegistry registry;
     private final JdbcDomainRelayPolicies domainPolicies;
     private final JdbcVerifications verifications;
+    private final JdbcOAuthProviders oauthProviders;
     private final JdbcRelayAttemptLog relayAttempts;
     private final JdbcSettingsEventLog settingsEvents;
     private final AuditRetention auditRetention;
@@ -71,10 +72,12 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         SendAsTable sendAs = new SendAsTable();
         DomainPolicyTable policies = new DomainPolicyTable();
         VerificationTable verificationStates = new VerificationTable();
-        this.engine = new JdbcStoreEngine(configuration, dataSource, List.of(sendAs, policies, verificationStates));
+        OAuthProviderTable providers = new OAuthProviderTable();
+        this.engine = new JdbcStoreEngine(configuration, dataSource, List.of(sendAs, policies, verificationStates, providers));
         this.registry = new JdbcSendAsRegistry(engine, sendAs, verificationStates);
         this.domainPolicies = new JdbcDomainRelayPolicies(engine, policies);
         this.verifications = new JdbcVerifications(engine, verificationStates);
+        this.oauthProviders = new JdbcOAuthProviders(engine, providers);
         this.relayAttempts = new JdbcRelayAttemptLog(dataSource, configuration.auditRetention(), Clock.systemUTC(),
             JdbcRelayAttemptLog.PAUSE_AFTER_CONNECTION_FAILURE);
         this.settingsEvents = new JdbcSettingsEventLog(dataSource);
@@ -92,6 +95,10 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
 
     public JdbcVerifications verifications() {
         return verifications;
+    }
+
+    public JdbcOAuthProviders oauthProviders() {
+        return oauthProviders;
     }
 
     public JdbcRelayAttemptLog relayAttemptLog() {

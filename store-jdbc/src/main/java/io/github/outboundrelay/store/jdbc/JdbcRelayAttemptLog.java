@@ -54,7 +54,7 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
     static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
 
     private static final String COLUMNS = "attempted_at_ms, user_name, send_as, relay_host, relay_port, message_id,"
-        + " recipient_count, outcome, reply_code";
+        + " recipient_count, outcome, reply_code, credential_kind";
     private static final String PURGE = "DELETE FROM outbound_relay_attempt WHERE id IN (SELECT id FROM outbound_relay_attempt"
         + " WHERE attempted_at_ms < ? LIMIT " + AuditRetention.PURGE_BATCH + ")";
 
@@ -139,7 +139,8 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
             return Optional.of(new RelayAttempt(Instant.ofEpochMilli(rows.getLong("attempted_at_ms")),
                 Username.of(rows.getString("user_name")), new MailAddress(rows.getString("send_as")),
                 rows.getString("relay_host"), rows.getInt("relay_port"), rows.getString("message_id"),
-                rows.getInt("recipient_count"), RelayAttempt.Outcome.valueOf(rows.getString("outcome")), reply));
+                rows.getInt("recipient_count"), RelayAttempt.Outcome.valueOf(rows.getString("outcome")), reply,
+                rows.getString("credential_kind")));
         } catch (AddressException | IllegalArgumentException e) {
             // e.g. an outcome written by a newer version of the extension on another node
             if (invalidRowLogged.compareAndSet(false, true)) {

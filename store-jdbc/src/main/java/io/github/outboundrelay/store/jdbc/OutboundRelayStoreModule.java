@@ -22,6 +22,8 @@ import io.github.outboundrelay.core.OwnerOnlyFiles;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.SettingsEventLog;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.Verifications;
 
@@ -84,6 +86,12 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
 
     @Provides
     @Singleton
+    OAuthProviders oauthProviders(OutboundRelayStores stores) {
+        return stores.oauthProviders();
+    }
+
+    @Provides
+    @Singleton
     RelayAttemptLog relayAttemptLog(OutboundRelayStores stores) {
         return stores.relayAttemptLog();
     }
@@ -97,13 +105,15 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
     /** The stores in use, and the JDBC store behind them if any (for health checks, tests). */
     public record OutboundRelayStores(SendAsRegistry sendAsRegistry, DomainRelayPolicies domainRelayPolicies,
                                       Verifications verifications, RelayAttemptLog relayAttemptLog,
-                                      SettingsEventLog settingsEventLog, JdbcOutboundRelayStore jdbcStore) {
+                                      OAuthProviders oauthProviders, SettingsEventLog settingsEventLog,
+                                      JdbcOutboundRelayStore jdbcStore) {
         static OutboundRelayStores open(OutboundRelayStoreConfiguration configuration) {
             if (configuration.store() == OutboundRelayStoreConfiguration.StoreKind.MEMORY) {
                 LOGGER.warn("outbound-relay: store=memory, send-as addresses, their verification, domain policies and the"
                     + " audit trail are lost when James stops");
                 return new OutboundRelayStores(new InMemorySendAsRegistry(), new InMemoryDomainRelayPolicies(),
-                    new InMemoryVerifications(), new InMemoryRelayAttemptLog(), new InMemorySettingsEventLog(), null);
+                    new InMemoryVerifications(), new InMemoryRelayAttemptLog(), new InMemoryOAuthProviders(),
+                    new InMemorySettingsEventLog(), null);
             }
             // H2 creates its files with the process's umask (often world-readable): their folder is the owner's only.
             configuration.jdbc().h2FileDirectory().ifPresent(OwnerOnlyFiles::secureDirectory);
@@ -111,7 +121,7 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
             JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration.jdbc());
             Runtime.getRuntime().addShutdownHook(new Thread(store::close, "outbound-relay-store-close"));
             return new OutboundRelayStores(store.sendAsRegistry(), store.domainRelayPolicies(), store.verifications(),
-                store.relayAttemptLog(), store.settingsEventLog(), store);
+                store.relayAttemptLog(), store.oauthProviders(), store.settingsEventLog(), store);
         }
     }
 }

@@ -47,7 +47,8 @@ final class RelayAttemptWriter implements AutoCloseable {
     static final int RELAY_HOST_LENGTH = 255;
 
     private static final String INSERT = "INSERT INTO outbound_relay_attempt (attempted_at_ms, user_name, send_as, send_as_key,"
-        + " relay_host, relay_port, message_id, recipient_count, outcome, reply_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + " relay_host, relay_port, message_id, recipient_count, outcome, reply_code, credential_kind)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final Duration pauseAfterConnectionFailure;
@@ -228,6 +229,7 @@ final class RelayAttemptWriter implements AutoCloseable {
         } else {
             statement.setNull(10, Types.INTEGER);
         }
+        statement.setString(11, attempt.credential());
     }
 
     private static void rollbackQuietly(Connection connection) {

@@ -11,6 +11,7 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SealedSecret;
@@ -18,13 +19,16 @@ import io.github.outboundrelay.core.SendAsAddress;
 
 /**
  * Send-as addresses ({@code outbound_relay_send_as}), keyed by {@link io.github.outboundrelay.core.SendAsKey}. The
- * password is stored sealed: key id and sealed bytes only.
+ * secret (password, or OAuth refresh token with {@code credential_kind} OAUTH and its provider) is stored sealed: key
+ * id and sealed bytes only.
  */
 final class SendAsTable extends EntityTable<SendAsAddress> {
     static final String KIND = "send_as";
     private static final Logger LOGGER = LoggerFactory.getLogger(SendAsTable.class);
     private static final String COLUMNS = "address_key, address, owner_name, relay_host, relay_port, relay_security,"
-        + " relay_username, password_key_id, password_sealed, display_name";
+        + " relay_username, password_key_id, password_sealed, credential_kind, oauth_provider_id, display_name";
+    private static final String PASSWORD = "PASSWORD";
+    private static final String OAUTH = "OAUTH";
 
     SendAsTable() {
         super(KIND, "outbound_relay_send_as", "address_key", COLUMNS);
@@ -36,14 +40,30 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         try {
             return Optional.of(new SendAsAddress(new MailAddress(rows.getString("address")), Username.of(rows.getString("owner_name")),
                 new RelayServer(rows.getString("relay_host"), rows.getInt("relay_port"), RelaySecurity.valueOf(rows.getString("relay_security"))),
-                rows.getString("relay_username"),
-                new SealedSecret(rows.getString("password_key_id"), rows.getString("password_sealed")),
-                Optional.ofNullable(rows.getString("display_name"))));
+                rows.getString("relay_username"), credential(rows), Optional.ofNullable(rows.getString("display_name"))));
         } catch (Exception e) {
             // Only written by this store, so only a hand-edited row gets here: skip it, loudly, without its values.
             LOGGER.error("outbound-relay store: the stored send-as address {} is invalid and is ignored ({})", key, e.getClass().getSimpleName());
             return Optional.empty();
         }
+    }
+
+    private static RelayCredential credential(ResultSet rows) throws SQLException {
+        SealedSecret secret = new SealedSecret(rows.getString("password_key_id"), rows.getString("password_sealed"));
+        String kind = rows.getString("credential_kind");
+        return switch (kind) {
+            case PASSWORD -> new RelayCredential.Password(secret);
+            case OAUTH -> new RelayCredential.OAuth(rows.getString("oauth_provider_id"), secret);
+            default -> throw new IllegalStateException("unknown credential kind " + kind);
+        };
+    }
+
+    private static String kindOf(SendAsAddress sendAs) {
+        return sendAs.credential() instanceof RelayCredential.OAuth ? OAUTH : PASSWORD;
+    }
+
+    private static String providerOf(SendAsAddress sendAs) {
+        return sendAs.credential() instanceof RelayCredential.OAuth oauth ? oauth.providerId() : null;
     }
 
     /** The owner in the database (not the view): what ownership checks of a write must use. */
@@ -58,18 +78,20 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
 
     void insert(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "INSERT INTO outbound_relay_send_as (" + COLUMNS + ", changed_version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(), sendAs.owner().asString(),
-            sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(), sendAs.relayUsername(),
-            sendAs.relayPassword().keyId(), sendAs.relayPassword().sealed(), sendAs.displayName().orElse(null), version);
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(),
+            sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(),
+            sendAs.relayUsername(), sendAs.credential().secret().keyId(), sendAs.credential().secret().sealed(),
+            kindOf(sendAs), providerOf(sendAs), sendAs.displayName().orElse(null), version);
     }
 
     void update(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "UPDATE outbound_relay_send_as SET address = ?, owner_name = ?, relay_host = ?, relay_port = ?,"
-            + " relay_security = ?, relay_username = ?, password_key_id = ?, password_sealed = ?, display_name = ?,"
-            + " changed_version = ? WHERE address_key = ?", sendAs.address().asString(), sendAs.owner().asString(),
-            sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(), sendAs.relayUsername(),
-            sendAs.relayPassword().keyId(), sendAs.relayPassword().sealed(), sendAs.displayName().orElse(null), version,
-            sendAs.key());
+            + " relay_security = ?, relay_username = ?, password_key_id = ?, password_sealed = ?, credential_kind = ?,"
+            + " oauth_provider_id = ?, display_name = ?, changed_version = ? WHERE address_key = ?",
+            sendAs.address().asString(), sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(),
+            sendAs.relay().security().name(), sendAs.relayUsername(), sendAs.credential().secret().keyId(),
+            sendAs.credential().secret().sealed(), kindOf(sendAs), providerOf(sendAs), sendAs.displayName().orElse(null),
+            version, sendAs.key());
     }
 
     void delete(Connection connection, String key) throws SQLException {

@@ -1,0 +1,95 @@
+package io.github.outboundrelay.core.oauth;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SealedSecret;
+
+/**
+ * An OAuth 2.0 provider set by the admin (Microsoft 365, Google, or any other): where users grant access, where
+ * tokens are obtained, the client registered there, the scopes that allow SMTP submission, and the SMTP relay those
+ * tokens are good for. The client secret is sealed (context {@link #secretContext()}); public clients have none.
+ *
+ * <p>Endpoints are checked against an {@link OAuthEndpointPolicy} by whoever accepts them (the admin API) and again
+ * by {@link OAuthTokenClient} before anything is sent.</p>
+ *
+ * @param authorizationParameters extra query parameters of the authorization request, e.g. Google's
+ *                                {@code access_type=offline} without which no refresh token is issued
+ */
+public record OAuthProvider(String id, URI authorizationEndpoint, URI tokenEndpoint,
+                            Optional<URI> deviceAuthorizationEndpoint, String clientId,
+                            Optional<SealedSecret> clientSecret, List<String> scopes,
+                            Map<String, String> authorizationParameters, RelayServer relay) {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"); // RFC 6749 scope-token
+
+    public OAuthProvider {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new InvalidFieldException("id", "must be 1 to 63 lower-case letters, digits or '-', got '" + id + "'");
+        }
+        required("authorizationEndpoint", authorizationEndpoint);
+        required("tokenEndpoint", tokenEndpoint);
+        deviceAuthorizationEndpoint = Objects.requireNonNullElse(deviceAuthorizationEndpoint, Optional.empty());
+        if (clientId == null || clientId.isBlank() || clientId.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidFieldException("clientId", "is required and must not contain control characters");
+        }
+        clientSecret = Objects.requireNonNullElse(clientSecret, Optional.empty());
+        if (scopes == null || scopes.isEmpty()) {
+            throw new InvalidFieldException("scopes", "needs at least one scope");
+        }
+        for (String scope : scopes) {
+            if (scope == null || !SCOPE.matcher(scope).matches()) {
+                throw new InvalidFieldException("scopes", "holds an invalid scope '" + scope + "'");
+            }
+        }
+        scopes = List.copyOf(scopes);
+        authorizationParameters = Map.copyOf(Objects.requireNonNullElse(authorizationParameters, Map.of()));
+        if (relay == null) {
+            throw new InvalidFieldException("relay", "is required");
+        }
+    }
+
+    /** Every endpoint, to check against a policy. */
+    public void checkEndpoints(OAuthEndpointPolicy policy) {
+        policy.check("authorizationEndpoint", authorizationEndpoint);
+        policy.check("tokenEndpoint", tokenEndpoint);
+        deviceAuthorizationEndpoint.ifPresent(uri -> policy.check("deviceAuthorizationEndpoint", uri));
+    }
+
+    /** The scopes as one space-separated parameter. */
+    public String scope() {
+        return String.join(" ", scopes);
+    }
+
+    /** What the client secret is sealed against, so that it opens for this provider only. */
+    public String secretContext() {
+        return secretContext(id);
+    }
+
+    public static String secretContext(String providerId) {
+        return "oauth-provider:" + providerId;
+    }
+
+    public OAuthProvider withClientSecret(Optional<SealedSecret> secret) {
+        return new OAuthProvider(id, authorizationEndpoint, tokenEndpoint, deviceAuthorizationEndpoint, clientId, secret,
+            scopes, authorizationParameters, relay);
+    }
+
+    private static void required(String field, URI uri) {
+        if (uri == null) {
+            throw new InvalidFieldException(field, "is required");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OAuthProvider[" + id + ", token endpoint " + tokenEndpoint + ", client " + clientId + ", secret "
+            + (clientSecret.isPresent() ? "set" : "none") + ", relay " + relay + "]";
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.outboundrelay.core.settings;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.oauth.OAuthException;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthState;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.oauth.Pkce;
+import io.github.outboundrelay.core.oauth.TokenGrant;
+import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
+
+/**
+ * Connects a send-as address to an OAuth account with the authorization code flow (PKCE S256 and {@code state}), for
+ * a surface with a browser (the users' self-service page): {@link #begin} answers where to send the browser and keeps
+ * the state and code verifier here (never sent to the browser but as the state); the surface's callback hands the
+ * state and code to {@link #complete}, which checks the state belongs to that user and is fresh, exchanges the code,
+ * and saves the address with the grant through {@link SendAsSettings#saveOAuth} (relay test with a token, code mail).
+ * A state is good once, for {@link #LIFETIME}.
+ */
+public class OAuthCodeConnections {
+    public static final Duration LIFETIME = Duration.ofMinutes(10);
+    /** Flows begun and not completed are bounded: past this, the oldest expire first (a user retries). */
+    static final int MAX_PENDING = 10_000;
+
+    private record Pending(Actor actor, Username owner, MailAddress address, String providerId, String username,
+                           URI redirectUri, Pkce pkce, Instant expiresAt) {
+    }
+
+    private final SendAsSettings settings;
+    private final OAuthProviders providers;
+    private final OAuthTokenClient client;
+    private final Clock clock;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    @Inject
+    public OAuthCodeConnections(SendAsSettings settings, OAuthProviders providers, OAuthTokenClient client) {
+        this(settings, providers, client, Clock.systemUTC());
+    }
+
+    OAuthCodeConnections(SendAsSettings settings, OAuthProviders providers, OAuthTokenClient client, Clock clock) {
+        this.settings = settings;
+        this.providers = providers;
+        this.client = client;
+        this.clock = clock;
+    }
+
+    /**
+     * @param redirectUri the surface's callback, registered with the provider
+     * @return the provider's authorization URL to send the user's browser to
+     * @throws InvalidFieldException naming {@code provider} or {@code username}
+     */
+    public URI begin(Actor actor, Username owner, MailAddress address, String providerId, String username, URI redirectUri) {
+        if (!settings.policyOf(owner).relayAllowed()) {
+            throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for the domain of "
+                + owner.asString());
+        }
+        if (username == null || username.isBlank()) {
+            throw new InvalidFieldException("username", "is required (the account at the provider, usually the address)");
+        }
+        OAuthProvider provider = providers.find(providerId)
+            .orElseThrow(() -> new InvalidFieldException("provider", "is not a provider set on this server: '" + providerId + "'"));
+        forgetExpired();
+        if (pending.size() >= MAX_PENDING) {
+            throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, "Too many connections under way: try again in a few minutes");
+        }
+        OAuthState state = OAuthState.create();
+        Pkce pkce = Pkce.create();
+        pending.put(state.value(), new Pending(actor, owner, address, providerId, username, redirectUri, pkce,
+            clock.instant().plus(LIFETIME)));
+        return client.authorizationRequest(provider, redirectUri, state, pkce, Optional.of(username));
+    }
+
+    /**
+     * The callback: {@code state} and {@code code} as the provider sent them back, {@code owner} the user signed in on
+     * the surface. 400 naming {@code state} when it is unknown, used, expired or another user's; 422 when the provider
+     * refuses the code; 503 when it cannot be reached.
+     */
+    public SendAsView complete(Username owner, String state, String code) {
+        Pending flow = take(owner, state);
+        if (code == null || code.isBlank()) {
+            throw new InvalidFieldException("code", "is required");
+        }
+        OAuthProvider provider = providers.find(flow.providerId())
+            .orElseThrow(() -> new InvalidFieldException("provider", "is no longer set on this server: '" + flow.providerId() + "'"));
+        TokenGrant grant;
+        try {
+            grant = client.exchangeCode(provider, code, flow.redirectUri(), flow.pkce());
+        } catch (OAuthException e) {
+            throw new SendAsSettingsException(e.kind() == OAuthException.Kind.TEMPORARY ? Kind.UNAVAILABLE : Kind.RELAY_CHECK_FAILED,
+                "The provider " + provider.id() + " did not grant access: " + e.getMessage());
+        }
+        String refreshToken = grant.refreshToken().orElseThrow(() -> new SendAsSettingsException(Kind.RELAY_CHECK_FAILED,
+            "The provider " + provider.id() + " issued no refresh token (is offline_access among its scopes?)"));
+        return settings.saveOAuth(flow.actor(), owner, flow.address(), provider, flow.username(), refreshToken, Optional.empty());
+    }
+
+    /** The provider sent the browser back with an error (the user denied access): the state is dropped. */
+    public void cancel(Username owner, String state) {
+        take(owner, state);
+    }
+
+    private Pending take(Username owner, String state) {
+        Pending flow = state == null ? null : pending.get(state);
+        // Only its own user uses (and so consumes) a state.
+        if (flow == null || !flow.owner().equals(owner) || !pending.remove(state, flow)
+            || !clock.instant().isBefore(flow.expiresAt())) {
+            throw new InvalidFieldException("state", "is unknown, used or expired: connect the account again");
+        }
+        return flow;
+    }
+
+    private void forgetExpired() {
+        Instant now = clock.instant();
+        pending.values().removeIf(flow -> !now.isBefore(flow.expiresAt()));
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.outboundrelay.core.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+
+/**
+ * The device authorization grant (RFC 8628). mock-oauth2-server has no device endpoint, so this test serves the two
+ * endpoints itself over real HTTP with the answers RFC 8628 specifies (authorization_pending, slow_down, access_denied)
+ * and checks the requests the client sends.
+ */
+class DeviceAuthorizationGrantTest {
+    private HttpServer http;
+    private final Deque<String> tokenAnswers = new ConcurrentLinkedDeque<>();
+    private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
+    private final List<String> deviceRequests = new CopyOnWriteArrayList<>();
+    private final List<Duration> slept = new ArrayList<>();
+    private final OAuthTokenClient client = OAuthFixtures.client(Clock.systemUTC());
+    private OAuthProvider provider;
+
+    @BeforeEach
+    void start() throws IOException {
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/devicecode", exchange -> {
+            deviceRequests.add(body(exchange));
+            answer(exchange, 200, "{\"device_code\":\"dc-secret-42\",\"user_code\":\"WDJB-MJHT\","
+                + "\"verification_uri\":\"https://login.partner.test/device\",\"expires_in\":900,\"interval\":5}");
+        });
+        http.createContext("/token", exchange -> {
+            tokenRequests.add(body(exchange));
+            String next = tokenAnswers.poll();
+            answer(exchange, next.startsWith("{\"error\"") ? 400 : 200, next);
+        });
+        http.start();
+        String base = "http://127.0.0.1:" + http.getAddress().getPort();
+        provider = new OAuthProvider("device", URI.create(base + "/authorize"), URI.create(base + "/token"),
+            Optional.of(URI.create(base + "/devicecode")), "public-client", Optional.empty(),
+            List.of("https://outlook.office.com/SMTP.Send", "offline_access"), Map.of(),
+            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS));
+    }
+
+    @AfterEach
+    void stop() {
+        http.stop(0);
+    }
+
+    @Test
+    void pollsAtTheIntervalSlowsDownWhenToldAndReturnsTheGrant() throws Exception {
+        tokenAnswers.add("{\"error\":\"authorization_pending\"}");
+        tokenAnswers.add("{\"error\":\"slow_down\"}");
+        tokenAnswers.add("{\"error\":\"authorization_pending\"}");
+        tokenAnswers.add("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"refresh_token\":\"rt-1\"}");
+
+        DeviceAuthorization device = client.startDeviceAuthorization(provider);
+        assertThat(device.userCode()).isEqualTo("WDJB-MJHT");
+        assertThat(device.verificationUri()).isEqualTo(URI.create("https://login.partner.test/device"));
+        assertThat(device.toString()).doesNotContain("dc-secret-42");
+        assertThat(deviceRequests).singleElement().asString().contains("client_id=public-client")
+            .contains("scope=https%3A%2F%2Foutlook.office.com%2FSMTP.Send+offline_access").doesNotContain("client_secret");
+
+        TokenGrant grant = client.awaitDeviceAuthorization(provider, device, slept::add);
+
+        assertThat(grant.accessToken().value()).isEqualTo("at-1");
+        assertThat(grant.refreshToken()).contains("rt-1");
+        assertThat(slept).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        assertThat(tokenRequests).hasSize(4).allSatisfy(request -> assertThat(request)
+            .contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code").contains("device_code=dc-secret-42"));
+    }
+
+    @Test
+    void userDenyingAccessEndsThePolling() throws Exception {
+        tokenAnswers.add("{\"error\":\"authorization_pending\"}");
+        tokenAnswers.add("{\"error\":\"access_denied\"}");
+        DeviceAuthorization device = client.startDeviceAuthorization(provider);
+
+        assertThatThrownBy(() -> client.awaitDeviceAuthorization(provider, device, slept::add))
+            .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.DENIED));
+        assertThat(tokenRequests).hasSize(2);
+    }
+
+    @Test
+    void providerWithoutDeviceEndpointIsAConfigurationError() {
+        OAuthProvider noDevice = new OAuthProvider("nodevice", provider.authorizationEndpoint(), provider.tokenEndpoint(),
+            Optional.empty(), "public-client", Optional.empty(), provider.scopes(), Map.of(), provider.relay());
+        assertThatThrownBy(() -> client.startDeviceAuthorization(noDevice))
+            .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.MISCONFIGURED));
+    }
+
+    private static String body(HttpExchange exchange) throws IOException {
+        return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.outboundrelay.core.oauth;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.testing.OAuthTestServer;
+
+/** A provider pointing at a running {@link OAuthTestServer}, its sealed client secret, and a grant kept in memory. */
+final class OAuthFixtures {
+    static final String CLIENT_SECRET = "client-secret-7b1d9f";
+    static final URI REDIRECT = URI.create("https://mail.ourdomain.test/outbound-relay/oauth/callback");
+    static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
+        Map.of("k1", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k1");
+
+    private OAuthFixtures() {
+    }
+
+    /** mock-oauth2-server is an OpenID Connect server: its authorization endpoint wants the {@code openid} scope. */
+    static OAuthProvider provider(OAuthTestServer server) {
+        OAuthProvider provider = new OAuthProvider("partner", server.authorizationEndpoint(), server.tokenEndpoint(),
+            Optional.empty(), "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
+            new RelayServer("localhost", 587, RelaySecurity.STARTTLS));
+        return provider.withClientSecret(Optional.of(SEALER.seal(CLIENT_SECRET, provider.secretContext())));
+    }
+
+    static OAuthTokenClient client(Clock clock) {
+        return new OAuthTokenClient(SEALER, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), clock);
+    }
+
+    /** The code flow as the self-service page will run it: returns the grant obtained for the signed-in account. */
+    static TokenGrant connect(OAuthTestServer server, OAuthTokenClient client, OAuthProvider provider) throws OAuthException {
+        OAuthState state = OAuthState.create();
+        Pkce pkce = Pkce.create();
+        URI callback = server.authorize(client.authorizationRequest(provider, REDIRECT, state, pkce, Optional.empty()));
+        if (!state.matches(OAuthTestServer.queryParameter(callback, "state"))) {
+            throw new AssertionError("state did not come back");
+        }
+        return client.exchangeCode(provider, OAuthTestServer.queryParameter(callback, "code"), REDIRECT, pkce);
+    }
+
+    /** A connected account whose refresh token lives in memory; rotations are recorded. */
+    static final class MemoryGrant implements OAuthGrant {
+        final AtomicReference<String> refreshToken;
+        final List<String> rotations = new CopyOnWriteArrayList<>();
+        private final OAuthProvider provider;
+        private final String key;
+
+        MemoryGrant(String key, OAuthProvider provider, String refreshToken) {
+            this.key = key;
+            this.provider = provider;
+            this.refreshToken = new AtomicReference<>(refreshToken);
+        }
+
+        @Override
+        public String accountKey() {
+            return key;
+        }
+
+        @Override
+        public OAuthProvider provider() {
+            return provider;
+        }
+
+        @Override
+        public String refreshToken() {
+            return refreshToken.get();
+        }
+
+        @Override
+        public void refreshTokenRotated(String newRefreshToken) {
+            rotations.add(newRefreshToken);
+            refreshToken.set(newRefreshToken);
+        }
+    }
+}

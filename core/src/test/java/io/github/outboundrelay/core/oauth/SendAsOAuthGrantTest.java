@@ -1,0 +1,148 @@
+package io.github.outboundrelay.core.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.RelayCredential;
+import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayLogins;
+import io.github.outboundrelay.core.SealedSecret;
+import io.github.outboundrelay.core.SecretRotation;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.settings.SettingsEvents;
+import io.github.outboundrelay.testing.OAuthTestServer;
+
+/**
+ * The OAuth grant of a send-as address against a real authorization server: the refresh token is read sealed from the
+ * registry, a rotated one is sealed and stored in its place, and a revoked grant is "reconnect needed".
+ */
+class SendAsOAuthGrantTest {
+    private static final Username ALICE = Username.of("alice@ourdomain.test");
+    private static OAuthTestServer server;
+
+    private final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+    private final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
+    private final AccessTokenCache cache = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
+        AccessTokenCache.DEFAULT_MARGIN);
+    private MailAddress address;
+    private String firstRefreshToken;
+
+    @BeforeAll
+    static void start() {
+        server = OAuthTestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void connect() throws Exception {
+        server.signInAs("alice@partner.test").revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
+        OAuthProvider provider = OAuthFixtures.provider(server);
+        providers.save(provider);
+        firstRefreshToken = OAuthFixtures.connect(server, OAuthFixtures.client(Clock.systemUTC()), provider).refreshToken().orElseThrow();
+        address = new MailAddress("alice@partner.test");
+        String key = SendAsKey.of(address);
+        registry.register(new SendAsAddress(address, ALICE, provider.relay(), "alice@partner.test",
+            new RelayCredential.OAuth(provider.id(), OAuthFixtures.SEALER.seal(firstRefreshToken, "oauth-refresh:" + key))));
+    }
+
+    private OAuthGrant grant() {
+        RelayLogin login = new RelayLogins(OAuthFixtures.SEALER, registry, providers).loginFor(registry.find(address).orElseThrow());
+        return ((RelayLogin.WithOAuth) login).grant();
+    }
+
+    private String storedRefreshToken() {
+        SealedSecret sealed = registry.find(address).orElseThrow().credential().secret();
+        return OAuthFixtures.SEALER.open(sealed, "oauth-refresh:" + SendAsKey.of(address));
+    }
+
+    @Test
+    void aRotatedRefreshTokenIsStoredSealedInPlaceOfTheOneSent() throws Exception {
+        cache.get(grant());
+
+        String stored = storedRefreshToken();
+        assertThat(stored).isNotEqualTo(firstRefreshToken);
+        assertThat(registry.find(address).orElseThrow().credential().secret().sealed()).doesNotContain(stored);
+        // The next refresh (another node, or after a restart) starts from the rotated token and works.
+        cache.forget(grant().accountKey());
+        assertThat(cache.get(grant()).value()).isNotBlank();
+    }
+
+    @Test
+    void aRefreshTokenSealedForAnotherAddressDoesNotOpen() {
+        SealedSecret elsewhere = OAuthFixtures.SEALER.seal(firstRefreshToken, "oauth-refresh:bob@partner.test");
+        registry.register(registry.find(address).orElseThrow().withCredential(new RelayCredential.OAuth("partner", elsewhere)));
+
+        assertThatThrownBy(() -> cache.get(grant()))
+            .isInstanceOfSatisfying(OAuthException.class,
+                e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED));
+    }
+
+    @Test
+    void aRevokedGrantIsReconnectNeededUntilTheAccountIsConnectedAgain() {
+        server.revokeGrants(true);
+        OAuthGrant grant = grant();
+
+        assertThatThrownBy(() -> cache.get(grant()))
+            .isInstanceOfSatisfying(OAuthException.class,
+                e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED));
+        assertThat(cache.reconnectNeeded(grant().accountKey())).isTrue();
+        io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
+            new io.github.outboundrelay.core.InMemoryRelayAttemptLog(), cache, registry);
+        org.apache.james.core.healthcheck.Result degraded = reactor.core.publisher.Mono.from(health.check()).block();
+        assertThat(degraded.isDegraded()).isTrue();
+        assertThat(degraded.getCause()).hasValueSatisfying(cause -> assertThat(cause).endsWith(": alice@partner.test"));
+
+        // Removed (here or on another node): nothing to reconnect any more, whatever this cache remembers.
+        registry.remove(ALICE, address);
+        assertThat(reactor.core.publisher.Mono.from(health.check()).block().isHealthy()).isTrue();
+
+        cache.forget(grant.accountKey());
+        assertThat(cache.reconnectNeeded(grant.accountKey())).isFalse();
+    }
+
+    @Test
+    void aRemovedProviderLeavesAnUnusableCredentialNamingTheProvider() {
+        providers.remove("partner");
+
+        assertThatThrownBy(this::grant)
+            .isInstanceOfSatisfying(RelayLogins.UnusableCredentialException.class,
+                e -> assertThat(e.field()).isEqualTo("provider"));
+    }
+
+    @Test
+    void keyRotationResealsRefreshTokensAndClientSecrets() throws Exception {
+        java.nio.file.Path keyFile = java.nio.file.Files.createTempDirectory("rotation").resolve("relay-secrets.key");
+        io.github.outboundrelay.core.RotatingSecretSealer sealer = new io.github.outboundrelay.core.RotatingSecretSealer(keyFile);
+        SendAsAddress stored = registry.find(address).orElseThrow();
+        String context = "oauth-refresh:" + stored.key();
+        registry.register(stored.withCredential(new RelayCredential.OAuth("partner", sealer.seal("refresh-1", context))));
+        OAuthProvider provider = providers.find("partner").orElseThrow();
+        providers.save(provider.withClientSecret(java.util.Optional.of(sealer.seal("client-secret", provider.secretContext()))));
+
+        SecretRotation.Result result = new SecretRotation(sealer, registry, providers, new SettingsEvents(new InMemorySettingsEventLog())).rotate(true);
+
+        SealedSecret refresh = registry.find(address).orElseThrow().credential().secret();
+        SealedSecret clientSecret = providers.find("partner").orElseThrow().clientSecret().orElseThrow();
+        assertThat(List.of(refresh.keyId(), clientSecret.keyId())).containsOnly(result.activeKeyId());
+        assertThat(sealer.open(refresh, context)).isEqualTo("refresh-1");
+        assertThat(sealer.open(clientSecret, provider.secretContext())).isEqualTo("client-secret");
+        assertThat(result.resealed()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,132 @@
+package io.github.outboundrelay.core.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+import org.apache.james.domainlist.api.DomainList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.github.outboundrelay.testing.OAuthTestServer;
+
+/**
+ * The code flow a self-service page drives, against a real authorization server (PKCE checked by it): the browser's
+ * round trip gives the state and code back, the address is saved with the grant (tried with it first), and a state is
+ * good once, for its own user only.
+ */
+class OAuthCodeConnectionsTest {
+    static final Username ALICE = Username.of("alice@ourdomain.test");
+    static final URI CALLBACK = URI.create("https://mail.ourdomain.test/self-service/oauth/callback");
+    static OAuthTestServer server;
+
+    final AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
+    final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+    final SendAsSettingsTest.RecordingProbe probe = new SendAsSettingsTest.RecordingProbe();
+    OAuthCodeConnections connections;
+    MailAddress address;
+
+    @BeforeAll
+    static void start() {
+        server = OAuthTestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server.signInAs("alice@partner.test").revokeGrants(false).failTokenRequests(false);
+        address = new MailAddress("alice@partner.test");
+        InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+        InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
+        providers.save(new OAuthProvider("partner", server.authorizationEndpoint(), server.tokenEndpoint(), Optional.empty(),
+            "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
+            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS)));
+        RelayProbes probes = new RelayProbes();
+        probes.install(probe);
+        OAuthTokenClient client = new OAuthTokenClient(sealer, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
+        SendAsSettings settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer,
+            new SendAsVerifier(new InMemoryVerifications()), probes, providers,
+            new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN),
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()), Clock.systemUTC());
+        connections = new OAuthCodeConnections(settings, providers, client);
+    }
+
+    @Test
+    void theBrowsersRoundTripConnectsTheAddress() {
+        URI authorization = connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", CALLBACK);
+        assertThat(authorization.toString()).contains("code_challenge_method=S256").contains("state=")
+            .doesNotContain("code_verifier");
+
+        URI callback = server.authorize(authorization);
+        SendAsView view = connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
+            OAuthTestServer.queryParameter(callback, "code"));
+
+        assertThat(view.credential()).isEqualTo("oauth");
+        assertThat(view.provider()).isEqualTo("partner");
+        assertThat(view.status()).isEqualTo("pending");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
+        assertThat(registry.find(address).orElseThrow().usesOAuth()).isTrue();
+    }
+
+    @Test
+    void aStateIsGoodOnceAndForItsOwnUserOnly() {
+        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", CALLBACK));
+        String state = OAuthTestServer.queryParameter(callback, "state");
+        String code = OAuthTestServer.queryParameter(callback, "code");
+
+        assertThatThrownBy(() -> connections.complete(Username.of("mallory@ourdomain.test"), state, code))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'state'");
+        connections.complete(ALICE, state, code);
+        assertThatThrownBy(() -> connections.complete(ALICE, state, code))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'state'");
+        assertThatThrownBy(() -> connections.complete(ALICE, "forged", code))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'state'");
+    }
+
+    @Test
+    void aRefusedCodeSavesNothing() {
+        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", CALLBACK));
+        server.revokeGrants(true);
+
+        assertThatThrownBy(() -> connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
+            OAuthTestServer.queryParameter(callback, "code")))
+            .isInstanceOfSatisfying(SendAsSettingsException.class,
+                e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.RELAY_CHECK_FAILED));
+        assertThat(registry.find(address)).isEmpty();
+        assertThat(probe.calls).isEmpty();
+    }
+}

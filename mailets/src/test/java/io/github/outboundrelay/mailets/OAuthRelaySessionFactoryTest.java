@@ -1,0 +1,304 @@
+package io.github.outboundrelay.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.crypto.spec.SecretKeySpec;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
+import org.apache.james.metrics.tests.RecordingMetricFactory;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthGrant;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthState;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.oauth.Pkce;
+import io.github.outboundrelay.core.oauth.TokenGrant;
+import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.SmtpPeer;
+
+/**
+ * SMTP AUTH XOAUTH2 / OAUTHBEARER against the partner peer that validates each bearer token (signature against the
+ * real authorization server's JWKS, issuer, audience, expiry, account), with tokens the real server issued through
+ * the code flow and refreshes.
+ */
+class OAuthRelaySessionFactoryTest {
+    private static final String ALICE = "alice@partner.test";
+    private static final URI REDIRECT = URI.create("https://mail.ourdomain.test/outbound-relay/oauth/callback");
+    private static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
+        Map.of("k1", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k1");
+    private static OAuthTestServer oauth;
+
+    private final OAuthTokenClient client = new OAuthTokenClient(SEALER, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
+    private final AccessTokenCache cache = new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN);
+    private final PasswordFingerprints fingerprints = new PasswordFingerprints();
+    private OAuthRelaySessionFactory factory;
+    private SmtpPeer peer;
+    private Grant grant;
+
+    @BeforeAll
+    static void startServer() {
+        oauth = OAuthTestServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        oauth.close();
+    }
+
+    @BeforeEach
+    void connectAccount() throws Exception {
+        oauth.signInAs(ALICE).revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
+        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+            RelayPeers.loopbackTargets(), cache);
+        OAuthProvider provider = new OAuthProvider("partner", oauth.authorizationEndpoint(), oauth.tokenEndpoint(),
+            Optional.empty(), "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
+            new RelayServer("localhost", 587, RelaySecurity.STARTTLS));
+        OAuthState state = OAuthState.create();
+        Pkce pkce = Pkce.create();
+        URI callback = oauth.authorize(client.authorizationRequest(provider, REDIRECT, state, pkce, Optional.of(ALICE)));
+        TokenGrant connected = client.exchangeCode(provider, OAuthTestServer.queryParameter(callback, "code"), REDIRECT, pkce);
+        grant = new Grant(provider, connected.refreshToken().orElseThrow());
+    }
+
+    @AfterEach
+    void stopPeer() {
+        if (peer != null) {
+            peer.close();
+        }
+    }
+
+    @Test
+    void xoauth2RelayGetsTheMailFromTheAccount() throws Exception {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+        send(open());
+
+        ReceivedMail mail = peer.awaitMessages(1, Duration.ofSeconds(5)).get(0);
+        assertThat(mail.authenticatedUser()).isEqualTo(ALICE);
+        assertThat(mail.tlsActive()).isTrue();
+        assertThat(mail.envelopeSender()).isEqualTo(ALICE);
+        assertThat(peer.authMechanismsAccepted()).containsExactly("XOAUTH2");
+    }
+
+    @Test
+    void oauthBearerRelayGetsTheMail() throws Exception {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("OAUTHBEARER")).start();
+        send(open());
+
+        assertThat(peer.awaitMessages(1, Duration.ofSeconds(5)).get(0).authenticatedUser()).isEqualTo(ALICE);
+        assertThat(peer.authMechanismsAccepted()).containsExactly("OAUTHBEARER");
+    }
+
+    @Test
+    void relayAnnouncingBothGetsOauthBearer() throws Exception {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator()).start();
+        send(open());
+        assertThat(peer.authMechanismsAccepted()).containsExactly("OAUTHBEARER");
+    }
+
+    @Test
+    void aCachedTokenTheRelayRefusesIsReplacedByAFreshOneOnTheSameConnection() throws Exception {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+        oauth.signInAs("bob@partner.test");
+        cache.get(grant); // a token the relay will refuse (issued for another account), cached and not expired
+        oauth.signInAs(ALICE);
+        int refreshes = oauth.tokensIssued("refresh_token");
+
+        send(open());
+
+        assertThat(peer.tokenRefusals()).singleElement().asString().contains("another account");
+        assertThat(peer.authMechanismsAccepted()).containsExactly("XOAUTH2");
+        assertThat(peer.connectionCount()).isEqualTo(1);
+        assertThat(oauth.tokensIssued("refresh_token")).isEqualTo(refreshes + 1);
+        assertThat(peer.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+    }
+
+    @Test
+    void relayRefusingAFreshTokenIsRefusedCredentials() {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+        oauth.signInAs("bob@partner.test");
+
+        assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
+            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
+            assertThat(e.getMessage()).contains("refused a fresh OAuth token").contains("535");
+        });
+        assertThat(peer.tokenRefusals()).hasSize(2);
+    }
+
+    @Test
+    void revokedGrantIsRefusedCredentialsWithoutConnecting() {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator()).start();
+        oauth.revokeGrants(true);
+
+        assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
+            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
+            assertThat(e.getMessage()).contains("connected again");
+        });
+        assertThat(peer.connectionCount()).isZero();
+    }
+
+    @Test
+    void tokenEndpointOutageIsUnavailableWithoutConnecting() {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator()).start();
+        oauth.failTokenRequests(true);
+
+        assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class,
+            e -> assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.UNAVAILABLE));
+        assertThat(peer.connectionCount()).isZero();
+    }
+
+    @Test
+    void relayWithoutOAuthMechanismsIsUnavailable() {
+        peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE, "password").start();
+
+        assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
+            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.UNAVAILABLE);
+            assertThat(e.getMessage()).contains("neither AUTH XOAUTH2 nor OAUTHBEARER");
+        });
+    }
+
+    @Test
+    void pooledSessionsKeepWorkingAfterTheirTokenExpiredAndNewOnesGetARefreshedToken() throws Exception {
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+        oauth.accessTokensLastSeconds(4);
+        AccessTokenCache shortLived = new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(1));
+        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayDeliveryConfiguration.from(RelayPeers.testConfig().build()),
+            RelayPeers.loopbackTargets()), RelayPeers.loopbackTargets(), shortLived);
+        RelayServer relay = new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS);
+        RelaySessionKey key = key();
+        RelaySessionPool.Opener opener = () -> factory.open(key, relay, ALICE, grant);
+        int refreshes = oauth.tokensIssued("refresh_token");
+        try (RelaySmtpClient relayClient = RelayPeers.client(RelayPeers.testConfig(), new RecordingMetricFactory(), Clock.systemUTC())) {
+            RelaySessionPool pool = relayClient.pool();
+            RelaySession first = pool.acquire(key, opener, Duration.ofSeconds(2), false);
+            sendOn(first, "before expiry");
+            pool.release(first, true);
+
+            Thread.sleep(4_200); // the first token has expired: the relay would refuse it in a new AUTH
+
+            RelaySession pooled = pool.acquire(key, opener, Duration.ofSeconds(2), false);
+            RelaySession fresh = pool.acquire(key, opener, Duration.ofSeconds(2), false);
+            assertThat(pooled).isSameAs(first);
+            sendOn(pooled, "pooled after expiry");
+            sendOn(fresh, "new connection after expiry");
+            pool.release(pooled, true);
+            pool.release(fresh, true);
+        }
+        assertThat(peer.awaitMessages(3, Duration.ofSeconds(5))).extracting(ReceivedMail::authenticatedUser).containsOnly(ALICE);
+        assertThat(peer.authMechanismsAccepted()).hasSize(2);
+        assertThat(peer.tokenRefusals()).isEmpty();
+        assertThat(oauth.tokensIssued("refresh_token")).isEqualTo(refreshes + 2);
+    }
+
+    @Test
+    void tokenNeverAppearsInTheDebugDialogue() throws Exception {
+        Logger dialogue = (Logger) LoggerFactory.getLogger(RelayTransport.class);
+        Level level = dialogue.getLevel();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        dialogue.addAppender(logs);
+        dialogue.setLevel(Level.DEBUG);
+        try {
+            peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+            oauth.signInAs("bob@partner.test");
+            String refused = cache.get(grant).value(); // refused first, so the error challenge is logged too
+            oauth.signInAs(ALICE);
+            send(open());
+            String used = cache.get(grant).value();
+
+            List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(lines).contains("relay SMTP C: AUTH XOAUTH2 ****", "relay SMTP C: ****");
+            assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain(refused).doesNotContain(used)
+                .doesNotContain(grant.refreshToken()));
+        } finally {
+            dialogue.detachAppender(logs);
+            dialogue.setLevel(level);
+        }
+    }
+
+    private RelaySession open() throws RelayConnectException {
+        return factory.open(key(), new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS), ALICE, grant);
+    }
+
+    /** One pool key per connected account: a refreshed token does not make pooled sessions useless. */
+    private RelaySessionKey key() {
+        return new RelaySessionKey(new RelaySessionKey.RelayEndpoint("localhost", peer.port()), RelaySecurity.STARTTLS,
+            ALICE, fingerprints.of("oauth:" + grant.accountKey()));
+    }
+
+    private static void sendOn(RelaySession session, String subject) throws Exception {
+        session.transport().useEnvelopeSender(ALICE);
+        session.transport().sendMessage(RelayPeers.message(ALICE, subject),
+            new InternetAddress[] {new InternetAddress("carol@elsewhere.test")});
+        session.messageSent();
+    }
+
+    private static void send(RelaySession session) throws Exception {
+        try {
+            MimeMessage message = RelayPeers.message(ALICE, "oauth relay");
+            session.transport().useEnvelopeSender(ALICE);
+            session.transport().sendMessage(message, new InternetAddress[] {new InternetAddress("carol@elsewhere.test")});
+        } finally {
+            session.transport().closeQuietly();
+        }
+    }
+
+    private static final class Grant implements OAuthGrant {
+        private final OAuthProvider provider;
+        private final AtomicReference<String> refreshToken;
+
+        Grant(OAuthProvider provider, String refreshToken) {
+            this.provider = provider;
+            this.refreshToken = new AtomicReference<>(refreshToken);
+        }
+
+        @Override
+        public String accountKey() {
+            return ALICE;
+        }
+
+        @Override
+        public OAuthProvider provider() {
+            return provider;
+        }
+
+        @Override
+        public String refreshToken() {
+            return refreshToken.get();
+        }
+
+        @Override
+        public void refreshTokenRotated(String newRefreshToken) {
+            refreshToken.set(newRefreshToken);
+        }
+    }
+}

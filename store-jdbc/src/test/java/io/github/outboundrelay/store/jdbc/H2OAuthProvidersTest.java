@@ -1,0 +1,16 @@
+package io.github.outboundrelay.store.jdbc;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthProvidersContract;
+
+class H2OAuthProvidersTest implements OAuthProvidersContract {
+    @RegisterExtension
+    final OpenStore stores = OpenStore.h2();
+
+    @Override
+    public OAuthProviders providers() {
+        return stores.store().oauthProviders();
+    }
+}

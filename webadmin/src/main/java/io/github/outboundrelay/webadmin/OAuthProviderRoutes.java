@@ -1,0 +1,112 @@
+package io.github.outboundrelay.webadmin;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.utils.JsonTransformer;
+import org.eclipse.jetty.http.HttpStatus;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.oauth.OAuthDiscovery;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+import spark.Request;
+import spark.Service;
+
+/**
+ * {@code /outbound-relay/oauth-providers}: the OAuth 2.0 providers partner accounts can be connected with (issue 12;
+ * the connect flow itself is not there yet). {@code GET} lists them, {@code GET|PUT|DELETE /{id}} reads, saves
+ * ({@link OAuthProviderRequest}) or removes one. The client secret is write-only ({@code "clientSecretSet"}) and
+ * sealed before it is stored. Registered in webadmin.properties {@code extensions.routes}.
+ */
+public class OAuthProviderRoutes implements Routes {
+    static final String PATH = OutboundRelayRoutes.BASE + "/oauth-providers";
+    private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final OAuthProviders providers;
+    private final OAuthProviderRequest requests;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final JsonTransformer json = new JsonTransformer();
+
+    private final AdminApiGuard guard;
+
+    @Inject
+    public OAuthProviderRoutes(OAuthProviders providers, SecretSealer sealer, OAuthEndpointPolicy policy, AdminApiGuard guard) {
+        this.providers = providers;
+        this.guard = guard;
+        this.requests = new OAuthProviderRequest(policy, new OAuthDiscovery(policy, DISCOVERY_TIMEOUT), sealer);
+    }
+
+    @Override
+    public String getBasePath() {
+        return PATH;
+    }
+
+    @Override
+    public void define(Service service) {
+        guard.protect(service);
+        service.get(PATH, ApiErrors.validated((request, response) ->
+            providers.all().stream().map(View::of).toList()), json);
+        service.get(PATH + "/:id", ApiErrors.validated((request, response) -> View.of(existing(request))), json);
+        service.put(PATH + "/:id", ApiErrors.validated((request, response) -> {
+            String id = request.params("id");
+            OAuthProvider provider = requests.parse(id, body(request), providers.find(id));
+            providers.save(provider);
+            return View.of(provider);
+        }), json);
+        service.delete(PATH + "/:id", ApiErrors.validated((request, response) -> {
+            if (!providers.remove(request.params("id"))) {
+                throw ApiErrors.notFound("No OAuth provider " + request.params("id"));
+            }
+            response.status(HttpStatus.NO_CONTENT_204);
+            return "";
+        }));
+    }
+
+    private OAuthProvider existing(Request request) {
+        return providers.find(request.params("id"))
+            .orElseThrow(() -> ApiErrors.notFound("No OAuth provider " + request.params("id")));
+    }
+
+    private JsonNode body(Request request) {
+        try {
+            JsonNode body = mapper.readTree(request.body());
+            if (body == null || !body.isObject()) {
+                throw new InvalidFieldException("body", "must be a JSON object");
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new InvalidFieldException("body", "is not valid JSON");
+        }
+    }
+
+    /** A provider as the API shows it: everything but the client secret, of which only its presence is told. */
+    record View(String id, String authorizationEndpoint, String tokenEndpoint, String deviceAuthorizationEndpoint,
+                String clientId, boolean clientSecretSet, List<String> scopes, Map<String, String> authorizationParameters,
+                Relay relay) {
+        record Relay(String host, int port, String security) {
+            static Relay of(RelayServer relay) {
+                return new Relay(relay.host(), relay.port(), relay.security().name());
+            }
+        }
+
+        static View of(OAuthProvider provider) {
+            Optional<String> device = provider.deviceAuthorizationEndpoint().map(Object::toString);
+            return new View(provider.id(), provider.authorizationEndpoint().toString(), provider.tokenEndpoint().toString(),
+                device.orElse(null), provider.clientId(), provider.clientSecret().isPresent(), provider.scopes(),
+                provider.authorizationParameters(), Relay.of(provider.relay()));
+        }
+    }
+}

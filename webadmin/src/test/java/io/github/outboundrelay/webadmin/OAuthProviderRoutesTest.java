@@ -1,0 +1,152 @@
+package io.github.outboundrelay.webadmin;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.james.webadmin.WebAdminServer;
+import org.apache.james.webadmin.WebAdminUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.testing.OAuthTestServer;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+class OAuthProviderRoutesTest {
+    private static final String M365 = "/outbound-relay/oauth-providers/m365";
+    private static final String SECRET = "client-secret-3f9a";
+    private static OAuthTestServer oauth;
+
+    private final AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
+    private final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
+    private WebAdminServer server;
+    private RequestSpecification admin;
+
+    @BeforeAll
+    static void startOAuth() {
+        oauth = OAuthTestServer.start();
+    }
+
+    @AfterAll
+    static void stopOAuth() {
+        oauth.close();
+    }
+
+    private void start(OAuthEndpointPolicy policy) {
+        server = WebAdminUtils.createWebAdminServer(new OAuthProviderRoutes(providers, sealer, policy, AdminApiGuard.loopbackOnly())).start();
+        admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
+    }
+
+    @AfterEach
+    void stop() {
+        server.destroy();
+    }
+
+    @Test
+    void microsoft365PresetIsSavedWithItsSecretSealedAndNeverShown() {
+        start(OAuthEndpointPolicy.httpsOnly());
+        String answer = given().spec(admin).body(Map.of("preset", "microsoft365", "tenant", "contoso.onmicrosoft.com",
+                "clientId", "app-id", "clientSecret", SECRET)).put(M365)
+            .then().statusCode(200)
+            .body("tokenEndpoint", equalTo("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"))
+            .body("scopes", equalTo(List.of("https://outlook.office.com/SMTP.Send", "offline_access")))
+            .body("relay.host", equalTo("smtp.office365.com")).body("relay.port", equalTo(587))
+            .body("clientSecretSet", equalTo(true)).body("$", not(hasKey("clientSecret")))
+            .extract().asString();
+        assertThat(answer).doesNotContain(SECRET);
+
+        OAuthProvider stored = providers.find("m365").orElseThrow();
+        assertThat(sealer.open(stored.clientSecret().orElseThrow(), stored.secretContext())).isEqualTo(SECRET);
+        assertThat(given().spec(admin).get(M365).then().statusCode(200).extract().asString()).doesNotContain(SECRET)
+            .doesNotContain(stored.clientSecret().get().sealed());
+        given().spec(admin).get("/outbound-relay/oauth-providers").then().statusCode(200).body("[0].id", equalTo("m365"));
+    }
+
+    @Test
+    void updateWithoutSecretKeepsItAndNullMakesAPublicClient() {
+        start(OAuthEndpointPolicy.httpsOnly());
+        given().spec(admin).body(Map.of("preset", "google", "clientId", "a", "clientSecret", SECRET)).put(M365).then().statusCode(200);
+        given().spec(admin).body(Map.of("preset", "google", "clientId", "b")).put(M365)
+            .then().statusCode(200).body("clientSecretSet", equalTo(true)).body("clientId", equalTo("b"));
+        Map<String, Object> publicClient = new HashMap<>(Map.of("preset", "google", "clientId", "b"));
+        publicClient.put("clientSecret", null);
+        given().spec(admin).body(publicClient).put(M365).then().statusCode(200).body("clientSecretSet", equalTo(false));
+    }
+
+    @Test
+    void deleteRemovesAndUnknownProvidersAnswer404() {
+        start(OAuthEndpointPolicy.httpsOnly());
+        given().spec(admin).body(Map.of("preset", "google", "clientId", "a")).put(M365).then().statusCode(200);
+        given().spec(admin).delete(M365).then().statusCode(204);
+        given().spec(admin).get(M365).then().statusCode(404);
+        given().spec(admin).delete(M365).then().statusCode(404);
+    }
+
+    @Test
+    void issuerDiscoveryFillsTheEndpoints() {
+        start(OAuthEndpointPolicy.forTests());
+        given().spec(admin).body(Map.of("issuer", oauth.issuer().toString(), "clientId", "relay",
+                "scopes", List.of("openid", "smtp"), "relay", Map.of("host", "smtp.partner.test", "port", 587, "security", "STARTTLS")))
+            .put("/outbound-relay/oauth-providers/partner")
+            .then().statusCode(200)
+            .body("tokenEndpoint", equalTo(oauth.tokenEndpoint().toString()))
+            .body("authorizationEndpoint", equalTo(oauth.authorizationEndpoint().toString()))
+            .body("deviceAuthorizationEndpoint", nullValue())
+            .body("clientSecretSet", equalTo(false));
+    }
+
+    @Test
+    void httpEndpointsAndIssuersAreRefusedInProduction() {
+        start(OAuthEndpointPolicy.httpsOnly());
+        given().spec(admin).body(Map.of("issuer", oauth.issuer().toString(), "clientId", "relay", "scopes", List.of("smtp"),
+                "relay", Map.of("host", "smtp.partner.test", "port", 587, "security", "STARTTLS")))
+            .put("/outbound-relay/oauth-providers/partner")
+            .then().statusCode(400).body("message", startsWith("'issuer' must use https"));
+        given().spec(admin).body(Map.of("authorizationEndpoint", "https://login.partner.test/authorize",
+                "tokenEndpoint", "http://login.partner.test/token", "clientId", "relay", "scopes", List.of("smtp"),
+                "relay", Map.of("host", "smtp.partner.test", "port", 587, "security", "STARTTLS")))
+            .put("/outbound-relay/oauth-providers/partner")
+            .then().statusCode(400).body("message", startsWith("'tokenEndpoint' must use https"));
+        assertThat(providers.all()).isEmpty();
+    }
+
+    @Test
+    void badBodiesAnswer400NamingTheField() {
+        start(OAuthEndpointPolicy.httpsOnly());
+        given().spec(admin).body(Map.of("preset", "google")).put(M365)
+            .then().statusCode(400).body("message", startsWith("'clientId'"));
+        given().spec(admin).body(Map.of("preset", "google", "clientId", "a", "scopes", List.of("x"))).put(M365)
+            .then().statusCode(400).body("message", startsWith("'scopes' is given by the preset"));
+        given().spec(admin).body(Map.of("preset", "yahoo", "clientId", "a")).put(M365)
+            .then().statusCode(400).body("message", startsWith("'preset'"));
+        given().spec(admin).body(Map.of("preset", "google", "clientId", "a", "colour", "blue")).put(M365)
+            .then().statusCode(400).body("message", startsWith("'colour' is not a known field"));
+        given().spec(admin).body(Map.of("preset", "google", "clientId", "a", "clientSecret", " ")).put(M365)
+            .then().statusCode(400).body("message", startsWith("'clientSecret'"));
+        given().spec(admin).body(Map.of("preset", "google", "clientId", "a")).put("/outbound-relay/oauth-providers/Bad_Id")
+            .then().statusCode(400).body("message", startsWith("'id'"));
+        given().spec(admin).body(Map.of("authorizationEndpoint", "https://a.test/authorize", "tokenEndpoint", "https://a.test/token",
+                "clientId", "a", "scopes", List.of("smtp"), "relay", Map.of("host", "smtp.a.test", "port", 70000, "security", "STARTTLS")))
+            .put(M365).then().statusCode(400).body("message", containsString("port"));
+        given().spec(admin).body("[1]").put(M365).then().statusCode(400).body("message", startsWith("'body'"));
+        assertThat(providers.all()).isEmpty();
+    }
+}
