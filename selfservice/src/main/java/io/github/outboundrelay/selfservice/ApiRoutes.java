@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 
-import javax.mail.internet.AddressException;
-
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
@@ -13,7 +11,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
@@ -120,11 +117,7 @@ final class ApiRoutes {
     }
 
     private static MailAddress address(Request request) {
-        try {
-            return new MailAddress(request.params("address"));
-        } catch (AddressException e) {
-            throw new InvalidFieldException("address", "is not a valid mail address: " + request.params("address"));
-        }
+        return Visitor.sendAsAddress(request.params("address"));
     }
 
     private Route json(Route route) {

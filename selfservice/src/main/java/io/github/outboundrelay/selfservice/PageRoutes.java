@@ -221,15 +221,7 @@ final class PageRoutes {
     }
 
     private static MailAddress address(Request request) {
-        String text = text(request, "address");
-        if (text.isEmpty()) {
-            throw new InvalidFieldException("address", "is required");
-        }
-        try {
-            return new MailAddress(text);
-        } catch (AddressException e) {
-            throw new InvalidFieldException("address", "is not a valid mail address: " + text);
-        }
+        return Visitor.sendAsAddress(text(request, "address"));
     }
 
     private static String text(Request request, String field) {
