@@ -26,6 +26,11 @@ final class Html {
 
     /** The whole page around {@code main}: no script, one style sheet. */
     static String page(String title, String header, String main) {
+        return page(title, "", header, main);
+    }
+
+    /** @param head more of the head, e.g. a {@code <meta http-equiv="refresh">} (already escaped) */
+    static String page(String title, String head, String header, String main) {
         return """
             <!doctype html>
             <html lang="en">
@@ -34,7 +39,7 @@ final class Html {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>%s</title>
             <link rel="stylesheet" href="/style.css">
-            </head>
+            %s</head>
             <body>
             <header>%s</header>
             <main>
@@ -42,6 +47,6 @@ final class Html {
             </main>
             </body>
             </html>
-            """.formatted(escape(title), header, main);
+            """.formatted(escape(title), head, header, main);
     }
 }

@@ -16,6 +16,7 @@ import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
@@ -37,10 +38,13 @@ final class PageRoutes {
     private final RelayAttemptLog attempts;
     private final Sessions sessions;
     private final SignIn signIn;
+    private final OAuthProviders providers;
     private final Clock clock;
 
-    PageRoutes(SendAsSettings settings, RelayAttemptLog attempts, Sessions sessions, SignIn signIn, Clock clock) {
+    PageRoutes(SendAsSettings settings, RelayAttemptLog attempts, Sessions sessions, SignIn signIn, OAuthProviders providers,
+               Clock clock) {
         this.settings = settings;
+        this.providers = providers;
         this.attempts = attempts;
         this.sessions = sessions;
         this.signIn = signIn;
@@ -88,7 +92,8 @@ final class PageRoutes {
         }));
         service.post("/send-as/test", (request, response) -> action(request, response, "test", (session, address) -> {
             settings.test(Actor.USER, session.user(), address);
-            return "The connection to the server of " + address.asString() + " works (TLS and password accepted).";
+            return "The connection to the server of " + address.asString() + " works (TLS and "
+                + (settings.get(session.user(), address).provider() == null ? "password" : "the provider's access") + " accepted).";
         }));
         service.post("/send-as/remove", (request, response) -> action(request, response, "remove", (session, address) -> {
             settings.remove(Actor.USER, session.user(), address);
@@ -132,12 +137,8 @@ final class PageRoutes {
     /** Runs one form's action for one of the user's addresses, then redirects with a notice or shows the refusal. */
     private Object action(Request request, Response response, String kind, Action action) {
         return withSession(request, response, session -> {
-            if (!ApiRoutes.sameToken(session.csrfToken(), request.queryParams(Visitor.CSRF_FIELD))) {
-                response.status(403);
-                response.type("text/html; charset=utf-8");
-                return Html.page("Refused — Send mail as", "<h1>Send mail as</h1>", "<p class=\"error\" role=\"alert\">"
-                    + "This form has expired or came from another site: nothing was changed. "
-                    + "<a href=\"/send-as\">Back to your addresses</a></p>");
+            if (!hasFormToken(session, request)) {
+                return expiredForm(response);
             }
             String formId = kind.equals("add") ? "add" : formOf(session.user(), request.queryParams("address"), kind);
             try {
@@ -151,12 +152,24 @@ final class PageRoutes {
         });
     }
 
+    boolean hasFormToken(Sessions.Session session, Request request) {
+        return ApiRoutes.sameToken(session.csrfToken(), request.queryParams(Visitor.CSRF_FIELD));
+    }
+
+    String expiredForm(Response response) {
+        response.status(403);
+        response.type("text/html; charset=utf-8");
+        return Html.page("Refused — Send mail as", "<h1>Send mail as</h1>", "<p class=\"error\" role=\"alert\">"
+            + "This form has expired or came from another site: nothing was changed. "
+            + "<a href=\"/send-as\">Back to your addresses</a></p>");
+    }
+
     @FunctionalInterface
     private interface Action {
         String run(Sessions.Session session, MailAddress address);
     }
 
-    private String formOf(Username user, String address, String kind) {
+    String formOf(Username user, String address, String kind) {
         List<SendAsView> views = settings.list(user);
         for (int i = 0; i < views.size(); i++) {
             if (views.get(i).address().equalsIgnoreCase(address)) {
@@ -166,7 +179,8 @@ final class PageRoutes {
         return "";
     }
 
-    private Object withSession(Request request, Response response, Function<Sessions.Session, Object> page) {
+    /** Without a session: to sign-in (nothing of the request is acted on). */
+    Object withSession(Request request, Response response, Function<Sessions.Session, Object> page) {
         Optional<Sessions.Session> session = Visitor.sessionId(request).flatMap(sessions::find);
         if (session.isEmpty()) {
             return redirect(response, "/sign-in");
@@ -174,13 +188,16 @@ final class PageRoutes {
         return page.apply(session.get());
     }
 
-    private String render(Sessions.Session session, Response response, FormErrors errors, Map<String, String> addValues) {
+    String render(Sessions.Session session, Response response, FormErrors errors, Map<String, String> addValues) {
         response.type("text/html; charset=utf-8");
         List<SendAsPage.Row> rows = settings.list(session.user()).stream()
             .map(view -> new SendAsPage.Row(view, lastOutcome(view)))
             .toList();
+        List<SendAsPage.Provider> choices = providers.all().stream()
+            .map(provider -> new SendAsPage.Provider(provider.id(), OAuthConnectRoutes.label(provider)))
+            .toList();
         return SendAsPage.sendAs(session.user().asString(), session.csrfToken(), settings.policyOf(session.user()), rows,
-            session.takeNotice(), errors, addValues);
+            session.takeNotice(), session.takeAlert(), errors, addValues, choices);
     }
 
     private String lastOutcome(SendAsView view) {
@@ -224,11 +241,11 @@ final class PageRoutes {
         return Visitor.sendAsAddress(text(request, "address"));
     }
 
-    private static String text(Request request, String field) {
+    static String text(Request request, String field) {
         return Optional.ofNullable(request.queryParams(field)).map(String::trim).orElse("");
     }
 
-    private static String redirect(Response response, String path) {
+    static String redirect(Response response, String path) {
         response.redirect(path, 303);
         return "";
     }

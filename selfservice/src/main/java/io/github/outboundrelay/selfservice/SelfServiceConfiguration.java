@@ -1,6 +1,9 @@
 package io.github.outboundrelay.selfservice;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.apache.commons.configuration2.Configuration;
 
@@ -8,17 +11,18 @@ import io.github.outboundrelay.core.InvalidFieldException;
 
 /**
  * {@code conf/outbound-relay-selfservice.properties}: where the users' HTTPS surface listens, its key store, how long
- * an idle session lasts and how many failed sign-ins are tolerated. Every key is validated when James starts, and a
- * bad value names its key.
+ * an idle session lasts, how many failed sign-ins are tolerated, and the public URL users reach it at (the base of
+ * the OAuth callback the admin registers at each provider). Every key is validated when James starts, and a bad value
+ * names its key.
  */
 record SelfServiceConfiguration(boolean enabled, String bindAddress, int port, String keyStore, String keyStorePassword,
                                 Duration sessionIdle, int failuresPerAccount, int failuresPerAddress,
-                                Duration failureWindow) {
+                                Duration failureWindow, Optional<URI> publicUrl) {
     static final String FILE = "outbound-relay-selfservice";
 
     static SelfServiceConfiguration disabled() {
         return new SelfServiceConfiguration(false, "127.0.0.1", 0, "", "", Duration.ofMinutes(30), 5, 20,
-            Duration.ofMinutes(15));
+            Duration.ofMinutes(15), Optional.empty());
     }
 
     static SelfServiceConfiguration from(Configuration conf) {
@@ -33,7 +37,28 @@ record SelfServiceConfiguration(boolean enabled, String bindAddress, int port, S
             Duration.ofMinutes(bounded(conf, "session.idle.minutes", 30, 1, 24 * 60)),
             bounded(conf, "signin.failures.per.account", 5, 1, 1000),
             bounded(conf, "signin.failures.per.address", 20, 1, 100_000),
-            Duration.ofMinutes(bounded(conf, "signin.failures.window.minutes", 15, 1, 24 * 60)));
+            Duration.ofMinutes(bounded(conf, "signin.failures.window.minutes", 15, 1, 24 * 60)),
+            publicUrl(conf.getString("public.url", "")));
+    }
+
+    /** {@code https://host[:port]}, no path: the callback is {@code <public.url>/send-as/oauth/callback}. */
+    static Optional<URI> publicUrl(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        String trimmed = text.trim().replaceAll("/+$", "");
+        try {
+            URI uri = new URI(trimmed);
+            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null
+                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new InvalidFieldException("public.url", "must be https://host or https://host:port, with no path, "
+                    + "as users reach the page (was '" + text.trim() + "')");
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            throw new InvalidFieldException("public.url", "is not a URL: '" + text.trim() + "'");
+        }
     }
 
     private static String required(Configuration conf, String key) {

@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.RelayAttemptLog;
+import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.settings.OAuthCodeConnections;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import spark.Service;
 
@@ -32,16 +34,22 @@ public class SelfServiceServer implements UserDefinedStartable {
     private final SendAsSettings settings;
     private final RelayAttemptLog attempts;
     private final UsersRepository users;
+    private final OAuthCodeConnections connections;
+    private final OAuthProviders providers;
     private Service service;
 
     @Inject
     public SelfServiceServer(PropertiesProvider properties, FileSystem fileSystem, SendAsSettings settings,
-                             RelayAttemptLog attempts, UsersRepository users) throws ConfigurationException {
-        this(read(properties), fileSystem, settings, attempts, users);
+                             RelayAttemptLog attempts, UsersRepository users, OAuthCodeConnections connections,
+                             OAuthProviders providers) throws ConfigurationException {
+        this(read(properties), fileSystem, settings, attempts, users, connections, providers);
     }
 
     SelfServiceServer(SelfServiceConfiguration configuration, FileSystem fileSystem, SendAsSettings settings,
-                      RelayAttemptLog attempts, UsersRepository users) {
+                      RelayAttemptLog attempts, UsersRepository users, OAuthCodeConnections connections,
+                      OAuthProviders providers) {
+        this.connections = connections;
+        this.providers = providers;
         this.configuration = configuration;
         this.fileSystem = fileSystem;
         this.settings = settings;
@@ -75,7 +83,9 @@ public class SelfServiceServer implements UserDefinedStartable {
             + "in {}.properties): {}", configuration.bindAddress(), configuration.port(), SelfServiceConfiguration.FILE,
             e.toString()));
         new ApiRoutes(settings, sessions, signIn).define(service);
-        new PageRoutes(settings, attempts, sessions, signIn, clock).define(service);
+        PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, clock);
+        pages.define(service);
+        new OAuthConnectRoutes(connections, providers, pages, configuration.publicUrl()).define(service);
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());

@@ -11,15 +11,21 @@ import io.github.outboundrelay.core.settings.SendAsView;
 
 /**
  * The "Send mail as" page, as Gmail's settings show it: the user's addresses with their relay, status and last
- * outcome, a form per action (verify, new code, test, edit, remove) and "Add another address". Plain HTML forms, no
- * script: each field has a label, errors stand next to their field ({@code aria-describedby}), and every value is
+ * outcome, a form per action (verify, new code, test, edit, remove, reconnect), "Add another address" with a password
+ * and, when the admin set OAuth providers, "Connect with <provider>". Plain HTML forms, no script: each field has a label, errors stand next to their field ({@code aria-describedby}), and every value is
  * escaped.
  */
 final class SendAsPage {
     static final Set<String> RELAY_FIELDS = Set.of("address", "displayName", "host", "port", "security", "username", "password");
+    static final Set<String> CONNECT_FIELDS = Set.of("address", "username", "provider");
+    static final String CONNECT_FORM = "connect";
 
     /** One of the user's addresses and the last outcome in words. */
     record Row(SendAsView view, String lastOutcome) {
+    }
+
+    /** An OAuth provider set by the admin, and the name users know it by ("Microsoft 365"). */
+    record Provider(String id, String label) {
     }
 
     private SendAsPage() {
@@ -44,11 +50,14 @@ final class SendAsPage {
         return Html.page("Sign in — Send mail as", "<h1>Send mail as</h1>", main);
     }
 
-    static String sendAs(String user, String csrf, DomainRelayPolicy policy, List<Row> rows, String notice,
-                         FormErrors errors, Map<String, String> addValues) {
+    static String sendAs(String user, String csrf, DomainRelayPolicy policy, List<Row> rows, String notice, String alert,
+                         FormErrors errors, Map<String, String> addValues, List<Provider> providers) {
         StringBuilder main = new StringBuilder();
         if (!notice.isEmpty()) {
             main.append("<p class=\"notice\" id=\"notice\" role=\"status\">").append(escape(notice)).append("</p>\n");
+        }
+        if (!alert.isEmpty()) {
+            main.append("<p class=\"error alert\" id=\"alert\" role=\"alert\">").append(escape(alert)).append("</p>\n");
         }
         if (!policy.relayAllowed()) {
             main.append("<p class=\"blocked\" id=\"not-enabled\">Your administrator has not enabled sending mail as other "
@@ -60,10 +69,13 @@ final class SendAsPage {
             main.append("<p id=\"no-address\">None yet.</p>\n");
         }
         for (int i = 0; i < rows.size(); i++) {
-            main.append(address(i, rows.get(i), csrf, policy.relayAllowed(), errors));
+            main.append(address(i, rows.get(i), csrf, policy.relayAllowed(), errors, providers));
         }
         if (policy.relayAllowed()) {
             main.append(addForm(csrf, errors, addValues));
+            if (!providers.isEmpty()) {
+                main.append(connectForm(csrf, errors, addValues, providers));
+            }
         }
         String header = "<h1>Send mail as</h1><form method=\"post\" action=\"/sign-out\" class=\"signout\">"
             + csrfField(csrf) + "<span>Signed in as <strong id=\"user\">" + escape(user) + "</strong></span> "
@@ -71,7 +83,8 @@ final class SendAsPage {
         return Html.page("Send mail as — " + user, header, main.toString());
     }
 
-    private static String address(int index, Row row, String csrf, boolean writable, FormErrors errors) {
+    private static String address(int index, Row row, String csrf, boolean writable, FormErrors errors,
+                                  List<Provider> providers) {
         SendAsView view = row.view();
         String id = "a" + index;
         StringBuilder section = new StringBuilder();
@@ -81,6 +94,9 @@ final class SendAsPage {
             .append("</h3>\n<dl>")
             .append("<dt>Mail server</dt><dd class=\"relay\">").append(escape(view.host() + ":" + view.port())).append("</dd>")
             .append("<dt>Security</dt><dd>").append(view.security().equals("SMTPS") ? "SSL/TLS" : escape(view.security())).append("</dd>")
+            .append("<dt>Signs in with</dt><dd class=\"credential credential-").append(escape(view.credential())).append("\">")
+            .append(view.provider() == null ? "password" : "OAuth (" + escape(labelOf(view.provider(), providers)) + ")")
+            .append("</dd>")
             .append("<dt>Status</dt><dd class=\"status status-").append(escape(view.status())).append("\">").append(escape(view.status())).append("</dd>")
             .append("<dt>Last mail</dt><dd class=\"outcome\">").append(escape(row.lastOutcome())).append("</dd></dl>\n");
         if (writable && view.status().equals("pending")) {
@@ -92,9 +108,15 @@ final class SendAsPage {
                 .append("<button type=\"submit\">Verify</button></form>\n")
                 .append(button("/send-as/verification", "Send a new code", csrf, view.address(), errors, id + "-resend"));
         }
+        if (writable && view.reconnectNeeded()) {
+            section.append(reconnectForm(id, view, csrf, errors, providers));
+        }
         if (writable) {
             section.append(button("/send-as/test", "Test connection", csrf, view.address(), errors, id + "-test"));
-            section.append(editForm(id, view, csrf, errors));
+            if (view.provider() == null) {
+                // An OAuth address has no password to change, and its server is the provider's: reconnect instead.
+                section.append(editForm(id, view, csrf, errors));
+            }
         }
         section.append(button("/send-as/remove", "Remove", csrf, view.address(), errors, id + "-remove"));
         return section.append("</section>\n").toString();
@@ -122,6 +144,43 @@ final class SendAsPage {
             + relayFields(form, values, errors, "Password", true)
             + "<button type=\"submit\">Save and send the code</button></form>\n"
             + "<p class=\"hint\">We try the server (connection, TLS, password), then mail a code to the address.</p>\n";
+    }
+
+    private static String connectForm(String csrf, FormErrors errors, Map<String, String> values, List<Provider> providers) {
+        String form = CONNECT_FORM;
+        StringBuilder buttons = new StringBuilder();
+        for (Provider provider : providers) {
+            buttons.append("<button type=\"submit\" name=\"provider\" value=\"").append(escape(provider.id()))
+                .append("\" id=\"connect-with-").append(escape(provider.id())).append("\"")
+                .append(describedBy(form, "provider", errors)).append(">Connect with ")
+                .append(escape(provider.label())).append("</button>");
+        }
+        return "<h2>Or connect an account that signs in with its provider</h2>\n"
+            + "<form method=\"post\" action=\"/send-as/oauth/connect\" class=\"card\" id=\"connect\">" + csrfField(csrf)
+            + generalError(errors, form, CONNECT_FIELDS)
+            + field(form, "address", "Email address", "email", values.getOrDefault("connect.address", ""), errors, " required")
+            + field(form, "username", "Account at the provider (empty: the address)", "text",
+                values.getOrDefault("connect.username", ""), errors, "")
+            + buttons + fieldError(form, "provider", errors) + "</form>\n"
+            + "<p class=\"hint\">You sign in at the provider and allow sending mail; no password is kept here. We then try "
+            + "its server with the access given, and mail a code to the address.</p>\n";
+    }
+
+    private static String reconnectForm(String id, SendAsView view, String csrf, FormErrors errors, List<Provider> providers) {
+        String form = id + "-reconnect";
+        return "<p class=\"blocked\" id=\"" + form + "-needed\">The provider no longer accepts this account's access "
+            + "(revoked, expired or its password changed): mail from this address waits until you reconnect it.</p>\n"
+            + "<form method=\"post\" action=\"/send-as/oauth/connect\" class=\"inline\">" + csrfField(csrf)
+            + hidden("address", view.address()) + hidden("username", view.username())
+            + hidden("provider", view.provider() == null ? "" : view.provider()) + hidden("reconnect", "true")
+            + generalError(errors, form, Set.of())
+            + "<button type=\"submit\" id=\"" + form + "\">Reconnect with " + escape(labelOf(view.provider(), providers))
+            + "</button></form>\n";
+    }
+
+    private static String labelOf(String providerId, List<Provider> providers) {
+        return providers.stream().filter(provider -> provider.id().equals(providerId)).map(Provider::label).findFirst()
+            .orElse(providerId == null ? "" : providerId);
     }
 
     private static String relayFields(String form, Map<String, String> values, FormErrors errors, String passwordLabel,

@@ -25,6 +25,7 @@ final class Sessions {
         private final String csrfToken;
         private volatile Instant lastSeen;
         private volatile String notice = "";
+        private volatile String alert = "";
 
         private Session(String id, Username user, String csrfToken, Instant lastSeen) {
             this.id = id;
@@ -54,6 +55,17 @@ final class Sessions {
 
         void notice(String text) {
             notice = text;
+        }
+
+        /** A failure to show on the next page (after a redirect, e.g. back from an OAuth provider), read once. */
+        String takeAlert() {
+            String taken = alert;
+            alert = "";
+            return taken;
+        }
+
+        void alert(String text) {
+            alert = text;
         }
     }
 

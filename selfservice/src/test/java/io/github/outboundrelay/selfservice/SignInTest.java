@@ -27,7 +27,7 @@ class SignInTest {
         MemoryUsersRepository users = MemoryUsersRepository.withVirtualHosting(domains);
         users.addUser(Username.of("alice@ourdomain.test"), "secret");
         signIn = new SignIn(users, new SelfServiceConfiguration(true, "127.0.0.1", 0, "k", "p", Duration.ofMinutes(30),
-            3, 10, Duration.ofMinutes(15)), clock);
+            3, 10, Duration.ofMinutes(15), java.util.Optional.empty()), clock);
     }
 
     @Test
