@@ -51,23 +51,19 @@ import io.restassured.specification.RequestSpecification;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OAuthRelayIntegrationTest {
-    static {
-        // The authorization server of the test listens on loopback http: allowed for this JVM before James boots.
-        System.setProperty(OAuthEndpointPolicy.TEST_SWITCH, "true");
-    }
-
     static final String ALICE = "alice@ourdomain.test";
     static final String ADDRESS = "alice@partner.test";
     static final String ACCOUNT = "alice@partner.test";
     static final String SEND_AS = "/outbound-relay/users/" + ALICE + "/send-as/" + ADDRESS;
-    static final String CLIENT_SECRET = "oauth-client-secret-3f9a";
     /** Issued tokens last 123 s: with the 2-minute refresh margin, each is used for about 3 s, then refreshed. */
     static final long TOKEN_SECONDS = 123;
     static final long TOKEN_USABLE_SECONDS = TOKEN_SECONDS - 120;
 
-    static final OAuthTestServer OAUTH = OAuthTestServer.start();
-    static final DeviceAuthorizationFront DEVICE = DeviceAuthorizationFront.start(OAUTH);
-    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.validator(), List.of("XOAUTH2")).start();
+    /** Started before James boots (it allows the test's loopback http endpoints). */
+    static final OAuthPartner FIXTURE = OAuthPartner.start(List.of("XOAUTH2"));
+    static final OAuthTestServer OAUTH = FIXTURE.oauth;
+    static final DeviceAuthorizationFront DEVICE = FIXTURE.device;
+    static final SmtpPeer PARTNER = FIXTURE.relay;
     static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
 
     static final JamesConfFolder CONF = JamesConfFolder.shipped()
@@ -84,23 +80,7 @@ class OAuthRelayIntegrationTest {
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(CONF);
 
-    static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>() {
-        @Override
-        protected void append(ILoggingEvent event) {
-            event.prepareForDeferredProcessing();
-            super.append(event);
-        }
-    };
-    static final List<String> WIRE_LOGGERS = List.of("org.eclipse.jetty", "org.apache.http");
-    static final List<String> OUR_AND_JAMES_LOGGERS = List.of("io.github.outboundrelay", "org.apache.james");
-    static final Map<String, Level> PREVIOUS_LEVELS = new HashMap<>();
-    /**
-     * The partner's side, running in this JVM for the test: the authorization server logs the token requests it
-     * receives (ours included), as a real provider does in its own logs. Not James's logs: left out of the search.
-     */
-    static final List<String> PARTNER_LOGGERS = List.of("no.nav.security", "okhttp3", "mockwebserver3", "com.nimbusds");
-    static Level previousRootLevel;
+    static DebugLogCapture logs;
     /** Every admin API answer of this test, searched for secrets at the end. */
     static final List<String> ANSWERS = new CopyOnWriteArrayList<>();
 
@@ -109,43 +89,21 @@ class OAuthRelayIntegrationTest {
         OutboundRelayJames.addUsers(server, "alice");
         new RelayScenario(server).allowDomain(true);
         OAUTH.signInAs(ACCOUNT).accessTokensLastSeconds(TOKEN_SECONDS);
-        previousRootLevel = ROOT.getLevel();
-        ROOT.setLevel(Level.DEBUG);
-        WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(Level.INFO));
-        OUR_AND_JAMES_LOGGERS.forEach(name -> {
-            Logger logger = (Logger) LoggerFactory.getLogger(name);
-            PREVIOUS_LEVELS.put(name, logger.getLevel());
-            logger.setLevel(Level.DEBUG);
-        });
-        CAPTURED.start();
-        ROOT.addAppender(CAPTURED);
+        logs = DebugLogCapture.startLeavingOut(OAuthPartner.PARTNER_LOGGERS);
     }
 
     @AfterAll
     static void tearDown() {
-        ROOT.detachAppender(CAPTURED);
-        ROOT.setLevel(previousRootLevel);
-        WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(null));
-        OUR_AND_JAMES_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(PREVIOUS_LEVELS.get(name)));
-        System.clearProperty(OAuthEndpointPolicy.TEST_SWITCH);
-        PARTNER.close();
+        logs.close();
+        FIXTURE.close();
         GATEWAY.close();
-        DEVICE.close();
-        OAUTH.close();
     }
 
     @Test
     @Order(1)
     void anAddressConnectedWithTheDeviceGrantIsTestedVerifiedAndRelaysWithXoauth2(GuiceJamesServer server) throws Exception {
         RequestSpecification admin = OutboundRelayJames.webAdmin(server);
-        record(given().spec(admin).body(Map.of(
-                "authorizationEndpoint", OAUTH.authorizationEndpoint().toString(),
-                "tokenEndpoint", DEVICE.tokenEndpoint().toString(),
-                "deviceAuthorizationEndpoint", DEVICE.deviceAuthorizationEndpoint().toString(),
-                "clientId", "outbound-relay", "clientSecret", CLIENT_SECRET,
-                "scopes", List.of("openid", "smtp", "offline_access"),
-                "relay", Map.of("host", "localhost", "port", PARTNER.port(), "security", "STARTTLS")))
-            .put("/outbound-relay/oauth-providers/partner").then().statusCode(200));
+        record(FIXTURE.register(admin));
 
         connect(admin);
 
@@ -288,18 +246,17 @@ class OAuthRelayIntegrationTest {
         record(given().spec(admin).get("/outbound-relay/users/" + ALICE + "/send-as").then().statusCode(200));
         record(given().spec(admin).queryParam("user", ALICE).queryParam("limit", 1000).get("/outbound-relay/audit")
             .then().statusCode(200));
-        List<String> secrets = new ArrayList<>(DEVICE.secretsIssued());
-        secrets.add(CLIENT_SECRET);
+        List<String> secrets = new ArrayList<>(FIXTURE.secrets());
         assertThat(secrets).hasSizeGreaterThan(10); // tokens were issued, and the front saw them
 
-        String logs = capturedText();
-        assertThat(logs).contains(ADDRESS).contains("relay SMTP C: AUTH XOAUTH2"); // the capture did work
+        String logged = logs.text();
+        assertThat(logged).contains(ADDRESS).contains("relay SMTP C: AUTH XOAUTH2"); // the capture did work
         String answers = String.join("\n", ANSWERS);
         for (String secret : secrets) {
-            assertThat(logs).doesNotContain(secret);
+            assertThat(logged).doesNotContain(secret);
             assertThat(answers).doesNotContain(secret);
         }
-        assertThat(capturedMdcs()).allSatisfy(mdc -> assertThat(mdc.values())
+        assertThat(logs.mdcs()).allSatisfy(mdc -> assertThat(mdc.values())
             .allSatisfy(value -> secrets.forEach(secret -> assertThat(value).doesNotContain(secret))));
         // Every file of the server's working directory: the H2 store (send-as addresses, providers, audit) above all.
         List<java.nio.file.Path> files;
@@ -336,25 +293,5 @@ class OAuthRelayIntegrationTest {
 
     private static int countOccurrences(String text, String part) {
         return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
-    }
-
-    private static boolean isJamesSide(ILoggingEvent event) {
-        return PARTNER_LOGGERS.stream().noneMatch(event.getLoggerName()::startsWith);
-    }
-
-    private static List<Map<String, String>> capturedMdcs() {
-        synchronized (CAPTURED) {
-            return CAPTURED.list.stream().filter(OAuthRelayIntegrationTest::isJamesSide).map(ILoggingEvent::getMDCPropertyMap).toList();
-        }
-    }
-
-    private static String capturedText() {
-        synchronized (CAPTURED) {
-            return CAPTURED.list.stream()
-                .filter(OAuthRelayIntegrationTest::isJamesSide)
-                .map(event -> event.getFormattedMessage() + "\n"
-                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy())))
-                .collect(Collectors.joining("\n"));
-        }
     }
 }

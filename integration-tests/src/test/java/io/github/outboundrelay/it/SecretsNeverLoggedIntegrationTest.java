@@ -31,9 +31,7 @@ import io.github.outboundrelay.testing.SmtpPeer;
 /**
  * Everything James and the extension log, at DEBUG, while a relay password is registered, used for a delivery and
  * refused by another relay: neither the password nor an SMTP AUTH payload carrying it appears in any message, stack
- * trace or MDC value (what a {@code %X} pattern or a JSON encoder writes). Two loggers stay at INFO, as
- * james-conf/logback.xml pins them: Jetty's DEBUG output dumps raw HTTP request buffers (any admin API body, James's
- * own user passwords included), and the test's HTTP client logs what it sends. WebAdmin's request log, which
+ * trace or MDC value ({@link DebugLogCapture}). WebAdmin's request log, which
  * james-conf turns off, stays on here: it carries the request body in its MDC, which the extension must mask.
  */
 class SecretsNeverLoggedIntegrationTest {
@@ -48,42 +46,17 @@ class SecretsNeverLoggedIntegrationTest {
         .withShortRetries("2 seconds")
         .trustingTestRelays());
 
-    static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    /** Keeps each event as it was when logged: MDC values live only while the line is written. */
-    static final ListAppender<ILoggingEvent> CAPTURED = new ListAppender<>() {
-        @Override
-        protected void append(ILoggingEvent event) {
-            event.prepareForDeferredProcessing();
-            super.append(event);
-        }
-    };
-    static final List<String> WIRE_LOGGERS = List.of("org.eclipse.jetty", "org.apache.http");
-    /** Set at INFO by the tests' logback configuration (and by james-conf's): raised to DEBUG here. */
-    static final List<String> OUR_AND_JAMES_LOGGERS = List.of("io.github.outboundrelay", "org.apache.james");
-    static Level previousLevel;
-    static final java.util.Map<String, Level> PREVIOUS_LEVELS = new java.util.HashMap<>();
+    static DebugLogCapture logs;
 
     @BeforeAll
     static void captureEverything(GuiceJamesServer server) throws Exception {
         OutboundRelayJames.addUsers(server, "alice");
-        previousLevel = ROOT.getLevel();
-        ROOT.setLevel(Level.DEBUG);
-        WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(Level.INFO));
-        OUR_AND_JAMES_LOGGERS.forEach(name -> {
-            Logger logger = (Logger) LoggerFactory.getLogger(name);
-            PREVIOUS_LEVELS.put(name, logger.getLevel());
-            logger.setLevel(Level.DEBUG);
-        });
-        CAPTURED.start();
-        ROOT.addAppender(CAPTURED);
+        logs = DebugLogCapture.start();
     }
 
     @AfterAll
     static void restore() {
-        ROOT.detachAppender(CAPTURED);
-        ROOT.setLevel(previousLevel);
-        WIRE_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(null));
-        OUR_AND_JAMES_LOGGERS.forEach(name -> ((Logger) LoggerFactory.getLogger(name)).setLevel(PREVIOUS_LEVELS.get(name)));
+        logs.close();
         PARTNER.close();
         REJECTING.close();
     }
@@ -102,7 +75,7 @@ class SecretsNeverLoggedIntegrationTest {
 
         awaitAt(PARTNER, delivered);
         assertThat(scenario.awaitFirstMessageInMailbox("alice@ourdomain.test")).contains(refused);
-        String logs = capturedText();
+        String logs = SecretsNeverLoggedIntegrationTest.logs.text();
         assertThat(logs).contains("alice@partner.test").contains("alice@rejecting.test"); // the capture did work
         // The relay dialogue is there at DEBUG, AUTH masked.
         assertThat(logs).contains("relay SMTP C: MAIL FROM:<alice@partner.test>").containsPattern("relay SMTP C: AUTH \\w+");
@@ -112,7 +85,7 @@ class SecretsNeverLoggedIntegrationTest {
         for (String payload : authPayloads()) {
             assertThat(logs).doesNotContain(payload);
         }
-        List<Map<String, String>> mdcs = capturedMdcs();
+        List<Map<String, String>> mdcs = SecretsNeverLoggedIntegrationTest.logs.mdcs();
         // WebAdmin's request log did carry the request bodies (the capture of MDC values did work)...
         assertThat(mdcs).anySatisfy(mdc -> assertThat(mdc.get("request-body")).contains("alice@partner.test").contains("STARTTLS"));
         // ... and no MDC value of any event holds the password or an AUTH payload.
@@ -136,12 +109,6 @@ class SecretsNeverLoggedIntegrationTest {
         shipped.stop();
     }
 
-    private static List<Map<String, String>> capturedMdcs() {
-        synchronized (CAPTURED) {
-            return CAPTURED.list.stream().map(ILoggingEvent::getMDCPropertyMap).toList();
-        }
-    }
-
     /** What SMTP AUTH PLAIN and LOGIN put on the wire for that password, base64-encoded. */
     private static List<String> authPayloads() {
         Base64.Encoder base64 = Base64.getEncoder();
@@ -149,14 +116,5 @@ class SecretsNeverLoggedIntegrationTest {
             base64.encodeToString(("\0" + LOGIN + "\0" + RELAY_PASSWORD).getBytes(StandardCharsets.UTF_8)),
             base64.encodeToString((LOGIN + "\0" + LOGIN + "\0" + RELAY_PASSWORD).getBytes(StandardCharsets.UTF_8)),
             base64.encodeToString(RELAY_PASSWORD.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String capturedText() {
-        synchronized (CAPTURED) {
-            return CAPTURED.list.stream()
-                .map(event -> event.getFormattedMessage() + "\n"
-                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy())))
-                .collect(Collectors.joining("\n"));
-        }
     }
 }

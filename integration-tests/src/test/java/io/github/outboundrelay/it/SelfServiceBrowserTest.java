@@ -20,21 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.github.outboundrelay.testing.RequiredCommand;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
- * The "Send mail as" page in a real browser (Debian's Chromium, headless, driven by Selenium through
- * chromedriver, both found on the PATH: Selenium Manager never downloads anything) against a booted James and a real STARTTLS + AUTH partner relay: Alice signs in, adds her
+ * The "Send mail as" page in a real browser ({@link SelfServiceBrowser}: Chromium, headless, Selenium) against a booted James and a real STARTTLS + AUTH partner relay: Alice signs in, adds her
  * partner address, types the code that reached the address, sends a mail and sees it delivered; the failures a user
  * meets show next to their field; hostile text is shown as text. Screenshots go to target/screenshots/.
  */
@@ -44,7 +37,7 @@ class SelfServiceBrowserTest {
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
     static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
     static final int PORT = SmtpPeer.freePort();
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final Path SCREENSHOTS = SelfServiceBrowser.SCREENSHOTS;
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
@@ -52,30 +45,24 @@ class SelfServiceBrowserTest {
         .trustingTestRelays()
         .selfServiceOn(PORT));
 
+    static SelfServiceBrowser page;
     static WebDriver browser;
 
     @BeforeAll
     static void start(GuiceJamesServer server) throws Exception {
-        Path chromium = RequiredCommand.require("chromium", "chromium");
-        Path chromedriver = RequiredCommand.require("chromedriver", "chromium-driver");
         OutboundRelayJames.addUsers(server, "alice", "bob");
         new RelayScenario(server).allowDomain(true);
         given().spec(OutboundRelayJames.webAdmin(server)).put("/domains/closed.test").then().statusCode(204);
         given().spec(OutboundRelayJames.webAdmin(server)).body(Map.of("password", OutboundRelayJames.PASSWORD))
             .put("/users/dan@closed.test").then().statusCode(204);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,1400");
-        options.setAcceptInsecureCerts(true); // James's development key store is self-signed
-        browser = new ChromeDriver(new ChromeDriverService.Builder()
-            .usingDriverExecutable(chromedriver.toFile()).build(), options);
-        Files.createDirectories(SCREENSHOTS);
+        page = SelfServiceBrowser.start(PORT);
+        browser = page.driver;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (page != null) {
+            page.close();
         }
         PARTNER.close();
         GATEWAY.close();
@@ -185,16 +172,7 @@ class SelfServiceBrowserTest {
     }
 
     private void signIn(String user) {
-        browser.manage().deleteAllCookies();
-        browser.get("https://127.0.0.1:" + PORT + "/");
-        assertThat(browser.getCurrentUrl()).endsWith("/sign-in");
-        browser.findElement(By.id("login")).sendKeys(user);
-        WebElement password = browser.findElement(By.id("password"));
-        password.sendKeys(OutboundRelayJames.PASSWORD);
-        password.submit();
-        WebElement signedIn = new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> browser.getPageSource())
-            .until(driver -> driver.findElements(By.id("user")).stream().findFirst().orElse(null));
-        assertThat(signedIn.getText()).isEqualTo(user);
+        page.signIn(user);
     }
 
     private void fillAddForm(String address, String host, String password) {
@@ -210,20 +188,14 @@ class SelfServiceBrowserTest {
     }
 
     private WebElement addressSection(String address) {
-        return browser.findElement(By.cssSelector("section.address[data-address='" + address + "']"));
+        return page.addressSection(address);
     }
 
     private String text(By locator) {
-        return browser.findElement(locator).getText();
+        return page.text(locator);
     }
 
     private Path screenshot(String name) {
-        try {
-            Path target = SCREENSHOTS.resolve(name + ".png");
-            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
-            return target;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return page.screenshot(name);
     }
 }

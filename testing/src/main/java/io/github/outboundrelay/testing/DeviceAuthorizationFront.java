@@ -31,8 +31,9 @@ import com.sun.net.httpserver.HttpServer;
  * a device endpoint that hands out a device code and a user code, and a token endpoint that answers
  * {@code authorization_pending} for a device code until the test {@link #approve}s its user code, then the token
  * answer of a real code flow (PKCE) run against the mock server for the signed-in account: a signed JWT and a refresh
- * token the mock server will refresh. Every other token request (refreshes) is forwarded to the mock server as it is,
- * so its revoked and failing switches apply.
+ * token the mock server will refresh. Every other token request (refreshes, the client's own code exchanges) is
+ * forwarded to the mock server as it is, so its revoked and failing switches apply. Every token, device code and code
+ * verifier that passes through is recorded ({@link #secretsIssued}).
  */
 public final class DeviceAuthorizationFront implements AutoCloseable {
     private static final java.util.regex.Pattern TOKEN =
@@ -80,7 +81,7 @@ public final class DeviceAuthorizationFront implements AutoCloseable {
         approved.add(userCode);
     }
 
-    /** Every access token, refresh token and device code this front handed out: what must never show anywhere. */
+    /** Every access token, refresh token, device code and code verifier that passed here: what must never show anywhere. */
     public Set<String> secretsIssued() {
         return Set.copyOf(secretsIssued);
     }
@@ -108,6 +109,8 @@ public final class DeviceAuthorizationFront implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         Map<String, String> form = parse(new String(body, StandardCharsets.UTF_8));
         if (!"urn:ietf:params:oauth:grant-type:device_code".equals(form.get("grant_type"))) {
+            // A code exchange of the client's own code flow: its PKCE verifier is a secret too.
+            java.util.Optional.ofNullable(form.get("code_verifier")).ifPresent(secretsIssued::add);
             HttpResponse<String> forwarded = post(oauth.tokenEndpoint(), new String(body, StandardCharsets.UTF_8));
             answer(exchange, forwarded.statusCode(), forwarded.body());
             return;
