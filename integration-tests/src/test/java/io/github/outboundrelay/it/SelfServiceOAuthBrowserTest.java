@@ -202,6 +202,10 @@ class SelfServiceOAuthBrowserTest {
         URI authorization = URI.create(link.group(1).replace("&amp;", "&"));
         URI callback = OAUTH.authorize(authorization); // Alice at the provider: sent back with a code
         assertThat(callback.toString()).startsWith(page.url("/send-as/oauth/callback?"));
+        // Opened without a session, the callback goes on to finish, which asks to sign in and keeps the state.
+        browser.manage().deleteAllCookies();
+        browser.get(callback.toString());
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.getCurrentUrl().endsWith("/sign-in"));
         page.signIn(BOB);
 
         browser.get(callback.toString());

@@ -3,17 +3,24 @@ package io.github.outboundrelay.selfservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.commons.configuration2.BaseConfiguration;
+import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.RelayAttempt;
+import io.github.outboundrelay.core.oauth.OAuthPresets;
+import io.github.outboundrelay.core.settings.SendAsView;
 
 class SelfServicePiecesTest {
     @Test
@@ -54,6 +61,75 @@ class SelfServicePiecesTest {
         assertThat(SelfServiceConfiguration.from(conf).sessionIdle()).isEqualTo(Duration.ofMinutes(10));
         assertThat(SelfServiceConfiguration.from(conf).toString()).doesNotContain("p]").doesNotContain("password");
     }
+
+    @Test
+    void thePublicUrlIsAnHttpsOriginOrTheKeyIsNamed() {
+        assertThat(SelfServiceConfiguration.publicUrl("")).isEmpty();
+        assertThat(SelfServiceConfiguration.publicUrl(" https://mail.ourdomain.test:8443/ "))
+            .contains(URI.create("https://mail.ourdomain.test:8443"));
+        for (String wrong : List.of("http://mail.ourdomain.test", "https://mail.ourdomain.test/send-as", "mail.ourdomain.test",
+            "https://mail.ourdomain.test?x=1", "https://[bad")) {
+            assertThatThrownBy(() -> SelfServiceConfiguration.publicUrl(wrong)).as(wrong)
+                .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'public.url'");
+        }
+    }
+
+    @Test
+    void providersSetByTheAdminAreOfferedAsConnectButtonsInALabelledForm() {
+        String microsoft = OAuthConnectRoutes.label(OAuthPresets.microsoft365("m365", "organizations", "client", Optional.empty()));
+        assertThat(microsoft).isEqualTo("Microsoft 365");
+        assertThat(OAuthConnectRoutes.label(OAuthPresets.google("gmail", "client", Optional.empty()))).isEqualTo("Google");
+
+        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", FormErrors.none(), Map.of(),
+            List.of(new SendAsPage.Provider("m365", microsoft), new SendAsPage.Provider("gmail", "Google")));
+
+        assertThat(page).contains("<form method=\"post\" action=\"/send-as/oauth/connect\" class=\"card\" id=\"connect\">"
+            + "<input type=\"hidden\" name=\"csrf\" value=\"tok\">")
+            .contains("<label for=\"connect-address\">").contains("<input id=\"connect-address\" name=\"address\"")
+            .contains("<label for=\"connect-username\">").contains("<input id=\"connect-username\" name=\"username\"")
+            .contains("name=\"provider\" value=\"m365\" id=\"connect-with-m365\">Connect with Microsoft 365</button>")
+            .contains("name=\"provider\" value=\"gmail\" id=\"connect-with-gmail\">Connect with Google</button>")
+            .doesNotContain("<script");
+        assertThat(SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", FormErrors.none(), Map.of(), List.of()))
+            .doesNotContain("id=\"connect\"");
+    }
+
+    @Test
+    void aRefusedConnectionShowsItsMessageNextToItsFieldAndKeepsWhatWasTyped() {
+        FormErrors errors = FormErrors.of(SendAsPage.CONNECT_FORM, new Refusal(400, "InvalidArgument",
+            "'username' is required", Optional.of("username")));
+
+        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", errors,
+            Map.of("connect.address", "alice@partner.test"), List.of(new SendAsPage.Provider("partner", "partner")));
+
+        assertThat(page).contains("<input id=\"connect-username\" name=\"username\" type=\"text\" value=\"\" "
+            + "aria-describedby=\"connect-username-error\" aria-invalid=\"true\">"
+            + "<p class=\"error\" id=\"connect-username-error\" role=\"alert\">&#39;username&#39; is required</p>")
+            .contains("<input id=\"connect-address\" name=\"address\" type=\"email\" value=\"alice@partner.test\"");
+    }
+
+    @Test
+    void anOAuthAddressWhoseGrantWasRefusedOffersReconnectAndNoPasswordEdit() {
+        SendAsView view = new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test",
+            false, "verified", "oauth", "m365", true, null);
+
+        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
+            "", "The account was not connected", FormErrors.none(), Map.of(), List.of(new SendAsPage.Provider("m365", "Microsoft 365")));
+
+        assertThat(page).contains("<dd class=\"credential credential-oauth\">OAuth (Microsoft 365)</dd>")
+            .contains("id=\"a0-reconnect-needed\"")
+            .contains("<input type=\"hidden\" name=\"provider\" value=\"m365\"><input type=\"hidden\" name=\"reconnect\" value=\"true\">")
+            .contains("<button type=\"submit\" id=\"a0-reconnect\">Reconnect with Microsoft 365</button>")
+            .contains("<p class=\"error alert\" id=\"alert\" role=\"alert\">The account was not connected</p>")
+            .doesNotContain("/send-as/edit");
+        String connected = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(
+                new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test", false,
+                    "verified", "oauth", "m365", false, null), "nothing sent yet")),
+            "", "", FormErrors.none(), Map.of(), List.of());
+        assertThat(connected).doesNotContain("Reconnect").doesNotContain("id=\"alert\"");
+    }
+
+    static final DomainRelayPolicy OPEN = new DomainRelayPolicy(Domain.of("ourdomain.test"), true);
 
     private static RelayAttempt attempt(Instant at, RelayAttempt.Outcome outcome) throws Exception {
         return new RelayAttempt(at, Username.of("alice@ourdomain.test"), new MailAddress("alice@partner.test"),
