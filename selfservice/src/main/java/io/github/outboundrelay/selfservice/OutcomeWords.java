@@ -12,6 +12,11 @@ final class OutcomeWords {
     }
 
     static String of(Optional<RelayAttempt> latest, Instant now) {
+        return of(latest, now, false);
+    }
+
+    /** @param oauth whether the address signs in with an OAuth grant (refused: to reconnect, not a password to update) */
+    static String of(Optional<RelayAttempt> latest, Instant now, boolean oauth) {
         if (latest.isEmpty()) {
             return "nothing sent yet";
         }
@@ -22,7 +27,8 @@ final class OutcomeWords {
             case PARTIALLY_DELIVERED -> "delivered to some recipients " + when + ", refused for others (see the bounce in your inbox)";
             case DEFERRED -> "waiting: the relay asked to try again later (" + when + ")";
             case BOUNCED -> "refused by the relay " + when + " (see the bounce in your inbox)";
-            case AUTH_REJECTED -> "the relay refused the password: update it";
+            case AUTH_REJECTED -> oauth ? "the provider or the relay refused the account's access: reconnect it"
+                : "the relay refused the password: update it";
             case UNREACHABLE -> "waiting: the relay cannot be reached (" + when + ")";
         };
     }

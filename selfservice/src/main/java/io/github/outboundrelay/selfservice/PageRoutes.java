@@ -202,7 +202,7 @@ final class PageRoutes {
 
     private String lastOutcome(SendAsView view) {
         try {
-            return OutcomeWords.of(attempts.latestFor(new MailAddress(view.address())), clock.instant());
+            return OutcomeWords.of(attempts.latestFor(new MailAddress(view.address())), clock.instant(), view.provider() != null);
         } catch (AddressException | RuntimeException e) {
             return "unknown (the audit trail cannot be read now)";
         }

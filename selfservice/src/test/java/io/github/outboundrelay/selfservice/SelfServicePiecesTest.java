@@ -40,6 +40,8 @@ class SelfServicePiecesTest {
             .isEqualTo("waiting: the relay cannot be reached (2 hours ago)");
         assertThat(OutcomeWords.of(Optional.of(attempt(now, RelayAttempt.Outcome.AUTH_REJECTED)), now))
             .isEqualTo("the relay refused the password: update it");
+        assertThat(OutcomeWords.of(Optional.of(attempt(now, RelayAttempt.Outcome.AUTH_REJECTED)), now, true))
+            .isEqualTo("the provider or the relay refused the account's access: reconnect it");
         assertThat(OutcomeWords.ago(Duration.ofSeconds(61))).isEqualTo("1 minute ago");
     }
 
