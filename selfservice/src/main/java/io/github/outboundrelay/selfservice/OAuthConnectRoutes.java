@@ -120,7 +120,8 @@ final class OAuthConnectRoutes {
                 }
                 session.alert(error.equals("access_denied")
                     ? "Access was not granted at the provider: nothing was saved. Connect again to allow it."
-                    : "The provider did not grant access (it answered '" + error + "'): nothing was saved. Connect the account again.");
+                    : "The provider did not grant access (it answered '" + errorCode(error) + "'): nothing was saved. "
+                        + "Connect the account again.");
             } else {
                 try {
                     SendAsView saved = connections.complete(session.user(), state, PageRoutes.text(request, "code"));
@@ -141,6 +142,11 @@ final class OAuthConnectRoutes {
     /** {@code public.url}, what the admin registered at the provider; else the host this request was sent to. */
     private URI redirectUri(Request request) {
         return URI.create(publicUrl.map(URI::toString).orElseGet(() -> "https://" + request.headers("Host")) + CALLBACK);
+    }
+
+    /** An RFC 6749 error code is a word; anything else from a link is not repeated to the user as the provider's. */
+    static String errorCode(String error) {
+        return error.matches("[a-z_]{1,40}") ? error : "an unreadable error";
     }
 
     private static String refreshTo(String url) {

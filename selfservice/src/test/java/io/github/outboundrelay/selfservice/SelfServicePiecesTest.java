@@ -131,6 +131,12 @@ class SelfServicePiecesTest {
         assertThat(connected).doesNotContain("Reconnect").doesNotContain("id=\"alert\"");
     }
 
+    @Test
+    void onlyAnErrorCodeOfTheProviderIsRepeatedToTheUser() {
+        assertThat(OAuthConnectRoutes.errorCode("invalid_scope")).isEqualTo("invalid_scope");
+        assertThat(OAuthConnectRoutes.errorCode("Your account is suspended: call 555")).isEqualTo("an unreadable error");
+    }
+
     static final DomainRelayPolicy OPEN = new DomainRelayPolicy(Domain.of("ourdomain.test"), true);
 
     private static RelayAttempt attempt(Instant at, RelayAttempt.Outcome outcome) throws Exception {
