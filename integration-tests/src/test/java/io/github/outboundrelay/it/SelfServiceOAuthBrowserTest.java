@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +39,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import com.sun.net.httpserver.HttpServer;
+
 import io.github.outboundrelay.testing.OAuthTestServer;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
@@ -48,7 +53,8 @@ import io.restassured.specification.RequestSpecification;
  * endpoint (which signs her in without a login page) and back through the callback to the page, which asks for the
  * code mailed (through the relay, with a token) to the address; the address is then verified with an OAuth
  * credential and her mail goes out authenticated with the token. A forged state, a denied grant and Bob finishing
- * Alice's flow connect nothing; a revoked grant shows "Reconnect", and reconnecting in the browser delivers the mail
+ * Alice's flow connect nothing; coming back from another site (no session cookie on that navigation) works through
+ * the callback's page; a revoked grant shows "Reconnect", and reconnecting in the browser delivers the mail
  * that waited; no token or code verifier shows in a page, the logs or the URL the browser ends on.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -68,6 +74,9 @@ class SelfServiceOAuthBrowserTest {
     static final SmtpPeer PARTNER = FIXTURE.relay;
     static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
     static final int PORT = SmtpPeer.freePort();
+    /** Another site, serving one page with a link to {@link #ANOTHER_SITE_LINK}. */
+    static final AtomicReference<String> ANOTHER_SITE_LINK = new AtomicReference<>("");
+    static final HttpServer ANOTHER_SITE = anotherSite();
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
@@ -102,6 +111,7 @@ class SelfServiceOAuthBrowserTest {
             page.close();
         }
         logs.close();
+        ANOTHER_SITE.stop(0);
         FIXTURE.close();
         GATEWAY.close();
     }
@@ -176,7 +186,7 @@ class SelfServiceOAuthBrowserTest {
     @Order(3)
     void accessDeniedAtTheProviderSaysAccessWasNotGrantedAndSavesNothing() throws Exception {
         page.signIn(BOB);
-        String state = STATE.matcher(beginWithTheBrowsersSession("bob@partner.test")).results().findFirst()
+        String state = STATE.matcher(beginWithTheBrowsersSession("bob@partner.test", "bob@partner.test")).results().findFirst()
             .orElseThrow().group(1);
 
         // What the provider does when the user declines: back to the callback with an error and the state.
@@ -226,6 +236,26 @@ class SelfServiceOAuthBrowserTest {
 
     @Test
     @Order(5)
+    void backFromTheProvidersSiteWithoutTheSessionCookieTheCallbackCarriesTheFlowOnToFinish() throws Exception {
+        page.signIn(ALICE);
+        String leaving = beginWithTheBrowsersSession("alice.cross@partner.test", ADDRESS);
+        Matcher link = CONTINUE.matcher(leaving);
+        assertThat(link.find()).isTrue();
+        URI callback = OAUTH.authorize(URI.create(link.group(1).replace("&amp;", "&")));
+
+        // A link on another site straight to finish: the SameSite=Strict session cookie does not come along.
+        followLinkFromAnotherSite(page.url("/send-as/oauth/finish?" + callback.getRawQuery()));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.getCurrentUrl().endsWith("/sign-in"));
+        // The provider's redirect is such a navigation too: the callback's own page goes on from our site, with it.
+        followLinkFromAnotherSite(callback.toString());
+
+        assertThat(awaitPage("notice")).isEqualTo("Enter the code we sent to alice.cross@partner.test");
+        assertThat(page.addressSection("alice.cross@partner.test").findElement(By.cssSelector(".credential")).getText())
+            .isEqualTo("OAuth (partner)");
+    }
+
+    @Test
+    @Order(6)
     void aRevokedGrantShowsReconnectAndReconnectingInTheBrowserDeliversTheWaitingMailOnce(GuiceJamesServer server)
             throws Exception {
         RequestSpecification admin = OutboundRelayJames.webAdmin(server);
@@ -259,7 +289,7 @@ class SelfServiceOAuthBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void noTokenClientSecretOrCodeVerifierInThePagesOrTheLogs() {
         Set<String> secrets = FIXTURE.secrets();
         // Two code exchanges through the browser and one by Alice's client, each with a verifier, and their tokens.
@@ -276,6 +306,25 @@ class SelfServiceOAuthBrowserTest {
             .allSatisfy(value -> secrets.forEach(secret -> assertThat(value).doesNotContain(secret))));
     }
 
+    private static HttpServer anotherSite() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                byte[] html = ("<!doctype html><title>Another site</title><a id=\"go\" href=\""
+                    + ANOTHER_SITE_LINK.get().replace("&", "&amp;") + "\">Go</a>").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, html.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(html);
+                }
+            });
+            server.start();
+            return server;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Waits for the page the browser ends on (after the redirects and refreshes) to show this element's text. */
     private static String awaitPage(String id) {
         WebElement element = new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(browser::getPageSource)
@@ -290,9 +339,16 @@ class SelfServiceOAuthBrowserTest {
     }
 
     /** The connect form posted with the browser's own session, its answer kept: the leaving page, with the state. */
-    private String beginWithTheBrowsersSession(String address) throws Exception {
+    private String beginWithTheBrowsersSession(String address, String username) throws Exception {
         String cookie = browser.manage().getCookieNamed("__Host-outbound-relay").getValue();
-        return begin(new SelfServiceClient(PORT), cookie, address, address);
+        return begin(new SelfServiceClient(PORT), cookie, address, username);
+    }
+
+    /** A page of another site (http://localhost, not https://127.0.0.1) whose link the user follows. */
+    private static void followLinkFromAnotherSite(String url) {
+        ANOTHER_SITE_LINK.set(url);
+        browser.get("http://localhost:" + ANOTHER_SITE.getAddress().getPort() + "/");
+        browser.findElement(By.id("go")).click();
     }
 
     private static String begin(SelfServiceClient client, String cookie, String address, String username) throws Exception {
