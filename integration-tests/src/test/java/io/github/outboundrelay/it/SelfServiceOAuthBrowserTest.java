@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
@@ -128,7 +127,8 @@ class SelfServiceOAuthBrowserTest {
         WebElement button = browser.findElement(By.id("connect-with-partner"));
         assertThat(button.getText()).isEqualTo("Connect with partner");
         connect.findElement(By.id("connect-address")).sendKeys(ADDRESS);
-        Files.copy(page.screenshot("oauth-1-connect-form"), Path.of("..", "docs", "images", "selfservice-connect-with-provider.png"),
+        // docs/images/selfservice-connect-with-provider.png is this screenshot.
+        Files.copy(page.screenshot("oauth-1-connect-form"), SelfServiceBrowser.SCREENSHOTS.resolve("selfservice-connect-with-provider.png"),
             StandardCopyOption.REPLACE_EXISTING);
         int codesExchanged = OAUTH.tokensIssued("authorization_code");
 
