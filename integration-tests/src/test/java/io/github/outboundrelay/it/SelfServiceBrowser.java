@@ -17,6 +17,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.github.outboundrelay.testing.RequiredCommand;
@@ -66,6 +67,18 @@ final class SelfServiceBrowser implements AutoCloseable {
         WebElement signedIn = new WebDriverWait(driver, Duration.ofSeconds(10)).withMessage(driver::getPageSource)
             .until(browser -> browser.findElements(By.id("user")).stream().findFirst().orElse(null));
         assertThat(signedIn.getText()).isEqualTo(user);
+    }
+
+    /** Clicks, and waits until the page it was on is gone: read at once, the next page could still be the old one. */
+    void clickToNextPage(WebElement element) {
+        element.click();
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(element));
+    }
+
+    /** Submits the field's form, and waits until the page it was on is gone. */
+    void submitToNextPage(WebElement field) {
+        field.submit();
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(field));
     }
 
     WebElement addressSection(String address) {

@@ -83,13 +83,13 @@ class SelfServiceBrowserTest {
         assertThat(code.find()).isTrue();
         WebElement codeField = address.findElement(By.name("code"));
         codeField.sendKeys("AAAA-AAAA-AAAA-AAAA");
-        codeField.submit();
+        page.submitToNextPage(codeField);
         WebElement wrong = browser.findElement(By.cssSelector("[id$='-confirm-code-error']"));
         assertThat(wrong.getText()).startsWith("'code' does not match");
         assertThat(browser.findElement(By.cssSelector("[id$='-confirm-code']")).getAttribute("aria-describedby")).isEqualTo(wrong.getAttribute("id"));
 
         addressSection("alice@partner.test").findElement(By.name("code")).sendKeys(code.group(1));
-        addressSection("alice@partner.test").findElement(By.name("code")).submit();
+        page.submitToNextPage(addressSection("alice@partner.test").findElement(By.name("code")));
         assertThat(addressSection("alice@partner.test").findElement(By.cssSelector(".status")).getText()).isEqualTo("verified");
 
         String subject = uniqueSubject();
@@ -102,14 +102,14 @@ class SelfServiceBrowserTest {
         Path delivered = screenshot("3-verified-and-delivered");
         Files.copy(delivered, SCREENSHOTS.resolve("selfservice-send-mail-as.png"), StandardCopyOption.REPLACE_EXISTING);
 
-        addressSection("alice@partner.test").findElement(By.xpath(".//button[text()='Test connection']")).click();
+        page.clickToNextPage(addressSection("alice@partner.test").findElement(By.xpath(".//button[text()='Test connection']")));
         assertThat(text(By.id("notice"))).startsWith("The connection to the server of alice@partner.test works");
         addressSection("alice@partner.test").findElement(By.xpath(".//summary[text()='Edit']")).click();
         WebElement newPassword = addressSection("alice@partner.test").findElement(By.cssSelector("[id$='-edit-password']"));
         newPassword.sendKeys(PARTNER_PASSWORD);
-        newPassword.submit();
+        page.submitToNextPage(newPassword);
         assertThat(text(By.id("notice"))).isEqualTo("Saved: alice@partner.test stays verified.");
-        addressSection("alice@partner.test").findElement(By.xpath(".//button[text()='Remove']")).click();
+        page.clickToNextPage(addressSection("alice@partner.test").findElement(By.xpath(".//button[text()='Remove']")));
         assertThat(text(By.id("notice"))).isEqualTo("alice@partner.test is removed.");
         assertThat(browser.findElements(By.cssSelector("section.address"))).isEmpty();
     }
@@ -142,7 +142,7 @@ class SelfServiceBrowserTest {
         WebElement port = browser.findElement(By.id("add-port"));
         port.clear();
         port.sendKeys(Integer.toString(PARTNER.port()));
-        port.submit();
+        page.submitToNextPage(port);
         assertThat(text(By.cssSelector("#add-error, [id^='add-'][id$='-error']"))).contains("another user")
             .doesNotContain("alice@ourdomain.test");
     }
@@ -184,7 +184,7 @@ class SelfServiceBrowserTest {
         browser.findElement(By.id("add-username")).sendKeys(PARTNER_LOGIN);
         WebElement passwordField = browser.findElement(By.id("add-password"));
         passwordField.sendKeys(password);
-        passwordField.submit();
+        page.submitToNextPage(passwordField);
     }
 
     private WebElement addressSection(String address) {

@@ -132,7 +132,7 @@ class SelfServiceOAuthBrowserTest {
             StandardCopyOption.REPLACE_EXISTING);
         int codesExchanged = OAUTH.tokensIssued("authorization_code");
 
-        button.click();
+        page.clickToNextPage(button);
 
         // To the authorize endpoint, back to the callback, on to finish: the page with its notice.
         String notice = awaitPage("notice");
@@ -150,7 +150,7 @@ class SelfServiceOAuthBrowserTest {
         assertThat(code.find()).isTrue();
         WebElement codeField = page.addressSection(ADDRESS).findElement(By.name("code"));
         codeField.sendKeys(code.group(1));
-        codeField.submit();
+        page.submitToNextPage(codeField);
         keep();
         assertThat(page.addressSection(ADDRESS).findElement(By.cssSelector(".status")).getText()).isEqualTo("verified");
         assertThat(page.addressSection(ADDRESS).findElement(By.cssSelector(".credential")).getAttribute("class"))
@@ -275,7 +275,7 @@ class SelfServiceOAuthBrowserTest {
         assertThat(withSubject(PARTNER, subject)).isEmpty();
         OAUTH.revokeGrants(false);
 
-        reconnect.click();
+        page.clickToNextPage(reconnect);
 
         assertThat(awaitPage("notice")).isEqualTo(ADDRESS + " is connected again: mail waiting for it goes out now.");
         assertThat(browser.getCurrentUrl()).isEqualTo(page.url("/send-as"));
