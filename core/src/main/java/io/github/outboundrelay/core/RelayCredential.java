@@ -19,7 +19,10 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
     /** The context {@link #secret()} is sealed against, for the address {@code sendAs} that holds this credential. */
     String sealingContext(SendAsAddress sendAs);
 
-    /** The same credential holding another sealing of its secret (a rotated refresh token, a new key). */
+    /**
+     * The same credential holding another sealing of its secret (a rotated refresh token, a new key); an OAuth grant
+     * marked {@link OAuth#reconnectNeeded()} stays marked.
+     */
     RelayCredential withSecret(SealedSecret secret);
 
     /** {@code password} or {@code oauth}, as the APIs, the audit trail and the metrics name it. */
@@ -52,8 +55,17 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
         }
     }
 
-    /** @param providerId the {@link io.github.outboundrelay.core.oauth.OAuthProvider} that issued the grant */
-    record OAuth(String providerId, SealedSecret refreshToken) implements RelayCredential {
+    /**
+     * @param providerId      the {@link io.github.outboundrelay.core.oauth.OAuthProvider} that issued the grant
+     * @param reconnectNeeded the provider refused this refresh token ({@code invalid_grant}) on some node: the user
+     *                        must connect the account again (which stores a new, unmarked grant)
+     */
+    record OAuth(String providerId, SealedSecret refreshToken, boolean reconnectNeeded) implements RelayCredential {
+        /** A grant just connected (or not refused so far). */
+        public OAuth(String providerId, SealedSecret refreshToken) {
+            this(providerId, refreshToken, false);
+        }
+
         public OAuth {
             if (providerId == null || providerId.isBlank()) {
                 throw new InvalidFieldException("provider", "is required");
@@ -78,7 +90,12 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
 
         @Override
         public RelayCredential withSecret(SealedSecret secret) {
-            return new OAuth(providerId, secret);
+            return new OAuth(providerId, secret, reconnectNeeded);
+        }
+
+        /** This grant, marked refused by the provider (or no longer). */
+        public OAuth withReconnectNeeded(boolean needed) {
+            return new OAuth(providerId, refreshToken, needed);
         }
 
         @Override

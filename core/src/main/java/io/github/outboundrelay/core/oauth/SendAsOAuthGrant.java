@@ -2,11 +2,15 @@ package io.github.outboundrelay.core.oauth;
 
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.StoreUnavailableException;
 
 /**
  * The OAuth grant of a send-as address, over its sealed refresh token in the registry: the token is read from the
@@ -17,6 +21,7 @@ import io.github.outboundrelay.core.SendAsRegistry;
  * memory, and keeps a rotation there too, for the settings to store ({@link #unsavedCredential()}).</p>
  */
 public final class SendAsOAuthGrant implements OAuthGrant {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SendAsOAuthGrant.class);
     private final String sendAsKey;
     private final OAuthProvider provider;
     /** Null for an address not stored yet. */
@@ -106,6 +111,21 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         current().filter(sendAs -> previous != null && sendAs.credential().secret().equals(previous))
             .ifPresent(sendAs -> registry.replaceSecret(sendAsKey, previous,
                 sealer.seal(newRefreshToken, sendAs.credential().sealingContext(sendAs))));
+    }
+
+    /** Stored, so that every node and the users' page say "reconnect", not only the node that was refused. */
+    @Override
+    public void refreshTokenJudged(boolean refused) {
+        SealedSecret judged = lastOpened;
+        if (registry == null || judged == null) {
+            return;
+        }
+        try {
+            registry.markReconnectNeeded(sendAsKey, judged, refused);
+        } catch (StoreUnavailableException e) {
+            // This node still knows (its token cache); the others learn it when they try the token themselves.
+            LOGGER.warn("outbound-relay: could not store whether {} must be reconnected: {}", sendAsKey, e.getMessage());
+        }
     }
 
     /** The address as it is now, while it holds an OAuth grant. */

@@ -300,8 +300,10 @@ public class SendAsSettings {
     }
 
     private SendAsView view(SendAsAddress sendAs) {
-        return SendAsView.of(sendAs, verifier.status(sendAs),
-            sendAs.usesOAuth() && tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
+        // Stored when a node was refused; this node's own memory counts too (the store may have been out meanwhile).
+        boolean reconnectNeeded = sendAs.credential() instanceof RelayCredential.OAuth oauth
+            && (oauth.reconnectNeeded() || tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
+        return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded);
     }
 
     private static boolean vouchedBy(Actor actor, Optional<Boolean> verified) {

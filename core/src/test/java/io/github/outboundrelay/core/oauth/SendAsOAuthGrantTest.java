@@ -119,6 +119,20 @@ class SendAsOAuthGrantTest {
         assertThat(cache.reconnectNeeded(grant.accountKey())).isFalse();
     }
 
+    /** The refusal is stored: another node (its own empty token cache) says "reconnect" without trying the grant. */
+    @Test
+    void aRevokedGrantIsMarkedInTheRegistryForEveryNode() {
+        server.revokeGrants(true);
+        assertThatThrownBy(() -> cache.get(grant())).isInstanceOf(OAuthException.class);
+
+        assertThat(((RelayCredential.OAuth) registry.find(address).orElseThrow().credential()).reconnectNeeded()).isTrue();
+        AccessTokenCache otherNode = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
+            AccessTokenCache.DEFAULT_MARGIN);
+        io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
+            new io.github.outboundrelay.core.InMemoryRelayAttemptLog(), otherNode, registry);
+        assertThat(reactor.core.publisher.Mono.from(health.check()).block().isDegraded()).isTrue();
+    }
+
     @Test
     void aRemovedProviderLeavesAnUnusableCredentialNamingTheProvider() {
         providers.remove("partner");
