@@ -40,7 +40,7 @@ class RelayFailuresIntegrationTest {
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+        .withGateway(GATEWAY)
         .withShortRetries("3 seconds")
         .edit("mailetcontainer.xml", "<!-- <delayWarningAfter>4 hours</delayWarningAfter> -->", "<delayWarningAfter>1 second</delayWarningAfter>")
         .edit("mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>", "<maxRelayedPerUser>3</maxRelayedPerUser>")

@@ -228,7 +228,7 @@ class TwoNodesOnPostgresqlIntegrationTest {
     /** A node's james-conf: its own gateway, the test CA for relays, and the shared PostgreSQL. */
     private static JamesConfFolder nodeConf(SmtpPeer gateway) {
         return JamesConfFolder.shipped()
-            .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + gateway.port() + "</gatewayPort>")
+            .withGateway(gateway)
             .trustingTestRelays()
             .edit("outbound-relay.properties", "\n#jdbc.url=\n", "\njdbc.url=" + postgres.jdbcUrl() + "\n")
             .edit("outbound-relay.properties", "\n#jdbc.username=\n", "\njdbc.username=" + RestartablePostgresql.USER + "\n")
