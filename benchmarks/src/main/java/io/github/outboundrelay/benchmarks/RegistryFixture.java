@@ -11,11 +11,13 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsKey;
 
 /**
  * Registry entries shaped as the admin API creates them: every string parsed anew (no sharing between entries beyond
@@ -50,9 +52,10 @@ final class RegistryFixture {
     static SendAsAddress entry(int i, SecretSealer sealer, SealedSecret secret) {
         try {
             MailAddress address = new MailAddress(sendAsAddress(i));
-            String relayHost = "smtp.partner" + (i / 1000) + ".test";
-            return new SendAsAddress(address, Username.of(owner(i)), new RelayServer(relayHost, 587, RelaySecurity.STARTTLS),
-                sendAsAddress(i), secret != null ? secret : sealer.seal("relay-password-" + i, address.asString()));
+            RelayServer relay = new RelayServer("smtp.partner" + (i / 1000) + ".test", 587, RelaySecurity.STARTTLS);
+            Username owner = Username.of(owner(i));
+            return new SendAsAddress(address, owner, relay, sendAsAddress(i), secret != null ? secret
+                : sealer.seal("relay-password-" + i, RelayCredential.Password.contextFor(owner, SendAsKey.of(address), relay, sendAsAddress(i))));
         } catch (AddressException e) {
             throw new IllegalStateException(e);
         }

@@ -2,19 +2,27 @@ package io.github.outboundrelay.core;
 
 import java.util.Objects;
 
+import org.apache.james.core.Username;
+
 /**
  * How a send-as address authenticates at its relay: a relay password, or an OAuth 2.0 grant of a provider set by the
- * admin (its refresh token). Either way the secret is sealed; each kind is sealed against its own context, so a sealed
- * refresh token copied into the password column (or the reverse) does not open.
+ * admin (its refresh token). Either way the secret is sealed against a context naming everything it may be used with:
+ * a password is bound to its owner, address, relay (host, port, security) and relay username; a refresh token to its
+ * owner, address, provider and account username (it only ever goes to the provider's token endpoint, which the admin
+ * sets). So a sealed secret copied onto another row, or a row whose owner, relay or account was changed in the store
+ * behind the application's back, does not open; a refresh token copied into a password row (or the reverse) neither.
  */
 public sealed interface RelayCredential permits RelayCredential.Password, RelayCredential.OAuth {
     /** The sealed secret: the password, or the refresh token. */
     SealedSecret secret();
 
-    /** The context {@link #secret()} is sealed against, for the address of that {@link SendAsKey}. */
-    String sealingContext(String sendAsKey);
+    /** The context {@link #secret()} is sealed against, for the address {@code sendAs} that holds this credential. */
+    String sealingContext(SendAsAddress sendAs);
 
-    /** The same credential holding another sealing of its secret (a rotated refresh token, a new key). */
+    /**
+     * The same credential holding another sealing of its secret (a rotated refresh token, a new key); an OAuth grant
+     * marked {@link OAuth#reconnectNeeded()} stays marked.
+     */
     RelayCredential withSecret(SealedSecret secret);
 
     /** {@code password} or {@code oauth}, as the APIs, the audit trail and the metrics name it. */
@@ -25,9 +33,15 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
             Objects.requireNonNull(secret, "password");
         }
 
+        /** The context a password for this owner, address, relay and relay username is sealed against. */
+        public static String contextFor(Username owner, String sendAsKey, RelayServer relay, String relayUsername) {
+            return bound("password", owner.asString(), sendAsKey, relay.host(), Integer.toString(relay.port()),
+                relay.security().name(), relayUsername);
+        }
+
         @Override
-        public String sealingContext(String sendAsKey) {
-            return sendAsKey;
+        public String sealingContext(SendAsAddress sendAs) {
+            return contextFor(sendAs.owner(), sendAs.key(), sendAs.relay(), sendAs.relayUsername());
         }
 
         @Override
@@ -41,9 +55,16 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
         }
     }
 
-    /** @param providerId the {@link io.github.outboundrelay.core.oauth.OAuthProvider} that issued the grant */
-    record OAuth(String providerId, SealedSecret refreshToken) implements RelayCredential {
-        public static final String CONTEXT_PREFIX = "oauth-refresh:";
+    /**
+     * @param providerId      the {@link io.github.outboundrelay.core.oauth.OAuthProvider} that issued the grant
+     * @param reconnectNeeded the provider refused this refresh token ({@code invalid_grant}) on some node: the user
+     *                        must connect the account again (which stores a new, unmarked grant)
+     */
+    record OAuth(String providerId, SealedSecret refreshToken, boolean reconnectNeeded) implements RelayCredential {
+        /** A grant just connected (or not refused so far). */
+        public OAuth(String providerId, SealedSecret refreshToken) {
+            this(providerId, refreshToken, false);
+        }
 
         public OAuth {
             if (providerId == null || providerId.isBlank()) {
@@ -57,19 +78,38 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
             return refreshToken;
         }
 
+        /** The context a refresh token for this owner, address, provider and account username is sealed against. */
+        public static String contextFor(Username owner, String sendAsKey, String providerId, String accountUsername) {
+            return bound("oauth-refresh", owner.asString(), sendAsKey, providerId, accountUsername);
+        }
+
         @Override
-        public String sealingContext(String sendAsKey) {
-            return CONTEXT_PREFIX + sendAsKey;
+        public String sealingContext(SendAsAddress sendAs) {
+            return contextFor(sendAs.owner(), sendAs.key(), providerId, sendAs.relayUsername());
         }
 
         @Override
         public RelayCredential withSecret(SealedSecret secret) {
-            return new OAuth(providerId, secret);
+            return new OAuth(providerId, secret, reconnectNeeded);
+        }
+
+        /** This grant, marked refused by the provider (or no longer). */
+        public OAuth withReconnectNeeded(boolean needed) {
+            return new OAuth(providerId, refreshToken, needed);
         }
 
         @Override
         public String kind() {
             return "oauth";
         }
+    }
+
+    /** Each part length-prefixed, so that no two different lists of parts give the same context. */
+    private static String bound(String kind, String... parts) {
+        StringBuilder context = new StringBuilder("outbound-relay/2/").append(kind);
+        for (String part : parts) {
+            context.append('/').append(part.length()).append(':').append(part);
+        }
+        return context.toString();
     }
 }

@@ -36,15 +36,19 @@ public class RelayHealthCheck implements HealthCheck {
     private final Supplier<List<String>> oauthAccountsNeedingReconnect;
 
     /**
-     * The OAuth side: send-as addresses (still registered, still OAuth: the refusal may be this node's memory of an
-     * address another node removed) whose grant the provider refused on this node.
+     * The OAuth side: send-as addresses whose grant the provider refused, as stored by whichever node was refused, and
+     * as this node remembers it (still registered, still OAuth: the memory may be of an address another node removed).
      */
     @Inject
     public RelayHealthCheck(RelayAttemptLog attempts, AccessTokenCache tokens, SendAsRegistry registry) {
-        this(attempts, Clock.systemUTC(), DEFAULT_WINDOW, () -> tokens.accountsNeedingReconnect().stream()
-            .flatMap(account -> SendAsOAuthGrant.sendAsKeyOf(account).stream())
-            .filter(key -> registry.findByKey(key).filter(SendAsAddress::usesOAuth).isPresent())
-            .toList());
+        this(attempts, Clock.systemUTC(), DEFAULT_WINDOW, () -> java.util.stream.Stream.concat(
+                registry.all().stream()
+                    .filter(sendAs -> sendAs.credential() instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded())
+                    .map(SendAsAddress::key),
+                tokens.accountsNeedingReconnect().stream()
+                    .flatMap(account -> SendAsOAuthGrant.sendAsKeyOf(account).stream())
+                    .filter(key -> registry.findByKey(key).filter(SendAsAddress::usesOAuth).isPresent()))
+            .distinct().sorted().toList());
     }
 
     public RelayHealthCheck(RelayAttemptLog attempts, Clock clock, Duration window) {

@@ -35,7 +35,7 @@ public class RelayLogins {
                     + "account be connected with another provider"));
         }
         try {
-            return new RelayLogin.WithPassword(sealer.open(credential.secret(), credential.sealingContext(sendAs.key())));
+            return new RelayLogin.WithPassword(sealer.open(credential.secret(), credential.sealingContext(sendAs)));
         } catch (RuntimeException e) {
             throw new UnusableCredentialException("password", "The stored relay password of " + sendAs.address().asString()
                 + " cannot be opened on this server (its sealing key " + credential.secret().keyId()

@@ -63,7 +63,7 @@ public class SecretRotation {
         for (SendAsAddress sendAs : registry.all()) {
             RelayCredential credential = sendAs.credential();
             if (!credential.secret().keyId().equals(active)) {
-                String context = credential.sealingContext(sendAs.key());
+                String context = credential.sealingContext(sendAs);
                 SealedSecret fresh = sealer.seal(sealer.open(credential.secret(), context), context);
                 // Only if unchanged meanwhile (a refresh token rotated by a delivery thread is newer than ours).
                 registry.replaceSecret(sendAs.key(), credential.secret(), fresh);

@@ -38,6 +38,13 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
         this(address, owner, relay, relayUsername, credential, Optional.empty());
     }
 
+    /** An address that authenticates with {@code clearPassword}, sealed for it (bound to its owner, relay and username). */
+    public static SendAsAddress withPassword(MailAddress address, Username owner, RelayServer relay, String relayUsername,
+                                             String clearPassword, SecretSealer sealer) {
+        return new SendAsAddress(address, owner, relay, relayUsername, sealer.seal(clearPassword,
+            RelayCredential.Password.contextFor(owner, SendAsKey.of(address), relay, relayUsername)));
+    }
+
     public SendAsAddress {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(owner, "owner");

@@ -46,6 +46,22 @@ public interface SendAsRegistry {
         return current.isPresent();
     }
 
+    /**
+     * Records, for every node and the settings surfaces, whether the provider refused ({@code needed}) or accepted the
+     * OAuth grant {@code grant} of the address: only while the address still holds it (the user may have connected
+     * the account again meanwhile).
+     *
+     * @return whether the mark changed
+     */
+    default boolean markReconnectNeeded(String key, SealedSecret grant, boolean needed) {
+        Optional<SendAsAddress> current = findByKey(key)
+            .filter(sendAs -> sendAs.credential() instanceof RelayCredential.OAuth oauth
+                && oauth.reconnectNeeded() != needed && oauth.refreshToken().equals(grant));
+        current.ifPresent(sendAs -> register(sendAs.withCredential(
+            ((RelayCredential.OAuth) sendAs.credential()).withReconnectNeeded(needed))));
+        return current.isPresent();
+    }
+
     default Optional<SendAsAddress> findOwnedBy(Username owner, MailAddress address) {
         return find(address).filter(sendAs -> sendAs.isOwnedBy(owner));
     }

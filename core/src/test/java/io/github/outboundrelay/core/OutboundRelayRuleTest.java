@@ -205,8 +205,8 @@ class OutboundRelayRuleTest {
         AesGcmSecretSealer sealer = new AesGcmSecretSealer(
             Map.of("k1", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k1");
         MailAddress mailAddress = new MailAddress(address);
-        return new SendAsAddress(mailAddress, owner, new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
-            "alice", sealer.seal("secret", SendAsKey.of(mailAddress)));
+        return SendAsAddress.withPassword(mailAddress, owner, new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
+            "alice", "secret", sealer);
     }
 
     static Mail mail(Username authenticated, String from) throws Exception {

@@ -35,7 +35,7 @@ class SecretRotationTest {
         RotatingSecretSealer afterRestart = new RotatingSecretSealer(keyFile);
         assertThat(afterRestart.activeKeyId()).isEqualTo(result.activeKeyId());
         SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
-        assertThat(afterRestart.open(alice.relayPassword(), alice.key())).isEqualTo("alice-pw");
+        assertThat(afterRestart.open(alice.relayPassword(), alice.credential().sealingContext(alice))).isEqualTo("alice-pw");
         assertThat(Files.readAllLines(keyFile)).hasSize(2);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         assertThat(new SecretRotation(sealer, registry, new SettingsEvents(events)).rotate().resealed()).isEqualTo(2);
@@ -75,7 +75,7 @@ class SecretRotationTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         RotatingSecretSealer afterRestart = new RotatingSecretSealer(keyFile);
         SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
-        assertThat(afterRestart.open(alice.relayPassword(), alice.key())).isEqualTo("alice-pw");
+        assertThat(afterRestart.open(alice.relayPassword(), alice.credential().sealingContext(alice))).isEqualTo("alice-pw");
         assertThat(rotation.rotate(false).retiredKeys()).isEmpty();
         assertThat(Files.readAllLines(keyFile)).hasSize(2);
     }
@@ -91,7 +91,7 @@ class SecretRotationTest {
 
         assertThat(sealer.retireAllBut(java.util.Set.of(old))).isEmpty();
         SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
-        assertThat(new RotatingSecretSealer(keyFile).open(alice.relayPassword(), alice.key())).isEqualTo("alice-pw");
+        assertThat(new RotatingSecretSealer(keyFile).open(alice.relayPassword(), alice.credential().sealingContext(alice))).isEqualTo("alice-pw");
     }
 
     @Test
@@ -113,7 +113,7 @@ class SecretRotationTest {
 
     private static void register(InMemorySendAsRegistry registry, SecretSealer sealer, String address, String password) throws Exception {
         MailAddress mailAddress = new MailAddress(address);
-        registry.register(new SendAsAddress(mailAddress, Username.of("alice@ourdomain.test".replace("alice", address.substring(0, address.indexOf('@')))),
-            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS), address, sealer.seal(password, SendAsKey.of(mailAddress))));
+        registry.register(SendAsAddress.withPassword(mailAddress, Username.of("alice@ourdomain.test".replace("alice", address.substring(0, address.indexOf('@')))),
+            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS), address, password, sealer));
     }
 }

@@ -66,6 +66,33 @@ public interface SendAsRegistryContract {
     }
 
     @Test
+    default void aRefusedGrantIsMarkedOnlyWhileTheAddressHoldsItAndANewGrantClearsTheMark() {
+        SealedSecret refused = new SealedSecret("k1", "cmVmdXNlZA==");
+        registry().register(oauthSendAs("alice@partner.test", ALICE, "google", refused));
+
+        assertThat(registry().markReconnectNeeded("alice@partner.test", new SealedSecret("k1", "b3RoZXI="), true)).isFalse();
+        assertThat(registry().markReconnectNeeded("alice@partner.test", refused, true)).isTrue();
+        assertThat(registry().markReconnectNeeded("alice@partner.test", refused, true)).isFalse();
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo(new RelayCredential.OAuth("google", refused, true));
+        // Sealed again under a new key: still the refused grant.
+        SealedSecret resealed = new SealedSecret("k2", "cmVmdXNlZA==");
+        registry().replaceSecret("alice@partner.test", refused, resealed);
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo(new RelayCredential.OAuth("google", resealed, true));
+        // A refresh with it worked after all (on any node): no longer marked.
+        assertThat(registry().markReconnectNeeded("alice@partner.test", resealed, false)).isTrue();
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo(new RelayCredential.OAuth("google", resealed, false));
+
+        registry().register(oauthSendAs("alice@partner.test", ALICE, "google", new SealedSecret("k2", "bmV3")));
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+            .isEqualTo(new RelayCredential.OAuth("google", new SealedSecret("k2", "bmV3"), false));
+        registry().register(sendAs("bob@partner.test", BOB));
+        assertThat(registry().markReconnectNeeded("bob@partner.test", sendAs("bob@partner.test", BOB).credential().secret(), true)).isFalse();
+    }
+
+    @Test
     default void replaceSecretStoresARotatedRefreshTokenOnlyOverTheOneItReplaces() {
         SealedSecret first = new SealedSecret("k1", "Zmlyc3Q=");
         SealedSecret rotated = new SealedSecret("k1", "cm90YXRlZA==");

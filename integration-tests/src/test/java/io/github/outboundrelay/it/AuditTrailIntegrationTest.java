@@ -41,7 +41,7 @@ class AuditTrailIntegrationTest {
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+        .withGateway(GATEWAY)
         .trustingTestRelays());
 
     @BeforeAll

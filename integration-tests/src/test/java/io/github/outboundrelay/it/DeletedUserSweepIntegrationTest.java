@@ -2,6 +2,8 @@ package io.github.outboundrelay.it;
 
 import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
 import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
+import static io.github.outboundrelay.it.SendAsFixture.ALICE;
+import static io.github.outboundrelay.it.SendAsFixture.SEND_AS;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,12 +15,9 @@ import java.util.Map;
 import javax.mail.MessagingException;
 
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.JamesServerExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.testing.SmtpPeer;
 import io.restassured.specification.RequestSpecification;
 
 /**
@@ -26,33 +25,15 @@ import io.restassured.specification.RequestSpecification;
  * (shipped enabled, its interval shortened here), and a re-created user of the same name cannot relay as them.
  */
 class DeletedUserSweepIntegrationTest {
-    static final String PARTNER_LOGIN = "alice@partner.test";
-    static final String PARTNER_PASSWORD = "partner-secret";
-    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
-    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
-
     @RegisterExtension
-    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
-        .edit("outbound-relay.properties", "#deletedUserSweep.interval=1h", "deletedUserSweep.interval=1s")
-        .trustingTestRelays());
-
-    static final String ALICE = "alice@ourdomain.test";
-    static final String SEND_AS = "alice@partner.test";
-
-    @AfterAll
-    static void stopPeers() {
-        PARTNER.close();
-        GATEWAY.close();
-    }
+    static final SendAsFixture FIXTURE = new SendAsFixture(conf -> conf
+        .edit("outbound-relay.properties", "#deletedUserSweep.interval=1h", "deletedUserSweep.interval=1s"));
 
     @Test
     void aDeletedUsersVerifiedAddressIsSweptAndARecreatedUserCannotRelayAsIt(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "alice");
-        RelayScenario scenario = new RelayScenario(server);
+        RelayScenario scenario = FIXTURE.scenario();
         RequestSpecification admin = OutboundRelayJames.webAdmin(server);
-        scenario.allowDomain(true);
-        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        FIXTURE.registerAlicesAddress();
         assertThat(domainSendAs(admin)).contains(SEND_AS);
 
         given().spec(admin).delete("/users/" + ALICE).then().statusCode(204);
@@ -68,8 +49,8 @@ class DeletedUserSweepIntegrationTest {
         // The re-created alice has no such address: MAIL FROM is refused like any address she may not use.
         assertThatThrownBy(() -> scenario.submissionAs(ALICE, SEND_AS).subject(subject).send())
             .isInstanceOf(MessagingException.class).hasStackTraceContaining("503");
-        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
-        assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+        assertThat(subjectsAt(FIXTURE.partner())).doesNotContain(subject);
+        assertThat(subjectsAt(FIXTURE.gateway())).doesNotContain(subject);
     }
 
     private static List<String> domainSendAs(RequestSpecification admin) {

@@ -3,6 +3,7 @@ package io.github.outboundrelay.it;
 import java.io.File;
 
 import io.github.outboundrelay.testing.JamesConfCopy;
+import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.TestTls;
 
 /**
@@ -23,6 +24,11 @@ final class JamesConfFolder {
             // The test relays listen on loopback, on ephemeral ports: allowed as an admin allows an internal relay.
             .edit("mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
                 "<allowedRelayPorts>25,465,587,2525,1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>");
+    }
+
+    /** The domain's gateway (james-conf: port 2526 of localhost) is {@code gateway}. */
+    JamesConfFolder withGateway(SmtpPeer gateway) {
+        return edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + gateway.port() + "</gatewayPort>");
     }
 
     /** The relay mailet trusts the test CA of the test relays ({@link TestTls}), besides the JVM's CAs. */

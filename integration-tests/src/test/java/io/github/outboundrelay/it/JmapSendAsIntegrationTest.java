@@ -3,6 +3,12 @@ package io.github.outboundrelay.it;
 import static io.github.outboundrelay.it.RelayScenario.awaitAt;
 import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
 import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
+import static io.github.outboundrelay.it.SendAsFixture.ALICE;
+import static io.github.outboundrelay.it.SendAsFixture.BOB;
+import static io.github.outboundrelay.it.SendAsFixture.PARTNER_LOGIN;
+import static io.github.outboundrelay.it.SendAsFixture.PARTNER_PASSWORD;
+import static io.github.outboundrelay.it.SendAsFixture.RECIPIENT;
+import static io.github.outboundrelay.it.SendAsFixture.SEND_AS;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,11 +23,7 @@ import java.util.Map;
 import javax.mail.MessagingException;
 
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.JamesServerExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,46 +39,17 @@ import io.restassured.path.json.JsonPath;
  * the domain's gateway as a second real SMTP listener.
  */
 class JmapSendAsIntegrationTest {
-    static final String PARTNER_LOGIN = "alice@partner.test";
-    static final String PARTNER_PASSWORD = "partner-secret";
-    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
-    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
-
     @RegisterExtension
-    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-            .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
-            .trustingTestRelays(),
-        OutboundRelayServerMain::createServer);
+    static final SendAsFixture FIXTURE = new SendAsFixture(conf -> conf, OutboundRelayServerMain::createServer);
+    static final SmtpPeer PARTNER = FIXTURE.partner();
+    static final SmtpPeer GATEWAY = FIXTURE.gateway();
 
-    static final String ALICE = "alice@ourdomain.test";
-    static final String BOB = "bob@ourdomain.test";
-    static final String SEND_AS = "alice@partner.test";
-    static final String RECIPIENT = "carol@elsewhere.test";
-
-    private RelayScenario scenario;
-    private GuiceJamesServer server;
-
-    @BeforeAll
-    static void users(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "alice", "bob");
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        PARTNER.close();
-        GATEWAY.close();
-    }
-
-    @BeforeEach
-    void setUp(GuiceJamesServer server) {
-        this.server = server;
-        this.scenario = new RelayScenario(server);
-        scenario.allowDomain(true);
-    }
+    private final GuiceJamesServer server = FIXTURE.server();
+    private final RelayScenario scenario = FIXTURE.scenario();
 
     @AfterEach
     void removeSendAs() {
-        given().spec(OutboundRelayJames.webAdmin(server)).delete("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS);
+        FIXTURE.removeAlicesAddress();
     }
 
     @Test
@@ -84,7 +57,7 @@ class JmapSendAsIntegrationTest {
         JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
         assertThat(alice.identityAddresses()).containsExactly(ALICE);
 
-        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        FIXTURE.registerAlicesAddress();
         assertThat(alice.identityAddresses()).containsExactlyInAnyOrder(ALICE, SEND_AS);
 
         given().spec(OutboundRelayJames.webAdmin(server)).delete("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS)
@@ -122,7 +95,7 @@ class JmapSendAsIntegrationTest {
 
     @Test
     void aJmapSubmissionAsTheSendAsAddressIsRelayedThroughThePartnerServer() throws Exception {
-        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        FIXTURE.registerAlicesAddress();
         String subject = uniqueSubject();
 
         JsonPath submission = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD).sendDraft(SEND_AS, RECIPIENT, subject);
@@ -146,7 +119,7 @@ class JmapSendAsIntegrationTest {
 
     @Test
     void bobCannotSubmitAsAlicesAddress() throws Exception {
-        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        FIXTURE.registerAlicesAddress();
         JmapClient bob = JmapClient.login(server, BOB, OutboundRelayJames.PASSWORD);
         assertThat(bob.identityAddresses()).containsExactly(BOB);
 
@@ -161,7 +134,7 @@ class JmapSendAsIntegrationTest {
      */
     @Test
     void withThePolicyOffTheAddressIsRefusedAsOverSmtp() throws Exception {
-        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+        FIXTURE.registerAlicesAddress();
         JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
         assertThat(alice.identityAddresses()).contains(SEND_AS);
 

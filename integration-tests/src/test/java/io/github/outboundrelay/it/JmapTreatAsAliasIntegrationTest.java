@@ -3,16 +3,17 @@ package io.github.outboundrelay.it;
 import static io.github.outboundrelay.it.RelayScenario.awaitAt;
 import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
 import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
-import static io.restassured.RestAssured.given;
+import static io.github.outboundrelay.it.SendAsFixture.ALICE;
+import static io.github.outboundrelay.it.SendAsFixture.BOB;
+import static io.github.outboundrelay.it.SendAsFixture.PARTNER_LOGIN;
+import static io.github.outboundrelay.it.SendAsFixture.RECIPIENT;
+import static io.github.outboundrelay.it.SendAsFixture.SEND_AS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.JamesServerExtension;
 import org.apache.james.MemoryJamesServerMain;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,48 +30,24 @@ import io.restassured.path.json.JsonPath;
  * alias", mail for the address reaching this James is delivered to the owner.
  */
 class JmapTreatAsAliasIntegrationTest {
-    static final String PARTNER_LOGIN = "alice@partner.test";
-    static final String PARTNER_PASSWORD = "partner-secret";
-    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
-    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
-
     @RegisterExtension
-    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+    static final SendAsFixture FIXTURE = new SendAsFixture(conf -> conf
         .edit("extensions.properties", "#guice.extension.startable=io.github.outboundrelay.core.alias.SendAsAliasSync",
-            "guice.extension.startable=io.github.outboundrelay.core.alias.SendAsAliasSync")
-        .trustingTestRelays());
+            "guice.extension.startable=io.github.outboundrelay.core.alias.SendAsAliasSync"));
+    static final SmtpPeer PARTNER = FIXTURE.partner();
+    static final SmtpPeer GATEWAY = FIXTURE.gateway();
 
-    static final String ALICE = "alice@ourdomain.test";
-    static final String BOB = "bob@ourdomain.test";
-    static final String SEND_AS = "alice@partner.test";
-    static final String RECIPIENT = "carol@elsewhere.test";
-
-    private RelayScenario scenario;
-    private GuiceJamesServer server;
-
-    @BeforeAll
-    static void users(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "alice", "bob");
-    }
-
-    @AfterAll
-    static void stopPeers() {
-        PARTNER.close();
-        GATEWAY.close();
-    }
+    private final GuiceJamesServer server = FIXTURE.server();
+    private final RelayScenario scenario = FIXTURE.scenario();
 
     @BeforeEach
-    void setUp(GuiceJamesServer server) {
-        this.server = server;
-        this.scenario = new RelayScenario(server);
-        scenario.allowDomain(true);
-        scenario.registerSendAs(ALICE, SEND_AS, PARTNER, PARTNER_LOGIN, PARTNER_PASSWORD);
+    void registerAlicesAddress() {
+        FIXTURE.registerAlicesAddress();
     }
 
     @AfterEach
     void removeSendAs() {
-        given().spec(OutboundRelayJames.webAdmin(server)).delete("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS);
+        FIXTURE.removeAlicesAddress();
         JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
         await().atMost(RelayScenario.PATIENCE).until(() -> !alice.identityAddresses().contains(SEND_AS));
     }

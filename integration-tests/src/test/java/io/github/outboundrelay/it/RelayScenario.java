@@ -62,6 +62,21 @@ final class RelayScenario {
             .extract().jsonPath().getList("outcome", String.class);
     }
 
+    /**
+     * Once the user's relay attempts include a delivery and James's {@code outbound-relay} queue holds nothing, waiting
+     * or being delivered (its size counts both): no later copy of a mail relayed so far can reach a relay.
+     */
+    void awaitDeliveredAndRelayQueueEmpty(String user) {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+            .until(() -> auditedOutcomes(user).contains("DELIVERED") && relayQueueSize() == 0);
+    }
+
+    private long relayQueueSize() {
+        return given().spec(admin).get("/mailQueues/outbound-relay")
+            .then().statusCode(200)
+            .extract().jsonPath().getLong("size");
+    }
+
     /** Submits over the submission port as {@code user}, with MAIL FROM and From: both {@code sendAs}. */
     SmtpSubmission submissionAs(String user, String sendAs) {
         return SmtpSubmission.to(OutboundRelayJames.submissionPort(server))

@@ -3,6 +3,11 @@ package io.github.outboundrelay.it;
 import static io.github.outboundrelay.it.RelayScenario.awaitAt;
 import static io.github.outboundrelay.it.RelayScenario.subjectsAt;
 import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
+import static io.github.outboundrelay.it.SendAsFixture.ALICE;
+import static io.github.outboundrelay.it.SendAsFixture.BOB;
+import static io.github.outboundrelay.it.SendAsFixture.PARTNER_LOGIN;
+import static io.github.outboundrelay.it.SendAsFixture.PARTNER_PASSWORD;
+import static io.github.outboundrelay.it.SendAsFixture.SEND_AS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import javax.mail.MessagingException;
 
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.JamesServerExtension;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,44 +31,23 @@ import io.restassured.specification.RequestSpecification;
  * gateway as a second real SMTP listener. Every assertion reads what really arrived.
  */
 class SendAsRelayIntegrationTest {
-    static final String PARTNER_LOGIN = "alice@partner.test";
-    static final String PARTNER_PASSWORD = "partner-secret";
-
-    static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
-    static final SmtpPeer REJECTING_PARTNER = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
-    static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
-
     @RegisterExtension
-    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
-        .withShortRetries("2 seconds")
-        .trustingTestRelays());
+    static final SendAsFixture FIXTURE = new SendAsFixture(conf -> conf.withShortRetries("2 seconds"));
+    static final SmtpPeer PARTNER = FIXTURE.partner();
+    static final SmtpPeer GATEWAY = FIXTURE.gateway();
+    static final SmtpPeer REJECTING_PARTNER = SmtpPeer.builder().requireStartTls().rejectAllAuth().start();
 
-    static final String ALICE = "alice@ourdomain.test";
-    static final String BOB = "bob@ourdomain.test";
-    static final String SEND_AS = "alice@partner.test";
-
-    private RelayScenario scenario;
-    private int submissionPort;
-
-    @BeforeAll
-    static void users(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "alice", "bob");
-    }
+    private final RelayScenario scenario = FIXTURE.scenario();
+    private final int submissionPort = OutboundRelayJames.submissionPort(FIXTURE.server());
 
     @AfterAll
-    static void stopPeers() {
-        PARTNER.close();
+    static void stopRejectingPartner() {
         REJECTING_PARTNER.close();
-        GATEWAY.close();
     }
 
     @BeforeEach
-    void setUp(GuiceJamesServer server) {
-        scenario = new RelayScenario(server);
-        submissionPort = OutboundRelayJames.submissionPort(server);
-        allowDomain(true);
-        registerSendAs(ALICE, SEND_AS, PARTNER);
+    void registerAlicesAddress() {
+        FIXTURE.registerAlicesAddress();
     }
 
     @Test

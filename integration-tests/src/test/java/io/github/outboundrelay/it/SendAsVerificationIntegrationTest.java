@@ -51,7 +51,7 @@ class SendAsVerificationIntegrationTest {
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+        .withGateway(GATEWAY)
         .trustingTestRelays());
 
     private RequestSpecification admin;

@@ -32,7 +32,7 @@ class VerificationMailThroughRelayIntegrationTest {
 
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
-        .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
+        .withGateway(GATEWAY)
         .edit("mailetcontainer.xml", "<verificationMail>mailbox</verificationMail>", "<verificationMail>relay</verificationMail>")
         .trustingTestRelays());
 

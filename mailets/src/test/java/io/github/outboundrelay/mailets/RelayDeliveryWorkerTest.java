@@ -360,9 +360,8 @@ class RelayDeliveryWorkerTest {
     }
 
     private SendAsAddress register(int port, RelaySecurity security) throws Exception {
-        SendAsAddress alice = new SendAsAddress(new MailAddress("alice@partner.test"), OWNER,
-            new io.github.outboundrelay.core.RelayServer("localhost", port, security), LOGIN,
-            RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));
+        SendAsAddress alice = SendAsAddress.withPassword(new MailAddress("alice@partner.test"), OWNER,
+            new io.github.outboundrelay.core.RelayServer("localhost", port, security), LOGIN, PASSWORD, RelaySmtpClientTest.SEALER);
         registry.register(alice);
         verifier.saved(alice, true);
         return alice;

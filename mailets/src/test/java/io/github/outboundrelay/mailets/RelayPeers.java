@@ -18,7 +18,6 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.TestTls;
 
@@ -43,8 +42,8 @@ final class RelayPeers {
     static SendAsAddress sendAs(String address, String owner, SmtpPeer peer, RelaySecurity security, String login,
                                 String password) throws Exception {
         MailAddress mailAddress = new MailAddress(address);
-        return new SendAsAddress(mailAddress, Username.of(owner), new RelayServer("localhost", peer.port(), security),
-            login, RelaySmtpClientTest.SEALER.seal(password, SendAsKey.of(mailAddress)));
+        return SendAsAddress.withPassword(mailAddress, Username.of(owner), new RelayServer("localhost", peer.port(), security),
+            login, password, RelaySmtpClientTest.SEALER);
     }
 
     /** The test peers listen on loopback, on any port: allowed here, as an admin would allow an internal relay. */

@@ -25,7 +25,6 @@ import io.github.outboundrelay.core.PortRange;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.TestTls;
@@ -220,8 +219,8 @@ class RelaySmtpClientTest {
     }
 
     private static SendAsAddress sendAsOn(String host, SmtpPeer peer, RelaySecurity security) throws Exception {
-        return new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
-            new RelayServer(host, peer.port(), security), LOGIN, SEALER.seal(PASSWORD, "alice@partner.test"));
+        return SendAsAddress.withPassword(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+            new RelayServer(host, peer.port(), security), LOGIN, PASSWORD, SEALER);
     }
 
     private static RelaySmtpClient newClient(RelayTargetGuard guard) throws Exception {
@@ -263,8 +262,8 @@ class RelaySmtpClientTest {
             RelaySmtpClient client = new RelaySmtpClient(configuration,
                 new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), new RecordingMetricFactory(), Clock.systemUTC());
             clients.add(client);
-            SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
-                new RelayServer("localhost", dripping.getLocalPort(), RelaySecurity.NONE), LOGIN, SEALER.seal(PASSWORD, "x"));
+            SendAsAddress sendAs = SendAsAddress.withPassword(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+                new RelayServer("localhost", dripping.getLocalPort(), RelaySecurity.NONE), LOGIN, PASSWORD, SEALER);
 
             DeliveryResult result = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15),
                 () -> client.send(sendAs, PASSWORD, message(), recipients()));
@@ -280,8 +279,8 @@ class RelaySmtpClientTest {
         try (SmtpPeer peer = SmtpPeer.builder().plain().start()) {
             closedPort = peer.port();
         }
-        SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
-            new RelayServer("localhost", closedPort, RelaySecurity.STARTTLS), LOGIN, SEALER.seal(PASSWORD, "x"));
+        SendAsAddress sendAs = SendAsAddress.withPassword(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
+            new RelayServer("localhost", closedPort, RelaySecurity.STARTTLS), LOGIN, PASSWORD, SEALER);
 
         DeliveryResult result = client(true).send(sendAs, PASSWORD, message(), recipients());
 
@@ -322,8 +321,8 @@ class RelaySmtpClientTest {
 
     static SendAsAddress sendAs(SmtpPeer peer, RelaySecurity security) throws Exception {
         MailAddress address = new MailAddress("alice@partner.test");
-        return new SendAsAddress(address, Username.of("alice@ourdomain.test"), new RelayServer("localhost", peer.port(), security),
-            LOGIN, SEALER.seal(PASSWORD, SendAsKey.of(address)));
+        return SendAsAddress.withPassword(address, Username.of("alice@ourdomain.test"), new RelayServer("localhost", peer.port(), security),
+            LOGIN, PASSWORD, SEALER);
     }
 
     static List<MailAddress> recipients() throws Exception {

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.outboundrelay.testing.ReceivedMail;
@@ -36,10 +37,12 @@ class KillNineRestartTest {
      * 10 s after it is due (its consumers wait 10 s with a selector on the due time).
      */
     private static final Duration RETRY_DELAY = Duration.ofSeconds(15);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(45);
 
     @TempDir
     Path workingDirectory;
+
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
     private WebAdminClient webAdmin;
     private ServerProcess james;
@@ -48,9 +51,6 @@ class KillNineRestartTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (james != null) {
-            james.close();
-        }
         if (partnerPort != null) {
             partnerPort.close();
         }
@@ -76,8 +76,7 @@ class KillNineRestartTest {
                 "<allowedRelayPorts>1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>")
             .writeInto(workingDirectory);
 
-        james = ServerProcess.start(workingDirectory, "first-run");
-        james.awaitStarted(START_TIMEOUT);
+        james = servers.start(workingDirectory, "first-run");
         // The domain first: writes of send-as addresses need it to allow outbound relay.
         webAdmin.put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
         ensureAliceAndHerSendAs(relayPort);
@@ -93,8 +92,7 @@ class KillNineRestartTest {
         partner = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
         partnerPort = TcpForwarder.start(relayPort, partner.port());
 
-        james = ServerProcess.start(workingDirectory, "second-run");
-        james.awaitStarted(START_TIMEOUT);
+        james = servers.start(workingDirectory, "second-run");
         // The extension's store (embedded H2 under var/, the james-conf default) kept the address, its verified state
         // and the domain policy through the kill -9.
         HttpResponse<String> sendAs = webAdmin.get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS);

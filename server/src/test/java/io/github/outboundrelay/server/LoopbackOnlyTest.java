@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,8 +13,8 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,26 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link LoopbackRmiSockets}).
  */
 class LoopbackOnlyTest {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(45);
-
     @TempDir
     Path workingDirectory;
 
-    private ServerProcess james;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
     @Test
     void everySocketTheServerListensOnIsLoopbackAndJmxStillAnswers() throws Exception {
         RunPorts ports = RunPorts.free();
         ports.conf().writeInto(workingDirectory);
-        james = ServerProcess.start(workingDirectory, "run");
-        james.awaitStarted(START_TIMEOUT);
+        ServerProcess james = servers.start(workingDirectory, "run");
 
         List<InetSocketAddress> listening = ListeningSockets.of(james.pid());
         assertThat(listening).extracting(InetSocketAddress::getPort)

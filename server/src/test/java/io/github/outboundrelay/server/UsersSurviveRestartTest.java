@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.apache.commons.net.imap.IMAPClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,20 +22,13 @@ class UsersSurviveRestartTest {
     private static final String BOB = "bob@" + DOMAIN;
     private static final String PASSWORD = "bob-secret";
     private static final String ALIAS = "robert@" + DOMAIN;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(45);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
     Path workingDirectory;
 
-    private ServerProcess james;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
     @Test
     void aUserCreatedThroughWebAdminSignsInOverImapAfterARestart() throws Exception {
@@ -43,16 +36,14 @@ class UsersSurviveRestartTest {
         ports.conf().writeInto(workingDirectory);
         WebAdminClient webAdmin = new WebAdminClient(ports.webAdmin());
 
-        james = ServerProcess.start(workingDirectory, "first-run");
-        james.awaitStarted(START_TIMEOUT);
+        ServerProcess james = servers.start(workingDirectory, "first-run");
         webAdmin.put("/domains/" + DOMAIN, null, 204);
         webAdmin.put("/users/" + BOB, "{\"password\":\"" + PASSWORD + "\"}", 204);
         webAdmin.put("/address/aliases/" + BOB + "/sources/" + ALIAS, null, 204);
         assertThat(imapLogin(ports.imap(), BOB, PASSWORD)).as("IMAP LOGIN before the restart").isTrue();
         james.stop(STOP_TIMEOUT);
 
-        james = ServerProcess.start(workingDirectory, "second-run");
-        james.awaitStarted(START_TIMEOUT);
+        james = servers.start(workingDirectory, "second-run");
         assertThat(webAdmin.get("/domains/" + DOMAIN).statusCode()).as("GET /domains/" + DOMAIN).isEqualTo(204);
         assertThat(webAdmin.get("/users").body()).contains("\"" + BOB + "\"");
         assertThat(webAdmin.get("/address/aliases/" + BOB).body()).contains("\"" + ALIAS + "\"");

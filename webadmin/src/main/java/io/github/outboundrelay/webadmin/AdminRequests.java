@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.settings.SettingsJson;
 import spark.Request;
-import spark.Service;
 
 /**
  * What every admin route reads from a request, checked the same way everywhere: a known domain or user (404
@@ -39,9 +38,9 @@ class AdminRequests {
         this(domainList, usersRepository, AdminApiGuard.loopbackOnly());
     }
 
-    /** Puts every route under /outbound-relay of this server behind {@link AdminApiGuard}: each route class asks. */
-    void protect(Service service) {
-        guard.protect(service);
+    /** The guard every route under /outbound-relay is behind ({@link AdminApiRoutes} registers it). */
+    AdminApiGuard guard() {
+        return guard;
     }
 
     Domain knownDomain(Request request) {

@@ -7,8 +7,6 @@ import java.util.Optional;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -31,48 +29,38 @@ import spark.Service;
  * ({@link OAuthProviderRequest}) or removes one. The client secret is write-only ({@code "clientSecretSet"}) and
  * sealed before it is stored. Registered in webadmin.properties {@code extensions.routes}.
  */
-public class OAuthProviderRoutes implements Routes {
+public class OAuthProviderRoutes extends AdminApiRoutes {
     static final String PATH = OutboundRelayRoutes.BASE + "/oauth-providers";
     private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(10);
 
     private final OAuthProviders providers;
     private final OAuthProviderRequest requests;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final JsonTransformer json = new JsonTransformer();
-
-    private final AdminApiGuard guard;
 
     @Inject
     public OAuthProviderRoutes(OAuthProviders providers, SecretSealer sealer, OAuthEndpointPolicy policy, AdminApiGuard guard) {
+        super(PATH, guard);
         this.providers = providers;
-        this.guard = guard;
         this.requests = new OAuthProviderRequest(policy, new OAuthDiscovery(policy, DISCOVERY_TIMEOUT), sealer);
     }
 
     @Override
-    public String getBasePath() {
-        return PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        guard.protect(service);
-        service.get(PATH, ApiErrors.validated((request, response) ->
-            providers.all().stream().map(View::of).toList()), json);
-        service.get(PATH + "/:id", ApiErrors.validated((request, response) -> View.of(existing(request))), json);
-        service.put(PATH + "/:id", ApiErrors.validated((request, response) -> {
+    void defineRoutes(Service service) {
+        get(service, PATH, (request, response) -> providers.all().stream().map(View::of).toList());
+        get(service, PATH + "/:id", (request, response) -> View.of(existing(request)));
+        put(service, PATH + "/:id", (request, response) -> {
             String id = request.params("id");
             OAuthProvider provider = requests.parse(id, body(request), providers.find(id));
             providers.save(provider);
             return View.of(provider);
-        }), json);
-        service.delete(PATH + "/:id", ApiErrors.validated((request, response) -> {
+        });
+        delete(service, PATH + "/:id", (request, response) -> {
             if (!providers.remove(request.params("id"))) {
                 throw ApiErrors.notFound("No OAuth provider " + request.params("id"));
             }
             response.status(HttpStatus.NO_CONTENT_204);
             return "";
-        }));
+        });
     }
 
     private OAuthProvider existing(Request request) {

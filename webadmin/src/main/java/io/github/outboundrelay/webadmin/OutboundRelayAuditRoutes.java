@@ -12,8 +12,6 @@ import javax.inject.Inject;
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
-import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.AuditEntry;
@@ -30,31 +28,23 @@ import spark.Service;
  * everything kept; {@code type} one of the two kinds, default both; {@code limit} defaults to 100, at most 1000.
  * Registered in webadmin.properties {@code extensions.routes} next to {@link OutboundRelayRoutes}.
  */
-public class OutboundRelayAuditRoutes implements Routes {
+public class OutboundRelayAuditRoutes extends AdminApiRoutes {
     static final String PATH = OutboundRelayRoutes.BASE + "/audit";
 
     static final String RELAY_ATTEMPT = "relay-attempt";
     static final String SETTINGS = "settings";
 
     private final AuditTrail trail;
-    private final AdminApiGuard guard;
-    private final JsonTransformer json = new JsonTransformer();
 
     @Inject
     public OutboundRelayAuditRoutes(AuditTrail trail, AdminApiGuard guard) {
+        super(PATH, guard);
         this.trail = trail;
-        this.guard = guard;
     }
 
     @Override
-    public String getBasePath() {
-        return PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        guard.protect(service);
-        service.get(PATH, ApiErrors.validated((request, response) -> page(request)), json);
+    void defineRoutes(Service service) {
+        get(service, PATH, (request, response) -> page(request));
     }
 
     private List<Object> page(Request request) {

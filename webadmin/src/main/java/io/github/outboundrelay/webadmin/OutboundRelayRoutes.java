@@ -5,8 +5,6 @@ import java.util.Set;
 import javax.inject.Inject;
 
 import org.apache.james.core.Domain;
-import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,45 +31,38 @@ import spark.Service;
  * to {@link DomainPolicySettings} (which records each change in the audit trail): this class reads the path and body
  * and maps errors ({@link ApiErrors}). Unknown domains and users answer 404.
  */
-public class OutboundRelayRoutes implements Routes {
+public class OutboundRelayRoutes extends AdminApiRoutes {
     static final String BASE = "/outbound-relay";
     private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure");
 
     private final AdminRequests requests;
     private final DomainPolicySettings policies;
     private final SendAsSettings settings;
-    private final JsonTransformer json = new JsonTransformer();
 
     @Inject
     OutboundRelayRoutes(AdminRequests requests, DomainPolicySettings policies, SendAsSettings settings) {
+        super(BASE, requests.guard());
         this.requests = requests;
         this.policies = policies;
         this.settings = settings;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE;
-    }
-
-    @Override
-    public void define(Service service) {
-        requests.protect(service);
-        service.get(BASE + "/domains/:domain", ApiErrors.validated((request, response) ->
-            DomainPolicyView.of(policies.get(requests.knownDomain(request)))), json);
-        service.put(BASE + "/domains/:domain", ApiErrors.validated((request, response) -> setPolicy(request)), json);
-        service.get(BASE + "/users/:user/send-as", ApiErrors.validated((request, response) ->
-            settings.list(requests.knownUser(request))), json);
-        service.get(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) ->
-            settings.get(requests.knownUser(request), AdminRequests.address(request))), json);
-        service.put(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) ->
+    void defineRoutes(Service service) {
+        get(service, BASE + "/domains/:domain", (request, response) ->
+            DomainPolicyView.of(policies.get(requests.knownDomain(request))));
+        put(service, BASE + "/domains/:domain", (request, response) -> setPolicy(request));
+        get(service, BASE + "/users/:user/send-as", (request, response) -> settings.list(requests.knownUser(request)));
+        get(service, BASE + "/users/:user/send-as/:address", (request, response) ->
+            settings.get(requests.knownUser(request), AdminRequests.address(request)));
+        put(service, BASE + "/users/:user/send-as/:address", (request, response) ->
             settings.save(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request),
-                SendAsRequest.parse(requests.body(request)))), json);
-        service.delete(BASE + "/users/:user/send-as/:address", ApiErrors.validated((request, response) -> {
+                SendAsRequest.parse(requests.body(request))));
+        delete(service, BASE + "/users/:user/send-as/:address", (request, response) -> {
             settings.remove(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request));
             response.status(HttpStatus.NO_CONTENT_204);
             return "";
-        }));
+        });
     }
 
     private DomainPolicyView setPolicy(Request request) {

@@ -2,8 +2,6 @@ package io.github.outboundrelay.webadmin;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.JsonTransformer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,30 +22,22 @@ import spark.Service;
  * key file: copy the new file to every node before the others read a password sealed with the new key (see README).
  * Registered in webadmin.properties {@code extensions.routes}.
  */
-public class SecretRotationRoutes implements Routes {
+public class SecretRotationRoutes extends AdminApiRoutes {
     static final String PATH = OutboundRelayRoutes.BASE + "/secrets/rotation";
     private static final String RETIRE_UNUSED_KEYS = "retireUnusedKeys";
 
     private final SecretRotation rotation;
-    private final AdminApiGuard guard;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final JsonTransformer json = new JsonTransformer();
 
     @Inject
     public SecretRotationRoutes(SecretRotation rotation, AdminApiGuard guard) {
+        super(PATH, guard);
         this.rotation = rotation;
-        this.guard = guard;
     }
 
     @Override
-    public String getBasePath() {
-        return PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        guard.protect(service);
-        service.post(PATH, ApiErrors.validated((request, response) -> rotation.rotate(retireUnusedKeys(request))), json);
+    void defineRoutes(Service service) {
+        post(service, PATH, (request, response) -> rotation.rotate(retireUnusedKeys(request)));
     }
 
     /** The body: {@code {}}, or {@code {"retireUnusedKeys": true}}. */

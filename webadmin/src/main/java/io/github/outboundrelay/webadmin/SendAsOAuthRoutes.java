@@ -5,8 +5,6 @@ import java.util.Set;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,32 +29,26 @@ import spark.Service;
  * </ul>
  * Registered in webadmin.properties {@code extensions.routes} next to {@link OutboundRelayRoutes}.
  */
-public class SendAsOAuthRoutes implements Routes {
+public class SendAsOAuthRoutes extends AdminApiRoutes {
     private static final String DEVICE = OutboundRelayRoutes.BASE + "/users/:user/send-as/:address/oauth/device";
     private static final Set<String> FIELDS = Set.of("provider", "username", "verified");
 
     private final AdminRequests requests;
     private final OAuthDeviceConnections connections;
-    private final JsonTransformer json = new JsonTransformer();
 
     @Inject
     SendAsOAuthRoutes(AdminRequests requests, OAuthDeviceConnections connections) {
+        super(OutboundRelayRoutes.BASE, requests.guard());
         this.requests = requests;
         this.connections = connections;
     }
 
     @Override
-    public String getBasePath() {
-        return OutboundRelayRoutes.BASE;
-    }
-
-    @Override
-    public void define(Service service) {
-        requests.protect(service);
-        service.post(DEVICE, ApiErrors.validated(this::start), json);
-        service.get(DEVICE, ApiErrors.validated((request, response) ->
+    void defineRoutes(Service service) {
+        post(service, DEVICE, this::start);
+        get(service, DEVICE, (request, response) ->
             connections.status(requests.knownUser(request), AdminRequests.address(request))
-                .orElseThrow(() -> ApiErrors.notFound("No device authorization was started for this address"))), json);
+                .orElseThrow(() -> ApiErrors.notFound("No device authorization was started for this address")));
     }
 
     private OAuthDeviceConnections.Started start(Request request, Response response) {

@@ -6,8 +6,6 @@ import java.util.List;
 import javax.inject.Inject;
 
 import org.apache.james.core.Domain;
-import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayAttemptLog;
@@ -23,15 +21,15 @@ import spark.Service;
  * by address, with its status and the outcome of its latest relay attempt; paged like the audit. Registered in
  * webadmin.properties {@code extensions.routes}.
  */
-public class SendAsOverviewRoutes implements Routes {
+public class SendAsOverviewRoutes extends AdminApiRoutes {
     private final AdminRequests requests;
     private final SendAsRegistry registry;
     private final SendAsVerifier verifier;
     private final RelayAttemptLog attempts;
-    private final JsonTransformer json = new JsonTransformer();
 
     @Inject
     SendAsOverviewRoutes(AdminRequests requests, SendAsRegistry registry, SendAsVerifier verifier, RelayAttemptLog attempts) {
+        super(OutboundRelayRoutes.BASE, requests.guard());
         this.requests = requests;
         this.registry = registry;
         this.verifier = verifier;
@@ -39,14 +37,8 @@ public class SendAsOverviewRoutes implements Routes {
     }
 
     @Override
-    public String getBasePath() {
-        return OutboundRelayRoutes.BASE;
-    }
-
-    @Override
-    public void define(Service service) {
-        requests.protect(service);
-        service.get(OutboundRelayRoutes.BASE + "/domains/:domain/send-as", ApiErrors.validated((request, response) -> list(request)), json);
+    void defineRoutes(Service service) {
+        get(service, OutboundRelayRoutes.BASE + "/domains/:domain/send-as", (request, response) -> list(request));
     }
 
     private List<DomainSendAsView> list(Request request) {

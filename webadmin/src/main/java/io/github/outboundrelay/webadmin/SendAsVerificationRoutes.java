@@ -2,8 +2,6 @@ package io.github.outboundrelay.webadmin;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 
 import io.github.outboundrelay.core.settings.Actor;
@@ -27,33 +25,27 @@ import spark.Service;
  * </ul>
  * Registered in webadmin.properties {@code extensions.routes} next to {@link OutboundRelayRoutes}.
  */
-public class SendAsVerificationRoutes implements Routes {
+public class SendAsVerificationRoutes extends AdminApiRoutes {
     private static final String SEND_AS = OutboundRelayRoutes.BASE + "/users/:user/send-as/:address";
 
     private final AdminRequests requests;
     private final SendAsSettings settings;
-    private final JsonTransformer json = new JsonTransformer();
 
     @Inject
     SendAsVerificationRoutes(AdminRequests requests, SendAsSettings settings) {
+        super(OutboundRelayRoutes.BASE, requests.guard());
         this.requests = requests;
         this.settings = settings;
     }
 
     @Override
-    public String getBasePath() {
-        return OutboundRelayRoutes.BASE;
-    }
-
-    @Override
-    public void define(Service service) {
-        requests.protect(service);
-        service.post(SEND_AS + "/verification", ApiErrors.validated(this::resend), json);
-        service.post(SEND_AS + "/confirm", ApiErrors.validated((request, response) ->
+    void defineRoutes(Service service) {
+        post(service, SEND_AS + "/verification", this::resend);
+        post(service, SEND_AS + "/confirm", (request, response) ->
             settings.confirm(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request),
-                SettingsJson.code(requests.body(request)))), json);
-        service.post(SEND_AS + "/test", ApiErrors.validated((request, response) ->
-            settings.test(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request))), json);
+                SettingsJson.code(requests.body(request))));
+        post(service, SEND_AS + "/test", (request, response) ->
+            settings.test(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request)));
     }
 
     private SendAsView resend(Request request, Response response) {

@@ -134,6 +134,7 @@ public class AccessTokenCache {
                     slot.refusedRefreshToken = digest;
                     slot.refusal = e;
                 }
+                grant.refreshTokenJudged(true);
             }
             throw e;
         }
@@ -142,6 +143,7 @@ public class AccessTokenCache {
             slot.refusedRefreshToken = null;
             slot.refusal = null;
         }
+        grant.refreshTokenJudged(false);
         answer.refreshToken().filter(rotated -> !rotated.equals(refreshToken)).ifPresent(grant::refreshTokenRotated);
         return answer.accessToken();
     }

@@ -19,4 +19,10 @@ public interface OAuthGrant {
 
     /** The provider rotated the refresh token: keep {@code newRefreshToken} (sealed) in place of the old one. */
     void refreshTokenRotated(String newRefreshToken);
+
+    /**
+     * The provider refused ({@code invalid_grant}) or accepted the refresh token last returned by {@link #refreshToken()}.
+     */
+    default void refreshTokenJudged(boolean refused) {
+    }
 }

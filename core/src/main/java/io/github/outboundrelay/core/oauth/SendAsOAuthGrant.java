@@ -2,27 +2,33 @@ package io.github.outboundrelay.core.oauth;
 
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.StoreUnavailableException;
 
 /**
  * The OAuth grant of a send-as address, over its sealed refresh token in the registry: the token is read from the
  * registry and opened only when the cache refreshes (so a rotation stored by another thread or node is used), and a
  * rotated token is sealed and stored in place of the one that was sent.
  *
- * <p>An address being saved is tried before it is stored: its grant ({@link #unsaved}) holds the new credential in
+ * <p>An address being saved is tried before it is stored: its grant ({@link #unsaved}) holds the new address in
  * memory, and keeps a rotation there too, for the settings to store ({@link #unsavedCredential()}).</p>
  */
 public final class SendAsOAuthGrant implements OAuthGrant {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SendAsOAuthGrant.class);
     private final String sendAsKey;
     private final OAuthProvider provider;
     /** Null for an address not stored yet. */
     private final SendAsRegistry registry;
     private final SecretSealer sealer;
-    private volatile RelayCredential.OAuth unsaved;
+    /** The address being saved, with its credential, for a grant made with {@link #unsaved}; null otherwise. */
+    private volatile SendAsAddress unsaved;
     /** The sealed token the last refresh started from: a rotation replaces exactly that one. */
     private volatile SealedSecret lastOpened;
 
@@ -31,7 +37,7 @@ public final class SendAsOAuthGrant implements OAuthGrant {
     }
 
     private SendAsOAuthGrant(String sendAsKey, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer,
-                             RelayCredential.OAuth unsaved) {
+                             SendAsAddress unsaved) {
         this.sendAsKey = sendAsKey;
         this.provider = provider;
         this.registry = registry;
@@ -39,15 +45,17 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         this.unsaved = unsaved;
     }
 
-    /** The grant of an address being saved, over its new credential, before it is stored. */
-    public static SendAsOAuthGrant unsaved(String sendAsKey, OAuthProvider provider, SecretSealer sealer,
-                                           RelayCredential.OAuth credential) {
-        return new SendAsOAuthGrant(sendAsKey, provider, null, sealer, credential);
+    /** The grant of an address being saved (its credential an OAuth one), before it is stored. */
+    public static SendAsOAuthGrant unsaved(SendAsAddress sendAs, OAuthProvider provider, SecretSealer sealer) {
+        if (!sendAs.usesOAuth()) {
+            throw new IllegalArgumentException(sendAs + " holds no OAuth grant");
+        }
+        return new SendAsOAuthGrant(sendAs.key(), provider, null, sealer, sendAs);
     }
 
     /** For a grant made with {@link #unsaved}: its credential, with the refresh token the provider rotated meanwhile. */
     public RelayCredential.OAuth unsavedCredential() {
-        return unsaved;
+        return (RelayCredential.OAuth) unsaved.credential();
     }
 
     private static final String ACCOUNT_KEY_PREFIX = "send-as:";
@@ -75,33 +83,54 @@ public final class SendAsOAuthGrant implements OAuthGrant {
 
     @Override
     public String refreshToken() throws OAuthException {
-        RelayCredential.OAuth credential = registry == null ? unsaved : registry.findByKey(sendAsKey)
-            .map(SendAsAddress::credential)
-            .filter(RelayCredential.OAuth.class::isInstance)
-            .map(RelayCredential.OAuth.class::cast)
+        SendAsAddress sendAs = current()
             .orElseThrow(() -> new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "",
                 sendAsKey + " holds no OAuth grant any more"));
+        SealedSecret refreshToken = sendAs.credential().secret();
         try {
-            String clear = sealer.open(credential.refreshToken(), credential.sealingContext(sendAsKey));
-            lastOpened = credential.refreshToken();
+            String clear = sealer.open(refreshToken, sendAs.credential().sealingContext(sendAs));
+            lastOpened = refreshToken;
             return clear;
         } catch (RuntimeException e) {
             throw new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "", "The stored refresh token of " + sendAsKey
-                + " cannot be opened on this server (sealing key " + credential.refreshToken().keyId() + " missing or damaged)");
+                + " cannot be opened on this server (sealing key " + refreshToken.keyId() + " missing, or the entry was "
+                + "changed or damaged)");
         }
     }
 
     @Override
     public void refreshTokenRotated(String newRefreshToken) {
-        SealedSecret sealed = sealer.seal(newRefreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + sendAsKey);
         if (registry == null) {
-            unsaved = new RelayCredential.OAuth(provider.id(), sealed);
+            SendAsAddress sendAs = unsaved;
+            unsaved = sendAs.withCredential(sendAs.credential().withSecret(
+                sealer.seal(newRefreshToken, sendAs.credential().sealingContext(sendAs))));
             return;
         }
         SealedSecret previous = lastOpened;
-        if (previous != null) {
-            registry.replaceSecret(sendAsKey, previous, sealed);
+        // Sealed for the entry that still holds the token that was sent (replaceSecret changes nothing otherwise).
+        current().filter(sendAs -> previous != null && sendAs.credential().secret().equals(previous))
+            .ifPresent(sendAs -> registry.replaceSecret(sendAsKey, previous,
+                sealer.seal(newRefreshToken, sendAs.credential().sealingContext(sendAs))));
+    }
+
+    /** Stored, so that every node and the users' page say "reconnect", not only the node that was refused. */
+    @Override
+    public void refreshTokenJudged(boolean refused) {
+        SealedSecret judged = lastOpened;
+        if (registry == null || judged == null) {
+            return;
         }
+        try {
+            registry.markReconnectNeeded(sendAsKey, judged, refused);
+        } catch (StoreUnavailableException e) {
+            // This node still knows (its token cache); the others learn it when they try the token themselves.
+            LOGGER.warn("outbound-relay: could not store whether {} must be reconnected: {}", sendAsKey, e.getMessage());
+        }
+    }
+
+    /** The address as it is now, while it holds an OAuth grant. */
+    private Optional<SendAsAddress> current() {
+        return registry == null ? Optional.of(unsaved) : registry.findByKey(sendAsKey).filter(SendAsAddress::usesOAuth);
     }
 
     /** The pool key part of this account: pooled sessions are keyed by it, so they outlive token refreshes. */

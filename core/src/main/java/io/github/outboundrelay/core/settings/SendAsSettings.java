@@ -115,7 +115,8 @@ public class SendAsSettings {
         requireAdmittedSecurity(owner, request.relay().security());
         checks.checkTarget(request.relay());
         RelayCredential credential = request.password()
-            .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear, SendAsKey.of(address))))
+            .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear,
+                RelayCredential.Password.contextFor(owner, SendAsKey.of(address), request.relay(), request.username()))))
             .orElseGet(() -> keptCredential(owner, address, request));
         SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential,
             request.displayName());
@@ -143,12 +144,12 @@ public class SendAsSettings {
         checks.checkTarget(relay);
         String key = SendAsKey.of(address);
         RelayCredential.OAuth credential = new RelayCredential.OAuth(provider.id(),
-            sealer.seal(refreshToken, RelayCredential.OAuth.CONTEXT_PREFIX + key));
+            sealer.seal(refreshToken, RelayCredential.OAuth.contextFor(owner, key, provider.id(), username)));
         Optional<String> displayName = registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName);
         SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, displayName);
         tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
         // Tried before it is stored: the grant works on the credential in hand, and keeps a rotated refresh token.
-        SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(key, provider, sealer, credential);
+        SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(sendAs, provider, sealer);
         if (!vouched) {
             checks.requireWorkingRelay(actor, sendAs, new RelayLogin.WithOAuth(grant));
         }
@@ -299,8 +300,10 @@ public class SendAsSettings {
     }
 
     private SendAsView view(SendAsAddress sendAs) {
-        return SendAsView.of(sendAs, verifier.status(sendAs),
-            sendAs.usesOAuth() && tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
+        // Stored when a node was refused; this node's own memory counts too (the store may have been out meanwhile).
+        boolean reconnectNeeded = sendAs.credential() instanceof RelayCredential.OAuth oauth
+            && (oauth.reconnectNeeded() || tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
+        return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded);
     }
 
     private static boolean vouchedBy(Actor actor, Optional<Boolean> verified) {

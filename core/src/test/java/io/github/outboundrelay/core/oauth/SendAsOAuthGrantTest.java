@@ -59,7 +59,8 @@ class SendAsOAuthGrantTest {
         address = new MailAddress("alice@partner.test");
         String key = SendAsKey.of(address);
         registry.register(new SendAsAddress(address, ALICE, provider.relay(), "alice@partner.test",
-            new RelayCredential.OAuth(provider.id(), OAuthFixtures.SEALER.seal(firstRefreshToken, "oauth-refresh:" + key))));
+            new RelayCredential.OAuth(provider.id(), OAuthFixtures.SEALER.seal(firstRefreshToken,
+                RelayCredential.OAuth.contextFor(ALICE, key, provider.id(), "alice@partner.test")))));
     }
 
     private OAuthGrant grant() {
@@ -68,8 +69,8 @@ class SendAsOAuthGrantTest {
     }
 
     private String storedRefreshToken() {
-        SealedSecret sealed = registry.find(address).orElseThrow().credential().secret();
-        return OAuthFixtures.SEALER.open(sealed, "oauth-refresh:" + SendAsKey.of(address));
+        SendAsAddress stored = registry.find(address).orElseThrow();
+        return OAuthFixtures.SEALER.open(stored.credential().secret(), stored.credential().sealingContext(stored));
     }
 
     @Test
@@ -86,7 +87,8 @@ class SendAsOAuthGrantTest {
 
     @Test
     void aRefreshTokenSealedForAnotherAddressDoesNotOpen() {
-        SealedSecret elsewhere = OAuthFixtures.SEALER.seal(firstRefreshToken, "oauth-refresh:bob@partner.test");
+        SealedSecret elsewhere = OAuthFixtures.SEALER.seal(firstRefreshToken,
+            RelayCredential.OAuth.contextFor(ALICE, "bob@partner.test", "partner", "alice@partner.test"));
         registry.register(registry.find(address).orElseThrow().withCredential(new RelayCredential.OAuth("partner", elsewhere)));
 
         assertThatThrownBy(() -> cache.get(grant()))
@@ -117,6 +119,20 @@ class SendAsOAuthGrantTest {
         assertThat(cache.reconnectNeeded(grant.accountKey())).isFalse();
     }
 
+    /** The refusal is stored: another node (its own empty token cache) says "reconnect" without trying the grant. */
+    @Test
+    void aRevokedGrantIsMarkedInTheRegistryForEveryNode() {
+        server.revokeGrants(true);
+        assertThatThrownBy(() -> cache.get(grant())).isInstanceOf(OAuthException.class);
+
+        assertThat(((RelayCredential.OAuth) registry.find(address).orElseThrow().credential()).reconnectNeeded()).isTrue();
+        AccessTokenCache otherNode = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
+            AccessTokenCache.DEFAULT_MARGIN);
+        io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
+            new io.github.outboundrelay.core.InMemoryRelayAttemptLog(), otherNode, registry);
+        assertThat(reactor.core.publisher.Mono.from(health.check()).block().isDegraded()).isTrue();
+    }
+
     @Test
     void aRemovedProviderLeavesAnUnusableCredentialNamingTheProvider() {
         providers.remove("partner");
@@ -131,7 +147,7 @@ class SendAsOAuthGrantTest {
         java.nio.file.Path keyFile = java.nio.file.Files.createTempDirectory("rotation").resolve("relay-secrets.key");
         io.github.outboundrelay.core.RotatingSecretSealer sealer = new io.github.outboundrelay.core.RotatingSecretSealer(keyFile);
         SendAsAddress stored = registry.find(address).orElseThrow();
-        String context = "oauth-refresh:" + stored.key();
+        String context = RelayCredential.OAuth.contextFor(stored.owner(), stored.key(), "partner", stored.relayUsername());
         registry.register(stored.withCredential(new RelayCredential.OAuth("partner", sealer.seal("refresh-1", context))));
         OAuthProvider provider = providers.find("partner").orElseThrow();
         providers.save(provider.withClientSecret(java.util.Optional.of(sealer.seal("client-secret", provider.secretContext()))));

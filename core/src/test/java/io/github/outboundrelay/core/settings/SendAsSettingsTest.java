@@ -106,14 +106,14 @@ class SendAsSettingsTest {
         assertThat(view.host()).isEqualTo("smtp.office365.test");
         assertThat(view.status()).isEqualTo("pending");
         assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
-        io.github.outboundrelay.core.RelayCredential stored = registry.find(ADDRESS).orElseThrow().credential();
-        assertThat(sealer.open(stored.secret(), "oauth-refresh:alice@partner.test")).isEqualTo("refresh-token-1");
+        io.github.outboundrelay.core.SendAsAddress stored = registry.find(ADDRESS).orElseThrow();
+        assertThat(sealer.open(stored.credential().secret(), stored.credential().sealingContext(stored))).isEqualTo("refresh-token-1");
 
         // A PUT without a password for the same relay account keeps the grant.
         SendAsView updated = oauthSettings.save(Actor.ADMIN, ALICE, ADDRESS,
             request("smtp.office365.test", 587, "alice@partner.test", null));
         assertThat(updated.credential()).isEqualTo("oauth");
-        assertThat(registry.find(ADDRESS).orElseThrow().credential()).isEqualTo(stored);
+        assertThat(registry.find(ADDRESS).orElseThrow().credential()).isEqualTo(stored.credential());
     }
 
     @Test

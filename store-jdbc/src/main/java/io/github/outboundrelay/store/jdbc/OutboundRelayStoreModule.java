@@ -20,6 +20,8 @@ import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.OutboundRelayModule;
 import io.github.outboundrelay.core.OwnerOnlyFiles;
 import io.github.outboundrelay.core.RelayAttemptLog;
+import io.github.outboundrelay.core.SecretBindingUpgrade;
+import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.SettingsEventLog;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
@@ -68,7 +70,9 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
 
     @Provides
     @Singleton
-    SendAsRegistry sendAsRegistry(OutboundRelayStores stores) {
+    SendAsRegistry sendAsRegistry(OutboundRelayStores stores, SecretSealer sealer) {
+        // Before anything reads a secret: the ones stored bound to their address only are bound to their relay account.
+        SecretBindingUpgrade.run(stores.sendAsRegistry(), sealer);
         return stores.sendAsRegistry();
     }
 

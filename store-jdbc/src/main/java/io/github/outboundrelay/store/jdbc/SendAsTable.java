@@ -26,7 +26,8 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
     static final String KIND = "send_as";
     private static final Logger LOGGER = LoggerFactory.getLogger(SendAsTable.class);
     private static final String COLUMNS = "address_key, address, owner_name, relay_host, relay_port, relay_security,"
-        + " relay_username, password_key_id, password_sealed, credential_kind, oauth_provider_id, display_name";
+        + " relay_username, password_key_id, password_sealed, credential_kind, oauth_provider_id, oauth_reconnect_needed,"
+        + " display_name";
     private static final String PASSWORD = "PASSWORD";
     private static final String OAUTH = "OAUTH";
 
@@ -53,7 +54,8 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         String kind = rows.getString("credential_kind");
         return switch (kind) {
             case PASSWORD -> new RelayCredential.Password(secret);
-            case OAUTH -> new RelayCredential.OAuth(rows.getString("oauth_provider_id"), secret);
+            case OAUTH -> new RelayCredential.OAuth(rows.getString("oauth_provider_id"), secret,
+                rows.getBoolean("oauth_reconnect_needed"));
             default -> throw new IllegalStateException("unknown credential kind " + kind);
         };
     }
@@ -64,6 +66,10 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
 
     private static String providerOf(SendAsAddress sendAs) {
         return sendAs.credential() instanceof RelayCredential.OAuth oauth ? oauth.providerId() : null;
+    }
+
+    private static boolean reconnectNeeded(SendAsAddress sendAs) {
+        return sendAs.credential() instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded();
     }
 
     /** The owner in the database (not the view): what ownership checks of a write must use. */
@@ -78,20 +84,20 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
 
     void insert(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "INSERT INTO outbound_relay_send_as (" + COLUMNS + ", changed_version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(),
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(),
             sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(),
             sendAs.relayUsername(), sendAs.credential().secret().keyId(), sendAs.credential().secret().sealed(),
-            kindOf(sendAs), providerOf(sendAs), sendAs.displayName().orElse(null), version);
+            kindOf(sendAs), providerOf(sendAs), reconnectNeeded(sendAs), sendAs.displayName().orElse(null), version);
     }
 
     void update(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "UPDATE outbound_relay_send_as SET address = ?, owner_name = ?, relay_host = ?, relay_port = ?,"
             + " relay_security = ?, relay_username = ?, password_key_id = ?, password_sealed = ?, credential_kind = ?,"
-            + " oauth_provider_id = ?, display_name = ?, changed_version = ? WHERE address_key = ?",
+            + " oauth_provider_id = ?, oauth_reconnect_needed = ?, display_name = ?, changed_version = ? WHERE address_key = ?",
             sendAs.address().asString(), sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(),
             sendAs.relay().security().name(), sendAs.relayUsername(), sendAs.credential().secret().keyId(),
-            sendAs.credential().secret().sealed(), kindOf(sendAs), providerOf(sendAs), sendAs.displayName().orElse(null),
-            version, sendAs.key());
+            sendAs.credential().secret().sealed(), kindOf(sendAs), providerOf(sendAs), reconnectNeeded(sendAs),
+            sendAs.displayName().orElse(null), version, sendAs.key());
     }
 
     void delete(Connection connection, String key) throws SQLException {

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistryContract;
 import io.github.outboundrelay.core.verification.SendAsStatus;
@@ -69,6 +71,23 @@ class H2RestartTest {
         }
         try (JdbcOutboundRelayStore reopenedAgain = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
             assertThat(new SendAsVerifier(reopenedAgain.verifications()).isVerified(bob)).isTrue();
+        }
+    }
+
+    @Test
+    void aRefusedOAuthGrantIsStillMarkedAfterReopening() {
+        SealedSecret refreshToken = new SealedSecret("k1", "cmVmcmVzaA==");
+        SendAsAddress alice = new SendAsAddress(SendAsRegistryContract.address("alice@partner.test"), SendAsRegistryContract.ALICE,
+            new io.github.outboundrelay.core.RelayServer("smtp.office365.test", 587, RelaySecurity.STARTTLS), "alice@partner.test",
+            new RelayCredential.OAuth("m365", refreshToken));
+        try (JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
+            store.sendAsRegistry().register(alice);
+            store.sendAsRegistry().markReconnectNeeded(alice.key(), refreshToken, true);
+        }
+
+        try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
+            assertThat(reopened.sendAsRegistry().find(alice.address()).orElseThrow().credential())
+                .isEqualTo(new RelayCredential.OAuth("m365", refreshToken, true));
         }
     }
 

@@ -242,6 +242,36 @@ class OutboundRelayStoreModuleTest {
         }
     }
 
+    /** A password stored while secrets were bound to their address only is bound to its relay account when the store opens. */
+    @Test
+    void aPasswordSealedForItsAddressOnlyIsBoundToItsRelayAccountWhenTheStoreOpens() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
+        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
+        io.github.outboundrelay.core.SealedSecret legacy;
+
+        Injector first = injector(propertiesProvider);
+        try {
+            legacy = first.getInstance(SecretSealer.class).seal("relay-password", alice.key());
+            first.getInstance(SendAsRegistry.class).register(alice.withRelayPassword(legacy));
+        } finally {
+            first.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+        Injector second = injector(propertiesProvider);
+        try {
+            SendAsAddress stored = second.getInstance(SendAsRegistry.class).find(alice.address()).orElseThrow();
+            SecretSealer sealer = second.getInstance(SecretSealer.class);
+
+            assertThat(stored.relayPassword()).isNotEqualTo(legacy);
+            assertThat(sealer.open(stored.relayPassword(), stored.credential().sealingContext(stored))).isEqualTo("relay-password");
+            assertThatThrownBy(() -> sealer.open(stored.relayPassword(), alice.key())).isInstanceOf(IllegalStateException.class);
+            assertThat(second.getInstance(io.github.outboundrelay.core.RelayLogins.class).loginFor(stored))
+                .isEqualTo(new io.github.outboundrelay.core.RelayLogin.WithPassword("relay-password"));
+        } finally {
+            second.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+    }
+
     @Test
     void relayAttemptsAreStillThereAfterTheModuleIsBuiltAgainOnTheSameVarDirectory() throws Exception {
         PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 import org.apache.james.core.Domain;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +18,6 @@ import io.github.outboundrelay.core.SendAsRegistryContract;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.StoreUnavailableException;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * PostgreSQL stops under two nodes: their views keep answering, writes fail with {@link StoreUnavailableException};
@@ -28,11 +25,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 class PostgresqlOutageTest {
     static final Domain OURDOMAIN = Domain.of("ourdomain.test");
+    static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @TempDir
     Path dataDirectory;
 
-    EmbeddedPostgres postgres;
+    StoppablePostgresql postgres;
     JdbcOutboundRelayStore nodeA;
     JdbcOutboundRelayStore nodeB;
 
@@ -51,20 +49,18 @@ class PostgresqlOutageTest {
 
     @Test
     void viewsKeepAnsweringWritesFailClearlyAndEverythingWorksAgainWhenPostgresqlIsBack() throws Exception {
-        int port = freePort();
-        postgres = start(port);
-        JdbcStoreConfiguration database = TestDatabases.freshDatabase(postgres).withConnectionTimeout(Duration.ofSeconds(1));
+        postgres = StoppablePostgresql.start(dataDirectory);
+        JdbcStoreConfiguration database = postgres.freshDatabase();
         nodeA = JdbcOutboundRelayStore.open(database);
         nodeB = JdbcOutboundRelayStore.open(database);
         SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
         nodeA.sendAsRegistry().register(alice);
         new SendAsVerifier(nodeA.verifications()).saved(alice, true);
         nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, true));
-        await(() -> nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN));
+        Eventually.await(PATIENCE, () -> nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN));
 
-        postgres.close();
-        postgres = null;
-        await(() -> !nodeA.isDatabaseReachable() && !nodeB.isDatabaseReachable());
+        postgres.stop();
+        Eventually.await(PATIENCE, () -> !nodeA.isDatabaseReachable() && !nodeB.isDatabaseReachable());
 
         // reads: the last known view, on both nodes
         for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
@@ -91,13 +87,13 @@ class PostgresqlOutageTest {
         assertThat(new SendAsVerifier(nodeB.verifications()).isVerified(alice)).isTrue();
 
         // PostgreSQL comes back on the same data: nothing was lost, writes work and propagate again
-        postgres = start(port);
-        await(() -> nodeA.isDatabaseReachable() && nodeB.isDatabaseReachable());
+        postgres.restart();
+        Eventually.await(PATIENCE, () -> nodeA.isDatabaseReachable() && nodeB.isDatabaseReachable());
         nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs("new@partner.test", SendAsRegistryContract.ALICE,
             "smtp.partner.test", RelaySecurity.SMTPS));
         nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, false));
         long propagationStart = System.nanoTime();
-        await(() -> nodeB.sendAsRegistry().find(SendAsRegistryContract.address("new@partner.test")).isPresent()
+        Eventually.await(PATIENCE, () -> nodeB.sendAsRegistry().find(SendAsRegistryContract.address("new@partner.test")).isPresent()
             && !nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN));
         Duration propagation = Duration.ofNanos(System.nanoTime() - propagationStart);
         System.out.printf("OUTAGE: after PostgreSQL restarted, node B saw node A's writes in %d ms%n", propagation.toMillis());
@@ -108,30 +104,6 @@ class PostgresqlOutageTest {
             assertThat(freshNode.sendAsRegistry().listOwnedBy(SendAsRegistryContract.ALICE)).hasSize(2);
             assertThat(freshNode.domainRelayPolicies().isRelayAllowed(OURDOMAIN)).isFalse();
             assertThat(new SendAsVerifier(freshNode.verifications()).isVerified(alice)).isTrue();
-        }
-    }
-
-    private EmbeddedPostgres start(int port) throws IOException {
-        return EmbeddedPostgres.builder()
-            .setPort(port)
-            .setDataDirectory(dataDirectory)
-            .setCleanDataDirectory(false)
-            .start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(10);
         }
     }
 }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -97,7 +96,7 @@ class RelayAttemptRetentionTest {
 
             retention.start(Duration.ofMillis(10), Duration.ofMillis(50));
 
-            await(() -> log.find(Optional.empty(), Instant.EPOCH, 0, 100).size() == 1
+            Eventually.await(Duration.ofSeconds(10), () -> log.find(Optional.empty(), Instant.EPOCH, 0, 100).size() == 1
                 && events.find(Optional.empty(), Instant.EPOCH, 0, 100).size() == 1);
             assertThat(log.find(Optional.empty(), Instant.EPOCH, 0, 100)).extracting(RelayAttempt::recipientCount)
                 .containsExactly(2);
@@ -130,15 +129,5 @@ class RelayAttemptRetentionTest {
 
     private static RelayAttempt attempt(Instant at, int index) {
         return RelayAttemptLogContract.numbered(at, index);
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(10);
-        }
     }
 }
