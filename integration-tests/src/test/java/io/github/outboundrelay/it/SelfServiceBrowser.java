@@ -13,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -72,13 +73,31 @@ final class SelfServiceBrowser implements AutoCloseable {
     /** Clicks, and waits until the page it was on is gone: read at once, the next page could still be the old one. */
     void clickToNextPage(WebElement element) {
         element.click();
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(element));
+        awaitGone(element);
     }
 
     /** Submits the field's form, and waits until the page it was on is gone. */
     void submitToNextPage(WebElement field) {
         field.submit();
-        new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(field));
+        awaitGone(field);
+    }
+
+    /**
+     * Chromium answers a question about an element of a page being replaced with "Node with given id does not belong
+     * to the document" (a plain WebDriverException, not a stale element) while the navigation is under way: the old page
+     * is going, so that counts as gone too.
+     */
+    private void awaitGone(WebElement element) {
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(browser -> {
+            try {
+                return ExpectedConditions.stalenessOf(element).apply(browser);
+            } catch (WebDriverException e) {
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
     }
 
     WebElement addressSection(String address) {
