@@ -3,16 +3,10 @@ package io.github.outboundrelay.mailets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
-import javax.crypto.spec.SecretKeySpec;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
@@ -30,17 +24,12 @@ import ch.qos.logback.core.read.ListAppender;
 
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
-import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
-import io.github.outboundrelay.core.oauth.OAuthGrant;
+import io.github.outboundrelay.core.oauth.OAuthFixtures;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthState;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
-import io.github.outboundrelay.core.oauth.Pkce;
-import io.github.outboundrelay.core.oauth.TokenGrant;
 import io.github.outboundrelay.testing.OAuthTestServer;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
@@ -52,17 +41,14 @@ import io.github.outboundrelay.testing.SmtpPeer;
  */
 class OAuthRelaySessionFactoryTest {
     private static final String ALICE = "alice@partner.test";
-    private static final URI REDIRECT = URI.create("https://mail.ourdomain.test/outbound-relay/oauth/callback");
-    private static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
-        Map.of("k1", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k1");
     private static OAuthTestServer oauth;
 
-    private final OAuthTokenClient client = new OAuthTokenClient(SEALER, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
+    private final OAuthTokenClient client = OAuthFixtures.client(Clock.systemUTC());
     private final AccessTokenCache cache = new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN);
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
     private OAuthRelaySessionFactory factory;
     private SmtpPeer peer;
-    private Grant grant;
+    private OAuthFixtures.MemoryGrant grant;
 
     @BeforeAll
     static void startServer() {
@@ -80,14 +66,9 @@ class OAuthRelaySessionFactoryTest {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
         factory = new OAuthRelaySessionFactory(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
             RelayPeers.loopbackTargets(), cache);
-        OAuthProvider provider = new OAuthProvider("partner", oauth.authorizationEndpoint(), oauth.tokenEndpoint(),
-            Optional.empty(), "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
-            new RelayServer("localhost", 587, RelaySecurity.STARTTLS));
-        OAuthState state = OAuthState.create();
-        Pkce pkce = Pkce.create();
-        URI callback = oauth.authorize(client.authorizationRequest(provider, REDIRECT, state, pkce, Optional.of(ALICE)));
-        TokenGrant connected = client.exchangeCode(provider, OAuthTestServer.queryParameter(callback, "code"), REDIRECT, pkce);
-        grant = new Grant(provider, connected.refreshToken().orElseThrow());
+        OAuthProvider provider = OAuthFixtures.provider(oauth);
+        grant = new OAuthFixtures.MemoryGrant(ALICE, provider,
+            OAuthFixtures.connect(oauth, client, provider).refreshToken().orElseThrow());
     }
 
     @AfterEach
@@ -269,36 +250,6 @@ class OAuthRelaySessionFactoryTest {
             session.transport().sendMessage(message, new InternetAddress[] {new InternetAddress("carol@elsewhere.test")});
         } finally {
             session.transport().closeQuietly();
-        }
-    }
-
-    private static final class Grant implements OAuthGrant {
-        private final OAuthProvider provider;
-        private final AtomicReference<String> refreshToken;
-
-        Grant(OAuthProvider provider, String refreshToken) {
-            this.provider = provider;
-            this.refreshToken = new AtomicReference<>(refreshToken);
-        }
-
-        @Override
-        public String accountKey() {
-            return ALICE;
-        }
-
-        @Override
-        public OAuthProvider provider() {
-            return provider;
-        }
-
-        @Override
-        public String refreshToken() {
-            return refreshToken.get();
-        }
-
-        @Override
-        public void refreshTokenRotated(String newRefreshToken) {
-            refreshToken.set(newRefreshToken);
         }
     }
 }

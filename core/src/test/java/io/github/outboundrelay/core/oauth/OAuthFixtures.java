@@ -17,30 +17,33 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.testing.OAuthTestServer;
 
-/** A provider pointing at a running {@link OAuthTestServer}, its sealed client secret, and a grant kept in memory. */
-final class OAuthFixtures {
+/**
+ * A provider pointing at a running {@link OAuthTestServer}, its sealed client secret, and a grant kept in memory (also
+ * used by the mailets' tests, through this module's test jar).
+ */
+public final class OAuthFixtures {
     static final String CLIENT_SECRET = "client-secret-7b1d9f";
-    static final URI REDIRECT = URI.create("https://mail.ourdomain.test/outbound-relay/oauth/callback");
-    static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
+    public static final URI REDIRECT = URI.create("https://mail.ourdomain.test/outbound-relay/oauth/callback");
+    public static final AesGcmSecretSealer SEALER = new AesGcmSecretSealer(
         Map.of("k1", new SecretKeySpec(Base64.getDecoder().decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "AES")), "k1");
 
     private OAuthFixtures() {
     }
 
     /** mock-oauth2-server is an OpenID Connect server: its authorization endpoint wants the {@code openid} scope. */
-    static OAuthProvider provider(OAuthTestServer server) {
+    public static OAuthProvider provider(OAuthTestServer server) {
         OAuthProvider provider = new OAuthProvider("partner", server.authorizationEndpoint(), server.tokenEndpoint(),
             Optional.empty(), "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
             new RelayServer("localhost", 587, RelaySecurity.STARTTLS));
         return provider.withClientSecret(Optional.of(SEALER.seal(CLIENT_SECRET, provider.secretContext())));
     }
 
-    static OAuthTokenClient client(Clock clock) {
+    public static OAuthTokenClient client(Clock clock) {
         return new OAuthTokenClient(SEALER, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), clock);
     }
 
     /** The code flow as the self-service page will run it: returns the grant obtained for the signed-in account. */
-    static TokenGrant connect(OAuthTestServer server, OAuthTokenClient client, OAuthProvider provider) throws OAuthException {
+    public static TokenGrant connect(OAuthTestServer server, OAuthTokenClient client, OAuthProvider provider) throws OAuthException {
         OAuthState state = OAuthState.create();
         Pkce pkce = Pkce.create();
         URI callback = server.authorize(client.authorizationRequest(provider, REDIRECT, state, pkce, Optional.empty()));
@@ -51,13 +54,13 @@ final class OAuthFixtures {
     }
 
     /** A connected account whose refresh token lives in memory; rotations are recorded. */
-    static final class MemoryGrant implements OAuthGrant {
-        final AtomicReference<String> refreshToken;
-        final List<String> rotations = new CopyOnWriteArrayList<>();
+    public static final class MemoryGrant implements OAuthGrant {
+        public final AtomicReference<String> refreshToken;
+        public final List<String> rotations = new CopyOnWriteArrayList<>();
         private final OAuthProvider provider;
         private final String key;
 
-        MemoryGrant(String key, OAuthProvider provider, String refreshToken) {
+        public MemoryGrant(String key, OAuthProvider provider, String refreshToken) {
             this.key = key;
             this.provider = provider;
             this.refreshToken = new AtomicReference<>(refreshToken);
