@@ -64,7 +64,7 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
      * Trimmed, blank meaning none; no control characters (it may end up in a From: header: CR/LF would inject headers),
      * at most {@link #DISPLAY_NAME_MAX_LENGTH} characters.
      */
-    private static Optional<String> validDisplayName(Optional<String> displayName) {
+    public static Optional<String> validDisplayName(Optional<String> displayName) {
         Optional<String> trimmed = displayName.map(String::strip).filter(name -> !name.isEmpty());
         trimmed.ifPresent(name -> {
             if (name.chars().anyMatch(Character::isISOControl)) {

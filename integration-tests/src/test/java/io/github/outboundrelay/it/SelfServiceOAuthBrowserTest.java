@@ -127,6 +127,7 @@ class SelfServiceOAuthBrowserTest {
         WebElement button = browser.findElement(By.id("connect-with-partner"));
         assertThat(button.getText()).isEqualTo("Connect with partner");
         connect.findElement(By.id("connect-address")).sendKeys(ADDRESS);
+        connect.findElement(By.id("connect-displayName")).sendKeys("Alice at Partner");
         // docs/images/selfservice-connect-with-provider.png is this screenshot.
         Files.copy(page.screenshot("oauth-1-connect-form"), SelfServiceBrowser.SCREENSHOTS.resolve("selfservice-connect-with-provider.png"),
             StandardCopyOption.REPLACE_EXISTING);
@@ -141,6 +142,7 @@ class SelfServiceOAuthBrowserTest {
         assertThat(OAUTH.tokensIssued("authorization_code")).isEqualTo(codesExchanged + 1);
         assertThat(page.addressSection(ADDRESS).findElement(By.cssSelector(".status")).getText()).isEqualTo("pending");
         assertThat(page.addressSection(ADDRESS).findElement(By.cssSelector(".credential")).getText()).isEqualTo("OAuth (partner)");
+        assertThat(page.addressSection(ADDRESS).findElement(By.cssSelector(".name")).getText()).isEqualTo("(Alice at Partner)");
         page.screenshot("oauth-2-code-asked");
 
         ReceivedMail confirmation = awaitAt(PARTNER, "Confirm sending mail as " + ADDRESS);
@@ -166,7 +168,7 @@ class SelfServiceOAuthBrowserTest {
         assertThat(PARTNER.authMechanismsAccepted()).isNotEmpty().containsOnly("OAUTHBEARER");
         given().spec(OutboundRelayJames.webAdmin(server)).get("/outbound-relay/users/" + ALICE + "/send-as/" + ADDRESS)
             .then().statusCode(200).body("credential", equalTo("oauth")).body("provider", equalTo(OAuthPartner.PROVIDER))
-            .body("status", equalTo("verified"));
+            .body("status", equalTo("verified")).body("displayName", equalTo("Alice at Partner"));
     }
 
     @Test

@@ -81,8 +81,10 @@ final class OAuthConnectRoutes {
             String username = PageRoutes.text(request, "username");
             try {
                 MailAddress address = Visitor.sendAsAddress(PageRoutes.text(request, "address"));
+                // Blank (and absent, as on the Reconnect form): the name the address had is kept.
                 URI authorization = connections.begin(Actor.USER, session.user(), address, providerId,
-                    username.isEmpty() ? address.asString() : username, redirectUri(request));
+                    username.isEmpty() ? address.asString() : username, Optional.of(PageRoutes.text(request, "displayName")),
+                    redirectUri(request));
                 String label = providers.find(providerId).map(OAuthConnectRoutes::label).orElse(providerId);
                 response.type("text/html; charset=utf-8");
                 return Html.page("Connecting — Send mail as", refreshTo(authorization.toString()), "<h1>Send mail as</h1>",
@@ -93,7 +95,8 @@ final class OAuthConnectRoutes {
                 Refusal refusal = Refusal.of(e).orElseThrow(() -> e);
                 response.status(refusal.status());
                 return pages.render(session, response, FormErrors.of(formId, refusal), reconnect ? Map.of()
-                    : Map.of("connect.address", PageRoutes.text(request, "address"), "connect.username", username));
+                    : Map.of("connect.address", PageRoutes.text(request, "address"), "connect.username", username,
+                        "connect.displayName", PageRoutes.text(request, "displayName")));
             }
         });
     }

@@ -17,7 +17,7 @@ import io.github.outboundrelay.core.settings.SendAsView;
  */
 final class SendAsPage {
     static final Set<String> RELAY_FIELDS = Set.of("address", "displayName", "host", "port", "security", "username", "password");
-    static final Set<String> CONNECT_FIELDS = Set.of("address", "username", "provider");
+    static final Set<String> CONNECT_FIELDS = Set.of("address", "displayName", "username", "provider");
     static final String CONNECT_FORM = "connect";
 
     /** One of the user's addresses and the last outcome in words. */
@@ -159,6 +159,7 @@ final class SendAsPage {
             + "<form method=\"post\" action=\"/send-as/oauth/connect\" class=\"card\" id=\"connect\">" + csrfField(csrf)
             + generalError(errors, form, CONNECT_FIELDS)
             + field(form, "address", "Email address", "email", values.getOrDefault("connect.address", ""), errors, " required")
+            + field(form, "displayName", "Name (optional)", "text", values.getOrDefault("connect.displayName", ""), errors, "")
             + field(form, "username", "Account at the provider (empty: the address)", "text",
                 values.getOrDefault("connect.username", ""), errors, "")
             + buttons + fieldError(form, "provider", errors) + "</form>\n"

@@ -88,6 +88,7 @@ class SelfServicePiecesTest {
         assertThat(page).contains("<form method=\"post\" action=\"/send-as/oauth/connect\" class=\"card\" id=\"connect\">"
             + "<input type=\"hidden\" name=\"csrf\" value=\"tok\">")
             .contains("<label for=\"connect-address\">").contains("<input id=\"connect-address\" name=\"address\"")
+            .contains("<label for=\"connect-displayName\">").contains("<input id=\"connect-displayName\" name=\"displayName\"")
             .contains("<label for=\"connect-username\">").contains("<input id=\"connect-username\" name=\"username\"")
             .contains("name=\"provider\" value=\"m365\" id=\"connect-with-m365\">Connect with Microsoft 365</button>")
             .contains("name=\"provider\" value=\"gmail\" id=\"connect-with-gmail\">Connect with Google</button>")

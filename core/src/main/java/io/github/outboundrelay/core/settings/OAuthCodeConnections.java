@@ -14,6 +14,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
@@ -37,7 +38,7 @@ public class OAuthCodeConnections {
     static final int MAX_PENDING = 10_000;
 
     private record Pending(Actor actor, Username owner, MailAddress address, String providerId, String username,
-                           URI redirectUri, Pkce pkce, Instant expiresAt) {
+                           Optional<String> displayName, URI redirectUri, Pkce pkce, Instant expiresAt) {
     }
 
     private final SendAsSettings settings;
@@ -59,11 +60,13 @@ public class OAuthCodeConnections {
     }
 
     /**
+     * @param displayName the name to show with the address (none: the one it had, if any)
      * @param redirectUri the surface's callback, registered with the provider
      * @return the provider's authorization URL to send the user's browser to
-     * @throws InvalidFieldException naming {@code provider} or {@code username}
+     * @throws InvalidFieldException naming {@code provider}, {@code username} or {@code displayName}
      */
-    public URI begin(Actor actor, Username owner, MailAddress address, String providerId, String username, URI redirectUri) {
+    public URI begin(Actor actor, Username owner, MailAddress address, String providerId, String username,
+                     Optional<String> displayName, URI redirectUri) {
         if (!settings.policyOf(owner).relayAllowed()) {
             throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for the domain of "
                 + owner.asString());
@@ -73,13 +76,15 @@ public class OAuthCodeConnections {
         }
         OAuthProvider provider = providers.find(providerId)
             .orElseThrow(() -> new InvalidFieldException("provider", "is not a provider set on this server: '" + providerId + "'"));
+        // Checked now: a bad name must not cost the user a trip to the provider.
+        Optional<String> name = SendAsAddress.validDisplayName(displayName);
         forgetExpired();
         if (pending.size() >= MAX_PENDING) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, "Too many connections under way: try again in a few minutes");
         }
         OAuthState state = OAuthState.create();
         Pkce pkce = Pkce.create();
-        pending.put(state.value(), new Pending(actor, owner, address, providerId, username, redirectUri, pkce,
+        pending.put(state.value(), new Pending(actor, owner, address, providerId, username, name, redirectUri, pkce,
             clock.instant().plus(LIFETIME)));
         return client.authorizationRequest(provider, redirectUri, state, pkce, Optional.of(username));
     }
@@ -105,7 +110,8 @@ public class OAuthCodeConnections {
         }
         String refreshToken = grant.refreshToken().orElseThrow(() -> new SendAsSettingsException(Kind.RELAY_CHECK_FAILED,
             "The provider " + provider.id() + " issued no refresh token (is offline_access among its scopes?)"));
-        return settings.saveOAuth(flow.actor(), owner, flow.address(), provider, flow.username(), refreshToken, Optional.empty());
+        return settings.saveOAuth(flow.actor(), owner, flow.address(), provider, flow.username(), refreshToken, flow.displayName(),
+            Optional.empty());
     }
 
     /** The provider sent the browser back with an error (the user denied access): the state is dropped. */

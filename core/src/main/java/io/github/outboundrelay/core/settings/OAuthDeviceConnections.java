@@ -109,7 +109,7 @@ public class OAuthDeviceConnections {
             TokenGrant grant = client.awaitDeviceAuthorization(provider, device, duration -> Thread.sleep(duration.toMillis()));
             String refreshToken = grant.refreshToken().orElseThrow(() -> new OAuthException(OAuthException.Kind.MISCONFIGURED,
                 "", "The provider issued no refresh token (is offline_access among its scopes?)"));
-            SendAsView saved = settings.saveOAuth(actor, owner, address, provider, username, refreshToken, verified);
+            SendAsView saved = settings.saveOAuth(actor, owner, address, provider, username, refreshToken, Optional.empty(), verified);
             outcome = new Status(address.asString(), provider.id(), "connected", "The account is connected; the address is "
                 + saved.status(), saved);
         } catch (OAuthException e) {

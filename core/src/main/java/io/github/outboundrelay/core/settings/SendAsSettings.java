@@ -130,11 +130,11 @@ public class SendAsSettings {
     /**
      * Adds or changes an address that authenticates with an OAuth grant of {@code provider} (its relay is the
      * provider's): the refresh token is sealed, then the relay is tried with an access token of the grant and a code
-     * is mailed, as for a password. Connecting an account again clears its "reconnect needed" state. A display name
-     * the address had is kept.
+     * is mailed, as for a password. Connecting an account again clears its "reconnect needed" state. Without a
+     * {@code displayName}, the one the address had is kept.
      */
     public SendAsView saveOAuth(Actor actor, Username owner, MailAddress address, OAuthProvider provider, String username,
-                                String refreshToken, Optional<Boolean> verified) {
+                                String refreshToken, Optional<String> displayName, Optional<Boolean> verified) {
         requireRelayAllowed(owner);
         requireForeign(address);
         boolean vouched = vouchedBy(actor, verified);
@@ -145,8 +145,9 @@ public class SendAsSettings {
         String key = SendAsKey.of(address);
         RelayCredential.OAuth credential = new RelayCredential.OAuth(provider.id(),
             sealer.seal(refreshToken, RelayCredential.OAuth.contextFor(owner, key, provider.id(), username)));
-        Optional<String> displayName = registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName);
-        SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, displayName);
+        Optional<String> name = SendAsAddress.validDisplayName(displayName).or(() ->
+            registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName));
+        SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, name);
         tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
         // Tried before it is stored: the grant works on the credential in hand, and keeps a rotated refresh token.
         SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(sendAs, provider, sealer);

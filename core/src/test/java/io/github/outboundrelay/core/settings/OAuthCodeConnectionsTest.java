@@ -87,7 +87,7 @@ class OAuthCodeConnectionsTest {
 
     @Test
     void theBrowsersRoundTripConnectsTheAddress() {
-        URI authorization = connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", CALLBACK);
+        URI authorization = connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK);
         assertThat(authorization.toString()).contains("code_challenge_method=S256").contains("state=")
             .doesNotContain("code_verifier");
 
@@ -103,8 +103,29 @@ class OAuthCodeConnectionsTest {
     }
 
     @Test
+    void theNameGivenWhenConnectingIsShownAndReconnectingWithoutOneKeepsIt() {
+        URI first = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test",
+            Optional.of("  Alice at Partner "), CALLBACK));
+        assertThat(connections.complete(ALICE, OAuthTestServer.queryParameter(first, "state"),
+            OAuthTestServer.queryParameter(first, "code")).displayName()).isEqualTo("Alice at Partner");
+
+        URI again = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test",
+            Optional.empty(), CALLBACK));
+        assertThat(connections.complete(ALICE, OAuthTestServer.queryParameter(again, "state"),
+            OAuthTestServer.queryParameter(again, "code")).displayName()).isEqualTo("Alice at Partner");
+    }
+
+    @Test
+    void aBadNameIsRefusedBeforeTheBrowserIsSentToTheProvider() {
+        assertThatThrownBy(() -> connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test",
+            Optional.of("Alice\r\nBcc: everyone@example.com"), CALLBACK))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'displayName'");
+        assertThat(registry.find(address)).isEmpty();
+    }
+
+    @Test
     void aStateIsGoodOnceAndForItsOwnUserOnly() {
-        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", CALLBACK));
+        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
         String state = OAuthTestServer.queryParameter(callback, "state");
         String code = OAuthTestServer.queryParameter(callback, "code");
 
@@ -119,7 +140,7 @@ class OAuthCodeConnectionsTest {
 
     @Test
     void aRefusedCodeSavesNothing() {
-        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", CALLBACK));
+        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
         server.revokeGrants(true);
 
         assertThatThrownBy(() -> connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),

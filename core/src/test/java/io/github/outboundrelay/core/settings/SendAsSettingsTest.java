@@ -98,7 +98,7 @@ class SendAsSettingsTest {
             new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
 
         SendAsView view = oauthSettings.saveOAuth(Actor.ADMIN, ALICE, ADDRESS, provider, "alice@partner.test",
-            "refresh-token-1", Optional.empty());
+            "refresh-token-1", Optional.empty(), Optional.empty());
 
         assertThat(view.credential()).isEqualTo("oauth");
         assertThat(view.provider()).isEqualTo("m365");
