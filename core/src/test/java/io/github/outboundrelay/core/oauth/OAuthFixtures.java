@@ -55,8 +55,8 @@ public final class OAuthFixtures {
 
     /** A connected account whose refresh token lives in memory; rotations are recorded. */
     public static final class MemoryGrant implements OAuthGrant {
-        public final AtomicReference<String> refreshToken;
-        public final List<String> rotations = new CopyOnWriteArrayList<>();
+        final AtomicReference<String> refreshToken;
+        final List<String> rotations = new CopyOnWriteArrayList<>();
         private final OAuthProvider provider;
         private final String key;
 
