@@ -7,22 +7,27 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
 import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.apache.mailet.Mail;
 
+import io.github.outboundrelay.core.SendAsDecision.NotSendAs;
+import io.github.outboundrelay.core.SendAsDecision.Reason;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
- * The rule that sends a mail through its author's own relay, in the pieces the matchers compose:
+ * The one rule that decides ({@link SendAsDecision}) for SMTP submission, JMAP and the matchers whether and how a
+ * user sends as an alternate address. For authenticated user U writing as address A:
  * <ol>
- *     <li>it was submitted by an authenticated local user;</li>
- *     <li>its {@code From:} is a single mailbox that is a send-as address registered to <em>that</em> user, verified,
- *     and not in one of our domains;</li>
- *     <li>the user's domain allows relaying (and relaying without TLS, when that relay has none).</li>
+ *     <li>A is registered to <em>U</em>, not in one of our domains, and verified, and U's domain allows alternate
+ *     addresses: otherwise it is no send-as ({@link NotSendAs});</li>
+ *     <li>then through A's relay when A has one and U's domain allows relays (and relays without TLS, when that relay
+ *     has none): {@link SendAsDecision.ThroughRelay};</li>
+ *     <li>otherwise through our servers, on behalf of U: {@link SendAsDecision.ThroughOurServers}.</li>
  * </ol>
- * Every lookup is answered from memory.
+ * Every lookup is answered from memory; a change of policy or address is seen by the very next decision.
  */
 public class OutboundRelayRule {
     private final SendAsRegistry registry;
@@ -40,22 +45,76 @@ public class OutboundRelayRule {
     }
 
     /**
-     * The whole rule: the send-as address whose relay must deliver this mail, if any. A relay without TLS counts only
-     * while the domain also allows insecure relays; otherwise the mail takes the normal path.
+     * The decision for a mail: by its {@code From:} (a single mailbox, strictly parsed) and its authenticated sender.
+     * When the From is no send-as of the sender but the envelope sender is one of their alternate addresses that may
+     * be sent as, the mail goes through our servers on their behalf: the envelope sender an alternate address was
+     * admitted as (at MAIL FROM, or JMAP's) never leaves as it is through the normal path.
      */
-    public Optional<SendAsAddress> relayableSendAs(Mail mail) throws MessagingException {
-        return registeredSendAs(mail)
-            .filter(this::domainAllowsRelayThrough);
+    public SendAsDecision decide(Mail mail) throws MessagingException {
+        Optional<Username> sender = AuthenticatedSender.of(mail);
+        if (sender.isEmpty()) {
+            return NotSendAs.NOT_AN_ALTERNATE_ADDRESS;
+        }
+        SendAsDecision byFrom = FromHeader.singleMailboxKey(mail.getMessage())
+            .flatMap(registry::findByKey)
+            .filter(sendAs -> sendAs.isOwnedBy(sender.get()))
+            .map(this::decide)
+            .orElse(NotSendAs.NOT_AN_ALTERNATE_ADDRESS);
+        if (byFrom.isSendAs()) {
+            return byFrom;
+        }
+        return envelopeSendAs(mail.getMaybeSender(), sender.get())
+            .filter(SendAsDecision::isSendAs)
+            .<SendAsDecision>map(byEnvelope -> new SendAsDecision.ThroughOurServers(byEnvelope.sendAs().orElseThrow(), byEnvelope.reason()))
+            .orElse(byFrom);
     }
 
-    private boolean domainAllowsRelayThrough(SendAsAddress sendAs) {
-        return sendAs.owner().getDomainPart()
-            .map(policies::get)
-            .map(policy -> policy.relayAllowed() && policy.admits(sendAs.relay().security()))
-            .orElse(false);
+    private Optional<SendAsDecision> envelopeSendAs(MaybeSender envelope, Username sender) {
+        if (envelope == null || envelope.isNullSender()) {
+            return Optional.empty();
+        }
+        return Optional.of(decide(sender, envelope.get()));
     }
 
-    /** Pieces 1 and 2: the From is a foreign send-as address of the authenticated sender. */
+    /** The decision for {@code user} writing as {@code address} (MAIL FROM, JMAP's From and envelope). */
+    public SendAsDecision decide(Username user, MailAddress address) {
+        return registry.findOwnedBy(user, address)
+            .map(this::decide)
+            .orElse(NotSendAs.NOT_AN_ALTERNATE_ADDRESS);
+    }
+
+    /** The decision for mail its owner writes from {@code sendAs}: what the APIs show as its path. */
+    public SendAsDecision decide(SendAsAddress sendAs) {
+        if (isLocal(sendAs.address().getDomain())) {
+            return NotSendAs.LOCAL_ADDRESS;
+        }
+        Optional<DomainRelayPolicy> policy = sendAs.owner().getDomainPart().map(policies::get);
+        if (policy.isEmpty() || !policy.get().alternateAddressesAllowed()) {
+            return NotSendAs.ALTERNATE_ADDRESSES_OFF;
+        }
+        if (!verifier.isVerified(sendAs)) {
+            return NotSendAs.PENDING;
+        }
+        if (sendAs.relayAccount().isEmpty()) {
+            return new SendAsDecision.ThroughOurServers(sendAs, Reason.NO_RELAY);
+        }
+        RelayAccount account = sendAs.relayAccount().get();
+        if (policy.get().allowsRelayThrough(account.server())) {
+            return new SendAsDecision.ThroughRelay(sendAs, account);
+        }
+        return new SendAsDecision.ThroughOurServers(sendAs,
+            policy.get().relayAllowed() ? Reason.INSECURE_RELAYS_OFF : Reason.RELAYS_OFF);
+    }
+
+    /** Whether {@code user} may write as {@code address} (at MAIL FROM, in JMAP): any decision but no send-as. */
+    public boolean maySendAs(Username user, MailAddress address) {
+        return decide(user, address).isSendAs();
+    }
+
+    /**
+     * For {@code FromIsSendAsOfAuthenticatedSender}: the From is a verified, foreign alternate address of the
+     * authenticated sender, whatever the domain's policy.
+     */
     public Optional<SendAsAddress> registeredSendAs(Mail mail) throws MessagingException {
         Optional<Username> sender = AuthenticatedSender.of(mail);
         if (sender.isEmpty()) {
@@ -69,43 +128,26 @@ public class OutboundRelayRule {
     }
 
     /**
-     * Piece 3: the authenticated sender's domain allows relaying, and, when the From is a send-as address whose relay
-     * has no TLS, relaying without TLS too; so that {@code And} of pieces 1-2 and 3 is exactly the whole rule.
+     * For {@code SenderDomainAllowsOutboundRelay}: the authenticated sender's domain allows alternate addresses and
+     * relaying, and, when the From is an alternate address of theirs, that address has a relay the domain admits (its
+     * security); so that {@code And} of it and {@code FromIsSendAsOfAuthenticatedSender} is exactly
+     * {@link SendAsDecision.ThroughRelay}.
      */
     public boolean senderDomainAllowsRelay(Mail mail) throws MessagingException {
-        Optional<Username> sender = AuthenticatedSender.of(mail);
-        if (sender.isEmpty() || !domainAllowsRelay(sender.get())) {
+        Optional<DomainRelayPolicy> policy = AuthenticatedSender.of(mail).flatMap(Username::getDomainPart).map(policies::get);
+        if (policy.isEmpty() || !policy.get().alternateAddressesAllowed() || !policy.get().relayAllowed()) {
             return false;
         }
         return registeredSendAs(mail)
-            .map(this::domainAllowsRelayThrough)
+            .map(sendAs -> sendAs.relayAccount().filter(account -> policy.get().allowsRelayThrough(account.server())).isPresent())
             .orElse(true);
-    }
-
-    /**
-     * Whether {@code address} may be used as MAIL FROM by {@code user}: exactly what the matcher requires of a From,
-     * registered to them, verified, in a foreign domain, and the user's domain allows relaying (through a relay of
-     * that security). Otherwise the stock identity check decides (and refuses it): mail sent as that address while
-     * relaying is off would otherwise leave through the gateway with a forged envelope sender.
-     */
-    public boolean isForeignSendAsOf(Username user, MailAddress address) {
-        return registry.findOwnedBy(user, address)
-            .filter(verifier::isVerified)
-            .filter(this::domainAllowsRelayThrough)
-            .isPresent() && !isLocal(address.getDomain());
-    }
-
-    private boolean domainAllowsRelay(Username user) {
-        return user.getDomainPart()
-            .map(policies::isRelayAllowed)
-            .orElse(false);
     }
 
     private boolean isLocal(Domain domain) {
         try {
             return domainList.containsDomain(domain);
         } catch (DomainListException e) {
-            // Fail closed: an address we cannot prove foreign is never relayed.
+            // Fail closed: an address we cannot prove foreign is never sent as.
             return true;
         }
     }

@@ -41,7 +41,8 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
 
         @Override
         public String sealingContext(SendAsAddress sendAs) {
-            return contextFor(sendAs.owner(), sendAs.key(), sendAs.relay(), sendAs.relayUsername());
+            RelayAccount account = sendAs.requireRelayAccount();
+            return contextFor(sendAs.owner(), sendAs.key(), account.server(), account.username());
         }
 
         @Override
@@ -85,7 +86,7 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
 
         @Override
         public String sealingContext(SendAsAddress sendAs) {
-            return contextFor(sendAs.owner(), sendAs.key(), providerId, sendAs.relayUsername());
+            return contextFor(sendAs.owner(), sendAs.key(), providerId, sendAs.requireRelayAccount().username());
         }
 
         @Override

@@ -43,7 +43,9 @@ public class RelayHealthCheck implements HealthCheck {
     public RelayHealthCheck(RelayAttemptLog attempts, AccessTokenCache tokens, SendAsRegistry registry) {
         this(attempts, Clock.systemUTC(), DEFAULT_WINDOW, () -> java.util.stream.Stream.concat(
                 registry.all().stream()
-                    .filter(sendAs -> sendAs.credential() instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded())
+                    .filter(sendAs -> sendAs.relayAccount().map(RelayAccount::credential)
+                        .filter(credential -> credential instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded())
+                        .isPresent())
                     .map(SendAsAddress::key),
                 tokens.accountsNeedingReconnect().stream()
                     .flatMap(account -> SendAsOAuthGrant.sendAsKeyOf(account).stream())

@@ -26,7 +26,7 @@ public class RelayLogins {
      *                                     address's OAuth provider was removed: only the user or admin can fix it
      */
     public RelayLogin loginFor(SendAsAddress sendAs) {
-        RelayCredential credential = sendAs.credential();
+        RelayCredential credential = sendAs.requireRelayAccount().credential();
         if (credential instanceof RelayCredential.OAuth oauth) {
             return providers.find(oauth.providerId())
                 .<RelayLogin>map(provider -> new RelayLogin.WithOAuth(new SendAsOAuthGrant(sendAs.key(), provider, registry, sealer)))

@@ -1,5 +1,7 @@
 package io.github.outboundrelay.core;
 
+import java.util.Optional;
+
 /**
  * What the admin API needs from the relay delivery, so that a relay is judged by exactly the rules (allowed targets,
  * TLS, trust store, timeouts) that will deliver its mail: check a relay target, try a relay (connect, TLS, AUTH, no
@@ -13,8 +15,11 @@ public interface RelayProbe {
 
     ProbeResult probe(SendAsAddress sendAs, RelayLogin login);
 
-    /** Sends, through the address's own relay and from the address, a mail to the address holding the code. */
-    ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code);
+    /**
+     * Sends a mail holding the code to the address: by the normal path, or, where the delivery is configured so and
+     * {@code relayLogin} is given (the address's relay may carry its mail), through that relay from the address.
+     */
+    ProbeResult sendVerificationCode(SendAsAddress sendAs, Optional<RelayLogin> relayLogin, String code);
 
     /** The outcome of trying a relay, with a reason class and a sanitized detail (a relay reply, never a secret). */
     record ProbeResult(Failure failure, String detail) {

@@ -23,7 +23,10 @@ public final class SecretBindingUpgrade {
     public static int run(SendAsRegistry registry, SecretSealer sealer) {
         int resealed = 0;
         for (SendAsAddress sendAs : registry.all()) {
-            RelayCredential credential = sendAs.credential();
+            if (!sendAs.hasRelay()) {
+                continue; // no relay, no secret
+            }
+            RelayCredential credential = sendAs.requireRelayAccount().credential();
             String bound = credential.sealingContext(sendAs);
             if (opens(sealer, credential.secret(), bound)) {
                 continue;

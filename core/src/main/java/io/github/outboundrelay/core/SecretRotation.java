@@ -61,7 +61,10 @@ public class SecretRotation {
         String active = sealer.rotate();
         int resealed = 0;
         for (SendAsAddress sendAs : registry.all()) {
-            RelayCredential credential = sendAs.credential();
+            if (!sendAs.hasRelay()) {
+                continue; // no relay, no secret
+            }
+            RelayCredential credential = sendAs.requireRelayAccount().credential();
             if (!credential.secret().keyId().equals(active)) {
                 String context = credential.sealingContext(sendAs);
                 SealedSecret fresh = sealer.seal(sealer.open(credential.secret(), context), context);
@@ -81,7 +84,8 @@ public class SecretRotation {
         Set<String> retired = Set.of();
         if (retireUnusedKeys) {
             Set<String> inUse = Stream.concat(
-                    registry.all().stream().map(sendAs -> sendAs.credential().secret().keyId()),
+                    registry.all().stream().flatMap(sendAs -> sendAs.relayAccount().stream())
+                        .map(account -> account.credential().secret().keyId()),
                     providers.all().stream().flatMap(provider -> provider.clientSecret().stream()).map(SealedSecret::keyId))
                 .collect(Collectors.toSet());
             retired = sealer.retireAllBut(inUse);

@@ -3,23 +3,25 @@ package io.github.outboundrelay.core;
 import java.util.Objects;
 import java.util.Optional;
 
-import com.google.common.collect.Interner;
-import com.google.common.collect.Interners;
-
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 /**
- * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, with the relay
- * that must deliver the mail written from it, the credential to authenticate there (a password or an OAuth grant), and
- * optionally the name the user wants shown with it (Gmail's "Name"; the JMAP identity's name under ./run).
+ * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, optionally with the
+ * relay account that delivers the mail written from it (the other domain's SMTP server, Gmail's second option), and
+ * optionally the name the user wants shown with it (Gmail's "Name"; the JMAP identity's name under ./run). Without a
+ * relay account, our own servers send its mail (Gmail's "Send through ourdomain"), on behalf of the owner.
  */
-public record SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
-                            RelayCredential credential, Optional<String> displayName) {
+public record SendAsAddress(MailAddress address, Username owner, Optional<RelayAccount> relayAccount,
+                            Optional<String> displayName) {
     /** The longest display name accepted, in characters (a name, not a text). */
     public static final int DISPLAY_NAME_MAX_LENGTH = 100;
-    /** Many addresses share a few relays: one instance per distinct relay keeps the registry small (~80 B/address). */
-    private static final Interner<RelayServer> RELAYS = Interners.newWeakInterner();
+
+    /** An address with a relay account. */
+    public SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
+                         RelayCredential credential, Optional<String> displayName) {
+        this(address, owner, Optional.of(new RelayAccount(relay, relayUsername, credential)), displayName);
+    }
 
     /** An address that authenticates with a relay password, with a display name or none. */
     public SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
@@ -32,10 +34,15 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
         this(address, owner, relay, relayUsername, relayPassword, Optional.empty());
     }
 
-    /** An address without a display name. */
+    /** An address with a relay account, without a display name. */
     public SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
                          RelayCredential credential) {
         this(address, owner, relay, relayUsername, credential, Optional.empty());
+    }
+
+    /** An address whose mail our own servers send. */
+    public static SendAsAddress withoutRelay(MailAddress address, Username owner, Optional<String> displayName) {
+        return new SendAsAddress(address, owner, Optional.empty(), displayName);
     }
 
     /** An address that authenticates with {@code clearPassword}, sealed for it (bound to its owner, relay and username). */
@@ -48,15 +55,7 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
     public SendAsAddress {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(relay, "relay");
-        relay = RELAYS.intern(relay);
-        if (relayUsername == null || relayUsername.isBlank()) {
-            throw new InvalidFieldException("username", "is required");
-        }
-        if (relayUsername.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidFieldException("username", "must not contain control characters");
-        }
-        Objects.requireNonNull(credential, "password");
+        Objects.requireNonNull(relayAccount, "relayAccount");
         displayName = validDisplayName(Objects.requireNonNull(displayName, "displayName"));
     }
 
@@ -77,21 +76,25 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
         return trimmed;
     }
 
-    /** The sealed password of a password address; {@link IllegalStateException} for an OAuth one. */
-    public SealedSecret relayPassword() {
-        if (credential instanceof RelayCredential.Password password) {
-            return password.secret();
-        }
-        throw new IllegalStateException(address.asString() + " authenticates with OAuth, not a password");
+    public boolean hasRelay() {
+        return relayAccount.isPresent();
+    }
+
+    /**
+     * The relay account, for the code that only ever handles addresses sent through their relay (delivery, relay
+     * tests, secret sealing); {@link IllegalStateException} for an address our servers send.
+     */
+    public RelayAccount requireRelayAccount() {
+        return relayAccount.orElseThrow(() -> new IllegalStateException(address.asString() + " has no relay: our servers send its mail"));
     }
 
     public boolean usesOAuth() {
-        return credential instanceof RelayCredential.OAuth;
+        return relayAccount.filter(RelayAccount::usesOAuth).isPresent();
     }
 
-    /** The same address (display name kept) with another credential, or the same one sealed anew (key rotation). */
+    /** The same address (display name kept) with another credential for its relay account, or the same one sealed anew. */
     public SendAsAddress withCredential(RelayCredential newCredential) {
-        return new SendAsAddress(address, owner, relay, relayUsername, newCredential, displayName);
+        return new SendAsAddress(address, owner, Optional.of(requireRelayAccount().withCredential(newCredential)), displayName);
     }
 
     /** The same address with {@code relayPassword} sealed anew (key rotation). */
@@ -109,6 +112,7 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
 
     @Override
     public String toString() {
-        return "SendAsAddress[" + address.asString() + " of " + owner.asString() + " via " + relay + " with " + credential.kind() + "]";
+        return "SendAsAddress[" + address.asString() + " of " + owner.asString() + " via "
+            + relayAccount.map(account -> account.server() + " with " + account.credential().kind()).orElse("our servers") + "]";
     }
 }

@@ -41,8 +41,10 @@ public interface SendAsRegistry {
      * @return whether it was replaced
      */
     default boolean replaceSecret(String key, SealedSecret previous, SealedSecret replacement) {
-        Optional<SendAsAddress> current = findByKey(key).filter(sendAs -> sendAs.credential().secret().equals(previous));
-        current.ifPresent(sendAs -> register(sendAs.withCredential(sendAs.credential().withSecret(replacement))));
+        Optional<SendAsAddress> current = findByKey(key)
+            .filter(sendAs -> sendAs.relayAccount().filter(account -> account.credential().secret().equals(previous)).isPresent());
+        current.ifPresent(sendAs -> register(sendAs.withCredential(
+            sendAs.requireRelayAccount().credential().withSecret(replacement))));
         return current.isPresent();
     }
 
@@ -55,10 +57,11 @@ public interface SendAsRegistry {
      */
     default boolean markReconnectNeeded(String key, SealedSecret grant, boolean needed) {
         Optional<SendAsAddress> current = findByKey(key)
-            .filter(sendAs -> sendAs.credential() instanceof RelayCredential.OAuth oauth
-                && oauth.reconnectNeeded() != needed && oauth.refreshToken().equals(grant));
+            .filter(sendAs -> sendAs.relayAccount().map(RelayAccount::credential)
+                .filter(credential -> credential instanceof RelayCredential.OAuth oauth
+                    && oauth.reconnectNeeded() != needed && oauth.refreshToken().equals(grant)).isPresent());
         current.ifPresent(sendAs -> register(sendAs.withCredential(
-            ((RelayCredential.OAuth) sendAs.credential()).withReconnectNeeded(needed))));
+            ((RelayCredential.OAuth) sendAs.requireRelayAccount().credential()).withReconnectNeeded(needed))));
         return current.isPresent();
     }
 

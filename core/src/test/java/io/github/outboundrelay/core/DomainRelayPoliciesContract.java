@@ -23,6 +23,20 @@ public interface DomainRelayPoliciesContract {
     }
 
     @Test
+    default void alternateAddressesAreOnByDefault() {
+        assertThat(policies().get(OURDOMAIN).alternateAddressesAllowed()).isTrue();
+    }
+
+    @Test
+    default void alternateAddressesTurnedOffAreKeptBesideTheRelaySwitches() {
+        policies().set(new DomainRelayPolicy(OURDOMAIN, true, true, false));
+
+        assertThat(policies().get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, true, true, false));
+        policies().set(new DomainRelayPolicy(OURDOMAIN, false, false, true));
+        assertThat(policies().get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, false, false, true));
+    }
+
+    @Test
     default void allowingRelayIsKept() {
         policies().set(new DomainRelayPolicy(OURDOMAIN, true));
 

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.when;
 
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.crypto.spec.SecretKeySpec;
 import javax.mail.internet.MimeMessage;
@@ -51,105 +52,155 @@ class OutboundRelayRuleTest {
 
     @Test
     void authenticatedOwnerWritingFromHerSendAsAddressIsRelayable() throws Exception {
-        assertThat(rule.relayableSendAs(mail(ALICE, "Alice <alice@partner.test>"))).isPresent();
+        SendAsDecision decision = rule.decide(mail(ALICE, "Alice <alice@partner.test>"));
+
+        assertThat(decision).isInstanceOf(SendAsDecision.ThroughRelay.class);
+        assertThat(decision.reason()).isEqualTo(SendAsDecision.Reason.RELAY_ALLOWED);
+        assertThat(((SendAsDecision.ThroughRelay) decision).account().server().host()).isEqualTo("smtp.partner.test");
     }
 
     @Test
     void caseVariantsOfTheAddressAreTheSameAddress() throws Exception {
-        assertThat(rule.relayableSendAs(mail(ALICE, "ALICE@Partner.TEST"))).isPresent();
+        assertThat(pathOf(mail(ALICE, "ALICE@Partner.TEST"))).isEqualTo("relay");
     }
 
     @Test
-    void domainPolicyOffByDefault() throws Exception {
+    void byDefaultAlternateAddressesGoThroughOurServersSinceRelaysAreOff() throws Exception {
         policies = new InMemoryDomainRelayPolicies();
         rule = new OutboundRelayRule(registry, policies, domainList, verifier);
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+
+        SendAsDecision decision = rule.decide(mail(ALICE, "alice@partner.test"));
+
+        assertThat(decision.path()).isEqualTo("ourServers");
+        assertThat(decision.reason()).isEqualTo(SendAsDecision.Reason.RELAYS_OFF);
+        assertThat(decision.sendAs()).map(SendAsAddress::owner).contains(ALICE);
         assertThat(rule.registeredSendAs(mail(ALICE, "alice@partner.test"))).isPresent();
+        assertThat(rule.maySendAs(ALICE, new MailAddress("alice@partner.test"))).isTrue();
     }
 
     @Test
-    void relayWithoutTlsCountsOnlyWhileTheDomainAllowsInsecureRelays() throws Exception {
+    void anAddressWithoutRelayGoesThroughOurServersWhateverTheRelaySwitch() throws Exception {
+        registerVerified(SendAsAddress.withoutRelay(new MailAddress("alice@norelay.test"), ALICE, Optional.empty()));
+
+        assertThat(rule.decide(mail(ALICE, "alice@norelay.test")).reason()).isEqualTo(SendAsDecision.Reason.NO_RELAY);
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
+        assertThat(rule.decide(mail(ALICE, "alice@norelay.test")).reason()).isEqualTo(SendAsDecision.Reason.NO_RELAY);
+        assertThat(rule.maySendAs(ALICE, new MailAddress("alice@norelay.test"))).isTrue();
+        assertThat(rule.maySendAs(BOB, new MailAddress("alice@norelay.test"))).isFalse();
+    }
+
+    @Test
+    void alternateAddressesSwitchedOffMakeNoSendAsAtAllWithOrWithoutRelay() throws Exception {
+        registerVerified(SendAsAddress.withoutRelay(new MailAddress("alice@norelay.test"), ALICE, Optional.empty()));
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true, false));
+
+        assertThat(rule.decide(mail(ALICE, "alice@partner.test"))).isEqualTo(SendAsDecision.NotSendAs.ALTERNATE_ADDRESSES_OFF);
+        assertThat(rule.decide(mail(ALICE, "alice@norelay.test"))).isEqualTo(SendAsDecision.NotSendAs.ALTERNATE_ADDRESSES_OFF);
+        assertThat(rule.maySendAs(ALICE, new MailAddress("alice@partner.test"))).isFalse();
+        assertThat(rule.maySendAs(ALICE, new MailAddress("alice@norelay.test"))).isFalse();
+        assertThat(rule.senderDomainAllowsRelay(mail(ALICE, "alice@partner.test"))).isFalse();
+    }
+
+    @Test
+    void relayWithoutTlsIsUsedOnlyWhileTheDomainAllowsInsecureRelaysAndOurServersSendOtherwise() throws Exception {
         MailAddress clear = new MailAddress("alice@clear.test");
         SendAsAddress tls = sendAs("alice@clear.test", ALICE);
         registerVerified(new SendAsAddress(clear, ALICE, new RelayServer("smtp.clear.test", 25, RelaySecurity.NONE),
-            tls.relayUsername(), tls.relayPassword()));
+            tls.requireRelayAccount().username(), tls.requireRelayAccount().credential()));
 
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@clear.test"))).isEmpty();
+        assertThat(rule.decide(mail(ALICE, "alice@clear.test")).reason()).isEqualTo(SendAsDecision.Reason.INSECURE_RELAYS_OFF);
+        assertThat(rule.senderDomainAllowsRelay(mail(ALICE, "alice@clear.test"))).isFalse();
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true));
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@clear.test"))).isPresent();
+        assertThat(pathOf(mail(ALICE, "alice@clear.test"))).isEqualTo("relay");
+        assertThat(rule.senderDomainAllowsRelay(mail(ALICE, "alice@clear.test"))).isTrue();
     }
 
     @Test
     void encodedWordHidingTheAddressIsNotAMailbox() throws Exception {
         // "=?UTF-8?B?YWxpY2VAcGFydG5lci50ZXN0?=" decodes to alice@partner.test, but an encoded word is never an addr-spec.
-        assertThat(rule.relayableSendAs(mail(ALICE, "=?UTF-8?B?YWxpY2VAcGFydG5lci50ZXN0?="))).isEmpty();
+        assertThat(pathOf(mail(ALICE, "=?UTF-8?B?YWxpY2VAcGFydG5lci50ZXN0?="))).isEqualTo("none");
     }
 
     @Test
     void lookAlikeUnicodeLocalPartIsAnotherAddress() throws Exception {
         // U+0430 CYRILLIC SMALL LETTER A instead of the latin a.
-        assertThat(rule.relayableSendAs(mail(ALICE, "\u0430lice@partner.test"))).isEmpty();
+        assertThat(pathOf(mail(ALICE, "\u0430lice@partner.test"))).isEqualTo("none");
     }
 
     @Test
     void idnDomainMatchesWhateverItsCaseAndNeverForAnotherUser() throws Exception {
         registerVerified(sendAs("alice@xn--prtner-bua.test", ALICE));
 
-        assertThat(rule.relayableSendAs(mail(ALICE, "Alice@XN--PRTNER-BUA.test"))).isPresent();
-        assertThat(rule.relayableSendAs(mail(BOB, "alice@xn--prtner-bua.test"))).isEmpty();
+        assertThat(pathOf(mail(ALICE, "Alice@XN--PRTNER-BUA.test"))).isEqualTo("relay");
+        assertThat(pathOf(mail(BOB, "alice@xn--prtner-bua.test"))).isEqualTo("none");
         // A raw UTF-8 domain in the From is not read as the registered punycode address: it fails closed.
-        assertThat(rule.relayableSendAs(mail(BOB, "alice@p\u00e4rtner.test"))).isEmpty();
+        assertThat(pathOf(mail(BOB, "alice@p\u00e4rtner.test"))).isEqualTo("none");
     }
 
     @Test
-    void headerInjectionInTheFromIsNeverRelayable() throws Exception {
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test\r\nBcc: victim@elsewhere.test"))).isEmpty();
+    void headerInjectionInTheFromIsNeverASendAs() throws Exception {
+        assertThat(pathOf(mail(ALICE, "alice@partner.test\r\nBcc: victim@elsewhere.test"))).isEqualTo("none");
     }
 
     @Test
-    void unauthenticatedMailIsNeverRelayable() throws Exception {
-        assertThat(rule.relayableSendAs(mail(null, "alice@partner.test"))).isEmpty();
+    void unauthenticatedMailIsNeverASendAs() throws Exception {
+        assertThat(rule.decide(mail(null, "alice@partner.test"))).isEqualTo(SendAsDecision.NotSendAs.NOT_AN_ALTERNATE_ADDRESS);
+        assertThat(rule.decide(mail(null, "alice@partner.test", "alice@partner.test")).isSendAs()).isFalse();
     }
 
     @Test
     void anotherUserCannotUseAlicesAddress() throws Exception {
-        assertThat(rule.relayableSendAs(mail(BOB, "alice@partner.test"))).isEmpty();
+        assertThat(pathOf(mail(BOB, "alice@partner.test"))).isEqualTo("none");
+        assertThat(pathOf(mail(BOB, "alice@partner.test", "alice@partner.test"))).isEqualTo("none");
+        assertThat(rule.maySendAs(BOB, new MailAddress("alice@partner.test"))).isFalse();
     }
 
     @Test
     void displayNameHoldingTheAddressOfAnotherUserDoesNotCount() throws Exception {
-        assertThat(rule.relayableSendAs(mail(BOB, "\"alice@partner.test\" <bob@partner.test>"))).isEmpty();
+        assertThat(pathOf(mail(BOB, "\"alice@partner.test\" <bob@partner.test>"))).isEqualTo("none");
     }
 
     @Test
-    void twoMailboxesInFromAreNeverRelayable() throws Exception {
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test, bob@ourdomain.test"))).isEmpty();
+    void twoMailboxesInFromAreNeverASendAs() throws Exception {
+        assertThat(pathOf(mail(ALICE, "alice@partner.test, bob@ourdomain.test"))).isEqualTo("none");
     }
 
     @Test
-    void twoFromFieldsAreNeverRelayable() throws Exception {
+    void twoFromFieldsAreNeverASendAs() throws Exception {
         Mail mail = mail(ALICE, "alice@partner.test");
         mail.getMessage().addHeader("From", "alice@partner.test");
-        assertThat(rule.relayableSendAs(mail)).isEmpty();
+        assertThat(pathOf(mail)).isEqualTo("none");
     }
 
     @Test
-    void anAddressThatBecameLocalIsNotRelayed() throws Exception {
+    void anEnvelopeSenderAdmittedAsAnAlternateAddressGoesThroughOurServersWhateverTheFrom() throws Exception {
+        // MAIL FROM:<alice@partner.test> was admitted, the From: is her own address: never the gateway with the
+        // partner's address as envelope sender, not the relay either (the From is not the address).
+        SendAsDecision decision = rule.decide(mail(ALICE, "alice@ourdomain.test", "alice@partner.test"));
+
+        assertThat(decision).isInstanceOf(SendAsDecision.ThroughOurServers.class);
+        assertThat(decision.sendAs()).map(SendAsAddress::key).contains("alice@partner.test");
+        assertThat(pathOf(mail(ALICE, "alice@ourdomain.test", "alice@ourdomain.test"))).isEqualTo("none");
+    }
+
+    @Test
+    void anAddressThatBecameLocalIsNoSendAs() throws Exception {
         when(domainList.containsDomain(Domain.of("partner.test"))).thenReturn(true);
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+        assertThat(rule.decide(mail(ALICE, "alice@partner.test"))).isEqualTo(SendAsDecision.NotSendAs.LOCAL_ADDRESS);
+        assertThat(rule.maySendAs(ALICE, new MailAddress("alice@partner.test"))).isFalse();
     }
 
     @Test
     void domainListFailureFailsClosed() throws Exception {
         org.mockito.Mockito.doThrow(new DomainListException("down")).when(domainList).containsDomain(any());
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+        assertThat(pathOf(mail(ALICE, "alice@partner.test"))).isEqualTo("none");
     }
 
     @Test
     void jmapSubmissionCountsAsAuthenticated() throws Exception {
         Mail mail = mail(null, "alice@partner.test");
         mail.setAttribute(new Attribute(AuthenticatedSender.JMAP_USERNAME, AttributeValue.of(ALICE.asString())));
-        assertThat(rule.relayableSendAs(mail)).isPresent();
+        assertThat(pathOf(mail)).isEqualTo("relay");
     }
 
     @Test
@@ -159,41 +210,53 @@ class OutboundRelayRuleTest {
     }
 
     @Test
-    void pendingAddressIsNeverRelayableNorAMailFrom() throws Exception {
+    void pendingAddressIsNeverASendAsNorAMailFrom() throws Exception {
         SendAsAddress pending = sendAs("alice.pending@partner.test", ALICE);
         registry.register(pending);
         verifier.saved(pending, false);
 
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice.pending@partner.test"))).isEmpty();
-        assertThat(rule.isForeignSendAsOf(ALICE, pending.address())).isFalse();
-        assertThat(rule.isForeignSendAsOf(ALICE, new MailAddress("alice@partner.test"))).isTrue();
+        assertThat(rule.decide(mail(ALICE, "alice.pending@partner.test"))).isEqualTo(SendAsDecision.NotSendAs.PENDING);
+        assertThat(rule.decide(mail(ALICE, "alice@ourdomain.test", "alice.pending@partner.test")).isSendAs()).isFalse();
+        assertThat(rule.maySendAs(ALICE, pending.address())).isFalse();
+        assertThat(rule.maySendAs(ALICE, new MailAddress("alice@partner.test"))).isTrue();
     }
 
     @Test
-    void aSendAsMailFromNeedsTheDomainToAllowRelayingExactlyAsTheMatcher() throws Exception {
+    void theMailFromRuleIsTheMatchersRule() throws Exception {
         MailAddress address = new MailAddress("alice@partner.test");
-        assertThat(rule.isForeignSendAsOf(ALICE, address)).isTrue();
+        assertThat(rule.decide(ALICE, address).path()).isEqualTo("relay");
 
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
-        assertThat(rule.isForeignSendAsOf(ALICE, address)).isFalse();
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+        assertThat(rule.decide(ALICE, address).path()).isEqualTo("ourServers");
+        assertThat(pathOf(mail(ALICE, "alice@partner.test"))).isEqualTo("ourServers");
 
-        SendAsAddress tls = sendAs("alice@clear.test", ALICE);
-        registerVerified(new SendAsAddress(new MailAddress("alice@clear.test"), ALICE,
-            new RelayServer("smtp.clear.test", 25, RelaySecurity.NONE), tls.relayUsername(), tls.relayPassword()));
-        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
-        assertThat(rule.isForeignSendAsOf(ALICE, new MailAddress("alice@clear.test"))).isFalse();
-        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true));
-        assertThat(rule.isForeignSendAsOf(ALICE, new MailAddress("alice@clear.test"))).isTrue();
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false, false, false));
+        assertThat(rule.decide(ALICE, address).path()).isEqualTo("none");
+        assertThat(pathOf(mail(ALICE, "alice@partner.test"))).isEqualTo("none");
+    }
+
+    @Test
+    void theMatchersHalvesComposeToTheRelayPath() throws Exception {
+        registerVerified(SendAsAddress.withoutRelay(new MailAddress("alice@norelay.test"), ALICE, Optional.empty()));
+
+        assertThat(rule.senderDomainAllowsRelay(mail(ALICE, "alice@partner.test"))).isTrue();
+        assertThat(rule.senderDomainAllowsRelay(mail(ALICE, "alice@norelay.test"))).isFalse();
+        assertThat(rule.senderDomainAllowsRelay(mail(ALICE, "alice@ourdomain.test"))).isTrue();
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
+        assertThat(rule.senderDomainAllowsRelay(mail(ALICE, "alice@partner.test"))).isFalse();
     }
 
     @Test
     void addressWhoseRelayHostChangedIsPendingAgain() throws Exception {
         SendAsAddress verified = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
         registry.register(new SendAsAddress(verified.address(), ALICE, new RelayServer("smtp.evil.test", 587, RelaySecurity.STARTTLS),
-            verified.relayUsername(), verified.relayPassword()));
+            verified.requireRelayAccount().username(), verified.requireRelayAccount().credential()));
 
-        assertThat(rule.relayableSendAs(mail(ALICE, "alice@partner.test"))).isEmpty();
+        assertThat(pathOf(mail(ALICE, "alice@partner.test"))).isEqualTo("none");
+    }
+
+    private String pathOf(Mail mail) throws Exception {
+        return rule.decide(mail).path();
     }
 
     private void registerVerified(SendAsAddress sendAs) {
@@ -210,12 +273,19 @@ class OutboundRelayRuleTest {
     }
 
     static Mail mail(Username authenticated, String from) throws Exception {
+        return mail(authenticated, from, null);
+    }
+
+    static Mail mail(Username authenticated, String from, String envelopeSender) throws Exception {
         MimeMessage message = MimeMessageBuilder.mimeMessageBuilder()
             .addHeader("From", from)
             .setSubject("hi")
             .setText("body")
             .build();
         FakeMail.Builder builder = FakeMail.builder().name("m").mimeMessage(message).recipient("carol@elsewhere.test");
+        if (envelopeSender != null) {
+            builder.sender(envelopeSender);
+        }
         if (authenticated != null) {
             builder.attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(authenticated.asString())));
         }

@@ -34,21 +34,21 @@ class SecretBindingTest {
 
     private static SendAsAddress changed(SendAsAddress sendAs, String field) throws Exception {
         return switch (field) {
-            case "owner" -> new SendAsAddress(sendAs.address(), Username.of("bob@ourdomain.test"), sendAs.relay(),
-                sendAs.relayUsername(), sendAs.credential());
-            case "address" -> new SendAsAddress(new MailAddress("bob@partner.test"), sendAs.owner(), sendAs.relay(),
-                sendAs.relayUsername(), sendAs.credential());
+            case "owner" -> new SendAsAddress(sendAs.address(), Username.of("bob@ourdomain.test"), sendAs.requireRelayAccount().server(),
+                sendAs.requireRelayAccount().username(), sendAs.requireRelayAccount().credential());
+            case "address" -> new SendAsAddress(new MailAddress("bob@partner.test"), sendAs.owner(), sendAs.requireRelayAccount().server(),
+                sendAs.requireRelayAccount().username(), sendAs.requireRelayAccount().credential());
             case "host" -> withRelay(sendAs, relay -> new RelayServer("trap.example", relay.port(), relay.security()));
             case "port" -> withRelay(sendAs, relay -> new RelayServer(relay.host(), 2525, relay.security()));
             case "security" -> withRelay(sendAs, relay -> new RelayServer(relay.host(), relay.port(), RelaySecurity.NONE));
-            case "username" -> new SendAsAddress(sendAs.address(), sendAs.owner(), sendAs.relay(), "mallory", sendAs.credential());
+            case "username" -> new SendAsAddress(sendAs.address(), sendAs.owner(), sendAs.requireRelayAccount().server(), "mallory", sendAs.requireRelayAccount().credential());
             default -> throw new IllegalArgumentException(field);
         };
     }
 
     private static SendAsAddress withRelay(SendAsAddress sendAs, UnaryOperator<RelayServer> change) {
-        return new SendAsAddress(sendAs.address(), sendAs.owner(), change.apply(sendAs.relay()), sendAs.relayUsername(),
-            sendAs.credential());
+        return new SendAsAddress(sendAs.address(), sendAs.owner(), change.apply(sendAs.requireRelayAccount().server()), sendAs.requireRelayAccount().username(),
+            sendAs.requireRelayAccount().credential());
     }
 
     @Test
@@ -75,10 +75,10 @@ class SecretBindingTest {
 
         // The token only goes to the provider's token endpoint: the admin may move the provider's relay.
         SendAsAddress relayMoved = withRelay(sendAs, relay -> new RelayServer("smtp2.partner.test", 587, RelaySecurity.STARTTLS));
-        assertThat(SEALER.open(relayMoved.credential().secret(), relayMoved.credential().sealingContext(relayMoved))).isEqualTo("refresh");
+        assertThat(SEALER.open(relayMoved.requireRelayAccount().credential().secret(), relayMoved.requireRelayAccount().credential().sealingContext(relayMoved))).isEqualTo("refresh");
         for (SendAsAddress moved : new SendAsAddress[] {changed(sendAs, "owner"), changed(sendAs, "username"),
-            sendAs.withCredential(new RelayCredential.OAuth("google", sendAs.credential().secret()))}) {
-            assertThatThrownBy(() -> SEALER.open(moved.credential().secret(), moved.credential().sealingContext(moved)))
+            sendAs.withCredential(new RelayCredential.OAuth("google", sendAs.requireRelayAccount().credential().secret()))}) {
+            assertThatThrownBy(() -> SEALER.open(moved.requireRelayAccount().credential().secret(), moved.requireRelayAccount().credential().sealingContext(moved)))
                 .isInstanceOf(IllegalStateException.class);
         }
     }
@@ -101,7 +101,7 @@ class SecretBindingTest {
             RELAY, "carol@partner.test", new RelayCredential.OAuth("m365", SEALER.seal("carol-refresh", "oauth-refresh:carol@partner.test")));
         SendAsAddress unopenable = legacyPassword.withRelayPassword(new SealedSecret("gone", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX"));
         SendAsAddress unopenableDan = new SendAsAddress(new MailAddress("dan@partner.test"), Username.of("dan@ourdomain.test"),
-            RELAY, "dan", unopenable.credential());
+            RELAY, "dan", unopenable.requireRelayAccount().credential());
         for (SendAsAddress sendAs : new SendAsAddress[] {bound, legacyPassword, legacyOAuth, unopenableDan}) {
             registry.register(sendAs);
         }
@@ -112,7 +112,7 @@ class SecretBindingTest {
         assertThat(logins.loginFor(registry.find(legacyPassword.address()).orElseThrow()))
             .isEqualTo(new RelayLogin.WithPassword("bob-password"));
         SendAsAddress carol = registry.find(legacyOAuth.address()).orElseThrow();
-        assertThat(SEALER.open(carol.credential().secret(), carol.credential().sealingContext(carol))).isEqualTo("carol-refresh");
+        assertThat(SEALER.open(carol.requireRelayAccount().credential().secret(), carol.requireRelayAccount().credential().sealingContext(carol))).isEqualTo("carol-refresh");
         assertThat(registry.find(unopenableDan.address()).orElseThrow()).isEqualTo(unopenableDan);
         // Run again (the next start, another node): nothing left to do.
         assertThat(SecretBindingUpgrade.run(registry, SEALER)).isZero();

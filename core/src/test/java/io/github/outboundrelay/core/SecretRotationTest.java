@@ -31,11 +31,11 @@ class SecretRotationTest {
 
         assertThat(result.activeKeyId()).isNotEqualTo(oldKey);
         assertThat(result.resealed()).isEqualTo(2);
-        assertThat(registry.all()).allSatisfy(sendAs -> assertThat(sendAs.relayPassword().keyId()).isEqualTo(result.activeKeyId()));
+        assertThat(registry.all()).allSatisfy(sendAs -> assertThat(sendAs.requireRelayAccount().credential().secret().keyId()).isEqualTo(result.activeKeyId()));
         RotatingSecretSealer afterRestart = new RotatingSecretSealer(keyFile);
         assertThat(afterRestart.activeKeyId()).isEqualTo(result.activeKeyId());
         SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
-        assertThat(afterRestart.open(alice.relayPassword(), alice.credential().sealingContext(alice))).isEqualTo("alice-pw");
+        assertThat(afterRestart.open(alice.requireRelayAccount().credential().secret(), alice.requireRelayAccount().credential().sealingContext(alice))).isEqualTo("alice-pw");
         assertThat(Files.readAllLines(keyFile)).hasSize(2);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         assertThat(new SecretRotation(sealer, registry, new SettingsEvents(events)).rotate().resealed()).isEqualTo(2);
@@ -75,7 +75,7 @@ class SecretRotationTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         RotatingSecretSealer afterRestart = new RotatingSecretSealer(keyFile);
         SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
-        assertThat(afterRestart.open(alice.relayPassword(), alice.credential().sealingContext(alice))).isEqualTo("alice-pw");
+        assertThat(afterRestart.open(alice.requireRelayAccount().credential().secret(), alice.requireRelayAccount().credential().sealingContext(alice))).isEqualTo("alice-pw");
         assertThat(rotation.rotate(false).retiredKeys()).isEmpty();
         assertThat(Files.readAllLines(keyFile)).hasSize(2);
     }
@@ -91,7 +91,7 @@ class SecretRotationTest {
 
         assertThat(sealer.retireAllBut(java.util.Set.of(old))).isEmpty();
         SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
-        assertThat(new RotatingSecretSealer(keyFile).open(alice.relayPassword(), alice.credential().sealingContext(alice))).isEqualTo("alice-pw");
+        assertThat(new RotatingSecretSealer(keyFile).open(alice.requireRelayAccount().credential().secret(), alice.requireRelayAccount().credential().sealingContext(alice))).isEqualTo("alice-pw");
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SendAsAddressTest {
     static SendAsAddress named(String displayName) {
         SendAsAddress plain = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
-        return new SendAsAddress(plain.address(), plain.owner(), plain.relay(), plain.relayUsername(), plain.relayPassword(),
+        return new SendAsAddress(plain.address(), plain.owner(), plain.requireRelayAccount().server(), plain.requireRelayAccount().username(), plain.requireRelayAccount().credential().secret(),
             Optional.ofNullable(displayName));
     }
 
@@ -48,6 +48,6 @@ class SendAsAddressTest {
         SendAsAddress resealed = named("Alice").withRelayPassword(new SealedSecret("k2", "b3RoZXItYnl0ZXM="));
 
         assertThat(resealed.displayName()).contains("Alice");
-        assertThat(resealed.relayPassword().keyId()).isEqualTo("k2");
+        assertThat(resealed.requireRelayAccount().credential().secret().keyId()).isEqualTo("k2");
     }
 }

@@ -45,11 +45,43 @@ public interface SendAsRegistryContract {
     }
 
     @Test
+    default void anAddressWithoutRelayRoundTripsWithoutOne() {
+        registry().register(SendAsAddress.withoutRelay(address("alice@partner.test"), ALICE, java.util.Optional.of("Alice")));
+
+        SendAsAddress found = registry().find(address("alice@partner.test")).orElseThrow();
+        assertThat(found.relayAccount()).isEmpty();
+        assertThat(found.owner()).isEqualTo(ALICE);
+        assertThat(found.displayName()).contains("Alice");
+        assertThat(registry().listOwnedBy(ALICE)).containsExactly(found);
+    }
+
+    @Test
+    default void aRelayIsAddedToAnAddressAndRemovedAgain() {
+        registry().register(SendAsAddress.withoutRelay(address("alice@partner.test"), ALICE, java.util.Optional.empty()));
+        registry().register(sendAs("alice@partner.test", ALICE));
+
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().server().host())
+            .isEqualTo("smtp.partner.test");
+        registry().register(SendAsAddress.withoutRelay(address("alice@partner.test"), ALICE, java.util.Optional.empty()));
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().relayAccount()).isEmpty();
+    }
+
+    @Test
+    default void anAddressWithoutRelayHoldsItsAddressAgainstOtherUsers() {
+        registry().register(SendAsAddress.withoutRelay(address("alice@partner.test"), ALICE, java.util.Optional.empty()));
+
+        assertThatThrownBy(() -> registry().register(sendAs("alice@partner.test", BOB)))
+            .isInstanceOf(SendAsRegistry.AddressOwnedByAnotherUserException.class);
+        assertThat(registry().replaceSecret("alice@partner.test", new SealedSecret("k1", "c2VhbGVkLWJ5dGVz"),
+            new SealedSecret("k2", "c2VhbGVkLWJ5dGVz"))).as("no secret to replace").isFalse();
+    }
+
+    @Test
     default void anOAuthCredentialIsKeptWithItsProvider() {
         SealedSecret refreshToken = new SealedSecret("k1", "cmVmcmVzaC10b2tlbg==");
         registry().register(oauthSendAs("alice@partner.test", ALICE, "microsoft365", refreshToken));
 
-        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential())
             .isEqualTo(new RelayCredential.OAuth("microsoft365", refreshToken));
     }
 
@@ -61,7 +93,7 @@ public interface SendAsRegistryContract {
 
         registry().register(sendAs("alice@partner.test", ALICE));
 
-        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential())
             .isEqualTo(new RelayCredential.Password(new SealedSecret("k1", "c2VhbGVkLWJ5dGVz")));
     }
 
@@ -73,23 +105,23 @@ public interface SendAsRegistryContract {
         assertThat(registry().markReconnectNeeded("alice@partner.test", new SealedSecret("k1", "b3RoZXI="), true)).isFalse();
         assertThat(registry().markReconnectNeeded("alice@partner.test", refused, true)).isTrue();
         assertThat(registry().markReconnectNeeded("alice@partner.test", refused, true)).isFalse();
-        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential())
             .isEqualTo(new RelayCredential.OAuth("google", refused, true));
         // Sealed again under a new key: still the refused grant.
         SealedSecret resealed = new SealedSecret("k2", "cmVmdXNlZA==");
         registry().replaceSecret("alice@partner.test", refused, resealed);
-        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential())
             .isEqualTo(new RelayCredential.OAuth("google", resealed, true));
         // A refresh with it worked after all (on any node): no longer marked.
         assertThat(registry().markReconnectNeeded("alice@partner.test", resealed, false)).isTrue();
-        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential())
             .isEqualTo(new RelayCredential.OAuth("google", resealed, false));
 
         registry().register(oauthSendAs("alice@partner.test", ALICE, "google", new SealedSecret("k2", "bmV3")));
-        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential())
             .isEqualTo(new RelayCredential.OAuth("google", new SealedSecret("k2", "bmV3"), false));
         registry().register(sendAs("bob@partner.test", BOB));
-        assertThat(registry().markReconnectNeeded("bob@partner.test", sendAs("bob@partner.test", BOB).credential().secret(), true)).isFalse();
+        assertThat(registry().markReconnectNeeded("bob@partner.test", sendAs("bob@partner.test", BOB).requireRelayAccount().credential().secret(), true)).isFalse();
     }
 
     @Test
@@ -101,7 +133,7 @@ public interface SendAsRegistryContract {
         assertThat(registry().replaceSecret("alice@partner.test", first, rotated)).isTrue();
         assertThat(registry().replaceSecret("alice@partner.test", first, new SealedSecret("k1", "c3RhbGU="))).isFalse();
 
-        assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
+        assertThat(registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential())
             .isEqualTo(new RelayCredential.OAuth("google", rotated));
     }
 
@@ -169,7 +201,7 @@ public interface SendAsRegistryContract {
         registry().register(sendAs("alice@partner.test", ALICE, "new.partner.test", RelaySecurity.SMTPS));
 
         assertThat(registry().find(address("alice@partner.test")))
-            .hasValueSatisfying(found -> assertThat(found.relay()).isEqualTo(new RelayServer("new.partner.test", 587, RelaySecurity.SMTPS)));
+            .hasValueSatisfying(found -> assertThat(found.requireRelayAccount().server()).isEqualTo(new RelayServer("new.partner.test", 587, RelaySecurity.SMTPS)));
         assertThat(registry().listOwnedBy(ALICE)).hasSize(1);
     }
 
@@ -179,7 +211,7 @@ public interface SendAsRegistryContract {
         registry().register(sendAs("ALICE@partner.test", ALICE, "new.partner.test", RelaySecurity.STARTTLS));
 
         assertThat(registry().listOwnedBy(ALICE)).singleElement()
-            .satisfies(found -> assertThat(found.relay().host()).isEqualTo("new.partner.test"));
+            .satisfies(found -> assertThat(found.requireRelayAccount().server().host()).isEqualTo("new.partner.test"));
     }
 
     @Test
@@ -192,7 +224,7 @@ public interface SendAsRegistryContract {
         assertThat(registry().find(address("alice@partner.test")))
             .hasValueSatisfying(found -> {
                 assertThat(found.owner()).isEqualTo(ALICE);
-                assertThat(found.relay().host()).isEqualTo("smtp.partner.test");
+                assertThat(found.requireRelayAccount().server().host()).isEqualTo("smtp.partner.test");
             });
         assertThat(registry().listOwnedBy(BOB)).isEmpty();
     }
@@ -256,7 +288,7 @@ public interface SendAsRegistryContract {
         registry().register(sendAs("alice@partner.test", ALICE, "again.partner.test", RelaySecurity.SMTPS));
 
         assertThat(registry().find(address("alice@partner.test")))
-            .hasValueSatisfying(found -> assertThat(found.relay().host()).isEqualTo("again.partner.test"));
+            .hasValueSatisfying(found -> assertThat(found.requireRelayAccount().server().host()).isEqualTo("again.partner.test"));
     }
 
     @Test
@@ -298,7 +330,7 @@ public interface SendAsRegistryContract {
 
         assertThat(registry().find(address("alice.smith@partner.test"))).contains(registered);
         assertThat(registry().listOwnedBy(ALICE)).containsExactly(registered);
-        SealedSecret password = registry().find(address("alice.smith@partner.test")).orElseThrow().relayPassword();
+        SealedSecret password = registry().find(address("alice.smith@partner.test")).orElseThrow().requireRelayAccount().credential().secret();
         assertThat(password.keyId()).isEqualTo("key-2024-a");
         assertThat(password.sealed()).isEqualTo("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIj");
     }
@@ -311,7 +343,7 @@ public interface SendAsRegistryContract {
         registry().register(new SendAsAddress(address("alice@partner.test"), ALICE,
             new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS), "alice", sealed));
 
-        SealedSecret stored = registry().find(address("alice@partner.test")).orElseThrow().relayPassword();
+        SealedSecret stored = registry().find(address("alice@partner.test")).orElseThrow().requireRelayAccount().credential().secret();
 
         assertThat(stored.keyId()).isEqualTo("k9");
         assertThat(sealer.open(stored, "alice@partner.test")).isEqualTo("relay-password");
@@ -323,7 +355,7 @@ public interface SendAsRegistryContract {
         registry().register(sendAs("alice@partner.test", ALICE, "smtp.partner.test", security));
 
         assertThat(registry().find(address("alice@partner.test")))
-            .hasValueSatisfying(found -> assertThat(found.relay().security()).isEqualTo(security));
+            .hasValueSatisfying(found -> assertThat(found.requireRelayAccount().server().security()).isEqualTo(security));
     }
 
     @Test

@@ -64,9 +64,10 @@ final class ApiRoutes {
             settings.test(Actor.USER, Visitor.user(request), address(request))));
     }
 
-    record PolicyView(String domain, boolean allowed, boolean allowInsecure) {
+    record PolicyView(String domain, boolean allowed, boolean allowInsecure, boolean allowAlternateAddresses) {
         static PolicyView of(DomainRelayPolicy policy) {
-            return new PolicyView(policy.domain().asString(), policy.relayAllowed(), policy.insecureRelayAllowed());
+            return new PolicyView(policy.domain().asString(), policy.relayAllowed(), policy.insecureRelayAllowed(),
+                policy.alternateAddressesAllowed());
         }
     }
 

@@ -69,7 +69,7 @@ final class SendAsPage {
             main.append("<p id=\"no-address\">None yet.</p>\n");
         }
         for (int i = 0; i < rows.size(); i++) {
-            main.append(address(i, rows.get(i), csrf, policy.relayAllowed(), errors, providers));
+            main.append(address(i, rows.get(i), user, csrf, policy.relayAllowed(), errors, providers));
         }
         if (policy.relayAllowed()) {
             main.append(addForm(csrf, errors, addValues));
@@ -83,7 +83,7 @@ final class SendAsPage {
         return Html.page("Send mail as — " + user, header, main.toString());
     }
 
-    private static String address(int index, Row row, String csrf, boolean writable, FormErrors errors,
+    private static String address(int index, Row row, String user, String csrf, boolean writable, FormErrors errors,
                                   List<Provider> providers) {
         SendAsView view = row.view();
         String id = "a" + index;
@@ -92,12 +92,16 @@ final class SendAsPage {
             .append("\">\n<h3>").append(escape(view.address()))
             .append(view.displayName() == null ? "" : " <span class=\"name\">(" + escape(view.displayName()) + ")</span>")
             .append("</h3>\n<dl>")
-            .append("<dt>Mail server</dt><dd class=\"relay\">").append(escape(view.host() + ":" + view.port())).append("</dd>")
-            .append("<dt>Security</dt><dd>").append(view.security().equals("SMTPS") ? "SSL/TLS" : escape(view.security())).append("</dd>")
-            .append("<dt>Signs in with</dt><dd class=\"credential credential-").append(escape(view.credential())).append("\">")
-            .append(view.provider() == null ? "password" : "OAuth (" + escape(labelOf(view.provider(), providers)) + ")")
-            .append("</dd>")
-            .append("<dt>Status</dt><dd class=\"status status-").append(escape(view.status())).append("\">").append(escape(view.status())).append("</dd>")
+            .append("<dt>Sent</dt><dd class=\"path path-").append(escape(view.path())).append("\">")
+            .append(escape(pathInWords(view, user))).append("</dd>");
+        if (view.host() != null) {
+            section.append("<dt>Mail server</dt><dd class=\"relay\">").append(escape(view.host() + ":" + view.port())).append("</dd>")
+                .append("<dt>Security</dt><dd>").append(view.security().equals("SMTPS") ? "SSL/TLS" : escape(view.security())).append("</dd>")
+                .append("<dt>Signs in with</dt><dd class=\"credential credential-").append(escape(view.credential())).append("\">")
+                .append(view.provider() == null ? "password" : "OAuth (" + escape(labelOf(view.provider(), providers)) + ")")
+                .append("</dd>");
+        }
+        section.append("<dt>Status</dt><dd class=\"status status-").append(escape(view.status())).append("\">").append(escape(view.status())).append("</dd>")
             .append("<dt>Last mail</dt><dd class=\"outcome\">").append(escape(row.lastOutcome())).append("</dd></dl>\n");
         if (writable && view.status().equals("pending")) {
             String form = id + "-confirm";
@@ -111,7 +115,7 @@ final class SendAsPage {
         if (writable && view.reconnectNeeded()) {
             section.append(reconnectForm(id, view, csrf, errors, providers));
         }
-        if (writable) {
+        if (writable && view.host() != null) {
             section.append(button("/send-as/test", "Test connection", csrf, view.address(), errors, id + "-test"));
             if (view.provider() == null) {
                 // An OAuth address has no password to change, and its server is the provider's: reconnect instead.
@@ -120,6 +124,23 @@ final class SendAsPage {
         }
         section.append(button("/send-as/remove", "Remove", csrf, view.address(), errors, id + "-remove"));
         return section.append("</section>\n").toString();
+    }
+
+    /** Which way the address's mail goes now and why, as the user sees it (the API's {@code path} and {@code pathReason}). */
+    private static String pathInWords(SendAsView view, String user) {
+        String ourDomain = user.substring(user.indexOf('@') + 1);
+        return switch (view.path()) {
+            case "relay" -> "Sent by " + view.host();
+            case "ourServers" -> "Sent by " + ourDomain + ": some recipients see 'on behalf of " + user + "'"
+                + switch (view.pathReason()) {
+                    case "relaysOff" -> " (your administrator does not allow other mail servers now)";
+                    case "insecureRelaysOff" -> " (your administrator does not allow mail servers without TLS)";
+                    default -> "";
+                };
+            default -> view.pathReason().equals("alternateAddressesOff")
+                ? "Not sent: your administrator turned sending as other addresses off"
+                : "Not sent until the address is verified";
+        };
     }
 
     private static String editForm(String id, SendAsView view, String csrf, FormErrors errors) {

@@ -114,7 +114,7 @@ class SelfServicePiecesTest {
     @Test
     void anOAuthAddressWhoseGrantWasRefusedOffersReconnectAndNoPasswordEdit() {
         SendAsView view = new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test",
-            false, "verified", "oauth", "m365", true, null);
+            false, "verified", "oauth", "m365", true, null, "relay", "relayAllowed");
 
         String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
             "", "The account was not connected", FormErrors.none(), Map.of(), List.of(new SendAsPage.Provider("m365", "Microsoft 365")));
@@ -127,9 +127,22 @@ class SelfServicePiecesTest {
             .doesNotContain("/send-as/edit");
         String connected = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(
                 new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test", false,
-                    "verified", "oauth", "m365", false, null), "nothing sent yet")),
+                    "verified", "oauth", "m365", false, null, "relay", "relayAllowed"), "nothing sent yet")),
             "", "", FormErrors.none(), Map.of(), List.of());
         assertThat(connected).doesNotContain("Reconnect").doesNotContain("id=\"alert\"");
+    }
+
+    @Test
+    void anAddressWithoutRelaySaysOurServersSendItsMailAndHasNoServerToTestOrEdit() {
+        SendAsView view = new SendAsView("alice@partner.test", null, null, null, null, false, "verified", null, null,
+            false, null, "ourServers", "noRelay");
+
+        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
+            "", "", FormErrors.none(), Map.of(), List.of());
+
+        assertThat(page).contains("<dd class=\"path path-ourServers\">Sent by ourdomain.test: some recipients see "
+                + "&#39;on behalf of alice@ourdomain.test&#39;</dd>")
+            .doesNotContain("/send-as/test").doesNotContain("/send-as/edit").contains("action=\"/send-as/remove\"");
     }
 
     @Test

@@ -14,8 +14,10 @@ import io.github.outboundrelay.core.OutboundRelayRule;
 
 /**
  * James's sender identity check ({@code verifyIdentity}) that also admits, as MAIL FROM of an authenticated user, the
- * external send-as addresses registered to that user, and to no one else. Every other case is decided by the stock
- * hook, unchanged: unauthenticated sessions, null senders, other users' addresses, unregistered external addresses.
+ * external send-as addresses registered to that user and verified, while the user's domain allows alternate
+ * addresses, with or without a relay ({@link OutboundRelayRule#maySendAs}: the very rule of the matchers, through the
+ * relay or through our servers). Every other case is decided by the stock hook, unchanged: unauthenticated sessions,
+ * null senders, other users' addresses, pending and unregistered external addresses.
  * <p>
  * Loaded by {@link SendAsCoreCmdHandlerLoader} in place of the stock hook; Guice builds it in the extension's
  * injector, so {@link OutboundRelayRule} reads the same registry the admin API writes.
@@ -45,6 +47,6 @@ public class SendAsSenderIdentityHook extends SenderAuthIdentifyVerificationHook
         return session.getUsername() != null
             && sender != null
             && !sender.isNullSender()
-            && rule.isForeignSendAsOf(session.getUsername(), sender.get());
+            && rule.maySendAs(session.getUsername(), sender.get());
     }
 }

@@ -104,8 +104,26 @@ class SendAsSenderIdentityHookTest {
     }
 
     @Test
-    void whileHerDomainDoesNotAllowRelayingTheOwnerIsRefusedAsByTheStockHook() throws Exception {
+    void whileHerDomainDoesNotAllowRelaysTheOwnerMayStillUseHerAddressItsMailGoesThroughOurServers() throws Exception {
+        // Issue 22: relays off no longer refuse the address (it was a 503 before); the matchers send it on her behalf.
         policies.set(new DomainRelayPolicy(OUR_DOMAIN, false));
+
+        assertThat(hook.doMail(authenticated(ALICE), sender(ALICE_SEND_AS))).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void anAddressWithoutRelayIsAMailFromOfItsOwnerOnly() throws Exception {
+        registerVerified(SendAsAddress.withoutRelay(new MailAddress("alice@norelay.test"), ALICE, java.util.Optional.empty()));
+
+        assertThat(hook.doMail(authenticated(ALICE), sender("alice@norelay.test"))).isEqualTo(HookResult.DECLINED);
+        assertThat(hook.doMail(authenticated(BOB), sender("alice@norelay.test")).getResult()).isEqualTo(HookReturnCode.deny());
+        assertThat(hook.doMail(unauthenticated(false), sender("alice@norelay.test")))
+            .isEqualTo(stock.doMail(unauthenticated(false), sender("alice@norelay.test")));
+    }
+
+    @Test
+    void whileHerDomainDoesNotAllowAlternateAddressesTheOwnerIsRefusedAsByTheStockHook() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true, true, false));
 
         HookResult result = hook.doMail(authenticated(ALICE), sender(ALICE_SEND_AS));
 
@@ -255,7 +273,10 @@ class SendAsSenderIdentityHookTest {
             injector.getInstance(SendAsRegistry.class).register(bobs);
             assertThat(wired.doMail(bob, sender("bob@partner.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD); // still pending
             injector.getInstance(SendAsVerifier.class).saved(bobs, true);
-            assertThat(wired.doMail(bob, sender("bob@partner.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD); // relaying off
+            // Verified: admitted with relays off (through our servers), refused once alternate addresses are off.
+            assertThat(wired.doMail(bob, sender("bob@partner.test"))).isEqualTo(HookResult.DECLINED);
+            injector.getInstance(DomainRelayPolicies.class).set(new DomainRelayPolicy(OUR_DOMAIN, false, false, false));
+            assertThat(wired.doMail(bob, sender("bob@partner.test")).getSmtpRetCode()).isEqualTo(MAIL_CMD);
             injector.getInstance(DomainRelayPolicies.class).set(new DomainRelayPolicy(OUR_DOMAIN, true));
 
             assertThat(wired.doMail(bob, sender("bob@partner.test"))).isEqualTo(HookResult.DECLINED);

@@ -2,8 +2,9 @@ package io.github.outboundrelay.webadmin;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 
-record DomainPolicyView(String domain, boolean allowed, boolean allowInsecure) {
+record DomainPolicyView(String domain, boolean allowed, boolean allowInsecure, boolean allowAlternateAddresses) {
     static DomainPolicyView of(DomainRelayPolicy policy) {
-        return new DomainPolicyView(policy.domain().asString(), policy.relayAllowed(), policy.insecureRelayAllowed());
+        return new DomainPolicyView(policy.domain().asString(), policy.relayAllowed(), policy.insecureRelayAllowed(),
+            policy.alternateAddressesAllowed());
     }
 }

@@ -21,11 +21,12 @@ import spark.Service;
 /**
  * The outbound relay admin API, a WebAdmin route extension ({@code extensions.routes} in webadmin.properties):
  * <ul>
- *     <li>{@code GET|PUT /outbound-relay/domains/{domain}} with {@code {"allowed": true, "allowInsecure": false}}:
- *     the domain's policy;</li>
+ *     <li>{@code GET|PUT /outbound-relay/domains/{domain}} with
+ *     {@code {"allowed": true, "allowInsecure": false, "allowAlternateAddresses": true}}: the domain's policy;</li>
  *     <li>{@code GET /outbound-relay/users/{user}/send-as}: the user's send-as addresses;</li>
  *     <li>{@code GET|PUT|DELETE /outbound-relay/users/{user}/send-as/{address}} with
- *     {@code {"host", "port", "security", "username", "password", "verified"}}: one send-as address and its relay.</li>
+ *     {@code {"host", "port", "security", "username", "password", "verified", "displayName"}}: one send-as address
+ *     and its relay, or none (no {@code host}: our servers send its mail).</li>
  * </ul>
  * The send-as routes are the admin's door to {@link SendAsSettings} (the flow every surface shares), the policy routes
  * to {@link DomainPolicySettings} (which records each change in the audit trail): this class reads the path and body
@@ -33,7 +34,7 @@ import spark.Service;
  */
 public class OutboundRelayRoutes extends AdminApiRoutes {
     static final String BASE = "/outbound-relay";
-    private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure");
+    private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure", "allowAlternateAddresses");
 
     private final AdminRequests requests;
     private final DomainPolicySettings policies;
@@ -70,7 +71,7 @@ public class OutboundRelayRoutes extends AdminApiRoutes {
         JsonNode body = requests.body(request);
         body.fieldNames().forEachRemaining(name -> {
             if (!POLICY_FIELDS.contains(name)) {
-                throw new InvalidFieldException(name, "is not a known field (expected allowed, allowInsecure)");
+                throw new InvalidFieldException(name, "is not a known field (expected allowed, allowInsecure, allowAlternateAddresses)");
             }
         });
         JsonNode allowed = body.get("allowed");
@@ -81,8 +82,15 @@ public class OutboundRelayRoutes extends AdminApiRoutes {
         if (allowInsecure != null && !allowInsecure.isBoolean()) {
             throw new InvalidFieldException("allowInsecure", "must be true or false");
         }
+        JsonNode allowAlternateAddresses = body.get("allowAlternateAddresses");
+        if (allowAlternateAddresses != null && !allowAlternateAddresses.isBoolean()) {
+            throw new InvalidFieldException("allowAlternateAddresses", "must be true or false");
+        }
+        // Left out, the switch keeps its value: a client of the two older fields never turns it back on or off.
+        boolean alternateAddresses = allowAlternateAddresses != null
+            ? allowAlternateAddresses.booleanValue() : policies.get(domain).alternateAddressesAllowed();
         DomainRelayPolicy policy = new DomainRelayPolicy(domain, allowed.booleanValue(),
-            allowInsecure != null && allowInsecure.booleanValue());
+            allowInsecure != null && allowInsecure.booleanValue(), alternateAddresses);
         return DomainPolicyView.of(policies.set(Actor.ADMIN, policy));
     }
 }

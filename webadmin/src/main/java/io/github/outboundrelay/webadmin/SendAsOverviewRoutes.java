@@ -7,6 +7,7 @@ import javax.inject.Inject;
 
 import org.apache.james.core.Domain;
 
+import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -18,7 +19,8 @@ import spark.Service;
 
 /**
  * {@code GET /outbound-relay/domains/{domain}/send-as?offset=&limit=}: every send-as address of the domain's users,
- * by address, with its status and the outcome of its latest relay attempt; paged like the audit. Registered in
+ * by address, with its status, the way its mail goes now and the outcome of its latest relay attempt; paged like the
+ * audit. Registered in
  * webadmin.properties {@code extensions.routes}.
  */
 public class SendAsOverviewRoutes extends AdminApiRoutes {
@@ -26,14 +28,17 @@ public class SendAsOverviewRoutes extends AdminApiRoutes {
     private final SendAsRegistry registry;
     private final SendAsVerifier verifier;
     private final RelayAttemptLog attempts;
+    private final OutboundRelayRule rule;
 
     @Inject
-    SendAsOverviewRoutes(AdminRequests requests, SendAsRegistry registry, SendAsVerifier verifier, RelayAttemptLog attempts) {
+    SendAsOverviewRoutes(AdminRequests requests, SendAsRegistry registry, SendAsVerifier verifier, RelayAttemptLog attempts,
+                         OutboundRelayRule rule) {
         super(OutboundRelayRoutes.BASE, requests.guard());
         this.requests = requests;
         this.registry = registry;
         this.verifier = verifier;
         this.attempts = attempts;
+        this.rule = rule;
     }
 
     @Override
@@ -54,7 +59,7 @@ public class SendAsOverviewRoutes extends AdminApiRoutes {
     }
 
     private DomainSendAsView view(SendAsAddress sendAs) {
-        return new DomainSendAsView(sendAs.owner().asString(), SendAsView.of(sendAs, verifier.status(sendAs)),
+        return new DomainSendAsView(sendAs.owner().asString(), SendAsView.of(sendAs, verifier.status(sendAs), rule.decide(sendAs)),
             attempts.latestFor(sendAs.address()).map(LastOutcome::of).orElse(null));
     }
 

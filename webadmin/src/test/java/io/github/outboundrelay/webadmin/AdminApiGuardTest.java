@@ -69,9 +69,9 @@ class AdminApiGuardTest {
         final InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
         final SettingsEvents events = new SettingsEvents(new InMemorySettingsEventLog());
         final SendAsSettings settings;
+        final MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
 
         AllRoutes() throws Exception {
-            MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
             domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
             domains.addDomain(Domain.of("ourdomain.test"));
             MemoryUsersRepository users = MemoryUsersRepository.withVirtualHosting(domains);
@@ -91,7 +91,8 @@ class AdminApiGuardTest {
         }
 
         SendAsOverviewRoutes overview() {
-            return new SendAsOverviewRoutes(requests, registry, verifier, attempts);
+            return new SendAsOverviewRoutes(requests, registry, verifier, attempts,
+                new io.github.outboundrelay.core.OutboundRelayRule(registry, policies, domains, verifier));
         }
 
         OutboundRelayAuditRoutes audit() {

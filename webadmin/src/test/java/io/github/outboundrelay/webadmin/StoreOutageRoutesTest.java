@@ -59,7 +59,7 @@ class StoreOutageRoutesTest {
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code) {
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
             return ProbeResult.ok();
         }
     };

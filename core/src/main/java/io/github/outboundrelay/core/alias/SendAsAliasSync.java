@@ -29,8 +29,8 @@ import io.github.outboundrelay.core.SendAsRegistry;
 
 /**
  * Opt-in "treat as an alias" for a stock James, where the extension cannot change JMAP's {@code CanSendFrom}: keeps,
- * for every send-as address that qualifies ({@link OutboundRelayRule#isForeignSendAsOf}: registered, verified, not
- * local, the owner's domain allowing relay), a RecipientRewriteTable {@code Alias} mapping from the address to its
+ * for every send-as address that qualifies ({@link OutboundRelayRule#decide(SendAsAddress)}: registered, verified, not
+ * local, the owner's domain allowing alternate addresses), a RecipientRewriteTable {@code Alias} mapping from the address to its
  * owner, and removes it once the address stops qualifying. James's stock {@code CanSendFrom} admits aliases, so JMAP
  * then lists the address among the owner's identities and {@code EmailSubmission/set} sends from it; and, as Gmail's
  * "Treat as an alias", mail that reaches this James for that address (from our own users, say) is delivered to the
@@ -84,7 +84,7 @@ public class SendAsAliasSync implements UserDefinedStartable {
     void reconcile() throws RecipientRewriteTableException, DomainListException, AddressException {
         Set<Alias> wanted = new HashSet<>();
         for (SendAsAddress sendAs : registry.all()) {
-            if (rule.isForeignSendAsOf(sendAs.owner(), sendAs.address())) {
+            if (rule.decide(sendAs).isSendAs()) {
                 // The registry's key (case-folded, ASCII domain): the same source every round, whatever the spelling.
                 MappingSource source = MappingSource.fromMailAddress(new MailAddress(sendAs.key()));
                 wanted.add(new Alias(source, Mapping.alias(sendAs.owner().asString())));

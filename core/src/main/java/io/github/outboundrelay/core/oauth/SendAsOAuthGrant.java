@@ -55,7 +55,7 @@ public final class SendAsOAuthGrant implements OAuthGrant {
 
     /** For a grant made with {@link #unsaved}: its credential, with the refresh token the provider rotated meanwhile. */
     public RelayCredential.OAuth unsavedCredential() {
-        return (RelayCredential.OAuth) unsaved.credential();
+        return (RelayCredential.OAuth) unsaved.requireRelayAccount().credential();
     }
 
     private static final String ACCOUNT_KEY_PREFIX = "send-as:";
@@ -86,9 +86,10 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         SendAsAddress sendAs = current()
             .orElseThrow(() -> new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "",
                 sendAsKey + " holds no OAuth grant any more"));
-        SealedSecret refreshToken = sendAs.credential().secret();
+        RelayCredential credential = sendAs.requireRelayAccount().credential();
+        SealedSecret refreshToken = credential.secret();
         try {
-            String clear = sealer.open(refreshToken, sendAs.credential().sealingContext(sendAs));
+            String clear = sealer.open(refreshToken, credential.sealingContext(sendAs));
             lastOpened = refreshToken;
             return clear;
         } catch (RuntimeException e) {
@@ -102,15 +103,15 @@ public final class SendAsOAuthGrant implements OAuthGrant {
     public void refreshTokenRotated(String newRefreshToken) {
         if (registry == null) {
             SendAsAddress sendAs = unsaved;
-            unsaved = sendAs.withCredential(sendAs.credential().withSecret(
-                sealer.seal(newRefreshToken, sendAs.credential().sealingContext(sendAs))));
+            RelayCredential credential = sendAs.requireRelayAccount().credential();
+            unsaved = sendAs.withCredential(credential.withSecret(sealer.seal(newRefreshToken, credential.sealingContext(sendAs))));
             return;
         }
         SealedSecret previous = lastOpened;
         // Sealed for the entry that still holds the token that was sent (replaceSecret changes nothing otherwise).
-        current().filter(sendAs -> previous != null && sendAs.credential().secret().equals(previous))
+        current().filter(sendAs -> previous != null && sendAs.requireRelayAccount().credential().secret().equals(previous))
             .ifPresent(sendAs -> registry.replaceSecret(sendAsKey, previous,
-                sealer.seal(newRefreshToken, sendAs.credential().sealingContext(sendAs))));
+                sealer.seal(newRefreshToken, sendAs.requireRelayAccount().credential().sealingContext(sendAs))));
     }
 
     /** Stored, so that every node and the users' page say "reconnect", not only the node that was refused. */

@@ -67,7 +67,7 @@ public class OAuthCodeConnections {
      */
     public URI begin(Actor actor, Username owner, MailAddress address, String providerId, String username,
                      Optional<String> displayName, URI redirectUri) {
-        if (!settings.policyOf(owner).relayAllowed()) {
+        if (!settings.policyOf(owner).relayAllowed() || !settings.policyOf(owner).alternateAddressesAllowed()) {
             throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for the domain of "
                 + owner.asString());
         }

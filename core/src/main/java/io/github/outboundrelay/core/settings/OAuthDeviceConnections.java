@@ -66,7 +66,7 @@ public class OAuthDeviceConnections {
      */
     public Started start(Actor actor, Username owner, MailAddress address, String providerId, String username,
                          Optional<Boolean> verified) {
-        if (!settings.policyOf(owner).relayAllowed()) {
+        if (!settings.policyOf(owner).relayAllowed() || !settings.policyOf(owner).alternateAddressesAllowed()) {
             throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for the domain of "
                 + owner.asString());
         }

@@ -57,8 +57,13 @@ class RelayChecks {
         refuseOnFailure(sendAs, result, "The relay test failed");
     }
 
-    /** Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail. */
-    void sendCode(Actor actor, SendAsAddress sendAs) {
+    /**
+     * Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail.
+     *
+     * @param throughItsRelay whether the address's relay may carry its mail now: only then may the delivery's
+     *                        {@code verificationMail=relay} send the code through it
+     */
+    void sendCode(Actor actor, SendAsAddress sendAs, boolean throughItsRelay) {
         RelayProbe probe = probe();
         limits.acquireCodeMail(sendAs);
         String code;
@@ -67,7 +72,8 @@ class RelayChecks {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        ProbeResult result = probe.sendVerificationCode(sendAs, login(sendAs), code);
+        ProbeResult result = probe.sendVerificationCode(sendAs,
+            throughItsRelay ? Optional.of(login(sendAs)) : Optional.empty(), code);
         events.codeMailed(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result,
             "The verification mail could not be sent (the address stays pending; ask again with POST "
@@ -100,7 +106,8 @@ class RelayChecks {
             return;
         }
         LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
-            sendAs.relay().host(), result.failure(), result.detail());
+            sendAs.relayAccount().map(account -> account.server().host()).orElse("our servers"), result.failure(),
+            result.detail());
         throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, fieldAtFault(result.failure()),
             what + ": " + describe(result.failure()));
     }

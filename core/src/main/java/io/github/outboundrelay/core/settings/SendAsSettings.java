@@ -16,6 +16,8 @@ import org.apache.james.domainlist.api.DomainListException;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
@@ -39,10 +41,12 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
  * The one send-as settings flow, behind every surface (WebAdmin, the users' self-service API): list, read, save,
- * remove, verify and test a user's send-as addresses. Saving tries the relay (connect, TLS, AUTH) and then, unless an
- * admin vouched, has a one-time code mailed to the address; the address stays pending until the code is confirmed.
- * Writes (save, resendCode, confirm, test) need the owner's domain to allow outbound relay (DOMAIN_NOT_ALLOWED);
- * reading and removing do not. An address is held by one user; another user's pending entry whose code expired (or
+ * remove, verify and test a user's send-as addresses. An address is saved with a relay (the other domain's SMTP
+ * server) or without one (our servers send its mail, on behalf of its owner). Saving a relay tries it (connect, TLS,
+ * AUTH); then, unless an admin vouched, a one-time code is mailed to the address; the address stays pending until the
+ * code is confirmed. Writes (save, resendCode, confirm) need the owner's domain to allow alternate addresses, and
+ * saving a relay or testing it to allow relays too (DOMAIN_NOT_ALLOWED); reading and removing do not. A relay saved
+ * while relays were allowed stays stored while they are not: the address's mail then goes through our servers. An address is held by one user; another user's pending entry whose code expired (or
  * that never got one) no longer holds it: a new registration takes it over.
  * Each change made, relay test and code mail tried is recorded in the audit trail by {@link SettingsEvents}.
  * The caller has already established who {@code owner} is (an existing James user). Errors are
@@ -57,6 +61,7 @@ public class SendAsSettings {
     private final RelayChecks checks;
     private final AccessTokenCache tokens;
     private final SettingsEvents events;
+    private final OutboundRelayRule rule;
 
     @Inject
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
@@ -88,6 +93,7 @@ public class SendAsSettings {
         this.verifier = verifier;
         this.tokens = tokens;
         this.events = events;
+        this.rule = new OutboundRelayRule(registry, policies, domainList, verifier);
         this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers),
             new SettingsRateLimits(clock), events);
     }
@@ -101,30 +107,40 @@ public class SendAsSettings {
         return view(owned(owner, address));
     }
 
-    /** The policy of the owner's domain: whether its users may relay (and without TLS). */
+    /** The policy of the owner's domain: whether its users may send as alternate addresses, relay (and without TLS). */
     public DomainRelayPolicy policyOf(Username owner) {
         return policies.get(domainOf(owner));
     }
 
-    /** Adds or changes an address; see the class comment. */
+    /**
+     * Adds or changes an address; see the class comment. Without a relay in the request, the address's mail goes
+     * through our servers (a relay it had is removed; it stays verified: the address is still the owner's).
+     */
     public SendAsView save(Actor actor, Username owner, MailAddress address, SendAsRequest request) {
-        requireRelayAllowed(owner);
+        requireAlternateAddressesAllowed(owner);
+        if (request.relay().isPresent()) {
+            requireRelayAllowed(owner);
+        }
         requireForeign(address);
         boolean vouched = vouchedBy(actor, request.verified());
         Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
-        requireAdmittedSecurity(owner, request.relay().security());
-        checks.checkTarget(request.relay());
-        RelayCredential credential = request.password()
+        if (request.relay().isEmpty()) {
+            return store(actor, SendAsAddress.withoutRelay(address, owner, request.displayName()), false, vouched, abandoned);
+        }
+        SendAsRequest.Relay relay = request.relay().get();
+        requireAdmittedSecurity(owner, relay.server().security());
+        checks.checkTarget(relay.server());
+        RelayCredential credential = relay.password()
             .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear,
-                RelayCredential.Password.contextFor(owner, SendAsKey.of(address), request.relay(), request.username()))))
-            .orElseGet(() -> keptCredential(owner, address, request));
-        SendAsAddress sendAs = new SendAsAddress(address, owner, request.relay(), request.username(), credential,
+                RelayCredential.Password.contextFor(owner, SendAsKey.of(address), relay.server(), relay.username()))))
+            .orElseGet(() -> keptCredential(owner, address, relay));
+        SendAsAddress sendAs = new SendAsAddress(address, owner, relay.server(), relay.username(), credential,
             request.displayName());
         if (!vouched) {
-            checks.requireWorkingRelay(actor, sendAs, request.password().<RelayLogin>map(RelayLogin.WithPassword::new)
+            checks.requireWorkingRelay(actor, sendAs, relay.password().<RelayLogin>map(RelayLogin.WithPassword::new)
                 .orElseGet(() -> checks.login(sendAs)));
         }
-        return store(actor, sendAs, request.password().isPresent(), vouched, abandoned);
+        return store(actor, sendAs, relay.password().isPresent(), vouched, abandoned);
     }
 
     /**
@@ -135,6 +151,7 @@ public class SendAsSettings {
      */
     public SendAsView saveOAuth(Actor actor, Username owner, MailAddress address, OAuthProvider provider, String username,
                                 String refreshToken, Optional<String> displayName, Optional<Boolean> verified) {
+        requireAlternateAddressesAllowed(owner);
         requireRelayAllowed(owner);
         requireForeign(address);
         boolean vouched = vouchedBy(actor, verified);
@@ -177,9 +194,14 @@ public class SendAsSettings {
         SendAsStatus status = verifier.saved(sendAs, vouched);
         events.saved(actor, before, abandoned, sendAs, secretGiven, vouched, status);
         if (status == SendAsStatus.PENDING) {
-            checks.sendCode(actor, sendAs);
+            checks.sendCode(actor, sendAs, throughItsRelay(sendAs));
         }
-        return SendAsView.of(sendAs, status);
+        return SendAsView.of(sendAs, status, rule.decide(sendAs));
+    }
+
+    /** Whether the address's relay may carry its mail now (set, and allowed by its owner's domain). */
+    private boolean throughItsRelay(SendAsAddress sendAs) {
+        return sendAs.relayAccount().filter(account -> policyOf(sendAs.owner()).allowsRelayThrough(account.server())).isPresent();
     }
 
     /** Its cached access token and any "reconnect needed" state on this node. */
@@ -209,13 +231,13 @@ public class SendAsSettings {
 
     /** Mails a new code to a pending address: CONFLICT when it is verified, TOO_MANY_REQUESTS past the daily cap. */
     public SendAsView resendCode(Actor actor, Username owner, MailAddress address) {
-        requireRelayAllowed(owner);
+        requireAlternateAddressesAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         if (verifier.isVerified(sendAs)) {
             throw new SendAsSettingsException(Kind.CONFLICT, sendAs.address().asString() + " is already verified");
         }
-        checks.sendCode(actor, sendAs);
-        return SendAsView.of(sendAs, SendAsStatus.PENDING);
+        checks.sendCode(actor, sendAs, throughItsRelay(sendAs));
+        return view(sendAs);
     }
 
     /**
@@ -223,13 +245,13 @@ public class SendAsSettings {
      * after too many wrong codes or when no code is pending.
      */
     public SendAsView confirm(Actor actor, Username owner, MailAddress address, String code) {
-        requireRelayAllowed(owner);
+        requireAlternateAddressesAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         SendAsVerifier.ConfirmResult result = verifier.confirm(sendAs, code);
         return switch (result.outcome()) {
             case VERIFIED -> {
                 events.verifiedByCode(actor, sendAs);
-                yield SendAsView.of(sendAs, SendAsStatus.VERIFIED);
+                yield view(sendAs);
             }
             case WRONG_CODE -> throw new InvalidFieldException("code", "does not match (" + result.triesLeft()
                 + " tries left for this code)");
@@ -241,12 +263,18 @@ public class SendAsSettings {
         };
     }
 
-    /** Tries the relay again now (connect, TLS, AUTH, no mail): RELAY_CHECK_FAILED with a reason class otherwise. */
+    /**
+     * Tries the relay again now (connect, TLS, AUTH, no mail): RELAY_CHECK_FAILED with a reason class otherwise;
+     * CONFLICT for an address without relay.
+     */
     public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
+        requireAlternateAddressesAllowed(owner);
         requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
+        RelayAccount account = sendAs.relayAccount().orElseThrow(() -> new SendAsSettingsException(Kind.CONFLICT,
+            sendAs.address().asString() + " has no relay to test: our servers send its mail"));
         checks.requireWorkingRelay(actor, sendAs, checks.login(sendAs));
-        return new RelayTestResult(sendAs.address().asString(), sendAs.relay().host(), "ok");
+        return new RelayTestResult(sendAs.address().asString(), account.server().host(), "ok");
     }
 
     /**
@@ -254,17 +282,16 @@ public class SendAsSettings {
      * account it was given for: a new host, port, security or username must come with the password again (as Gmail
      * asks), or the stored secret would be sent to wherever the request points.
      */
-    private RelayCredential keptCredential(Username owner, MailAddress address, SendAsRequest request) {
-        Optional<SendAsAddress> existing = registry.findOwnedBy(owner, address);
+    private RelayCredential keptCredential(Username owner, MailAddress address, SendAsRequest.Relay relay) {
+        Optional<RelayAccount> existing = registry.findOwnedBy(owner, address).flatMap(SendAsAddress::relayAccount);
         if (existing.isEmpty()) {
             throw new InvalidFieldException("password", "is required");
         }
-        SendAsAddress stored = existing.get();
-        if (!stored.relay().equals(request.relay()) || !stored.relayUsername().equals(request.username())) {
+        if (!existing.get().isSameAccountAs(relay.server(), relay.username())) {
             throw new InvalidFieldException("password", "is required when host, port, security or username change: the "
                 + "stored password is only ever sent to the relay account it was given for");
         }
-        return stored.credential();
+        return existing.get().credential();
     }
 
     /**
@@ -286,7 +313,16 @@ public class SendAsSettings {
         registry.remove(abandoned.owner(), abandoned.address());
     }
 
-    /** Writes need the owner's domain to allow outbound relay; reads and removal never do. */
+    /** Writes need the owner's domain to allow alternate addresses; reads and removal never do. */
+    private void requireAlternateAddressesAllowed(Username owner) {
+        if (!policyOf(owner).alternateAddressesAllowed()) {
+            throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Alternate addresses are turned off for "
+                + domainOf(owner).asString() + ": its administrator does not allow users to send mail as their other "
+                + "addresses");
+        }
+    }
+
+    /** Saving or testing a relay also needs the owner's domain to allow relays. */
     private void requireRelayAllowed(Username owner) {
         if (!policyOf(owner).relayAllowed()) {
             throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for "
@@ -302,9 +338,11 @@ public class SendAsSettings {
 
     private SendAsView view(SendAsAddress sendAs) {
         // Stored when a node was refused; this node's own memory counts too (the store may have been out meanwhile).
-        boolean reconnectNeeded = sendAs.credential() instanceof RelayCredential.OAuth oauth
-            && (oauth.reconnectNeeded() || tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
-        return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded);
+        boolean reconnectNeeded = sendAs.relayAccount().map(RelayAccount::credential)
+            .filter(credential -> credential instanceof RelayCredential.OAuth oauth
+                && (oauth.reconnectNeeded() || tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key()))))
+            .isPresent();
+        return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded, rule.decide(sendAs));
     }
 
     private static boolean vouchedBy(Actor actor, Optional<Boolean> verified) {

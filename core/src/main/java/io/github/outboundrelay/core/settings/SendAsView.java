@@ -1,31 +1,46 @@
 package io.github.outboundrelay.core.settings;
 
 import java.util.Locale;
+import java.util.Optional;
 
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsDecision;
 import io.github.outboundrelay.core.verification.SendAsStatus;
 
 /**
  * A send-as address as every API shows it: everything but the secret, of which only its kind is told.
- * {@code status} is {@code pending} or {@code verified}; {@code credential} is {@code password} or {@code oauth};
- * {@code provider} names the OAuth provider (null for a password); {@code reconnectNeeded} is true when the provider
- * refused the OAuth grant (revoked, expired, password changed): the account must be connected again;
- * {@code displayName} is null when the user set none.
+ * {@code host}, {@code port}, {@code security}, {@code username} and {@code credential} are null for an address
+ * without relay; {@code status} is {@code pending} or {@code verified}; {@code credential} is {@code password} or
+ * {@code oauth}; {@code provider} names the OAuth provider (null for a password); {@code reconnectNeeded} is true when
+ * the provider refused the OAuth grant (revoked, expired, password changed): the account must be connected again;
+ * {@code displayName} is null when the user set none; {@code path} is which way its mail goes now ({@code relay},
+ * {@code ourServers} or {@code none}) and {@code pathReason} why ({@link SendAsDecision.Reason#apiName()}).
  */
-public record SendAsView(String address, String host, int port, String security, String username, boolean passwordSet,
-                         String status, String credential, String provider, boolean reconnectNeeded,
-                         String displayName) {
-    public static SendAsView of(SendAsAddress sendAs, SendAsStatus status) {
-        return of(sendAs, status, false);
+public record SendAsView(String address, String host, Integer port, String security, String username,
+                         boolean passwordSet, String status, String credential, String provider,
+                         boolean reconnectNeeded, String displayName, String path, String pathReason) {
+    public static SendAsView of(SendAsAddress sendAs, SendAsStatus status, SendAsDecision decision) {
+        return of(sendAs, status, false, decision);
     }
 
-    public static SendAsView of(SendAsAddress sendAs, SendAsStatus status, boolean reconnectNeeded) {
-        RelayCredential credential = sendAs.credential();
-        return new SendAsView(sendAs.address().asString(), sendAs.relay().host(), sendAs.relay().port(),
-            sendAs.relay().security().name(), sendAs.relayUsername(), credential instanceof RelayCredential.Password,
-            status.name().toLowerCase(Locale.ROOT), credential.kind(),
-            credential instanceof RelayCredential.OAuth oauth ? oauth.providerId() : null, reconnectNeeded,
-            sendAs.displayName().orElse(null));
+    public static SendAsView of(SendAsAddress sendAs, SendAsStatus status, boolean reconnectNeeded, SendAsDecision decision) {
+        Optional<RelayAccount> relay = sendAs.relayAccount();
+        Optional<RelayCredential> credential = relay.map(RelayAccount::credential);
+        return new SendAsView(sendAs.address().asString(),
+            relay.map(account -> account.server().host()).orElse(null),
+            relay.map(account -> account.server().port()).orElse(null),
+            relay.map(account -> account.server().security().name()).orElse(null),
+            relay.map(RelayAccount::username).orElse(null),
+            credential.filter(RelayCredential.Password.class::isInstance).isPresent(),
+            status.name().toLowerCase(Locale.ROOT),
+            credential.map(RelayCredential::kind).orElse(null),
+            credential.filter(RelayCredential.OAuth.class::isInstance).map(oauth -> ((RelayCredential.OAuth) oauth).providerId())
+                .orElse(null),
+            reconnectNeeded,
+            sendAs.displayName().orElse(null),
+            decision.path(),
+            decision.reason().apiName());
     }
 }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SettingsEvent;
@@ -54,8 +55,7 @@ public class SettingsEvents {
             + ", whose pending entry had no valid code any more"));
         String now = "status " + status.name().toLowerCase(Locale.ROOT);
         if (before.isEmpty()) {
-            sendAs(actor, Type.SEND_AS_ADDED, after, relayOf(after) + ", username " + after.relayUsername()
-                + (after.usesOAuth() ? ", " + credentialOf(after) : "") + "; " + now);
+            sendAs(actor, Type.SEND_AS_ADDED, after, relayOf(after) + "; " + now);
         } else {
             sendAs(actor, Type.SEND_AS_CHANGED, after, changes(before.get(), after, secretGiven) + "; " + now);
         }
@@ -80,7 +80,7 @@ public class SettingsEvents {
 
     /** @param failure the reason class when the relay test failed */
     void relayTested(Actor actor, SendAsAddress sendAs, Optional<String> failure) {
-        sendAs(actor, Type.RELAY_TESTED, sendAs, relayOf(sendAs) + ": " + failure.map(reason -> "failed, " + reason).orElse("ok"));
+        sendAs(actor, Type.RELAY_TESTED, sendAs, serverOf(sendAs.requireRelayAccount()) + ": " + failure.map(reason -> "failed, " + reason).orElse("ok"));
     }
 
     /** @param failure the reason class when the code mail could not be sent */
@@ -92,6 +92,7 @@ public class SettingsEvents {
         List<String> changes = new ArrayList<>();
         changes.add(change("allowed", before.relayAllowed(), after.relayAllowed()));
         changes.add(change("allowInsecure", before.insecureRelayAllowed(), after.insecureRelayAllowed()));
+        changes.add(change("allowAlternateAddresses", before.alternateAddressesAllowed(), after.alternateAddressesAllowed()));
         record(actor, Type.DOMAIN_POLICY_CHANGED, Optional.empty(), Optional.empty(), Optional.of(after.domain()),
             String.join(", ", changes));
     }
@@ -104,35 +105,52 @@ public class SettingsEvents {
 
     private static String changes(SendAsAddress before, SendAsAddress after, boolean secretGiven) {
         List<String> changes = new ArrayList<>();
-        if (!before.relay().host().equals(after.relay().host())) {
-            changes.add(change("host", before.relay().host(), after.relay().host()));
+        if (before.hasRelay() != after.hasRelay()) {
+            changes.add(change("relay", relayOf(before), relayOf(after)));
+        } else if (before.hasRelay()) {
+            changes.addAll(relayChanges(before.requireRelayAccount(), after.requireRelayAccount()));
         }
-        if (before.relay().port() != after.relay().port()) {
-            changes.add(change("port", before.relay().port(), after.relay().port()));
-        }
-        if (before.relay().security() != after.relay().security()) {
-            changes.add(change("security", before.relay().security(), after.relay().security()));
-        }
-        if (!before.relayUsername().equals(after.relayUsername())) {
-            changes.add(change("username", before.relayUsername(), after.relayUsername()));
-        }
-        if (secretGiven) {
-            changes.add(after.usesOAuth() ? credentialOf(after) + " connected" : "password replaced");
+        if (secretGiven && before.hasRelay()) {
+            changes.add(after.usesOAuth() ? credentialOf(after.requireRelayAccount()) + " connected" : "password replaced");
         }
         return changes.isEmpty() ? "saved unchanged" : String.join(", ", changes);
     }
 
+    private static List<String> relayChanges(RelayAccount before, RelayAccount after) {
+        List<String> changes = new ArrayList<>();
+        if (!before.server().host().equals(after.server().host())) {
+            changes.add(change("host", before.server().host(), after.server().host()));
+        }
+        if (before.server().port() != after.server().port()) {
+            changes.add(change("port", before.server().port(), after.server().port()));
+        }
+        if (before.server().security() != after.server().security()) {
+            changes.add(change("security", before.server().security(), after.server().security()));
+        }
+        if (!before.username().equals(after.username())) {
+            changes.add(change("username", before.username(), after.username()));
+        }
+        return changes;
+    }
+
     /** The kind of credential, never its value: "password", or "OAuth grant of <provider>". */
-    private static String credentialOf(SendAsAddress sendAs) {
-        return sendAs.credential() instanceof RelayCredential.OAuth oauth ? "OAuth grant of " + oauth.providerId() : "password";
+    private static String credentialOf(RelayAccount account) {
+        return account.credential() instanceof RelayCredential.OAuth oauth ? "OAuth grant of " + oauth.providerId() : "password";
     }
 
     private static String change(String field, Object before, Object after) {
         return field + " " + before + " -> " + after;
     }
 
+    /** "host:port SECURITY, username u" (and the credential when it is OAuth), or "none (our servers)". */
     private static String relayOf(SendAsAddress sendAs) {
-        return sendAs.relay().host() + ":" + sendAs.relay().port() + " " + sendAs.relay().security();
+        return sendAs.relayAccount().map(account -> serverOf(account) + ", username " + account.username()
+                + (account.usesOAuth() ? ", " + credentialOf(account) : ""))
+            .orElse("none (our servers)");
+    }
+
+    private static String serverOf(RelayAccount account) {
+        return account.server().host() + ":" + account.server().port() + " " + account.server().security();
     }
 
     private void sendAs(Actor actor, Type type, SendAsAddress sendAs, String detail) {

@@ -31,8 +31,9 @@ final class SettingsRateLimits {
         if (!probesPerUser.tryAcquire(sendAs.owner().asString())) {
             throw tooMany("At most " + PROBES_PER_USER_PER_HOUR + " relay tests per hour for " + sendAs.owner().asString());
         }
-        if (!probesPerRelayHost.tryAcquire(sendAs.relay().host())) {
-            throw tooMany("At most " + PROBES_PER_RELAY_HOST_PER_HOUR + " relay tests per hour to " + sendAs.relay().host());
+        String host = sendAs.requireRelayAccount().server().host();
+        if (!probesPerRelayHost.tryAcquire(host)) {
+            throw tooMany("At most " + PROBES_PER_RELAY_HOST_PER_HOUR + " relay tests per hour to " + host);
         }
     }
 

@@ -9,18 +9,21 @@ import java.util.stream.Stream;
 
 import javax.inject.Inject;
 
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
- * The rules of send-as verification, as Gmail applies them: a new address is pending; a one-time code mailed through
- * its relay to the address proves the owner controls both; codes expire, lock after too many wrong tries, and only so
- * many are mailed per day; changing the relay host, port, security or username starts over; an admin may vouch
- * instead.
+ * The rules of send-as verification, as Gmail applies them: a new address is pending; a one-time code mailed to the
+ * address proves the owner controls it; codes expire, lock after too many wrong tries, and only so many are mailed per
+ * day; changing (or adding) the relay host, port, security or username starts over, removing the relay does not; an
+ * admin may vouch instead.
  */
 public class SendAsVerifier {
     public static final Duration CODE_LIFETIME = Duration.ofHours(24);
     public static final int MAX_WRONG_CODES = 5;
     public static final int MAX_CODES_PER_DAY = 5;
+    /** What the verification of an address without relay is about (no '|': never a relay account's identity). */
+    static final String NO_RELAY_IDENTITY = "our-servers";
 
     public enum ConfirmOutcome { VERIFIED, WRONG_CODE, EXPIRED, LOCKED, NOTHING_TO_CONFIRM }
 
@@ -61,10 +64,14 @@ public class SendAsVerifier {
     /** Compares with {@link #relayIdentity} field by field, without building it: this runs for every mail. */
     private static boolean isAbout(Verification state, SendAsAddress sendAs) {
         String identity = state.relayIdentity();
-        String username = sendAs.relayUsername();
-        int at = afterSegment(identity, 0, sendAs.relay().host());
-        at = at < 0 ? -1 : afterPort(identity, at, sendAs.relay().port());
-        at = at < 0 ? -1 : afterSegment(identity, at, sendAs.relay().security().name());
+        if (sendAs.relayAccount().isEmpty()) {
+            return identity.equals(NO_RELAY_IDENTITY);
+        }
+        RelayAccount account = sendAs.relayAccount().get();
+        String username = account.username();
+        int at = afterSegment(identity, 0, account.server().host());
+        at = at < 0 ? -1 : afterPort(identity, at, account.server().port());
+        at = at < 0 ? -1 : afterSegment(identity, at, account.server().security().name());
         return at >= 0 && identity.length() == at + username.length() && identity.startsWith(username, at);
     }
 
@@ -109,10 +116,11 @@ public class SendAsVerifier {
 
     /**
      * Records a saved address: verified when an admin vouched, kept verified when its relay account (host, port,
-     * security, username) did not change, pending otherwise.
+     * security, username) did not change or was removed (its mail goes back to our servers: the address is still
+     * the owner's), pending otherwise (a new relay account, as a relay added to an address that had none).
      */
     public SendAsStatus saved(SendAsAddress sendAs, boolean vouchedByAdmin) {
-        if (vouchedByAdmin) {
+        if (vouchedByAdmin || (!sendAs.hasRelay() && wasVerified(sendAs))) {
             verifications.put(sendAs.key(), Verification.verified(relayIdentity(sendAs)));
             return SendAsStatus.VERIFIED;
         }
@@ -177,6 +185,11 @@ public class SendAsVerifier {
             : new ConfirmResult(ConfirmOutcome.WRONG_CODE, MAX_WRONG_CODES - failed);
     }
 
+    /** Whether the address was verified, whatever relay its state was about (a state is only ever its owner's). */
+    private boolean wasVerified(SendAsAddress sendAs) {
+        return verifications.get(sendAs.key()).filter(Verification::isVerified).isPresent();
+    }
+
     /** When codes were mailed to the address, whatever relay its state was about. */
     private List<Instant> codesSentTo(SendAsAddress sendAs) {
         return verifications.get(sendAs.key()).map(Verification::codesSentAt).orElse(List.of());
@@ -188,10 +201,13 @@ public class SendAsVerifier {
 
     /**
      * What a verification is about: this relay account at this host, port and security ({@code host|port|SECURITY|
-     * username}). Any change (a STARTTLS relay moved to NONE, another port) makes the address pending again.
+     * username}), or {@link #NO_RELAY_IDENTITY} for an address our servers send. Any change of relay account (a
+     * STARTTLS relay moved to NONE, another port, a relay added) makes the address pending again.
      */
     static String relayIdentity(SendAsAddress sendAs) {
-        return sendAs.relay().host() + "|" + sendAs.relay().port() + "|" + sendAs.relay().security().name() + "|"
-            + sendAs.relayUsername();
+        return sendAs.relayAccount()
+            .map(account -> account.server().host() + "|" + account.server().port() + "|"
+                + account.server().security().name() + "|" + account.username())
+            .orElse(NO_RELAY_IDENTITY);
     }
 }

@@ -73,6 +73,9 @@ class SendAsAliasSyncTest {
 
         policies.set(new DomainRelayPolicy(OURDOMAIN, false));
         sync.reconcile();
+        assertThat(rrt.getAllMappings()).as("relays off: sent through our servers, still an alias").containsKey(PARTNER_SOURCE);
+        policies.set(new DomainRelayPolicy(OURDOMAIN, false, false, false));
+        sync.reconcile();
         assertThat(rrt.getAllMappings()).isEmpty();
 
         policies.set(new DomainRelayPolicy(OURDOMAIN, true));

@@ -70,7 +70,7 @@ class SendAsOAuthGrantTest {
 
     private String storedRefreshToken() {
         SendAsAddress stored = registry.find(address).orElseThrow();
-        return OAuthFixtures.SEALER.open(stored.credential().secret(), stored.credential().sealingContext(stored));
+        return OAuthFixtures.SEALER.open(stored.requireRelayAccount().credential().secret(), stored.requireRelayAccount().credential().sealingContext(stored));
     }
 
     @Test
@@ -79,7 +79,7 @@ class SendAsOAuthGrantTest {
 
         String stored = storedRefreshToken();
         assertThat(stored).isNotEqualTo(firstRefreshToken);
-        assertThat(registry.find(address).orElseThrow().credential().secret().sealed()).doesNotContain(stored);
+        assertThat(registry.find(address).orElseThrow().requireRelayAccount().credential().secret().sealed()).doesNotContain(stored);
         // The next refresh (another node, or after a restart) starts from the rotated token and works.
         cache.forget(grant().accountKey());
         assertThat(cache.get(grant()).value()).isNotBlank();
@@ -125,7 +125,7 @@ class SendAsOAuthGrantTest {
         server.revokeGrants(true);
         assertThatThrownBy(() -> cache.get(grant())).isInstanceOf(OAuthException.class);
 
-        assertThat(((RelayCredential.OAuth) registry.find(address).orElseThrow().credential()).reconnectNeeded()).isTrue();
+        assertThat(((RelayCredential.OAuth) registry.find(address).orElseThrow().requireRelayAccount().credential()).reconnectNeeded()).isTrue();
         AccessTokenCache otherNode = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
             AccessTokenCache.DEFAULT_MARGIN);
         io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
@@ -147,14 +147,14 @@ class SendAsOAuthGrantTest {
         java.nio.file.Path keyFile = java.nio.file.Files.createTempDirectory("rotation").resolve("relay-secrets.key");
         io.github.outboundrelay.core.RotatingSecretSealer sealer = new io.github.outboundrelay.core.RotatingSecretSealer(keyFile);
         SendAsAddress stored = registry.find(address).orElseThrow();
-        String context = RelayCredential.OAuth.contextFor(stored.owner(), stored.key(), "partner", stored.relayUsername());
+        String context = RelayCredential.OAuth.contextFor(stored.owner(), stored.key(), "partner", stored.requireRelayAccount().username());
         registry.register(stored.withCredential(new RelayCredential.OAuth("partner", sealer.seal("refresh-1", context))));
         OAuthProvider provider = providers.find("partner").orElseThrow();
         providers.save(provider.withClientSecret(java.util.Optional.of(sealer.seal("client-secret", provider.secretContext()))));
 
         SecretRotation.Result result = new SecretRotation(sealer, registry, providers, new SettingsEvents(new InMemorySettingsEventLog())).rotate(true);
 
-        SealedSecret refresh = registry.find(address).orElseThrow().credential().secret();
+        SealedSecret refresh = registry.find(address).orElseThrow().requireRelayAccount().credential().secret();
         SealedSecret clientSecret = providers.find("partner").orElseThrow().clientSecret().orElseThrow();
         assertThat(List.of(refresh.keyId(), clientSecret.keyId())).containsOnly(result.activeKeyId());
         assertThat(sealer.open(refresh, context)).isEqualTo("refresh-1");

@@ -107,13 +107,13 @@ class SendAsSettingsTest {
         assertThat(view.status()).isEqualTo("pending");
         assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
         io.github.outboundrelay.core.SendAsAddress stored = registry.find(ADDRESS).orElseThrow();
-        assertThat(sealer.open(stored.credential().secret(), stored.credential().sealingContext(stored))).isEqualTo("refresh-token-1");
+        assertThat(sealer.open(stored.requireRelayAccount().credential().secret(), stored.requireRelayAccount().credential().sealingContext(stored))).isEqualTo("refresh-token-1");
 
         // A PUT without a password for the same relay account keeps the grant.
         SendAsView updated = oauthSettings.save(Actor.ADMIN, ALICE, ADDRESS,
             request("smtp.office365.test", 587, "alice@partner.test", null));
         assertThat(updated.credential()).isEqualTo("oauth");
-        assertThat(registry.find(ADDRESS).orElseThrow().credential()).isEqualTo(stored.credential());
+        assertThat(registry.find(ADDRESS).orElseThrow().requireRelayAccount().credential()).isEqualTo(stored.requireRelayAccount().credential());
     }
 
     @Test
@@ -269,21 +269,48 @@ class SendAsSettingsTest {
     }
 
     @Test
-    void writesNeedTheDomainToAllowRelayingReadsAndRemovalDoNot() {
+    void writesNeedTheDomainToAllowAlternateAddressesReadsAndRemovalDoNot() {
         settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false, false));
+        probe.calls.clear();
+
+        for (Actor actor : Actor.values()) {
+            assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")));
+            assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, SendAsRequest.withoutRelay(Optional.empty(), Optional.empty())));
+            assertDomainNotAllowed(() -> settings.resendCode(actor, ALICE, ADDRESS));
+            assertDomainNotAllowed(() -> settings.confirm(actor, ALICE, ADDRESS, probe.lastCode));
+            assertDomainNotAllowed(() -> settings.test(actor, ALICE, ADDRESS));
+        }
+        assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, SendAsRequest.withoutRelay(Optional.empty(), Optional.empty())))
+            .hasMessage("Alternate addresses are turned off for ourdomain.test: its administrator does not allow users to "
+                + "send mail as their other addresses");
+        assertThat(probe.calls).isEmpty();
+        assertThat(settings.get(ALICE, ADDRESS).status()).isEqualTo("pending");
+        assertThat(settings.get(ALICE, ADDRESS).path()).isEqualTo("none");
+        assertThat(settings.get(ALICE, ADDRESS).pathReason()).isEqualTo("alternateAddressesOff");
+        assertThat(settings.list(ALICE)).hasSize(1);
+        assertThat(settings.remove(Actor.USER, ALICE, ADDRESS)).isTrue();
+    }
+
+    @Test
+    void whileRelaysAreOffARelayCannotBeSavedNorTestedButTheAddressKeepsWorkingThroughOurServers() {
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+        settings.confirm(Actor.USER, ALICE, ADDRESS, probe.lastCode);
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
         probe.calls.clear();
 
         for (Actor actor : Actor.values()) {
             assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")));
-            assertDomainNotAllowed(() -> settings.resendCode(actor, ALICE, ADDRESS));
-            assertDomainNotAllowed(() -> settings.confirm(actor, ALICE, ADDRESS, probe.lastCode));
             assertDomainNotAllowed(() -> settings.test(actor, ALICE, ADDRESS));
         }
         assertThat(probe.calls).isEmpty();
-        assertThat(settings.get(ALICE, ADDRESS).status()).isEqualTo("pending");
-        assertThat(settings.list(ALICE)).hasSize(1);
-        assertThat(settings.remove(Actor.USER, ALICE, ADDRESS)).isTrue();
+        SendAsView stored = settings.get(ALICE, ADDRESS);
+        assertThat(stored.host()).as("the relay stays stored, unused").isEqualTo("smtp.partner.test");
+        assertThat(stored.path()).isEqualTo("ourServers");
+        assertThat(stored.pathReason()).isEqualTo("relaysOff");
+
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+        assertThat(settings.get(ALICE, ADDRESS).path()).as("used again once relays are back").isEqualTo("relay");
     }
 
     private static void assertDomainNotAllowed(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
@@ -297,8 +324,8 @@ class SendAsSettingsTest {
             "alice", Optional.of("secret"), Optional.of(true));
         settings.save(Actor.ADMIN, ALICE, ADDRESS, vouching);
         SendAsAddress stored = registry.find(ADDRESS).orElseThrow();
-        registry.register(new SendAsAddress(ADDRESS, ALICE, stored.relay(), "alice",
-            new io.github.outboundrelay.core.SealedSecret("lost-key", stored.relayPassword().sealed())));
+        registry.register(new SendAsAddress(ADDRESS, ALICE, stored.requireRelayAccount().server(), "alice",
+            new io.github.outboundrelay.core.SealedSecret("lost-key", stored.requireRelayAccount().credential().secret().sealed())));
 
         assertThatThrownBy(() -> settings.test(Actor.USER, ALICE, ADDRESS))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'password'");
@@ -405,6 +432,8 @@ class SendAsSettingsTest {
     static class RecordingProbe implements RelayProbe {
         final List<String> calls = new ArrayList<>();
         String lastCode;
+        /** Whether the last code was handed a relay login (could go through the relay), or only the address. */
+        boolean lastCodeCouldUseRelay;
 
         @Override
         public void checkTarget(RelayServer relay) {
@@ -418,9 +447,10 @@ class SendAsSettingsTest {
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code) {
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
             calls.add("code " + sendAs.address().asString());
             lastCode = code;
+            lastCodeCouldUseRelay = login.isPresent();
             return ProbeResult.ok();
         }
     }

@@ -61,7 +61,7 @@ class SettingsEventsTest {
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, io.github.outboundrelay.core.RelayLogin login, String code) {
+        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<io.github.outboundrelay.core.RelayLogin> login, String code) {
             super.sendVerificationCode(sendAs, login, code);
             return codeFailure == ProbeResult.Failure.NONE ? ProbeResult.ok() : ProbeResult.failed(codeFailure, "550 no");
         }
@@ -198,9 +198,9 @@ class SettingsEventsTest {
         assertThat(eventsAfter(seen)).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::domain, SettingsEvent::user,
             SettingsEvent::detail).containsExactly(
             tuple(Actor.ADMIN, Type.DOMAIN_POLICY_CHANGED, Optional.of(OURDOMAIN), Optional.empty(),
-                "allowed true -> true, allowInsecure false -> true"),
+                "allowed true -> true, allowInsecure false -> true, allowAlternateAddresses true -> true"),
             tuple(Actor.ADMIN, Type.DOMAIN_POLICY_CHANGED, Optional.of(OURDOMAIN), Optional.empty(),
-                "allowed true -> false, allowInsecure true -> false"));
+                "allowed true -> false, allowInsecure true -> false, allowAlternateAddresses true -> true"));
         assertThat(policies.get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, false, false));
     }
 

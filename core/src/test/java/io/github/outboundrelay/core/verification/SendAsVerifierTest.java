@@ -136,7 +136,7 @@ class SendAsVerifierTest {
         assertThat(verifier.isVerified(alice)).isTrue();
 
         SendAsAddress changed = new SendAsAddress(alice.address(), alice.owner(),
-            new RelayServer(host, port, RelaySecurity.parse("security", security)), username, alice.relayPassword());
+            new RelayServer(host, port, RelaySecurity.parse("security", security)), username, alice.requireRelayAccount().credential().secret());
 
         assertThat(verifier.isVerified(changed)).isFalse();
         assertThat(verifier.saved(changed, false)).isEqualTo(SendAsStatus.PENDING);
@@ -149,6 +149,29 @@ class SendAsVerifierTest {
 
         assertThat(verifier.saved(sendAs("smtp.partner.test", "alice"), false)).isEqualTo(SendAsStatus.VERIFIED);
         assertThat(verifier.isVerified(sendAs("SMTP.Partner.TEST", "alice"))).isTrue();
+    }
+
+    @Test
+    void removingTheRelayKeepsAVerifiedAddressVerifiedAndAddingOneStartsOver() {
+        SendAsAddress withoutRelay = SendAsAddress.withoutRelay(alice.address(), alice.owner(), java.util.Optional.empty());
+        verifier.saved(alice, true);
+
+        assertThat(verifier.saved(withoutRelay, false)).isEqualTo(SendAsStatus.VERIFIED);
+        assertThat(verifier.isVerified(withoutRelay)).isTrue();
+        assertThat(verifier.isVerified(alice)).as("the state is about the address without relay now").isFalse();
+        assertThat(verifier.saved(alice, false)).isEqualTo(SendAsStatus.PENDING);
+        assertThat(verifier.saved(withoutRelay, false)).as("a pending relay gives no verification back").isEqualTo(SendAsStatus.PENDING);
+    }
+
+    @Test
+    void anAddressWithoutRelayIsVerifiedByItsCode() {
+        SendAsAddress withoutRelay = SendAsAddress.withoutRelay(alice.address(), alice.owner(), java.util.Optional.empty());
+        assertThat(verifier.saved(withoutRelay, false)).isEqualTo(SendAsStatus.PENDING);
+        String code = verifier.issueCode(withoutRelay);
+
+        assertThat(verifier.confirm(withoutRelay, code).outcome()).isEqualTo(ConfirmOutcome.VERIFIED);
+        assertThat(verifier.isVerified(withoutRelay)).isTrue();
+        assertThat(verifier.isVerified(alice)).isFalse();
     }
 
     @Test

@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * James's {@link CanSendFrom} (the user's own address and RecipientRewriteTable aliases, {@link CanSendFromImpl}) that
- * also admits the user's own send-as addresses which qualify for the outbound relay, as decided by
- * {@link io.github.outboundrelay.core.OutboundRelayRule#isForeignSendAsOf}, the same rule as the SMTP submission
+ * also admits the user's own send-as addresses that may be sent as (through their relay or our servers), as decided by
+ * {@link io.github.outboundrelay.core.OutboundRelayRule#maySendAs}, the same rule as the SMTP submission
  * hook's. JMAP's {@code EmailSubmission/set} checks From, Sender and envelope {@code mailFrom} with it, and JMAP's
  * server-set identities ({@code Identity/get}) are {@link #allValidFromAddressesForUser}: a pending address, another
  * user's address or one that stops qualifying is refused exactly as any address the user may not send from.
@@ -64,7 +64,7 @@ public class SendAsCanSendFrom implements CanSendFrom {
         try {
             return extension.registry().listOwnedBy(user).stream()
                 .map(SendAsAddress::address)
-                .filter(address -> extension.rule().isForeignSendAsOf(user, address));
+                .filter(address -> extension.rule().maySendAs(user, address));
         } catch (IllegalStateException e) {
             LOGGER.error("Send-as addresses left out of {}'s identities", user.asString(), e);
             return Stream.empty();
@@ -76,7 +76,7 @@ public class SendAsCanSendFrom implements CanSendFrom {
             return false;
         }
         try {
-            return extension.rule().isForeignSendAsOf(connectedUser, fromUser.asMailAddress());
+            return extension.rule().maySendAs(connectedUser, fromUser.asMailAddress());
         } catch (IllegalStateException e) {
             // Fail closed: without the extension nothing but James's own rule admits an address.
             LOGGER.error("Send-as check unavailable, {} refused for {}", fromUser.asString(), connectedUser.asString(), e);

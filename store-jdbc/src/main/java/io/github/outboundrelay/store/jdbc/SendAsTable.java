@@ -11,6 +11,7 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
@@ -20,7 +21,7 @@ import io.github.outboundrelay.core.SendAsAddress;
 /**
  * Send-as addresses ({@code outbound_relay_send_as}), keyed by {@link io.github.outboundrelay.core.SendAsKey}. The
  * secret (password, or OAuth refresh token with {@code credential_kind} OAUTH and its provider) is stored sealed: key
- * id and sealed bytes only.
+ * id and sealed bytes only. An address without relay has every relay column NULL ({@code relay_host} tells).
  */
 final class SendAsTable extends EntityTable<SendAsAddress> {
     static final String KIND = "send_as";
@@ -40,13 +41,21 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         String key = rows.getString("address_key");
         try {
             return Optional.of(new SendAsAddress(new MailAddress(rows.getString("address")), Username.of(rows.getString("owner_name")),
-                new RelayServer(rows.getString("relay_host"), rows.getInt("relay_port"), RelaySecurity.valueOf(rows.getString("relay_security"))),
-                rows.getString("relay_username"), credential(rows), Optional.ofNullable(rows.getString("display_name"))));
+                relayAccount(rows), Optional.ofNullable(rows.getString("display_name"))));
         } catch (Exception e) {
             // Only written by this store, so only a hand-edited row gets here: skip it, loudly, without its values.
             LOGGER.error("outbound-relay store: the stored send-as address {} is invalid and is ignored ({})", key, e.getClass().getSimpleName());
             return Optional.empty();
         }
+    }
+
+    private static Optional<RelayAccount> relayAccount(ResultSet rows) throws SQLException {
+        if (rows.getString("relay_host") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RelayAccount(
+            new RelayServer(rows.getString("relay_host"), rows.getInt("relay_port"), RelaySecurity.valueOf(rows.getString("relay_security"))),
+            rows.getString("relay_username"), credential(rows)));
     }
 
     private static RelayCredential credential(ResultSet rows) throws SQLException {
@@ -60,16 +69,27 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         };
     }
 
-    private static String kindOf(SendAsAddress sendAs) {
-        return sendAs.credential() instanceof RelayCredential.OAuth ? OAUTH : PASSWORD;
+    /** The relay columns, in {@link #COLUMNS} order from {@code relay_host} to {@code oauth_reconnect_needed}: all NULL without relay. */
+    private static Object[] relayColumns(SendAsAddress sendAs) {
+        if (sendAs.relayAccount().isEmpty()) {
+            return new Object[] {null, null, null, null, null, null, null, null, false};
+        }
+        RelayAccount account = sendAs.relayAccount().get();
+        RelayCredential credential = account.credential();
+        return new Object[] {account.server().host(), account.server().port(), account.server().security().name(),
+            account.username(), credential.secret().keyId(), credential.secret().sealed(),
+            credential instanceof RelayCredential.OAuth ? OAUTH : PASSWORD,
+            credential instanceof RelayCredential.OAuth oauth ? oauth.providerId() : null,
+            credential instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded()};
     }
 
-    private static String providerOf(SendAsAddress sendAs) {
-        return sendAs.credential() instanceof RelayCredential.OAuth oauth ? oauth.providerId() : null;
-    }
-
-    private static boolean reconnectNeeded(SendAsAddress sendAs) {
-        return sendAs.credential() instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded();
+    private static Object[] row(Object[] before, SendAsAddress sendAs, Object... after) {
+        Object[] relay = relayColumns(sendAs);
+        Object[] all = new Object[before.length + relay.length + after.length];
+        System.arraycopy(before, 0, all, 0, before.length);
+        System.arraycopy(relay, 0, all, before.length, relay.length);
+        System.arraycopy(after, 0, all, before.length + relay.length, after.length);
+        return all;
     }
 
     /** The owner in the database (not the view): what ownership checks of a write must use. */
@@ -84,20 +104,16 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
 
     void insert(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "INSERT INTO outbound_relay_send_as (" + COLUMNS + ", changed_version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(),
-            sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(),
-            sendAs.relayUsername(), sendAs.credential().secret().keyId(), sendAs.credential().secret().sealed(),
-            kindOf(sendAs), providerOf(sendAs), reconnectNeeded(sendAs), sendAs.displayName().orElse(null), version);
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row(new Object[] {sendAs.key(), sendAs.address().asString(),
+                sendAs.owner().asString()}, sendAs, sendAs.displayName().orElse(null), version));
     }
 
     void update(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "UPDATE outbound_relay_send_as SET address = ?, owner_name = ?, relay_host = ?, relay_port = ?,"
             + " relay_security = ?, relay_username = ?, password_key_id = ?, password_sealed = ?, credential_kind = ?,"
             + " oauth_provider_id = ?, oauth_reconnect_needed = ?, display_name = ?, changed_version = ? WHERE address_key = ?",
-            sendAs.address().asString(), sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(),
-            sendAs.relay().security().name(), sendAs.relayUsername(), sendAs.credential().secret().keyId(),
-            sendAs.credential().secret().sealed(), kindOf(sendAs), providerOf(sendAs), reconnectNeeded(sendAs),
-            sendAs.displayName().orElse(null), version, sendAs.key());
+            row(new Object[] {sendAs.address().asString(), sendAs.owner().asString()}, sendAs,
+                sendAs.displayName().orElse(null), version, sendAs.key()));
     }
 
     void delete(Connection connection, String key) throws SQLException {

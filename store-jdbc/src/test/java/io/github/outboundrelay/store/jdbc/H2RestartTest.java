@@ -86,14 +86,14 @@ class H2RestartTest {
         }
 
         try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(TestDatabases.h2(folder))) {
-            assertThat(reopened.sendAsRegistry().find(alice.address()).orElseThrow().credential())
+            assertThat(reopened.sendAsRegistry().find(alice.address()).orElseThrow().requireRelayAccount().credential())
                 .isEqualTo(new RelayCredential.OAuth("m365", refreshToken, true));
         }
     }
 
     static SendAsAddress withDisplayName(SendAsAddress sendAs, String displayName) {
-        return new SendAsAddress(sendAs.address(), sendAs.owner(), sendAs.relay(), sendAs.relayUsername(),
-            sendAs.relayPassword(), java.util.Optional.of(displayName));
+        return new SendAsAddress(sendAs.address(), sendAs.owner(), sendAs.requireRelayAccount().server(), sendAs.requireRelayAccount().username(),
+            sendAs.requireRelayAccount().credential().secret(), java.util.Optional.of(displayName));
     }
 
     @Test

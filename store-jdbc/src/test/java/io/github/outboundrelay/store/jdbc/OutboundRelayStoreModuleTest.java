@@ -262,9 +262,9 @@ class OutboundRelayStoreModuleTest {
             SendAsAddress stored = second.getInstance(SendAsRegistry.class).find(alice.address()).orElseThrow();
             SecretSealer sealer = second.getInstance(SecretSealer.class);
 
-            assertThat(stored.relayPassword()).isNotEqualTo(legacy);
-            assertThat(sealer.open(stored.relayPassword(), stored.credential().sealingContext(stored))).isEqualTo("relay-password");
-            assertThatThrownBy(() -> sealer.open(stored.relayPassword(), alice.key())).isInstanceOf(IllegalStateException.class);
+            assertThat(stored.requireRelayAccount().credential().secret()).isNotEqualTo(legacy);
+            assertThat(sealer.open(stored.requireRelayAccount().credential().secret(), stored.requireRelayAccount().credential().sealingContext(stored))).isEqualTo("relay-password");
+            assertThatThrownBy(() -> sealer.open(stored.requireRelayAccount().credential().secret(), alice.key())).isInstanceOf(IllegalStateException.class);
             assertThat(second.getInstance(io.github.outboundrelay.core.RelayLogins.class).loginFor(stored))
                 .isEqualTo(new io.github.outboundrelay.core.RelayLogin.WithPassword("relay-password"));
         } finally {

@@ -107,7 +107,7 @@ class PostgresqlPropagationTest {
             // forgetting it on node B, then removing the address: node A sees both
             verifierB.forget(sendAs);
             micros.add(timeUntil(() -> nodeA.verifications().get(sendAs.key()).isEmpty()));
-            nodeB.verifications().put(sendAs.key(), VerificationsContract.verified("smtp.partner.test|" + sendAs.relayUsername()));
+            nodeB.verifications().put(sendAs.key(), VerificationsContract.verified("smtp.partner.test|" + sendAs.requireRelayAccount().username()));
             micros.add(timeUntil(() -> nodeA.verifications().get(sendAs.key()).isPresent()));
             nodeB.sendAsRegistry().remove(SendAsRegistryContract.ALICE, sendAs.address());
             micros.add(timeUntil(() -> nodeA.verifications().get(sendAs.key()).isEmpty()

@@ -66,7 +66,7 @@ class VerificationIdentityMigrationTest {
                 .isEqualTo("smtp.partner.test|587|STARTTLS|alice");
             assertThat(verifier.isVerified(bob)).as("verified for an earlier relay only").isFalse();
             SendAsAddress inClear = new SendAsAddress(alice.address(), alice.owner(),
-                new RelayServer("smtp.partner.test", 587, RelaySecurity.NONE), "alice", alice.relayPassword());
+                new RelayServer("smtp.partner.test", 587, RelaySecurity.NONE), "alice", alice.requireRelayAccount().credential().secret());
             assertThat(verifier.isVerified(inClear)).isFalse();
         }
     }
