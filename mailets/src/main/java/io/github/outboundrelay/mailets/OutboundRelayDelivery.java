@@ -18,7 +18,6 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayAttemptLog;
@@ -27,9 +26,9 @@ import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsDecision;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
-import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
  * Delivers mail written from a send-as address through that address's own relay, in the manner of James's
@@ -75,6 +74,7 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  *         <delayWarningProcessor>relay-delayed</delayWarningProcessor>
  *         <onFailure>bounce</onFailure>
  *         <gatewayProcessor>relay</gatewayProcessor>
+ *         <ourServersProcessor>transport</ourServersProcessor>
  *         <allowedRelayPorts>25,465,587,2525</allowedRelayPorts>
  *         <allowedRelayHosts></allowedRelayHosts>
  *         <allowedRelayNetworks></allowedRelayNetworks>
@@ -94,8 +94,6 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final MailQueueFactory<?> queueFactory;
     private final OutboundRelayRule rule;
     private final SendAsRegistry registry;
-    private final DomainRelayPolicies policies;
-    private final SendAsVerifier verifier;
     private final RelayLogins logins;
     private final AccessTokenCache tokens;
     private final UsersRepository usersRepository;
@@ -112,22 +110,18 @@ public class OutboundRelayDelivery extends GenericMailet {
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                                 DomainRelayPolicies policies, SendAsVerifier verifier, RelayLogins logins,
-                                 AccessTokenCache tokens, UsersRepository usersRepository, MetricFactory metricFactory,
-                                 RelayAttemptLog attempts, DNSService dns, RelayProbes probes) {
-        this(queueFactory, rule, registry, policies, verifier, logins, tokens, usersRepository, metricFactory, attempts, dns,
+                                 RelayLogins logins, AccessTokenCache tokens, UsersRepository usersRepository,
+                                 MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes) {
+        this(queueFactory, rule, registry, logins, tokens, usersRepository, metricFactory, attempts, dns,
             probes, Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                          DomainRelayPolicies policies, SendAsVerifier verifier, RelayLogins logins,
-                          AccessTokenCache tokens, UsersRepository usersRepository, MetricFactory metricFactory, RelayAttemptLog attempts,
-                          DNSService dns, RelayProbes probes, Clock clock) {
+                          RelayLogins logins, AccessTokenCache tokens, UsersRepository usersRepository,
+                          MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes, Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
-        this.policies = policies;
-        this.verifier = verifier;
         this.logins = logins;
         this.tokens = tokens;
         this.usersRepository = usersRepository;
@@ -148,7 +142,7 @@ public class OutboundRelayDelivery extends GenericMailet {
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
         rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), clock);
-        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, verifier,
+        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, rule,
             usersRepository, logins,
             new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,
             new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
@@ -169,7 +163,8 @@ public class OutboundRelayDelivery extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        Optional<SendAsAddress> sendAs = rule.relayableSendAs(mail);
+        SendAsDecision decision = rule.decide(mail);
+        Optional<SendAsAddress> sendAs = decision instanceof SendAsDecision.ThroughRelay ? decision.sendAs() : Optional.empty();
         if (sendAs.isEmpty()) {
             LOGGER.info("Mail {} no longer qualifies for outbound relay; it continues down the processor", mail.getName());
             return;

@@ -31,8 +31,8 @@ class RelayAttemptRecorder {
             return;
         }
         int recipients = result.delivered().size() + result.permanentlyFailed().size() + result.temporarilyFailed().size();
-        log.record(new RelayAttempt(clock.instant(), sendAs.owner(), sendAs.address(), sendAs.relay().host(),
-            sendAs.relay().port(), messageId(mail), recipients, outcome(result), replyCode(result), sendAs.credential().kind()));
+        log.record(new RelayAttempt(clock.instant(), sendAs.owner(), sendAs.address(), sendAs.requireRelayAccount().server().host(),
+            sendAs.requireRelayAccount().server().port(), messageId(mail), recipients, outcome(result), replyCode(result), sendAs.requireRelayAccount().credential().kind()));
     }
 
     static Outcome outcome(DeliveryResult result) {

@@ -21,6 +21,10 @@ import io.github.outboundrelay.core.PortRange;
  * during DATA; {@code attemptTimeout} bounds a whole attempt (slot, connect, TLS, AUTH, the transaction), so that a
  * relay answering one byte at a time cannot hold a delivery thread for ever.</p>
  *
+ * <p>{@code ourServersProcessor} ({@code transport} by default) takes back a queued mail whose address's relay is no
+ * longer allowed (relays or relays without TLS switched off since it was queued): the rule sends it through our
+ * servers there, on behalf of its owner.</p>
+ *
  * <p>{@code maxConnectionsPerRelay} must stay below {@code deliveryThreads}: one slow relay then never holds every
  * delivery thread, and mail for the other relays keeps moving.</p>
  */
@@ -41,6 +45,7 @@ public record RelayDeliveryConfiguration(String queueName,
                                          String delayWarningProcessor,
                                          OnFailure onFailure,
                                          String gatewayProcessor,
+                                         String ourServersProcessor,
                                          RelayTargetRules targets,
                                          Optional<Integer> userRateLimit,
                                          Duration userRateWindow,
@@ -94,6 +99,7 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String DELAY_WARNING_PROCESSOR = "delayWarningProcessor";
     static final String ON_FAILURE = "onFailure";
     static final String GATEWAY_PROCESSOR = "gatewayProcessor";
+    static final String OUR_SERVERS_PROCESSOR = "ourServersProcessor";
     static final String ALLOWED_PORTS = "allowedRelayPorts";
     static final String ALLOWED_HOSTS = "allowedRelayHosts";
     static final String ALLOWED_NETWORKS = "allowedRelayNetworks";
@@ -150,6 +156,7 @@ public record RelayDeliveryConfiguration(String queueName,
             parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),
             parameters.choice(ON_FAILURE, OnFailure.class, OnFailure.BOUNCE),
             parameters.nonBlank(GATEWAY_PROCESSOR, "relay"),
+            parameters.nonBlank(OUR_SERVERS_PROCESSOR, "transport"),
             new RelayTargetRules(parameters.portRanges(ALLOWED_PORTS, "25,465,587,2525"), parameters.list(ALLOWED_HOSTS),
                 parameters.list(ALLOWED_NETWORKS)),
             parameters.optionalPositiveInt(USER_RATE_LIMIT, 500),

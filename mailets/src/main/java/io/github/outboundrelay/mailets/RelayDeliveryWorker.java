@@ -19,13 +19,12 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsDecision;
 import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.verification.SendAsVerifier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,8 +41,7 @@ class RelayDeliveryWorker {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayDeliveryWorker.class);
 
     /** The components one delivery needs, built once in the mailet's init(). */
-    record Collaborators(SendAsRegistry registry, DomainRelayPolicies policies, SendAsVerifier verifier,
-                         UsersRepository users, RelayLogins logins,
+    record Collaborators(SendAsRegistry registry, OutboundRelayRule rule, UsersRepository users, RelayLogins logins,
                          RelaySmtpClient client, RelayBouncer bouncer, RelayFailureRouter failureRouter,
                          RelayNotices notices, RelayAttemptRecorder attempts) {
     }
@@ -127,24 +125,24 @@ class RelayDeliveryWorker {
             handleGone(mail, owner, address);
             return;
         }
-        Optional<String> noLongerQualifies = whyNoLongerRelayable(sendAs.get());
-        if (noLongerQualifies.isPresent()) {
-            // Neither the relay (not vouched for any more) nor the gateway (a forged envelope sender): back to the sender.
-            metricFactory.generate("outbound-relay-bounced").add(mail.getRecipients().size());
-            LOGGER.info("Outbound relay bounced mail {} of {} as {}: {}", mail.getName(), sendAs.get().owner().asString(),
-                sendAs.get().address().asString(), noLongerQualifies.get());
-            with.bouncer().bounce(mail, mail.getRecipients(), sendAs.get().owner(), noLongerQualifies.get());
+        if (!ownerExists(sendAs.get().owner())) {
+            bounceUnsent(mail, sendAs.get(), "The owner " + sendAs.get().owner().asString() + " of the send-as address "
+                + sendAs.get().address().asString() + " no longer exists on this server: the mail was not relayed");
             return;
         }
-        if (!securityAdmitted(sendAs.get())) {
-            with.failureRouter().giveUp(mail, mail.getRecipients(), sendAs.get(), "The relay " + sendAs.get().relay().host()
-                + " of " + sendAs.get().address().asString() + " has no TLS (security NONE) and the domain of "
-                + sendAs.get().owner().asString() + " does not allow relays without TLS: the mail was not relayed");
+        // What the matcher decided when the mail was queued, decided again at each attempt: settings may have changed.
+        SendAsDecision decision = with.rule().decide(sendAs.get());
+        if (decision instanceof SendAsDecision.ThroughOurServers ourServers) {
+            with.failureRouter().sendThroughOurServers(mail, ourServers);
+            return;
+        }
+        if (!(decision instanceof SendAsDecision.ThroughRelay)) {
+            bounceUnsent(mail, sendAs.get(), whyNotSentAs(sendAs.get(), decision.reason()));
             return;
         }
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
         MimeMessage message = mail.getMessage();
-        String host = perRelayMetrics.hostPart(sendAs.get().relay().host());
+        String host = perRelayMetrics.hostPart(((SendAsDecision.ThroughRelay) decision).account().server().host());
         // Totals, and the same per relay host so that a failing partner stands out wherever James's metrics go.
         DeliveryResult result;
         try {
@@ -179,32 +177,31 @@ class RelayDeliveryWorker {
         }
     }
 
-    /**
-     * What the matcher required when the mail was queued, checked again at each attempt: the address is still
-     * verified for its current relay (a new host, port, security or username since makes it pending) and the owner's
-     * domain still allows relaying, and the owner still exists in James (a deleted user's addresses are removed only
-     * by the next sweep, see DeletedUserSweep). Empty when it still qualifies; otherwise why not, for the DSN.
-     */
-    private Optional<String> whyNoLongerRelayable(SendAsAddress sendAs) throws MessagingException {
-        if (!ownerExists(sendAs.owner())) {
-            return Optional.of("The owner " + sendAs.owner().asString() + " of the send-as address " + sendAs.address().asString()
-                + " no longer exists on this server: the mail was not relayed");
-        }
-        if (!with.verifier().isVerified(sendAs)) {
-            return Optional.of("The send-as address " + sendAs.address().asString() + " is no longer verified for its relay "
-                + sendAs.relay() + " (its settings changed since the mail was sent): the mail was not relayed");
-        }
-        boolean relayAllowed = sendAs.owner().getDomainPart().map(with.policies()::isRelayAllowed).orElse(false);
-        if (!relayAllowed) {
-            return Optional.of("Outbound relay is no longer allowed for the domain of " + sendAs.owner().asString()
-                + ": the mail sent as " + sendAs.address().asString() + " was not relayed");
-        }
-        return Optional.empty();
+    /** Neither the relay (not vouched for any more) nor the gateway (a forged envelope sender): back to the sender. */
+    private void bounceUnsent(Mail mail, SendAsAddress sendAs, String why) throws MessagingException {
+        metricFactory.generate("outbound-relay-bounced").add(mail.getRecipients().size());
+        LOGGER.info("Outbound relay bounced mail {} of {} as {}: {}", mail.getName(), sendAs.owner().asString(),
+            sendAs.address().asString(), why);
+        with.bouncer().bounce(mail, mail.getRecipients(), sendAs.owner(), why);
+    }
+
+    /** For the DSN: why a queued mail may no longer be sent as its address at all. */
+    private static String whyNotSentAs(SendAsAddress sendAs, SendAsDecision.Reason reason) {
+        String address = sendAs.address().asString();
+        return switch (reason) {
+            case PENDING -> "The send-as address " + address + " is no longer verified for its relay "
+                + sendAs.relayAccount().map(account -> account.server().toString()).orElse("(none)")
+                + " (its settings changed since the mail was sent): the mail was not relayed";
+            case ALTERNATE_ADDRESSES_OFF -> "Sending as other addresses is no longer allowed for the domain of "
+                + sendAs.owner().asString() + ": the mail sent as " + address + " was not relayed";
+            case LOCAL_ADDRESS -> address + " is now an address of one of our own domains: the mail sent as it was not relayed";
+            default -> "The mail sent as " + address + " may no longer be sent: it was not relayed";
+        };
     }
 
     /** Which kind of credential (password, oauth) the outcomes come from: the move to OAuth shows in the metrics. */
     private void countPerCredentialKind(SendAsAddress sendAs, DeliveryResult result) {
-        String kind = sendAs.credential().kind();
+        String kind = sendAs.requireRelayAccount().credential().kind();
         if (!result.delivered().isEmpty()) {
             metricFactory.generate("outbound-relay-delivered-with-" + kind).add(result.delivered().size());
         }
@@ -220,14 +217,6 @@ class RelayDeliveryWorker {
             // Unknown for now: the queue presents the mail again rather than relay or bounce it on a guess.
             throw new MessagingException("Cannot tell whether " + owner.asString() + " still exists", e);
         }
-    }
-
-    /** Checked per mail, not only when the mail was queued: the admin may have changed the policy since. */
-    private boolean securityAdmitted(SendAsAddress sendAs) {
-        RelaySecurity security = sendAs.relay().security();
-        return security.isEncrypted() || sendAs.owner().getDomainPart()
-            .map(domain -> with.policies().get(domain).admits(security))
-            .orElse(false);
     }
 
     private void conclude(Mail mail, SendAsAddress sendAs, DeliveryResult result) throws MessagingException {
@@ -278,7 +267,7 @@ class RelayDeliveryWorker {
         mail.setRecipients(result.temporarilyFailed());
         queue.enQueue(mail, delay);
         LOGGER.info("Outbound relay deferred mail {} of {} via {} for {} (attempt {})", mail.getName(),
-            sendAs.address().asString(), sendAs.relay().host(), delay, failedAttempts);
+            sendAs.address().asString(), sendAs.requireRelayAccount().server().host(), delay, failedAttempts);
     }
 
     private void handleGone(Mail mail, Optional<Username> owner, Optional<MailAddress> address) throws MessagingException {
@@ -296,12 +285,12 @@ class RelayDeliveryWorker {
         String replyCode = RelayAttemptRecorder.replyCode(result).map(String::valueOf).orElse("none");
         if (result.isCompleteSuccess()) {
             LOGGER.info("Outbound relay delivered mail {} (Message-ID {}) of {} as {} via {} to {} recipient(s), reply {}",
-                mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(), sendAs.relay().host(),
+                mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(), sendAs.requireRelayAccount().server().host(),
                 result.delivered().size(), replyCode);
         } else {
             LOGGER.info("Outbound relay attempt for mail {} (Message-ID {}) of {} as {} via {}: {} delivered, {} refused, {} deferred, "
                     + "reply {}: {}", mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(),
-                sendAs.relay().host(), result.delivered().size(), result.permanentlyFailed().size(), result.temporarilyFailed().size(),
+                sendAs.requireRelayAccount().server().host(), result.delivered().size(), result.permanentlyFailed().size(), result.temporarilyFailed().size(),
                 replyCode, result.diagnostic());
         }
     }

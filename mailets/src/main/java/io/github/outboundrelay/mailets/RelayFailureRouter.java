@@ -14,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsDecision;
 
 /**
- * Ends mail the send-as relay could not take for a relay-side reason (lifetime over, credentials refused for good,
- * relay without TLS the domain does not allow): a DSN to the sender by default, or, only when the admin set
- * {@code onFailure=gateway}, the normal path through {@code gatewayProcessor} (James's RemoteDelivery) with the
- * envelope unchanged. Recipients the relay refused with 5xx are never routed here: that is a real bounce.
+ * Ends mail the send-as relay could not take for a relay-side reason (lifetime over, credentials refused for good): a
+ * DSN to the sender by default, or, only when the admin set {@code onFailure=gateway}, the normal path through
+ * {@code gatewayProcessor} (James's RemoteDelivery) with the envelope unchanged. Recipients the relay refused with 5xx
+ * are never routed here: that is a real bounce. Mail whose relay is no longer allowed is sent through our servers
+ * instead ({@link #sendThroughOurServers}).
  */
 class RelayFailureRouter {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayFailureRouter.class);
@@ -46,6 +48,19 @@ class RelayFailureRouter {
         bouncer.bounce(mail, recipients, sendAs.owner(), diagnostic);
     }
 
+    /**
+     * A queued mail whose address's relay is no longer allowed (relays, or relays without TLS, switched off since it
+     * was queued) goes back to {@code ourServersProcessor}, where the same rule sends it through our servers on behalf
+     * of its owner, as it would a new one.
+     */
+    void sendThroughOurServers(Mail mail, SendAsDecision.ThroughOurServers decision) throws MessagingException {
+        metricFactory.generate("outbound-relay-through-our-servers").add(mail.getRecipients().size());
+        LOGGER.info("Outbound relay hands mail {} of {} as {} back to processor '{}' ({}): its relay is no longer allowed",
+            mail.getName(), decision.address().owner().asString(), decision.address().address().asString(),
+            configuration.ourServersProcessor(), decision.reason().apiName());
+        context.sendMail(mail, configuration.ourServersProcessor());
+    }
+
     private void sendThroughGateway(Mail mail, Collection<MailAddress> recipients, SendAsAddress sendAs, String diagnostic)
             throws MessagingException {
         MailImpl copy = MailImpl.duplicate(mail);
@@ -57,6 +72,6 @@ class RelayFailureRouter {
         }
         metricFactory.generate("outbound-relay-gatewayed").add(recipients.size());
         LOGGER.warn("Outbound relay gave up on mail {} of {} via {} and sent it to processor '{}' instead: {}", mail.getName(),
-            sendAs.address().asString(), sendAs.relay().host(), configuration.gatewayProcessor(), diagnostic);
+            sendAs.address().asString(), sendAs.requireRelayAccount().server().host(), configuration.gatewayProcessor(), diagnostic);
     }
 }

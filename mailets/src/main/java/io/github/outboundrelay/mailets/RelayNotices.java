@@ -18,6 +18,7 @@ import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
 
@@ -70,7 +71,7 @@ class RelayNotices {
             LifecycleUtil.dispose(noticeMail);
         }
         LOGGER.info("Told {} that the relay credentials of {} at {} were rejected", sendAs.owner().asString(),
-            sendAs.address().asString(), sendAs.relay().host());
+            sendAs.address().asString(), sendAs.requireRelayAccount().server().host());
     }
 
     void delayWarningOnceIfDue(Mail mail, Collection<MailAddress> waitingRecipients, SendAsAddress sendAs, Instant now,
@@ -89,16 +90,17 @@ class RelayNotices {
     }
 
     private static String credentialsRejectedText(Mail mail, SendAsAddress sendAs, String diagnostic) {
-        if (sendAs.credential() instanceof RelayCredential.OAuth oauth) {
-            return "The account " + sendAs.relayUsername() + " behind " + sendAs.address().asString()
+        RelayAccount account = sendAs.requireRelayAccount();
+        if (account.credential() instanceof RelayCredential.OAuth oauth) {
+            return "The account " + account.username() + " behind " + sendAs.address().asString()
                 + " must be reconnected: its " + oauth.providerId() + " authorization was refused (revoked, expired, "
-                + "or its password changed), or " + sendAs.relay().host() + " no longer accepts it.\n"
+                + "or its password changed), or " + account.server().host() + " no longer accepts it.\n"
                 + diagnostic + "\n\n"
                 + "Your message " + subjectOf(mail) + " has not been sent yet. It stays queued and will be retried; "
                 + "connect the account again on your send-as settings (or ask your administrator to) so that it can go "
                 + "out.\n";
         }
-        return "The relay settings for " + sendAs.address().asString() + " at " + sendAs.relay().host()
+        return "The relay settings for " + sendAs.address().asString() + " at " + account.server().host()
             + " are misconfigured or out of date: the relay could not be authenticated with them.\n"
             + diagnostic + "\n\n"
             + "Your message " + subjectOf(mail) + " has not been sent yet. It stays queued and will be retried; "

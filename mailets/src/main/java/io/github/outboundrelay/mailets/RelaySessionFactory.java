@@ -9,7 +9,9 @@ import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.net.ssl.SSLSocketFactory;
 
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelaySecurity;
+import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 
@@ -35,15 +37,16 @@ class RelaySessionFactory {
     }
 
     RelaySession open(RelaySessionKey key, SendAsAddress sendAs, String password) throws RelayConnectException {
-        String host = sendAs.relay().host();
-        InetAddress checked = checkedAddress(sendAs);
-        RelaySecurity security = sendAs.relay().security();
+        RelayAccount account = sendAs.requireRelayAccount();
+        String host = account.server().host();
+        InetAddress checked = checkedAddress(account.server());
+        RelaySecurity security = account.server().security();
         Session session = mailSessions.take(security, host, () -> properties(security, host));
         RelayTransport transport = new RelayTransport(session, () -> mailSessions.giveBack(security, host, session));
         AttemptDeadline.watchCurrent(transport);
         try {
             // The checked address, not the name: a second lookup could answer differently (DNS rebinding).
-            transport.connect(checked.getHostAddress(), sendAs.relay().port(), sendAs.relayUsername(), password);
+            transport.connect(checked.getHostAddress(), account.server().port(), account.username(), password);
             if (!transport.authCommandSent()) {
                 transport.closeQuietly();
                 throw authNotOffered(host);
@@ -83,14 +86,14 @@ class RelaySessionFactory {
         return mailSessions;
     }
 
-    private InetAddress checkedAddress(SendAsAddress sendAs) throws RelayConnectException {
+    private InetAddress checkedAddress(RelayServer relay) throws RelayConnectException {
         try {
-            return targets.vet(sendAs.relay());
+            return targets.vet(relay);
         } catch (RelayTargetGuard.RelayTargetRefusedException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.NOT_ALLOWED_TARGET, "Relay " + sendAs.relay().host()
+            throw new RelayConnectException(RelayConnectException.Reason.NOT_ALLOWED_TARGET, "Relay " + relay.host()
                 + " is not an allowed relay target: " + e.getMessage());
         } catch (UnknownHostException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + sendAs.relay().host()
+            throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + relay.host()
                 + " does not resolve");
         }
     }

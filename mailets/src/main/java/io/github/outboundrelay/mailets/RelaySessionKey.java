@@ -1,5 +1,6 @@
 package io.github.outboundrelay.mailets;
 
+import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -23,8 +24,9 @@ record RelaySessionKey(RelayEndpoint relay, RelaySecurity security, String usern
     }
 
     static RelaySessionKey of(SendAsAddress sendAs, String password, PasswordFingerprints fingerprints) {
-        return new RelaySessionKey(new RelayEndpoint(sendAs.relay().host(), sendAs.relay().port()),
-            sendAs.relay().security(), sendAs.relayUsername(), fingerprints.of(password));
+        RelayAccount account = sendAs.requireRelayAccount();
+        return new RelaySessionKey(new RelayEndpoint(account.server().host(), account.server().port()),
+            account.server().security(), account.username(), fingerprints.of(password));
     }
 
     static RelaySessionKey of(SendAsAddress sendAs, RelayLogin login, PasswordFingerprints fingerprints) {

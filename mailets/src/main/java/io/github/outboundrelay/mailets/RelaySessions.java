@@ -22,7 +22,7 @@ class RelaySessions {
             if (oauthSessions == null) {
                 throw new IllegalStateException("No OAuth session factory: " + sendAs.address().asString() + " cannot be relayed");
             }
-            return oauthSessions.open(key, sendAs.relay(), sendAs.relayUsername(), oauth.grant());
+            return oauthSessions.open(key, sendAs.requireRelayAccount().server(), sendAs.requireRelayAccount().username(), oauth.grant());
         }
         return passwordSessions.open(key, sendAs, ((RelayLogin.WithPassword) login).password());
     }

@@ -71,7 +71,7 @@ class RelaySmtpClient implements AutoCloseable {
             DeliveryResult result = sendWithin(sendAs, login, message, recipients);
             if (deadline.expired() && !result.temporarilyFailed().isEmpty()) {
                 return new DeliveryResult(result.delivered(), result.permanentlyFailed(), result.temporarilyFailed(),
-                    "Relay " + sendAs.relay().host() + " did not complete the attempt within " + deadline.limit()
+                    "Relay " + sendAs.requireRelayAccount().server().host() + " did not complete the attempt within " + deadline.limit()
                         + " (attemptTimeout): " + result.diagnostic(), DeliveryResult.Deferral.RELAY_FAILURE);
             }
             return result;
@@ -89,7 +89,7 @@ class RelaySmtpClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return DeliveryResult.relayBusy(recipients, "Interrupted while waiting for a connection to " + key.relay());
         } catch (MessagingException e) {
-            return DeliveryResult.temporaryFailure(recipients, "Mail could not be prepared for " + sendAs.relay().host()
+            return DeliveryResult.temporaryFailure(recipients, "Mail could not be prepared for " + sendAs.requireRelayAccount().server().host()
                 + ": " + RelayDiagnostics.describe(e));
         }
     }
@@ -134,7 +134,7 @@ class RelaySmtpClient implements AutoCloseable {
                 if (e instanceof SendFailedException sendFailed) {
                     return classify(recipients, sendFailed);
                 }
-                return DeliveryResult.temporaryFailure(recipients, "Relay " + sendAs.relay().host() + " could not be used: "
+                return DeliveryResult.temporaryFailure(recipients, "Relay " + sendAs.requireRelayAccount().server().host() + " could not be used: "
                     + RelayDiagnostics.describe(e));
             }
         }

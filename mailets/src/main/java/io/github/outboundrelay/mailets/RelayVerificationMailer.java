@@ -3,6 +3,7 @@ package io.github.outboundrelay.mailets;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 import javax.mail.Session;
@@ -61,9 +62,9 @@ class RelayVerificationMailer implements RelayProbe {
     }
 
     @Override
-    public ProbeResult sendVerificationCode(SendAsAddress sendAs, RelayLogin login, String code) {
-        return route == RelayDeliveryConfiguration.VerificationMail.RELAY
-            ? throughRelay(sendAs, login, code)
+    public ProbeResult sendVerificationCode(SendAsAddress sendAs, Optional<RelayLogin> relayLogin, String code) {
+        return route == RelayDeliveryConfiguration.VerificationMail.RELAY && relayLogin.isPresent()
+            ? throughRelay(sendAs, relayLogin.get(), code)
             : toMailbox(sendAs, code);
     }
 
@@ -94,7 +95,7 @@ class RelayVerificationMailer implements RelayProbe {
             session.transport().sendMessage(message, message.getAllRecipients());
             return ProbeResult.ok();
         } catch (MessagingException e) {
-            return ProbeResult.failed(ProbeResult.Failure.REFUSED, "Relay " + sendAs.relay().host()
+            return ProbeResult.failed(ProbeResult.Failure.REFUSED, "Relay " + sendAs.requireRelayAccount().server().host()
                 + " did not take the verification mail: " + RelayDiagnostics.describe(e));
         } finally {
             session.transport().closeQuietly();
@@ -123,7 +124,9 @@ class RelayVerificationMailer implements RelayProbe {
 
             The code expires in 24 hours. If you did not ask for this, ignore this mail: nothing is sent as %s
             until the code is confirmed.
-            """.formatted(sendAs.owner().asString(), address, sendAs.relay().host(), code, sendAs.owner().asString(),
+            """.formatted(sendAs.owner().asString(), address, sendAs.relayAccount().map(account -> account.server().host())
+                .orElse("the mail servers of " + sendAs.owner().getDomainPart().map(Domain::asString).orElse("their domain")),
+            code, sendAs.owner().asString(),
             sendAs.owner().getDomainPart().map(Domain::asString).orElse("your domain"), sendAs.owner().asString(), address,
             code, address), "UTF-8");
         message.saveChanges();

@@ -31,6 +31,7 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
         assertThat(configuration.gatewayProcessor()).isEqualTo("relay");
+        assertThat(configuration.ourServersProcessor()).isEqualTo("transport");
         assertThat(configuration.targets().ports()).hasToString("[25, 465, 587, 2525]");
         assertThat(configuration.targets().hosts()).isEmpty();
         assertThat(configuration.targets().networks()).isEmpty();
@@ -138,6 +139,7 @@ class RelayDeliveryConfigurationTest {
         "onFailure, drop",
         "verificationMail, smtp",
         "gatewayProcessor, ' '",
+        "ourServersProcessor, ' '",
         "allowedRelayPorts, ' '",
         "allowedRelayPorts, smtp",
         "allowedRelayPorts, 0-25",

@@ -200,7 +200,7 @@ class RelayDeliveryWorkerTest {
             Mail waiting = queuedMail(alice);
             // While it waited, the address moved to another host: pending until confirmed again.
             SendAsAddress moved = new SendAsAddress(alice.address(), OWNER, new io.github.outboundrelay.core.RelayServer(
-                "127.0.0.1", peer.port(), RelaySecurity.STARTTLS), LOGIN, alice.relayPassword());
+                "127.0.0.1", peer.port(), RelaySecurity.STARTTLS), LOGIN, alice.requireRelayAccount().credential().secret());
             registry.register(moved);
             verifier.saved(moved, false);
 
@@ -236,13 +236,33 @@ class RelayDeliveryWorkerTest {
     }
 
     @Test
-    void aMailWaitingWhenRelayingIsSwitchedOffIsBouncedSayingWhyAndNeverSent() throws Exception {
+    void aMailWaitingWhenRelayingIsSwitchedOffGoesBackToTransportToLeaveThroughOurServers() throws Exception {
+        // Issue 22: with relays off, an alternate address's mail goes through our servers (it was bounced before).
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
             Mail waiting = queuedMail(alice);
             policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
 
             worker(testConfig().setProperty("onFailure", "gateway")).deliver(waiting);
+
+            assertThat(peer.connectionCount()).isZero();
+            assertThat(context.getSentMails()).singleElement().satisfies(handedBack -> {
+                assertThat(handedBack.getState()).isEqualTo("transport");
+                assertThat(handedBack.getRecipients()).containsExactly(new MailAddress("carol@elsewhere.test"));
+            });
+            assertThat(metrics.countFor("outbound-relay-through-our-servers")).isEqualTo(1);
+            assertThat(metrics.countFor("outbound-relay-bounced")).isZero();
+        }
+    }
+
+    @Test
+    void aMailWaitingWhenAlternateAddressesAreSwitchedOffIsBouncedSayingWhyAndNeverSent() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            Mail waiting = queuedMail(alice);
+            policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false, false));
+
+            worker(testConfig().setProperty("ourServersProcessor", "elsewhere")).deliver(waiting);
 
             assertThat(peer.connectionCount()).isZero();
             assertThat(context.getSentMails()).singleElement().satisfies(dsn -> assertThat(dsn.getState()).isEqualTo("bounces"));
@@ -255,8 +275,8 @@ class RelayDeliveryWorkerTest {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
             // Sealed under a key this server does not have (lost key file, or data damaged).
-            SendAsAddress unopenable = new SendAsAddress(alice.address(), OWNER, alice.relay(), LOGIN,
-                new io.github.outboundrelay.core.SealedSecret("lost-key", alice.relayPassword().sealed()));
+            SendAsAddress unopenable = new SendAsAddress(alice.address(), OWNER, alice.requireRelayAccount().server(), LOGIN,
+                new io.github.outboundrelay.core.SealedSecret("lost-key", alice.requireRelayAccount().credential().secret().sealed()));
             registry.register(unopenable);
             RelayDeliveryWorker worker = worker(testConfig());
 
@@ -281,7 +301,7 @@ class RelayDeliveryWorkerTest {
     }
 
     @Test
-    void aRelayWithoutTlsIsRefusedUnlessTheDomainAllowsIt() throws Exception {
+    void aRelayWithoutTlsIsUsedOnlyWhenTheDomainAllowsItAndOurServersSendTheMailOtherwise() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
             SendAsAddress alice = register(peer, RelaySecurity.NONE);
             policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false));
@@ -290,7 +310,8 @@ class RelayDeliveryWorkerTest {
             worker.deliver(queuedMail(alice));
 
             assertThat(peer.connectionCount()).isZero();
-            assertThat(context.getSentMails()).singleElement().satisfies(dsn -> assertThat(dsn.getState()).isEqualTo("bounces"));
+            assertThat(context.getSentMails()).as("not this relay: our servers").singleElement()
+                .satisfies(handedBack -> assertThat(handedBack.getState()).isEqualTo("transport"));
 
             policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true));
             worker.deliver(queuedMail(alice));
@@ -352,8 +373,11 @@ class RelayDeliveryWorkerTest {
         RelaySmtpClient client = new RelaySmtpClient(configuration,
             new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), metrics, clock);
         clients.add(client);
-        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies,
-            verifier, users, new RelayLogins(RelaySmtpClientTest.SEALER, registry, new InMemoryOAuthProviders()), client, bouncer,
+        org.apache.james.domainlist.api.DomainList domains = mock(org.apache.james.domainlist.api.DomainList.class);
+        when(domains.containsDomain(org.mockito.ArgumentMatchers.any()))
+            .thenAnswer(call -> Domain.of("ourdomain.test").equals(call.getArgument(0)));
+        RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry,
+            new io.github.outboundrelay.core.OutboundRelayRule(registry, policies, domains, verifier), users, new RelayLogins(RelaySmtpClientTest.SEALER, registry, new InMemoryOAuthProviders()), client, bouncer,
             new RelayFailureRouter(configuration, context, bouncer, metrics),
             new RelayNotices(configuration, context, bouncer), new RelayAttemptRecorder(attempts, clock));
         return new RelayDeliveryWorker(queue, configuration, collaborators, metrics, clock);

@@ -50,7 +50,7 @@ class RelayMailSessionsTest {
             SendAsAddress alice = RelayPeers.sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.STARTTLS,
                 "alice-login", "alice-secret");
             RelaySessionKey key = RelaySessionKey.of(alice, "alice-secret", new PasswordFingerprints());
-            String host = alice.relay().host();
+            String host = alice.requireRelayAccount().server().host();
 
             for (String subject : List.of("first", "second", "third")) {
                 RelaySession session = factory.open(key, alice, "alice-secret");

@@ -42,20 +42,20 @@ class RelaySessionPoolRelayLimitsTest {
              RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxConnectionsPerRelay", "2"), metrics, Clock.systemUTC())) {
             List<SendAsAddress> accounts = accounts(peer, 5);
             for (SendAsAddress account : accounts) {
-                assertThat(deliver(client, account, "first of " + account.relayUsername()).isCompleteSuccess()).isTrue();
+                assertThat(deliver(client, account, "first of " + account.requireRelayAccount().username()).isCompleteSuccess()).isTrue();
             }
             assertThat(client.pool().idleCount()).isEqualTo(5);
             assertThat(client.pool().connectionsInUse(relayOf(peer))).isZero();
 
             for (SendAsAddress account : accounts) {
-                assertThat(deliver(client, account, "second of " + account.relayUsername()).isCompleteSuccess()).isTrue();
+                assertThat(deliver(client, account, "second of " + account.requireRelayAccount().username()).isCompleteSuccess()).isTrue();
             }
 
             List<ReceivedMail> received = peer.awaitMessages(10, Duration.ofSeconds(5));
             assertThat(peer.connectionCount()).isEqualTo(5);
             for (SendAsAddress account : accounts) {
-                assertThat(connectionOf(received, "second of " + account.relayUsername()))
-                    .isEqualTo(connectionOf(received, "first of " + account.relayUsername()));
+                assertThat(connectionOf(received, "second of " + account.requireRelayAccount().username()))
+                    .isEqualTo(connectionOf(received, "first of " + account.requireRelayAccount().username()));
             }
             assertThat(metrics.countFor("outbound-relay-pool-session-reused")).isEqualTo(5);
         }
@@ -101,23 +101,23 @@ class RelaySessionPoolRelayLimitsTest {
              RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("poolMaxIdleSessionsPerRelay", "3"), metrics, Clock.systemUTC())) {
             List<SendAsAddress> accounts = accounts(peer, 5);
             for (SendAsAddress account : accounts) {
-                deliver(client, account, "first of " + account.relayUsername());
+                deliver(client, account, "first of " + account.requireRelayAccount().username());
             }
             assertThat(client.pool().idleCount(relayOf(peer))).isEqualTo(3);
 
             // The three most recent keep their session; the two least recently used lost theirs and connect again.
             for (SendAsAddress account : List.of(accounts.get(2), accounts.get(3), accounts.get(4), accounts.get(0), accounts.get(1))) {
-                deliver(client, account, "second of " + account.relayUsername());
+                deliver(client, account, "second of " + account.requireRelayAccount().username());
             }
 
             List<ReceivedMail> received = peer.awaitMessages(10, Duration.ofSeconds(5));
             for (SendAsAddress kept : accounts.subList(2, 5)) {
-                assertThat(connectionOf(received, "second of " + kept.relayUsername()))
-                    .isEqualTo(connectionOf(received, "first of " + kept.relayUsername()));
+                assertThat(connectionOf(received, "second of " + kept.requireRelayAccount().username()))
+                    .isEqualTo(connectionOf(received, "first of " + kept.requireRelayAccount().username()));
             }
             for (SendAsAddress closed : accounts.subList(0, 2)) {
-                assertThat(connectionOf(received, "second of " + closed.relayUsername()))
-                    .isNotEqualTo(connectionOf(received, "first of " + closed.relayUsername()));
+                assertThat(connectionOf(received, "second of " + closed.requireRelayAccount().username()))
+                    .isNotEqualTo(connectionOf(received, "first of " + closed.requireRelayAccount().username()));
             }
             assertThat(peer.connectionCount()).isEqualTo(7);
             assertThat(client.pool().idleCount(relayOf(peer))).isEqualTo(3);
@@ -140,13 +140,13 @@ class RelaySessionPoolRelayLimitsTest {
     }
 
     private static DeliveryResult deliver(RelaySmtpClient client, SendAsAddress account, String subject) throws Exception {
-        return client.send(account, passwordOf(account.relayUsername()), message(account.address().asString(), subject),
+        return client.send(account, passwordOf(account.requireRelayAccount().username()), message(account.address().asString(), subject),
             to("carol@elsewhere.test"));
     }
 
     /** A session straight from the pool, as a delivery thread holds it while it carries a mail. */
     private RelaySession acquire(RelaySmtpClient client, SendAsAddress account, Duration slotWait) throws Exception {
-        String password = passwordOf(account.relayUsername());
+        String password = passwordOf(account.requireRelayAccount().username());
         RelaySessionKey key = RelaySessionKey.of(account, password, fingerprints);
         RelaySessionFactory factory = new RelaySessionFactory(RelayDeliveryConfiguration.from(testConfig().build()),
             RelayPeers.loopbackTargets());

@@ -36,7 +36,7 @@ class RelayVerificationMailerTest {
     void aRelayThatDoesNotOfferAuthNeverGetsTheCodeMailEvenWhereItIsTheRoute() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
             ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
-                .sendVerificationCode(sendAs(peer), new RelayLogin.WithPassword("wrong"), "K7QD-M2XP-4TZA-9RWE");
+                .sendVerificationCode(sendAs(peer), java.util.Optional.of(new RelayLogin.WithPassword("wrong")), "K7QD-M2XP-4TZA-9RWE");
 
             assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
             assertThat(peer.received()).isEmpty();
@@ -55,7 +55,7 @@ class RelayVerificationMailerTest {
     void byDefaultTheCodeIsMailedToTheMailboxByTheNormalPathNotThroughTheRelay() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
-                .sendVerificationCode(sendAs(peer), new RelayLogin.WithPassword(PASSWORD), "K7QD-M2XP-4TZA-9RWE");
+                .sendVerificationCode(sendAs(peer), java.util.Optional.of(new RelayLogin.WithPassword(PASSWORD)), "K7QD-M2XP-4TZA-9RWE");
 
             assertThat(result.isOk()).isTrue();
             assertThat(peer.connectionCount()).isZero();
@@ -64,6 +64,21 @@ class RelayVerificationMailerTest {
             assertThat(sent.getRecipients()).containsExactly(new MailAddress("alice@partner.test"));
             assertThat(sent.getMsg().getContent().toString()).contains("Confirmation code: K7QD-M2XP-4TZA-9RWE");
         }
+    }
+
+    @Test
+    void withoutARelayLoginTheCodeTakesTheNormalPathEvenWhereTheRelayIsTheRoute() throws Exception {
+        SendAsAddress withoutRelay = SendAsAddress.withoutRelay(new MailAddress("alice@partner.test"),
+            org.apache.james.core.Username.of("alice@ourdomain.test"), java.util.Optional.empty());
+
+        ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
+            .sendVerificationCode(withoutRelay, java.util.Optional.empty(), "K7QD-M2XP-4TZA-9RWE");
+
+        assertThat(result.isOk()).isTrue();
+        FakeMailContext.SentMail sent = context.getSentMails().get(0);
+        assertThat(sent.getRecipients()).containsExactly(new MailAddress("alice@partner.test"));
+        assertThat(sent.getMsg().getContent().toString()).contains("Confirmation code: K7QD-M2XP-4TZA-9RWE")
+            .contains("through the mail servers of ourdomain.test");
     }
 
     private RelayVerificationMailer mailer(RelayDeliveryConfiguration.VerificationMail route) throws Exception {

@@ -11,12 +11,15 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.SendAsDecision;
 
 /**
- * The whole outbound relay rule in one matcher: matches every recipient of a mail that was submitted by an
- * authenticated user, whose {@code From:} is a single mailbox registered as that user's external send-as address,
- * and whose sender's domain allows relaying. Equivalent to
- * {@code And(FromIsSendAsOfAuthenticatedSender, SenderDomainAllowsOutboundRelay)}.
+ * The relay half of the send-as rule in one matcher: matches every recipient of a mail that was submitted by an
+ * authenticated user, whose {@code From:} is a single mailbox registered as that user's verified external send-as
+ * address, with a relay, and whose sender's domain allows alternate addresses and relays (of that security):
+ * {@link SendAsDecision.ThroughRelay}. Equivalent to
+ * {@code And(FromIsSendAsOfAuthenticatedSender, SenderDomainAllowsOutboundRelay)}. Its other half,
+ * {@link FromIsSendAsThroughOurServers}, comes right after it.
  *
  * <pre>{@code
  * <mailet match="io.github.outboundrelay.matchers.FromIsRelayableSendAs" class="ToProcessor">
@@ -37,6 +40,6 @@ public class FromIsRelayableSendAs extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        return rule.relayableSendAs(mail).isPresent() ? mail.getRecipients() : List.of();
+        return rule.decide(mail) instanceof SendAsDecision.ThroughRelay ? mail.getRecipients() : List.of();
     }
 }

@@ -13,8 +13,9 @@ import org.apache.mailet.base.GenericMatcher;
 import io.github.outboundrelay.core.OutboundRelayRule;
 
 /**
- * Matches every recipient of a mail whose authenticated sender belongs to a domain where the admin allowed outbound
- * relaying (off by default), and relaying without TLS when its From is a send-as address whose relay has none.
+ * Matches every recipient of a mail whose authenticated sender belongs to a domain where the admin allowed alternate
+ * addresses (on by default) and outbound relaying (off by default), and, when its From is a send-as address of
+ * theirs, that address has a relay the domain admits (relaying without TLS when that relay has none).
  * Unauthenticated mail never matches.
  */
 public class SenderDomainAllowsOutboundRelay extends GenericMatcher {

@@ -40,6 +40,7 @@ class OutboundRelayMatchersTest {
     FromIsRelayableSendAs whole;
     FromIsSendAsOfAuthenticatedSender registered;
     SenderDomainAllowsOutboundRelay allowed;
+    FromIsSendAsThroughOurServers ourServers;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -62,6 +63,7 @@ class OutboundRelayMatchersTest {
         whole = init(new FromIsRelayableSendAs(rule));
         registered = init(new FromIsSendAsOfAuthenticatedSender(rule));
         allowed = init(new SenderDomainAllowsOutboundRelay(rule));
+        ourServers = init(new FromIsSendAsThroughOurServers(rule));
     }
 
     @Test
@@ -72,14 +74,26 @@ class OutboundRelayMatchersTest {
         assertThat(whole.match(mail)).containsExactlyInAnyOrderElementsOf(mail.getRecipients());
         assertThat(registered.match(mail)).hasSize(2);
         assertThat(allowed.match(mail)).hasSize(2);
+        assertThat(ourServers.match(mail)).isEmpty();
     }
 
     @Test
-    void policyOffLeavesOnlyTheRegistrationPieceMatching() throws Exception {
+    void relaysOffSendTheMailThroughOurServers() throws Exception {
         Mail mail = mail("alice@ourdomain.test", "alice@partner.test");
 
         assertThat(whole.match(mail)).isEmpty();
         assertThat(registered.match(mail)).hasSize(2);
+        assertThat(allowed.match(mail)).isEmpty();
+        assertThat(ourServers.match(mail)).containsExactlyInAnyOrderElementsOf(mail.getRecipients());
+    }
+
+    @Test
+    void alternateAddressesOffMatchNeitherPath() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true, true, false));
+        Mail mail = mail("alice@ourdomain.test", "alice@partner.test");
+
+        assertThat(whole.match(mail)).isEmpty();
+        assertThat(ourServers.match(mail)).isEmpty();
         assertThat(allowed.match(mail)).isEmpty();
     }
 
@@ -91,6 +105,7 @@ class OutboundRelayMatchersTest {
         assertThat(whole.match(mail)).isEmpty();
         assertThat(registered.match(mail)).isEmpty();
         assertThat(allowed.match(mail)).hasSize(2);
+        assertThat(ourServers.match(mail)).isEmpty();
     }
 
     @Test
@@ -101,10 +116,12 @@ class OutboundRelayMatchersTest {
         assertThat(whole.match(mail)).isEmpty();
         assertThat(registered.match(mail)).hasSize(2);
         assertThat(allowed.match(mail)).isEmpty();
+        assertThat(ourServers.match(mail)).hasSize(2);
 
         policies.set(new DomainRelayPolicy(OUR_DOMAIN, true, true));
         assertThat(whole.match(mail)).hasSize(2);
         assertThat(allowed.match(mail)).hasSize(2);
+        assertThat(ourServers.match(mail)).isEmpty();
     }
 
     @Test
@@ -115,6 +132,7 @@ class OutboundRelayMatchersTest {
         assertThat(whole.match(mail)).isEmpty();
         assertThat(registered.match(mail)).isEmpty();
         assertThat(allowed.match(mail)).isEmpty();
+        assertThat(ourServers.match(mail)).isEmpty();
     }
 
     private static <T extends org.apache.mailet.base.GenericMatcher> T init(T matcher) throws Exception {
