@@ -128,23 +128,61 @@ class JmapSendAsIntegrationTest {
     }
 
     /**
-     * With the domain's policy off the address no longer qualifies: it leaves the identities and EmailSubmission/set
-     * refuses it, as SMTP submission refuses it at MAIL FROM (503). Both ask {@code OutboundRelayRule.isForeignSendAsOf},
-     * which requires the policy: the mail never takes the gateway with the partner's address as its sender.
+     * Issue 22: with relays off (it was refused before) the address stays an identity and its submission leaves through
+     * our servers on Alice's behalf, as over SMTP: the gateway gets it with her own address as envelope sender and in
+     * {@code Sender:}, never the partner's. With alternate addresses off it is refused as SMTP refuses it (503). All
+     * ask {@code OutboundRelayRule}, the one rule.
      */
     @Test
-    void withThePolicyOffTheAddressIsRefusedAsOverSmtp() throws Exception {
+    void withRelaysOffTheSubmissionLeavesThroughOurServersAndWithAlternateAddressesOffItIsRefusedAsOverSmtp() throws Exception {
         FIXTURE.registerAlicesAddress();
         JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
-        assertThat(alice.identityAddresses()).contains(SEND_AS);
-
         scenario.allowDomain(false);
+        assertThat(alice.identityAddresses()).containsExactlyInAnyOrder(ALICE, SEND_AS);
 
-        assertThatThrownBy(() -> scenario.submissionAs(ALICE, SEND_AS).subject(uniqueSubject()).send())
-            .isInstanceOf(MessagingException.class).hasStackTraceContaining("503");
-        assertThat(alice.identityAddresses()).containsExactly(ALICE);
         String subject = uniqueSubject();
-        assertRefused(alice.sendDraft(SEND_AS, RECIPIENT, subject), subject);
+        assertThat(alice.sendDraft(SEND_AS, RECIPIENT, subject).getString("created.s.id")).isNotBlank();
+
+        ReceivedMail viaGateway = awaitAt(GATEWAY, subject);
+        assertThat(viaGateway.envelopeSender()).isEqualTo(ALICE);
+        assertThat(viaGateway.content().lines()).contains("Sender: " + ALICE, "From: " + SEND_AS);
+        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
+
+        given().spec(OutboundRelayJames.webAdmin(server)).body(Map.of("allowed", false, "allowAlternateAddresses", false))
+            .put("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN).then().statusCode(200);
+        try {
+            assertThatThrownBy(() -> scenario.submissionAs(ALICE, SEND_AS).subject(uniqueSubject()).send())
+                .isInstanceOf(MessagingException.class).hasStackTraceContaining("503");
+            assertThat(alice.identityAddresses()).containsExactly(ALICE);
+            String refused = uniqueSubject();
+            assertRefused(alice.sendDraft(SEND_AS, RECIPIENT, refused), refused);
+        } finally {
+            given().spec(OutboundRelayJames.webAdmin(server)).body(Map.of("allowed", true, "allowAlternateAddresses", true))
+                .put("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void anAddressWithoutRelayIsAnIdentityAndItsSubmissionLeavesThroughOurServersOnAlicesBehalf() throws Exception {
+        given().spec(OutboundRelayJames.webAdmin(server)).body(Map.of("verified", true, "displayName", "Alice (Partner)"))
+            .put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS)
+            .then().statusCode(200).body("path", equalTo("ourServers"));
+        JmapClient alice = JmapClient.login(server, ALICE, OutboundRelayJames.PASSWORD);
+        assertThat(alice.identities()).filteredOn(identity -> SEND_AS.equals(identity.get("email")))
+            .extracting(identity -> identity.get("name")).containsExactly("Alice (Partner)");
+        String subject = uniqueSubject();
+
+        assertThat(alice.sendDraft(SEND_AS, RECIPIENT, subject).getString("created.s.id")).isNotBlank();
+
+        ReceivedMail viaGateway = awaitAt(GATEWAY, subject);
+        assertThat(viaGateway.envelopeSender()).isEqualTo(ALICE);
+        assertThat(viaGateway.recipients()).containsExactly(RECIPIENT);
+        assertThat(viaGateway.content().lines()).contains("Sender: " + ALICE, "From: " + SEND_AS);
+        assertThat(subjectsAt(PARTNER)).doesNotContain(subject);
+
+        JmapClient bob = JmapClient.login(server, BOB, OutboundRelayJames.PASSWORD);
+        String bobs = uniqueSubject();
+        assertRefused(bob.sendDraft(SEND_AS, RECIPIENT, bobs), bobs);
     }
 
     private void registerPending() {

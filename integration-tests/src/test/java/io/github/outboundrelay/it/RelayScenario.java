@@ -22,6 +22,8 @@ import io.restassured.specification.RequestSpecification;
  */
 final class RelayScenario {
     static final Duration PATIENCE = Duration.ofSeconds(30);
+    static final java.util.regex.Pattern CONFIRMATION_CODE =
+        java.util.regex.Pattern.compile("Confirmation code: ([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})");
 
     private final GuiceJamesServer server;
     private final RequestSpecification admin;
@@ -128,6 +130,15 @@ final class RelayScenario {
             .filter(line -> line.startsWith("Subject: "))
             .map(line -> line.substring("Subject: ".length()))
             .toList();
+    }
+
+    /** The one-time code of a confirmation mail as a peer received it. */
+    static String confirmationCode(ReceivedMail mail) {
+        java.util.regex.Matcher matcher = CONFIRMATION_CODE.matcher(mail.content());
+        if (!matcher.find()) {
+            throw new AssertionError("no confirmation code in the mail: " + mail.content());
+        }
+        return matcher.group(1);
     }
 
     static String uniqueSubject() {

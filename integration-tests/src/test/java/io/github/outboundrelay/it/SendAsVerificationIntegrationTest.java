@@ -12,8 +12,6 @@ import static org.hamcrest.Matchers.startsWith;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 
@@ -38,7 +36,6 @@ import io.restassured.specification.RequestSpecification;
 class SendAsVerificationIntegrationTest {
     static final String LOGIN = "user@partner.test";
     static final String PASSWORD = "partner-secret";
-    static final Pattern CODE = Pattern.compile("Confirmation code: ([A-Z2-9]{4}(?:-[A-Z2-9]{4}){3})");
 
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
     static final SmtpPeer OTHER_PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
@@ -199,9 +196,7 @@ class SendAsVerificationIntegrationTest {
     }
 
     private static String code(ReceivedMail mail) {
-        Matcher matcher = CODE.matcher(mail.content());
-        assertThat(matcher.find()).as("a confirmation code in the mail").isTrue();
-        return matcher.group(1);
+        return RelayScenario.confirmationCode(mail);
     }
 
     private static Map<String, Object> body(SmtpPeer relay) {
