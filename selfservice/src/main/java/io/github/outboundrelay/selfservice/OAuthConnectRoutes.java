@@ -1,7 +1,5 @@
 package io.github.outboundrelay.selfservice;
 
-import static io.github.outboundrelay.selfservice.Html.escape;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +40,13 @@ final class OAuthConnectRoutes {
     private final OAuthCodeConnections connections;
     private final OAuthProviders providers;
     private final PageRoutes pages;
+    private final Pages templates;
     private final Optional<URI> publicUrl;
 
-    OAuthConnectRoutes(OAuthCodeConnections connections, OAuthProviders providers, PageRoutes pages, Optional<URI> publicUrl) {
+    OAuthConnectRoutes(OAuthCodeConnections connections, OAuthProviders providers, PageRoutes pages, Pages templates,
+                       Optional<URI> publicUrl) {
         this.connections = connections;
+        this.templates = templates;
         this.providers = providers;
         this.pages = pages;
         this.publicUrl = publicUrl;
@@ -87,10 +88,7 @@ final class OAuthConnectRoutes {
                     redirectUri(request));
                 String label = providers.find(providerId).map(OAuthConnectRoutes::label).orElse(providerId);
                 response.type("text/html; charset=utf-8");
-                return Html.page("Connecting — Send mail as", refreshTo(authorization.toString()), "<h1>Send mail as</h1>",
-                    "<p id=\"leaving\">Taking you to " + escape(label) + " to allow sending mail as " + escape(address.asString())
-                        + "… <a id=\"continue\" href=\"" + escape(authorization.toString()) + "\">Continue to "
-                        + escape(label) + "</a></p>");
+                return templates.connecting(new Pages.ConnectingPage(label, address.asString(), authorization.toString()));
             } catch (RuntimeException e) {
                 Refusal refusal = Refusal.of(e).orElseThrow(() -> e);
                 response.status(refusal.status());
@@ -107,8 +105,7 @@ final class OAuthConnectRoutes {
         String finish = FINISH + "?state=" + encoded(PageRoutes.text(request, "state"))
             + (error.isEmpty() ? "&code=" + encoded(PageRoutes.text(request, "code")) : "&error=" + encoded(error));
         response.type("text/html; charset=utf-8");
-        return Html.page("Back from the provider — Send mail as", refreshTo(finish), "<h1>Send mail as</h1>",
-            "<p id=\"back\">Back from the provider… <a id=\"finish\" href=\"" + escape(finish) + "\">Continue</a></p>");
+        return templates.back(new Pages.BackPage(finish));
     }
 
     private Object finish(Request request, Response response) {
@@ -150,10 +147,6 @@ final class OAuthConnectRoutes {
     /** An RFC 6749 error code is a word; anything else from a link is not repeated to the user as the provider's. */
     static String errorCode(String error) {
         return error.matches("[a-z_]{1,40}") ? error : "an unreadable error";
-    }
-
-    private static String refreshTo(String url) {
-        return "<meta http-equiv=\"refresh\" content=\"0;url=" + escape(url) + "\">\n";
     }
 
     private static String encoded(String value) {

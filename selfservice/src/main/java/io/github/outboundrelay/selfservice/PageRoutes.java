@@ -39,11 +39,13 @@ final class PageRoutes {
     private final Sessions sessions;
     private final SignIn signIn;
     private final OAuthProviders providers;
+    private final Pages templates;
     private final Clock clock;
 
     PageRoutes(SendAsSettings settings, RelayAttemptLog attempts, Sessions sessions, SignIn signIn, OAuthProviders providers,
-               Clock clock) {
+               Pages templates, Clock clock) {
         this.settings = settings;
+        this.templates = templates;
         this.providers = providers;
         this.attempts = attempts;
         this.sessions = sessions;
@@ -101,7 +103,7 @@ final class PageRoutes {
         }));
         service.get("/style.css", (request, response) -> {
             response.type("text/css");
-            return Stylesheet.CSS;
+            return templates.stylesheet();
         });
     }
 
@@ -131,7 +133,7 @@ final class PageRoutes {
         String token = Sessions.randomToken();
         response.header("Set-Cookie", SIGN_IN_COOKIE + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict");
         response.type("text/html; charset=utf-8");
-        return SendAsPage.signIn(token, error, login);
+        return templates.signIn(new Pages.SignInPage(token, login, error));
     }
 
     /** Runs one form's action for one of the user's addresses, then redirects with a notice or shows the refusal. */
@@ -159,9 +161,7 @@ final class PageRoutes {
     String expiredForm(Response response) {
         response.status(403);
         response.type("text/html; charset=utf-8");
-        return Html.page("Refused — Send mail as", "<h1>Send mail as</h1>", "<p class=\"error\" role=\"alert\">"
-            + "This form has expired or came from another site: nothing was changed. "
-            + "<a href=\"/send-as\">Back to your addresses</a></p>");
+        return templates.refused();
     }
 
     @FunctionalInterface
@@ -196,8 +196,8 @@ final class PageRoutes {
         List<SendAsPage.Provider> choices = providers.all().stream()
             .map(provider -> new SendAsPage.Provider(provider.id(), OAuthConnectRoutes.label(provider)))
             .toList();
-        return SendAsPage.sendAs(session.user().asString(), session.csrfToken(), settings.policyOf(session.user()), rows,
-            session.takeNotice(), session.takeAlert(), errors, addValues, choices);
+        return templates.sendAs(SendAsPage.of(session.user().asString(), session.csrfToken(), settings.policyOf(session.user()),
+            rows, session.takeNotice(), session.takeAlert(), errors, addValues, choices));
     }
 
     private String lastOutcome(SendAsView view) {

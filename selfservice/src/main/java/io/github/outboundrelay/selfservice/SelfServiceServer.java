@@ -74,6 +74,7 @@ public class SelfServiceServer implements UserDefinedStartable {
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(configuration.sessionIdle(), clock);
         SignIn signIn = new SignIn(users, configuration, clock);
+        Pages templates = new Pages();
         service = Service.ignite()
             .ipAddress(configuration.bindAddress())
             .port(configuration.port())
@@ -83,9 +84,9 @@ public class SelfServiceServer implements UserDefinedStartable {
             + "in {}.properties): {}", configuration.bindAddress(), configuration.port(), SelfServiceConfiguration.FILE,
             e.toString()));
         new ApiRoutes(settings, sessions, signIn).define(service);
-        PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, clock);
+        PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, templates, clock);
         pages.define(service);
-        new OAuthConnectRoutes(connections, providers, pages, configuration.publicUrl()).define(service);
+        new OAuthConnectRoutes(connections, providers, pages, templates, configuration.publicUrl()).define(service);
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());
