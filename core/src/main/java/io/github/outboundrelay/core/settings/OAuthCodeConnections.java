@@ -14,6 +14,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.PlainAddress;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
@@ -63,7 +64,7 @@ public class OAuthCodeConnections {
      * @param displayName the name to show with the address (none: the one it had, if any)
      * @param redirectUri the surface's callback, registered with the provider
      * @return the provider's authorization URL to send the user's browser to
-     * @throws InvalidFieldException naming {@code provider}, {@code username} or {@code displayName}
+     * @throws InvalidFieldException naming {@code provider}, {@code username}, {@code address} or {@code displayName}
      */
     public URI begin(Actor actor, Username owner, MailAddress address, String providerId, String username,
                      Optional<String> displayName, URI redirectUri) {
@@ -76,7 +77,8 @@ public class OAuthCodeConnections {
         }
         OAuthProvider provider = providers.find(providerId)
             .orElseThrow(() -> new InvalidFieldException("provider", "is not a provider set on this server: '" + providerId + "'"));
-        // Checked now: a bad name must not cost the user a trip to the provider.
+        // Checked now: a bad address or name must not cost the user a trip to the provider.
+        PlainAddress.require(address);
         Optional<String> name = SendAsAddress.validDisplayName(displayName);
         forgetExpired();
         if (pending.size() >= MAX_PENDING) {
