@@ -38,6 +38,8 @@ import spark.Service;
  *     it listens on: a web page whose name an attacker re-pointed at this server (DNS rebinding) is refused, 421;</li>
  *     <li>an {@code Origin} header, which browsers add to cross-site requests (and preflights), must be this WebAdmin's
  *     own (or the configured {@code cors.origin}), 403;</li>
+ *     <li>no {@code X-HTTP-Method-Override} header, 400: Spark would route the request by it while these checks read
+ *     the request's own method (a GET would reach a PUT route past the checks below);</li>
  *     <li>a state-changing request (PUT, POST, DELETE, PATCH) that carries a body says
  *     {@code Content-Type: application/json}, which a plain HTML form cannot send, 415; under {@code /outbound-relay}
  *     also one without a body (our writes all take JSON);</li>
@@ -56,6 +58,8 @@ public class AdminApiGuard {
     private static final Set<String> STATE_CHANGING = Set.of("PUT", "POST", "DELETE", "PATCH");
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
     private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+    /** Spark routes by this header instead of the request's method. */
+    static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     /** Servers already guarded: each of our route classes asks, the first one installs the filter. */
     private static final Set<Service> GUARDED = Collections.newSetFromMap(new WeakHashMap<>());
 
@@ -116,6 +120,9 @@ public class AdminApiGuard {
         if (origin != null && !isOwnOrigin(origin, request)) {
             throw error(HttpStatus.FORBIDDEN_403, "Requests from web pages of another origin (Origin header '" + origin
                 + "') are refused");
+        }
+        if (request.headers(METHOD_OVERRIDE) != null) {
+            throw error(HttpStatus.BAD_REQUEST_400, "'" + METHOD_OVERRIDE + "' is refused: send the request with its own method");
         }
         if (!STATE_CHANGING.contains(request.requestMethod().toUpperCase(Locale.ROOT))) {
             return;

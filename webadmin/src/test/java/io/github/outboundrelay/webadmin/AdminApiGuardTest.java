@@ -280,6 +280,23 @@ class AdminApiGuardTest {
         org.assertj.core.api.Assertions.assertThat(all.users.contains(Username.of("bob@ourdomain.test"))).isFalse();
     }
 
+    /**
+     * Spark routes by {@code X-HTTP-Method-Override} while the checks above read the real method: a GET would reach a
+     * PUT or DELETE route past the content type and size checks.
+     */
+    @Test
+    void aMethodOverrideHeaderIs400NamingItAndChangesNothing() throws Exception {
+        given().spec(admin).header("X-HTTP-Method-Override", "PUT").contentType("text/plain").body("{\"allowed\": true}")
+            .get("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(400).body("message", org.hamcrest.Matchers.startsWith("'X-HTTP-Method-Override'"));
+        given().spec(admin).header("X-HTTP-Method-Override", "DELETE").get("/users/alice@ourdomain.test")
+            .then().statusCode(400).body("message", org.hamcrest.Matchers.startsWith("'X-HTTP-Method-Override'"));
+        given().spec(admin).header("X-HTTP-Method-Override", "GET").get("/users").then().statusCode(400);
+
+        given().spec(admin).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200).body("allowed", equalTo(false));
+        org.assertj.core.api.Assertions.assertThat(all.users.contains(Username.of("alice@ourdomain.test"))).isTrue();
+    }
+
     static Stream<Arguments> eachRouteClassAlone() {
         return Stream.of(
             Arguments.of("OutboundRelayRoutes", (Function<AllRoutes, Routes>) AllRoutes::sendAs, "/outbound-relay/domains/ourdomain.test"),
