@@ -12,7 +12,8 @@ import org.apache.james.core.Username;
 /**
  * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, with the relay
  * that must deliver the mail written from it, the credential to authenticate there (a password or an OAuth grant), and
- * optionally the name the user wants shown with it (Gmail's "Name"; the JMAP identity's name under ./run).
+ * optionally the name the user wants shown with it (Gmail's "Name"; the JMAP identity's name under ./run). The
+ * address is a {@link PlainAddress} (400 naming {@code address} otherwise), whichever surface or store row it comes from.
  */
 public record SendAsAddress(MailAddress address, Username owner, RelayServer relay, String relayUsername,
                             RelayCredential credential, Optional<String> displayName) {
@@ -46,7 +47,7 @@ public record SendAsAddress(MailAddress address, Username owner, RelayServer rel
     }
 
     public SendAsAddress {
-        Objects.requireNonNull(address, "address");
+        PlainAddress.require(Objects.requireNonNull(address, "address"));
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(relay, "relay");
         relay = RELAYS.intern(relay);

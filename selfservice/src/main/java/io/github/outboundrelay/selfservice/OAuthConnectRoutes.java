@@ -75,8 +75,8 @@ final class OAuthConnectRoutes {
             if (!pages.hasFormToken(session, request)) {
                 return pages.expiredForm(response);
             }
-            boolean reconnect = "true".equals(request.queryParams("reconnect"));
-            String formId = reconnect ? pages.formOf(session.user(), request.queryParams("address"), "reconnect")
+            boolean reconnect = "true".equals(RequestGuard.field(request, "reconnect").orElse(""));
+            String formId = reconnect ? pages.formOf(session.user(), RequestGuard.field(request, "address").orElse(""), "reconnect")
                 : SendAsPage.CONNECT_FORM;
             String providerId = PageRoutes.text(request, "provider");
             String username = PageRoutes.text(request, "username");

@@ -85,7 +85,7 @@ final class PageRoutes {
                 : "Saved: " + saved.address() + " stays verified.";
         }));
         service.post("/send-as/confirm", (request, response) -> action(request, response, "confirm", (session, address) -> {
-            settings.confirm(Actor.USER, session.user(), address, Optional.ofNullable(request.queryParams("code")).orElse("").trim());
+            settings.confirm(Actor.USER, session.user(), address, text(request, "code"));
             return address.asString() + " is verified: mail you send from it now goes through its own server.";
         }));
         service.post("/send-as/verification", (request, response) -> action(request, response, "resend", (session, address) -> {
@@ -109,13 +109,13 @@ final class PageRoutes {
 
     private Object signIn(Request request, Response response) {
         String expected = request.cookie(SIGN_IN_COOKIE);
-        String login = Optional.ofNullable(request.queryParams("login")).orElse("");
-        if (expected == null || !ApiRoutes.sameToken(expected, request.queryParams(Visitor.CSRF_FIELD))) {
+        String login = RequestGuard.field(request, "login").orElse("");
+        if (expected == null || !ApiRoutes.sameToken(expected, RequestGuard.field(request, Visitor.CSRF_FIELD).orElse(""))) {
             response.status(403);
             return signInPage(response, "This form has expired: sign in again.", login);
         }
         try {
-            Optional<Username> user = signIn.authenticate(login, request.queryParams("password"), request.ip());
+            Optional<Username> user = signIn.authenticate(login, RequestGuard.field(request, "password").orElse(""), request.ip());
             if (user.isEmpty()) {
                 response.status(401);
                 return signInPage(response, SignIn.WRONG, login);
@@ -142,7 +142,7 @@ final class PageRoutes {
             if (!hasFormToken(session, request)) {
                 return expiredForm(response);
             }
-            String formId = kind.equals("add") ? "add" : formOf(session.user(), request.queryParams("address"), kind);
+            String formId = kind.equals("add") ? "add" : formOf(session.user(), RequestGuard.field(request, "address").orElse(""), kind);
             try {
                 session.notice(action.run(session, address(request)));
                 return redirect(response, "/send-as");
@@ -155,13 +155,13 @@ final class PageRoutes {
     }
 
     boolean hasFormToken(Sessions.Session session, Request request) {
-        return ApiRoutes.sameToken(session.csrfToken(), request.queryParams(Visitor.CSRF_FIELD));
+        return ApiRoutes.sameToken(session.csrfToken(), RequestGuard.field(request, Visitor.CSRF_FIELD).orElse(""));
     }
 
     String expiredForm(Response response) {
         response.status(403);
         response.type("text/html; charset=utf-8");
-        return templates.refused();
+        return templates.refused(new Pages.RefusedPage("This form has expired or came from another site"));
     }
 
     @FunctionalInterface
@@ -219,7 +219,7 @@ final class PageRoutes {
         }
         RelayServer relay = new RelayServer(host, port, RelaySecurity.parse("security", text(request, "security")));
         String username = text(request, "username");
-        String password = Optional.ofNullable(request.queryParams("password")).orElse("");
+        String password = RequestGuard.field(request, "password").orElse("");
         if (passwordRequired && password.isEmpty()) {
             throw new InvalidFieldException("password", "is required");
         }
@@ -242,7 +242,7 @@ final class PageRoutes {
     }
 
     static String text(Request request, String field) {
-        return Optional.ofNullable(request.queryParams(field)).map(String::trim).orElse("");
+        return RequestGuard.field(request, field).map(String::trim).orElse("");
     }
 
     static String redirect(Response response, String path) {

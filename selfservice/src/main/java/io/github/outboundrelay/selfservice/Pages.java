@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
@@ -23,6 +22,10 @@ final class Pages {
 
     /** The sign-in page: the form's own token, the login typed so far and why the last try failed (empty: none). */
     record SignInPage(String csrf, String login, String error) {
+    }
+
+    /** A request refused before anything was changed, and why ("This form has expired or came from another site"). */
+    record RefusedPage(String reason) {
     }
 
     /** On the way to the provider: its name, the address being connected, and its authorization URL. */
@@ -62,9 +65,8 @@ final class Pages {
         return render(sendAs, page);
     }
 
-    /** A form whose token is wrong or gone: nothing was changed. */
-    String refused() {
-        return render(refused, Map.of());
+    String refused(RefusedPage page) {
+        return render(refused, page);
     }
 
     String connecting(ConnectingPage page) {

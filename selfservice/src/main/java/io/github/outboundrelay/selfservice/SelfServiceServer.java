@@ -83,6 +83,8 @@ public class SelfServiceServer implements UserDefinedStartable {
         service.initExceptionHandler(e -> LOGGER.error("outbound-relay self-service: cannot listen on {}:{} (bind, port "
             + "in {}.properties): {}", configuration.bindAddress(), configuration.port(), SelfServiceConfiguration.FILE,
             e.toString()));
+        // First: nothing may read a request before the guard has bounded its body.
+        new RequestGuard(templates).define(service);
         new ApiRoutes(settings, sessions, signIn).define(service);
         PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, templates, clock);
         pages.define(service);

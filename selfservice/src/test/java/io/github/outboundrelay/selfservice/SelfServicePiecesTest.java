@@ -53,9 +53,11 @@ class SelfServicePiecesTest {
 
     @Test
     void thePagesAreWholeDocumentsWithTheirStyleSheetAndNoScriptOrInlineStyle() {
-        assertThat(PAGES.refused()).startsWith("<!doctype html>").contains("<title>Refused — Send mail as</title>")
+        assertThat(PAGES.refused(new Pages.RefusedPage("This form has expired or came from another site")))
+            .startsWith("<!doctype html>").contains("<title>Refused — Send mail as</title>")
             .contains("<link rel=\"stylesheet\" href=\"/style.css\">")
-            .contains("This form has expired or came from another site: nothing was changed.")
+            .contains("<p class=\"error\" role=\"alert\">This form has expired or came from another site: nothing was changed. "
+                + "<a href=\"/send-as\">Back to your addresses</a></p>")
             .doesNotContain("<script").doesNotContain("style=").endsWith("</html>\n");
         assertThat(PAGES.back(new Pages.BackPage("/send-as/oauth/finish?state=s&code=c")))
             .contains("<meta http-equiv=\"refresh\" content=\"0;url=/send-as/oauth/finish?state&#61;s&amp;code&#61;c\">\n</head>")

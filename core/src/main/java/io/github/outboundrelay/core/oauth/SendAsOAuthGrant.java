@@ -15,7 +15,8 @@ import io.github.outboundrelay.core.StoreUnavailableException;
 /**
  * The OAuth grant of a send-as address, over its sealed refresh token in the registry: the token is read from the
  * registry and opened only when the cache refreshes (so a rotation stored by another thread or node is used), and a
- * rotated token is sealed and stored in place of the one that was sent.
+ * rotated token is sealed and stored in place of the one that was sent. A grant marked "reconnect needed" (by any
+ * node) is never sent again: the user connects the account again.
  *
  * <p>An address being saved is tried before it is stored: its grant ({@link #unsaved}) holds the new address in
  * memory, and keeps a rotation there too, for the settings to store ({@link #unsavedCredential()}).</p>
@@ -86,6 +87,11 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         SendAsAddress sendAs = current()
             .orElseThrow(() -> new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "",
                 sendAsKey + " holds no OAuth grant any more"));
+        if (((RelayCredential.OAuth) sendAs.credential()).reconnectNeeded()) {
+            // Refused by the provider on some node, or its token endpoint moved: sent nowhere until connected again.
+            throw new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "", "The OAuth grant of " + sendAsKey
+                + " must be connected again (the provider refused it, or the provider's token endpoint changed)");
+        }
         SealedSecret refreshToken = sendAs.credential().secret();
         try {
             String clear = sealer.open(refreshToken, sendAs.credential().sealingContext(sendAs));

@@ -14,6 +14,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.PlainAddress;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
@@ -37,8 +38,9 @@ public class OAuthCodeConnections {
     /** Flows begun and not completed are bounded: past this, the oldest expire first (a user retries). */
     static final int MAX_PENDING = 10_000;
 
-    private record Pending(Actor actor, Username owner, MailAddress address, String providerId, String username,
-                           Optional<String> displayName, URI redirectUri, Pkce pkce, Instant expiresAt) {
+    /** @param tokenEndpoint where the code is to be exchanged: the provider's when the flow began */
+    private record Pending(Actor actor, Username owner, MailAddress address, String providerId, URI tokenEndpoint,
+                           String username, Optional<String> displayName, URI redirectUri, Pkce pkce, Instant expiresAt) {
     }
 
     private final SendAsSettings settings;
@@ -63,7 +65,7 @@ public class OAuthCodeConnections {
      * @param displayName the name to show with the address (none: the one it had, if any)
      * @param redirectUri the surface's callback, registered with the provider
      * @return the provider's authorization URL to send the user's browser to
-     * @throws InvalidFieldException naming {@code provider}, {@code username} or {@code displayName}
+     * @throws InvalidFieldException naming {@code provider}, {@code username}, {@code address} or {@code displayName}
      */
     public URI begin(Actor actor, Username owner, MailAddress address, String providerId, String username,
                      Optional<String> displayName, URI redirectUri) {
@@ -76,7 +78,8 @@ public class OAuthCodeConnections {
         }
         OAuthProvider provider = providers.find(providerId)
             .orElseThrow(() -> new InvalidFieldException("provider", "is not a provider set on this server: '" + providerId + "'"));
-        // Checked now: a bad name must not cost the user a trip to the provider.
+        // Checked now: a bad address or name must not cost the user a trip to the provider.
+        PlainAddress.require(address);
         Optional<String> name = SendAsAddress.validDisplayName(displayName);
         forgetExpired();
         if (pending.size() >= MAX_PENDING) {
@@ -84,8 +87,8 @@ public class OAuthCodeConnections {
         }
         OAuthState state = OAuthState.create();
         Pkce pkce = Pkce.create();
-        pending.put(state.value(), new Pending(actor, owner, address, providerId, username, name, redirectUri, pkce,
-            clock.instant().plus(LIFETIME)));
+        pending.put(state.value(), new Pending(actor, owner, address, providerId, provider.tokenEndpoint(), username, name,
+            redirectUri, pkce, clock.instant().plus(LIFETIME)));
         return client.authorizationRequest(provider, redirectUri, state, pkce, Optional.of(username));
     }
 
@@ -101,6 +104,11 @@ public class OAuthCodeConnections {
         }
         OAuthProvider provider = providers.find(flow.providerId())
             .orElseThrow(() -> new InvalidFieldException("provider", "is no longer set on this server: '" + flow.providerId() + "'"));
+        if (!provider.tokenEndpoint().equals(flow.tokenEndpoint())) {
+            // The code and its verifier go only to the token endpoint of the server that issued the code.
+            throw new InvalidFieldException("provider", "changed its token endpoint while the account was being connected: "
+                + "connect it again");
+        }
         TokenGrant grant;
         try {
             grant = client.exchangeCode(provider, code, flow.redirectUri(), flow.pkce());

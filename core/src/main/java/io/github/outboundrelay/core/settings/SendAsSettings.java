@@ -56,6 +56,7 @@ public class SendAsSettings {
     private final SendAsVerifier verifier;
     private final RelayChecks checks;
     private final AccessTokenCache tokens;
+    private final OAuthProviders providers;
     private final SettingsEvents events;
 
     @Inject
@@ -87,6 +88,7 @@ public class SendAsSettings {
         this.sealer = sealer;
         this.verifier = verifier;
         this.tokens = tokens;
+        this.providers = providers;
         this.events = events;
         this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers),
             new SettingsRateLimits(clock), events);
@@ -139,6 +141,7 @@ public class SendAsSettings {
         requireForeign(address);
         boolean vouched = vouchedBy(actor, verified);
         Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
+        requireUnmoved(provider);
         RelayServer relay = provider.relay();
         requireAdmittedSecurity(owner, relay.security());
         checks.checkTarget(relay);
@@ -155,6 +158,17 @@ public class SendAsSettings {
             checks.requireWorkingRelay(actor, sendAs, new RelayLogin.WithOAuth(grant));
         }
         return store(actor, sendAs.withCredential(grant.unsavedCredential()), true, vouched, abandoned);
+    }
+
+    /**
+     * The grant was obtained from the provider's token endpoint as it is now: one the admin moved meanwhile (a device
+     * authorization approved after the change) would send its refresh token to another host than the one that issued it.
+     */
+    private void requireUnmoved(OAuthProvider provider) {
+        if (providers.find(provider.id()).filter(current -> !current.tokenEndpointMovedFrom(provider)).isEmpty()) {
+            throw new InvalidFieldException("provider", provider.id() + " was removed or its token endpoint changed while "
+                + "the account was being connected: connect it again");
+        }
     }
 
     /**

@@ -53,6 +53,18 @@ public final class OAuthFixtures {
         return client.exchangeCode(provider, OAuthTestServer.queryParameter(callback, "code"), REDIRECT, pkce);
     }
 
+    /** The same test server under another name of loopback: another host as far as a provider's settings go. */
+    public static URI onAnotherHost(URI endpoint) {
+        String otherHost = endpoint.getHost().equals("localhost") ? "127.0.0.1" : "localhost";
+        return URI.create(endpoint.toString().replace("//" + endpoint.getHost() + ":", "//" + otherHost + ":"));
+    }
+
+    /** The provider with another token endpoint, everything else the same. */
+    public static OAuthProvider withTokenEndpoint(OAuthProvider provider, String id, URI tokenEndpoint) {
+        return new OAuthProvider(id, provider.authorizationEndpoint(), tokenEndpoint, provider.deviceAuthorizationEndpoint(),
+            provider.clientId(), provider.clientSecret(), provider.scopes(), provider.authorizationParameters(), provider.relay());
+    }
+
     /** A connected account whose refresh token lives in memory; rotations are recorded. */
     public static final class MemoryGrant implements OAuthGrant {
         final AtomicReference<String> refreshToken;

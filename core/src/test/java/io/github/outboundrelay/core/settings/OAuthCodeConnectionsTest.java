@@ -33,6 +33,7 @@ import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthFixtures;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
@@ -52,6 +53,8 @@ class OAuthCodeConnectionsTest {
     final AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
     final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     final SendAsSettingsTest.RecordingProbe probe = new SendAsSettingsTest.RecordingProbe();
+    final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
+    SendAsSettings settings;
     OAuthCodeConnections connections;
     MailAddress address;
 
@@ -71,14 +74,13 @@ class OAuthCodeConnectionsTest {
         address = new MailAddress("alice@partner.test");
         InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
-        InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
         providers.save(new OAuthProvider("partner", server.authorizationEndpoint(), server.tokenEndpoint(), Optional.empty(),
             "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
             new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS)));
         RelayProbes probes = new RelayProbes();
         probes.install(probe);
         OAuthTokenClient client = new OAuthTokenClient(sealer, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
-        SendAsSettings settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer,
+        settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer,
             new SendAsVerifier(new InMemoryVerifications()), probes, providers,
             new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN),
             new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()), Clock.systemUTC());
@@ -149,5 +151,31 @@ class OAuthCodeConnectionsTest {
                 e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.RELAY_CHECK_FAILED));
         assertThat(registry.find(address)).isEmpty();
         assertThat(probe.calls).isEmpty();
+    }
+
+    @Test
+    void aFlowWhoseProvidersTokenEndpointMovedMeanwhileSendsItsCodeNowhere() {
+        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
+        OAuthProvider before = providers.find("partner").orElseThrow();
+        providers.save(OAuthFixtures.withTokenEndpoint(before, "partner", OAuthFixtures.onAnotherHost(before.tokenEndpoint())));
+        int exchanged = server.tokensIssued("authorization_code");
+
+        assertThatThrownBy(() -> connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
+            OAuthTestServer.queryParameter(callback, "code")))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'provider' changed its token endpoint");
+        assertThat(server.tokensIssued("authorization_code")).isEqualTo(exchanged);
+        assertThat(registry.find(address)).isEmpty();
+    }
+
+    /** A device authorization approved after the admin moved the token endpoint: its grant came from the old one. */
+    @Test
+    void aGrantObtainedBeforeTheTokenEndpointMovedIsNotSaved() {
+        OAuthProvider before = providers.find("partner").orElseThrow();
+        providers.save(OAuthFixtures.withTokenEndpoint(before, "partner", URI.create("https://login.elsewhere.test/token")));
+
+        assertThatThrownBy(() -> settings.saveOAuth(Actor.ADMIN, ALICE, address, before, "alice@partner.test", "refresh-token",
+            Optional.empty(), Optional.of(true)))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'provider' partner was removed or its token endpoint changed");
+        assertThat(registry.find(address)).isEmpty();
     }
 }

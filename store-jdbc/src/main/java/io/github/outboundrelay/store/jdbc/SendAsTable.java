@@ -11,6 +11,8 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
@@ -43,8 +45,12 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
                 new RelayServer(rows.getString("relay_host"), rows.getInt("relay_port"), RelaySecurity.valueOf(rows.getString("relay_security"))),
                 rows.getString("relay_username"), credential(rows), Optional.ofNullable(rows.getString("display_name"))));
         } catch (Exception e) {
-            // Only written by this store, so only a hand-edited row gets here: skip it, loudly, without its values.
-            LOGGER.error("outbound-relay store: the stored send-as address {} is invalid and is ignored ({})", key, e.getClass().getSimpleName());
+            // A hand-edited row, or an address an earlier version took (a quoted local part): skip it, loudly, naming
+            // its key (escaped: it may hold CR/LF) and the field refused, never its secret. The store still opens.
+            String reason = e instanceof InvalidFieldException invalid ? "'" + invalid.getField() + "' refused"
+                : e.getClass().getSimpleName();
+            LOGGER.error("outbound-relay store: the stored send-as address {} is invalid and is ignored ({}); correct or"
+                + " delete its row in outbound_relay_send_as", Printable.of(key), reason);
             return Optional.empty();
         }
     }

@@ -1,0 +1,88 @@
+package io.github.outboundrelay.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.github.outboundrelay.testing.SmtpPeer;
+
+/**
+ * The users' surface of a booted James, over HTTPS, against what a signed-in user (or anyone reaching the port) could
+ * do to James's heap or around its checks: bodies over 16 KiB, declared or chunked, are refused before they are read.
+ */
+class SelfServiceHardeningIntegrationTest {
+    static final int PORT = SmtpPeer.freePort();
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static final String ALICE = "alice@ourdomain.test";
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped().selfServiceOn(PORT));
+
+    @BeforeAll
+    static void users(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "alice");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PUT /api/send-as/alice@partner.test", "POST /api/send-as/alice@partner.test/confirm",
+        "POST /sign-in", "POST /send-as/add", "POST /send-as/oauth/connect"})
+    void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsSent(String route) throws Exception {
+        // 100 MiB announced, a few bytes sent: the answer must come without waiting for the rest.
+        RawHttpsExchange.Answer answer = RawHttpsExchange.exchange(PORT, route + " HTTP/1.1\nHost: 127.0.0.1:" + PORT + "\n"
+            + "Authorization: " + SelfServiceClient.basic(ALICE, OutboundRelayJames.PASSWORD) + "\n"
+            + "Content-Type: " + contentType(route) + "\nContent-Length: " + (100 * 1024 * 1024) + "\n\n",
+            "{\"code\":\"".getBytes(StandardCharsets.US_ASCII), WAIT);
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(413);
+        assertThat(answer.text()).contains("The request body is over 16384 bytes");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PUT /api/send-as/alice@partner.test", "POST /sign-in", "POST /send-as/add"})
+    void aChunkedBodyIsReadNoFurtherThanTheLimit(String route) throws Exception {
+        // 80 KiB in chunks, and the body never ends: refused once past 16 KiB.
+        RawHttpsExchange.Answer answer = RawHttpsExchange.exchange(PORT, route + " HTTP/1.1\nHost: 127.0.0.1:" + PORT + "\n"
+            + "Authorization: " + SelfServiceClient.basic(ALICE, OutboundRelayJames.PASSWORD) + "\n"
+            + "Content-Type: " + contentType(route) + "\nTransfer-Encoding: chunked\n\n",
+            RawHttpsExchange.unfinishedChunks(20, 4096, 'a'), WAIT);
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(413);
+        assertThat(answer.text()).contains("The request body is over 16384 bytes");
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitReachesTheRoute() throws Exception {
+        RawHttpsExchange.Answer answer = RawHttpsExchange.exchange(PORT, "PUT /api/send-as/alice@partner.test HTTP/1.1\n"
+            + "Host: 127.0.0.1:" + PORT + "\nAuthorization: " + SelfServiceClient.basic(ALICE, OutboundRelayJames.PASSWORD)
+            + "\nContent-Type: application/json\nTransfer-Encoding: chunked\n\n",
+            RawHttpsExchange.chunked("{\"nope\":1}"), WAIT);
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        assertThat(answer.text()).contains("'nope' is not a known field");
+    }
+
+    @Test
+    void formsWithinTheLimitWorkAndABrokenEncodingNamesTheBody() throws Exception {
+        SelfServiceClient client = new SelfServiceClient(PORT);
+        assertThat(client.signIn(ALICE, OutboundRelayJames.PASSWORD).statusCode()).isEqualTo(303);
+
+        RawHttpsExchange.Answer broken = RawHttpsExchange.exchange(PORT, "POST /sign-in HTTP/1.1\nHost: 127.0.0.1:" + PORT
+            + "\nContent-Type: application/x-www-form-urlencoded\nContent-Length: 8\n\n",
+            "login=%z".getBytes(StandardCharsets.US_ASCII), WAIT);
+        assertThat(broken.status()).as(broken.text()).isEqualTo(400);
+        assertThat(broken.text()).contains("&#39;body&#39; is not a URL-encoded form");
+    }
+
+    private static String contentType(String route) {
+        return route.contains(" /api/") ? "application/json" : "application/x-www-form-urlencoded";
+    }
+}
