@@ -8,14 +8,17 @@ import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.transport.mailets.remote.delivery.Bouncer;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.base.test.FakeMailContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.RelayCredential;
@@ -31,6 +34,12 @@ class RelayNoticesTest {
 
     final FakeMailContext context = FakeMailContext.builder().postmaster(address("postmaster@ourdomain.test")).build();
     final UsersRepository users = mock(UsersRepository.class);
+    final List<MailImpl> mails = new ArrayList<>();
+
+    @AfterEach
+    void disposeMails() {
+        mails.forEach(LifecycleUtil::dispose);
+    }
 
     @Test
     void theCredentialsNoticeShowsTheSubjectAndTheRelaysReplyVerbatim() throws Exception {
@@ -81,7 +90,7 @@ class RelayNoticesTest {
         return new RelayNotices(configuration, context, new RelayBouncer(context, users, configuration.bounceProcessor()));
     }
 
-    private static MailImpl mail(SendAsAddress sendAs, String subject) throws Exception {
+    private MailImpl mail(SendAsAddress sendAs, String subject) throws Exception {
         MailImpl mail = MailImpl.builder()
             .name("mail-" + System.nanoTime())
             .sender(sendAs.address())
@@ -89,6 +98,7 @@ class RelayNoticesTest {
             .mimeMessage(message(sendAs.address().asString(), subject))
             .build();
         RelayMailAttributes.stamp(mail, sendAs, QUEUED);
+        mails.add(mail);
         return mail;
     }
 
