@@ -15,7 +15,9 @@ import com.github.mustachejava.MustacheFactory;
  * The pages' HTML: the Mustache templates under {@code templates/outbound-relay/selfservice/} (each page extends
  * {@code layout}; forms, fields and buttons are partials) and the style sheet beside them, read once when the server
  * starts. {@code {{x}}} escapes HTML, so every value a user, a relay or the store supplied is shown as text; the
- * templates write no value unescaped. The views are records that hold only what the page shows.
+ * templates write no value unescaped. The views are records that hold only what the page shows. A partial ends
+ * without a line break (it is used inside a line: Mustache.java writes the partial's last line break too), and the
+ * templates hold no {{! comments}} (0.9.10 would leave their line breaks in the page).
  */
 final class Pages {
     private static final String FOLDER = "/templates/outbound-relay/selfservice/";
