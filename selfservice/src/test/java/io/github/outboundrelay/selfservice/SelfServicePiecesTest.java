@@ -61,6 +61,16 @@ class SelfServicePiecesTest {
         assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).hasMessageStartingWith("'session.idle.minutes'");
         conf.setProperty("session.idle.minutes", "10");
         assertThat(SelfServiceConfiguration.from(conf).sessionIdle()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(SelfServiceConfiguration.from(conf).sessionLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(SelfServiceConfiguration.from(conf).sessionsPerUser()).isEqualTo(10);
+        conf.addProperty("session.lifetime.hours", "0");
+        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).hasMessageStartingWith("'session.lifetime.hours'");
+        conf.setProperty("session.lifetime.hours", "8");
+        conf.addProperty("session.max.per.user", "many");
+        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).hasMessageStartingWith("'session.max.per.user'");
+        conf.setProperty("session.max.per.user", "3");
+        assertThat(SelfServiceConfiguration.from(conf).sessionLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(SelfServiceConfiguration.from(conf).sessionsPerUser()).isEqualTo(3);
         assertThat(SelfServiceConfiguration.from(conf).toString()).doesNotContain("p]").doesNotContain("password");
     }
 
