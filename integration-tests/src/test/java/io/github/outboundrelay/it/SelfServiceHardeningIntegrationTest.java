@@ -21,7 +21,7 @@ import io.github.outboundrelay.testing.SmtpPeer;
 /**
  * The users' surface of a booted James, over HTTPS, against what a signed-in user (or anyone reaching the port) could
  * do to James's heap or around its checks: bodies over 16 KiB, declared or chunked, are refused before they are read;
- * a session does not outlive its user's password nor the account.
+ * a session does not outlive its user's password nor the account; no header changes the method Spark routes by.
  */
 class SelfServiceHardeningIntegrationTest {
     static final int PORT = SmtpPeer.freePort();
@@ -34,7 +34,7 @@ class SelfServiceHardeningIntegrationTest {
 
     @BeforeAll
     static void users(GuiceJamesServer server) throws Exception {
-        OutboundRelayJames.addUsers(server, "alice", "carol", "dave");
+        OutboundRelayJames.addUsers(server, "alice", "carol", "dave", "erin");
     }
 
     @ParameterizedTest
@@ -112,6 +112,26 @@ class SelfServiceHardeningIntegrationTest {
 
         assertThat(api(client, session).statusCode()).isEqualTo(401);
         assertThat(page(client, session).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void aMethodOverrideHeaderIsRefusedOnEveryRoute() throws Exception {
+        SelfServiceClient client = new SelfServiceClient(PORT);
+        String session = sessionOf(client, "erin@ourdomain.test");
+
+        // A GET carries no CSRF token and passes the Origin check: Spark would route it as the DELETE or POST it names.
+        HttpResponse<String> api = client.send(client.request("/api/send-as/erin@partner.test")
+            .header("Cookie", COOKIE + "=" + session).header("X-HTTP-Method-Override", "DELETE").GET());
+        HttpResponse<String> page = client.send(client.request("/sign-out")
+            .header("Cookie", COOKIE + "=" + session).header("X-HTTP-Method-Override", "POST").GET());
+        HttpResponse<String> harmless = client.send(client.request("/sign-in").header("X-HTTP-Method-Override", "GET").GET());
+
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(400);
+        assertThat(api.body()).contains("'X-HTTP-Method-Override' is not accepted");
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(400);
+        assertThat(page.body()).contains("&#39;X-HTTP-Method-Override&#39; is not accepted");
+        assertThat(harmless.statusCode()).isEqualTo(400);
+        assertThat(page(client, session).statusCode()).as("still signed in").isEqualTo(200);
     }
 
     private static String sessionOf(SelfServiceClient client, String user) throws Exception {
