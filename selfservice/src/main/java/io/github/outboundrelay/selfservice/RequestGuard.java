@@ -28,9 +28,8 @@ import spark.Service;
  * the route unchecked);</li>
  * <li>a body of at most {@link #MAX_BODY_BYTES}, as WebAdmin's guard allows, or {@code 413}.</li>
  * </ul>
- * A declared
- * {@code Content-Length} over it is refused before a byte is read; a body without one (chunked) is read one byte past
- * the limit at most. The body read is kept for the routes ({@link #body}, {@link #field}): nothing else reads the
+ * A declared {@code Content-Length} over the limit is refused before a byte is read; a body without one (chunked) is
+ * read one byte past the limit at most. The body read is kept for the routes ({@link #body}, {@link #field}): nothing else reads the
  * stream, so no route can read more.
  */
 final class RequestGuard {
@@ -38,7 +37,7 @@ final class RequestGuard {
     private static final String BODY = RequestGuard.class.getName() + ".body";
     private static final String FORM = RequestGuard.class.getName() + ".form";
     private static final String FORM_TYPE = "application/x-www-form-urlencoded";
-    static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
+    private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
     private final ObjectMapper mapper = new ObjectMapper();
 
