@@ -20,6 +20,7 @@ public final class JamesConfCopy {
 
     private static final String SELF_SERVICE = "outbound-relay-selfservice.properties";
     private static final String SELF_SERVICE_PORT = "port=8443";
+    private static final String SELF_SERVICE_PUBLIC_URL = "public.url=https://127.0.0.1:8443";
 
     private final List<Edit> edits = new ArrayList<>();
 
@@ -31,10 +32,11 @@ public final class JamesConfCopy {
         return new JamesConfCopy().edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=0");
     }
 
-    /** The self-service surface on that port of loopback. */
+    /** The self-service surface on that port of loopback, which is also its {@code public.url} (the OAuth callback's). */
     public JamesConfCopy selfServiceOn(int port) {
         edits.removeIf(edit -> edit.file().equals(SELF_SERVICE) && edit.from().equals(SELF_SERVICE_PORT));
-        return edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=" + port);
+        return edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=" + port)
+            .edit(SELF_SERVICE, SELF_SERVICE_PUBLIC_URL, "public.url=https://127.0.0.1:" + port);
     }
 
     public JamesConfCopy edit(String file, String from, String to) {
