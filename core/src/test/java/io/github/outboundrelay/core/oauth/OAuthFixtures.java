@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import org.apache.james.core.Username;
+
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
@@ -70,16 +72,17 @@ public final class OAuthFixtures {
         final AtomicReference<String> refreshToken;
         final List<String> rotations = new CopyOnWriteArrayList<>();
         private final OAuthProvider provider;
-        private final String key;
+        private final GrantKey key;
 
-        public MemoryGrant(String key, OAuthProvider provider, String refreshToken) {
-            this.key = key;
+        /** @param account the account at the provider, also the address it is the grant of */
+        public MemoryGrant(String account, OAuthProvider provider, String refreshToken) {
+            this.key = new GrantKey(Username.of("owner@ourdomain.test"), account, provider.id(), account, "memory");
             this.provider = provider;
             this.refreshToken = new AtomicReference<>(refreshToken);
         }
 
         @Override
-        public String accountKey() {
+        public GrantKey key() {
             return key;
         }
 

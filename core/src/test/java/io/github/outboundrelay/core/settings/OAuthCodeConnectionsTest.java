@@ -102,7 +102,7 @@ class OAuthCodeConnectionsTest {
         assertThat(view.credential()).isEqualTo("oauth");
         assertThat(view.provider()).isEqualTo("partner");
         assertThat(view.status()).isEqualTo("pending");
-        assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test alice@partner.test via partner", "code alice@partner.test");
         assertThat(registry.find(address).orElseThrow().usesOAuth()).isTrue();
     }
 

@@ -40,9 +40,9 @@ class OAuthProviderSettingsTest {
 
     final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
-    final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry);
     final AccessTokenCache cache = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
         AccessTokenCache.DEFAULT_MARGIN);
+    final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry, cache);
     OAuthProvider partner;
 
     @BeforeAll
