@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayCredential;
-import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretRotation;
@@ -64,8 +63,7 @@ class SendAsOAuthGrantTest {
     }
 
     private OAuthGrant grant() {
-        RelayLogin login = new RelayLogins(OAuthFixtures.SEALER, registry, providers).loginFor(registry.find(address).orElseThrow());
-        return ((RelayLogin.WithOAuth) login).grant();
+        return OAuthFixtures.grantOf(registry, providers, address);
     }
 
     private String storedRefreshToken() {

@@ -19,11 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
-import io.github.outboundrelay.core.RelayCredential;
-import io.github.outboundrelay.core.RelayLogin;
-import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.users.DeletedUserSweep;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
@@ -117,16 +112,11 @@ class TokenCacheAcrossNodesTest {
     /** The user connects the address with whoever signs in at the provider: a new grant in the store. */
     private void connectAs(String signedIn) throws Exception {
         server.signInAs(signedIn);
-        OAuthProvider provider = providers.find("partner").orElseThrow();
-        String refreshToken = OAuthFixtures.connect(server, client, provider).refreshToken().orElseThrow();
-        registry.register(new SendAsAddress(address, ALICE, provider.relay(), ACCOUNT, new RelayCredential.OAuth(provider.id(),
-            OAuthFixtures.SEALER.seal(refreshToken, RelayCredential.OAuth.contextFor(ALICE, SendAsKey.of(address), provider.id(), ACCOUNT)))));
+        registry.register(OAuthFixtures.connectedAddress(server, providers.find("partner").orElseThrow(), ALICE, address));
     }
 
     /** The grant a delivery on either node uses: the address as the store has it now. */
     private OAuthGrant grant() {
-        SendAsAddress sendAs = registry.find(address).orElseThrow();
-        RelayLogin login = new RelayLogins(OAuthFixtures.SEALER, registry, providers).loginFor(sendAs);
-        return ((RelayLogin.WithOAuth) login).grant();
+        return OAuthFixtures.grantOf(registry, providers, address);
     }
 }
