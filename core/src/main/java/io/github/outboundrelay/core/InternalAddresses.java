@@ -14,8 +14,9 @@ import java.util.Optional;
  * metadata services reachable from it. IPv6 forms that carry an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64,
  * 6to4) are judged by the IPv4 address they carry, so {@code ::ffff:127.0.0.1} is as internal as {@code 127.0.0.1};
  * forms whose far end is decided by a translator or tunnel (local-use NAT64, SIIT, Teredo) are refused outright.
+ * Used by the {@link RelayTargetGuard} for relays and by the OAuth endpoint policy for providers' endpoints.
  */
-final class InternalAddresses {
+public final class InternalAddresses {
     private static final List<String> INTERNAL_NETWORKS = List.of(
         "0.0.0.0/8",          // "this network", includes the unspecified 0.0.0.0
         "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", // RFC 1918 private
@@ -43,7 +44,7 @@ final class InternalAddresses {
     private InternalAddresses() {
     }
 
-    static boolean isInternal(InetAddress address) {
+    public static boolean isInternal(InetAddress address) {
         Optional<Inet4Address> embedded = embeddedIpv4(address);
         if (embedded.isPresent()) {
             return isInternal(embedded.get());

@@ -11,6 +11,7 @@ import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
 import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
+import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
@@ -45,6 +46,7 @@ public class OutboundRelayModule extends AbstractModule {
         bind(RelayLogins.class).in(Singleton.class);
         bind(OAuthDeviceConnections.class).in(Singleton.class);
         bind(OAuthCodeConnections.class).in(Singleton.class);
+        bind(OAuthProviderSettings.class).in(Singleton.class);
         bind(OAuthEndpointPolicy.class).toInstance(OAuthEndpointPolicy.fromSystemProperties());
         bind(SettingsEvents.class).in(Singleton.class);
         bind(DomainPolicySettings.class).in(Singleton.class);

@@ -17,6 +17,7 @@ import org.apache.james.core.healthcheck.Result;
 import org.reactivestreams.Publisher;
 
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.GrantKey;
 import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import reactor.core.publisher.Mono;
 
@@ -43,13 +44,11 @@ public class RelayHealthCheck implements HealthCheck {
     public RelayHealthCheck(RelayAttemptLog attempts, AccessTokenCache tokens, SendAsRegistry registry) {
         this(attempts, Clock.systemUTC(), DEFAULT_WINDOW, () -> java.util.stream.Stream.concat(
                 registry.all().stream()
-                    .filter(sendAs -> sendAs.relayAccount().map(RelayAccount::credential)
-                        .filter(credential -> credential instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded())
-                        .isPresent())
+                    .filter(sendAs -> sendAs.oauthCredential().filter(RelayCredential.OAuth::reconnectNeeded).isPresent())
                     .map(SendAsAddress::key),
                 tokens.accountsNeedingReconnect().stream()
-                    .flatMap(account -> SendAsOAuthGrant.sendAsKeyOf(account).stream())
-                    .filter(key -> registry.findByKey(key).filter(SendAsAddress::usesOAuth).isPresent()))
+                    .filter(grant -> SendAsOAuthGrant.isHeld(registry, grant))
+                    .map(GrantKey::address))
             .distinct().sorted().toList());
     }
 

@@ -10,7 +10,8 @@ import org.apache.james.core.Username;
  * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, optionally with the
  * relay account that delivers the mail written from it (the other domain's SMTP server, Gmail's second option), and
  * optionally the name the user wants shown with it (Gmail's "Name"; the JMAP identity's name under ./run). Without a
- * relay account, our own servers send its mail (Gmail's "Send through ourdomain"), on behalf of the owner.
+ * relay account, our own servers send its mail (Gmail's "Send through ourdomain"), on behalf of the owner. The
+ * address is a {@link PlainAddress} (400 naming {@code address} otherwise), whichever surface or store row it comes from.
  */
 public record SendAsAddress(MailAddress address, Username owner, Optional<RelayAccount> relayAccount,
                             Optional<String> displayName) {
@@ -53,7 +54,7 @@ public record SendAsAddress(MailAddress address, Username owner, Optional<RelayA
     }
 
     public SendAsAddress {
-        Objects.requireNonNull(address, "address");
+        PlainAddress.require(Objects.requireNonNull(address, "address"));
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(relayAccount, "relayAccount");
         displayName = validDisplayName(Objects.requireNonNull(displayName, "displayName"));
@@ -90,6 +91,12 @@ public record SendAsAddress(MailAddress address, Username owner, Optional<RelayA
 
     public boolean usesOAuth() {
         return relayAccount.filter(RelayAccount::usesOAuth).isPresent();
+    }
+
+    /** The OAuth grant its relay account authenticates with, if it does. */
+    public Optional<RelayCredential.OAuth> oauthCredential() {
+        return relayAccount.map(RelayAccount::credential)
+            .filter(RelayCredential.OAuth.class::isInstance).map(RelayCredential.OAuth.class::cast);
     }
 
     /** The same address (display name kept) with another credential for its relay account, or the same one sealed anew. */

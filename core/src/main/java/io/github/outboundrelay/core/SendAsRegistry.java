@@ -57,11 +57,9 @@ public interface SendAsRegistry {
      */
     default boolean markReconnectNeeded(String key, SealedSecret grant, boolean needed) {
         Optional<SendAsAddress> current = findByKey(key)
-            .filter(sendAs -> sendAs.relayAccount().map(RelayAccount::credential)
-                .filter(credential -> credential instanceof RelayCredential.OAuth oauth
-                    && oauth.reconnectNeeded() != needed && oauth.refreshToken().equals(grant)).isPresent());
-        current.ifPresent(sendAs -> register(sendAs.withCredential(
-            ((RelayCredential.OAuth) sendAs.requireRelayAccount().credential()).withReconnectNeeded(needed))));
+            .filter(sendAs -> sendAs.oauthCredential()
+                .filter(oauth -> oauth.reconnectNeeded() != needed && oauth.refreshToken().equals(grant)).isPresent());
+        current.ifPresent(sendAs -> register(sendAs.withCredential(sendAs.oauthCredential().orElseThrow().withReconnectNeeded(needed))));
         return current.isPresent();
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.restassured.specification.RequestSpecification;
 
@@ -310,6 +311,23 @@ class AdminApiIntegrationTest {
     void invalidAddressIs400() {
         given().spec(admin).body(validBody()).put("/outbound-relay/users/alice@ourdomain.test/send-as/not-an-address")
             .then().statusCode(400).body("message", startsWith("'address'"));
+    }
+
+    /**
+     * Quoted local parts (a ';' would split the code mail's recipient in the mail spool, CR/LF would write lines of
+     * the SMTP dialogue and of the log) and IP literals are refused even when the admin vouches, and never stored.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"%22alice%3Bvictim%40elsewhere.test%22@partner.test",
+        "%22alice%5C%0D%5C%0ARCPT%20TO:%3Cvictim@elsewhere.test%3E%22@partner.test", "%22alice%20smith%22@partner.test",
+        "alice@%5B192.0.2.10%5D"})
+    void anAddressThatIsNotPlainIs400NamingTheAddress(String pathAddress) {
+        given().spec(admin).urlEncodingEnabled(false).body(validBody())
+            .put("/outbound-relay/users/alice@ourdomain.test/send-as/" + pathAddress)
+            .then().statusCode(400).body("message", startsWith("'address'"));
+        java.util.List<String> listed = given().spec(admin).get("/outbound-relay/users/alice@ourdomain.test/send-as")
+            .then().statusCode(200).extract().jsonPath().getList("address", String.class);
+        assertThat(listed).noneMatch(address -> address.contains("\"") || address.contains("192.0.2.10"));
     }
 
     private static Map<String, Object> validBody() {

@@ -62,7 +62,7 @@ class AuditTrailIntegrationTest {
 
         given().spec(admin).body(Map.of("allowed", true)).put("/outbound-relay/domains/ourdomain.test").then().statusCode(200);
         given().spec(admin).body(body(FIRST_PASSWORD)).put(PATH).then().statusCode(200).body("status", equalTo("pending"));
-        Matcher code = SendAsVerificationIntegrationTest.CODE.matcher(awaitAt(GATEWAY, "Confirm sending mail as alice@partner.test").content());
+        Matcher code = RelayScenario.CONFIRMATION_CODE.matcher(awaitAt(GATEWAY, "Confirm sending mail as alice@partner.test").content());
         assertThat(code.find()).isTrue();
         given().spec(admin).body(Map.of("code", code.group(1))).post(PATH + "/confirm").then().statusCode(200)
             .body("status", equalTo("verified"));

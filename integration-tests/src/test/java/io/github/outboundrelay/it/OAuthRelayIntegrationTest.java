@@ -101,7 +101,7 @@ class OAuthRelayIntegrationTest {
         ReceivedMail confirmation = awaitAt(PARTNER, "Confirm sending mail as " + ADDRESS);
         assertThat(confirmation.authenticatedUser()).isEqualTo(ACCOUNT);
         assertThat(confirmation.tlsActive()).isTrue();
-        Matcher code = SendAsVerificationIntegrationTest.CODE.matcher(confirmation.content());
+        Matcher code = RelayScenario.CONFIRMATION_CODE.matcher(confirmation.content());
         assertThat(code.find()).isTrue();
         record(given().spec(admin).body(Map.of("code", code.group(1))).post(SEND_AS + "/confirm")
             .then().statusCode(200).body("status", equalTo("verified")));

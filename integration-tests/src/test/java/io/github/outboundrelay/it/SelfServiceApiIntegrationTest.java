@@ -86,7 +86,7 @@ class SelfServiceApiIntegrationTest {
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         assertThat(saved.body()).contains("\"status\":\"pending\"").contains("\"passwordSet\":true").doesNotContain(PARTNER_PASSWORD);
 
-        Matcher code = SendAsVerificationIntegrationTest.CODE.matcher(awaitAt(GATEWAY, "Confirm sending mail as alice@partner.test").content());
+        Matcher code = RelayScenario.CONFIRMATION_CODE.matcher(awaitAt(GATEWAY, "Confirm sending mail as alice@partner.test").content());
         assertThat(code.find()).isTrue();
         assertThat(CLIENT.api("POST", "/api/send-as/alice@partner.test/confirm", ALICE, PASSWORD, "{\"code\":\"AAAA-AAAA-AAAA-AAAA\"}")
             .body()).contains("'code'");
@@ -145,6 +145,23 @@ class SelfServiceApiIntegrationTest {
                 + "\"password\":\"y\",\"verified\":true}");
         assertThat(vouching.statusCode()).isEqualTo(400);
         assertThat(vouching.body()).contains("'verified'");
+    }
+
+    /**
+     * A quoted local part is refused before anything is tried or mailed: with a ';' the code mail's recipient would be
+     * split in the mail spool and the code mailed where the user chose; CR/LF would write lines into SMTP and logs.
+     */
+    @Test
+    void anAddressThatIsNotPlainIs400NamingTheAddress() throws Exception {
+        for (String pathAddress : new String[] {"%22bob%3Bvictim%40elsewhere.test%22@partner.test",
+            "%22bob%5C%0D%5C%0ARCPT%20TO:%3Cvictim@elsewhere.test%3E%22@partner.test", "bob@%5B192.0.2.10%5D"}) {
+            HttpResponse<String> refused = CLIENT.api("PUT", "/api/send-as/" + pathAddress, "bob@ourdomain.test", PASSWORD,
+                relay(PARTNER_PASSWORD));
+            assertThat(refused.statusCode()).as(pathAddress).isEqualTo(400);
+            assertThat(refused.body()).as(pathAddress).contains("\"message\":\"'address'");
+        }
+        assertThat(CLIENT.api("GET", "/api/send-as", "bob@ourdomain.test", PASSWORD, null).body())
+            .doesNotContain("victim", "192.0.2.10");
     }
 
     @Test

@@ -79,7 +79,7 @@ class SelfServiceBrowserTest {
         assertThat(address.findElement(By.cssSelector(".status")).getText()).isEqualTo("pending");
         screenshot("2-code-asked");
 
-        Matcher code = SendAsVerificationIntegrationTest.CODE.matcher(awaitAt(GATEWAY, "Confirm sending mail as alice@partner.test").content());
+        Matcher code = RelayScenario.CONFIRMATION_CODE.matcher(awaitAt(GATEWAY, "Confirm sending mail as alice@partner.test").content());
         assertThat(code.find()).isTrue();
         WebElement codeField = address.findElement(By.name("code"));
         codeField.sendKeys("AAAA-AAAA-AAAA-AAAA");

@@ -148,7 +148,7 @@ class SelfServiceOAuthBrowserTest {
         ReceivedMail confirmation = awaitAt(PARTNER, "Confirm sending mail as " + ADDRESS);
         assertThat(confirmation.authenticatedUser()).isEqualTo(ADDRESS);
         assertThat(confirmation.tlsActive()).isTrue();
-        Matcher code = SendAsVerificationIntegrationTest.CODE.matcher(confirmation.content());
+        Matcher code = RelayScenario.CONFIRMATION_CODE.matcher(confirmation.content());
         assertThat(code.find()).isTrue();
         WebElement codeField = page.addressSection(ADDRESS).findElement(By.name("code"));
         codeField.sendKeys(code.group(1));

@@ -63,7 +63,7 @@ class VerificationMailThroughRelayIntegrationTest {
         assertThat(confirmation.recipients()).containsExactly("alice@partner.test");
         assertThat(subjectsAt(GATEWAY)).doesNotContain("Confirm sending mail as alice@partner.test");
 
-        Matcher code = SendAsVerificationIntegrationTest.CODE.matcher(confirmation.content());
+        Matcher code = RelayScenario.CONFIRMATION_CODE.matcher(confirmation.content());
         assertThat(code.find()).isTrue();
         given().spec(OutboundRelayJames.webAdmin(server)).body(Map.of("code", code.group(1))).post(path + "/confirm")
             .then().statusCode(200).body("status", equalTo("verified"));

@@ -45,7 +45,7 @@ class RelayBouncer {
             copy.setRecipients(recipients);
             copy.setSender(localAddressOf(owner));
             // DSNBounce writes this into the report's Status and Diagnostic-Code lines: one line, the relay's reply first.
-            copy.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(RelayDiagnostics.replyFirst(oneLine(diagnostic)))));
+            copy.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(RelayDiagnostics.replyFirst(MailTemplates.oneLine(diagnostic)))));
             context.sendMail(copy, dsnProcessor);
         } finally {
             LifecycleUtil.dispose(copy);
@@ -58,9 +58,5 @@ class RelayBouncer {
         } catch (UsersRepositoryException e) {
             throw new MessagingException("Cannot find the local address of " + owner.asString() + " to notify", e);
         }
-    }
-
-    private static String oneLine(String text) {
-        return text.replaceAll("[\\r\\n]+", " ").trim();
     }
 }

@@ -18,6 +18,8 @@ import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.github.mustachejava.Mustache;
+
 import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -35,6 +37,18 @@ import io.github.outboundrelay.core.SendAsAddress;
  */
 class RelayNotices {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayNotices.class);
+    private static final Mustache CREDENTIALS_REFUSED = MailTemplates.compile("credentials-refused.mustache");
+    private static final Mustache RECONNECT = MailTemplates.compile("reconnect.mustache");
+    private static final Mustache DELAY_WARNING = MailTemplates.compile("delay-warning.mustache");
+
+    /** The notice that the relay refused the credentials; {@code provider} is null for a password. */
+    record CredentialsRefused(String address, String relay, String username, String provider, String diagnostic,
+                              String subject) {
+    }
+
+    /** The delay warning's diagnostic, which DSNBounce puts in the "delayed" DSN. */
+    record DelayWarning(long minutes, Instant giveUpAt, String diagnostic) {
+    }
 
     private final RelayDeliveryConfiguration configuration;
     private final MailetContext context;
@@ -55,8 +69,8 @@ class RelayNotices {
         MimeMessage notice = MimeMessageBuilder.mimeMessageBuilder()
             .addFrom(postmaster.asString())
             .addToRecipient(owner.asString())
-            .setSubject("Your mail from " + sendAs.address().asString() + " is waiting: "
-                + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention"))
+            .setSubject(MailTemplates.oneLine("Your mail from " + sendAs.address().asString() + " is waiting: "
+                + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention")))
             .setText(credentialsRejectedText(mail, sendAs, diagnostic))
             .build();
         MailImpl noticeMail = MailImpl.builder()
@@ -85,27 +99,15 @@ class RelayNotices {
             return;
         }
         Instant giveUpAt = RelayMailAttributes.firstQueuedAt(mail).plus(configuration.maxQueueLifetime());
-        bouncer.notifyOwner(mail, waitingRecipients, sendAs.owner(), "Not delivered yet after " + waited.toMinutes()
-            + " minute(s); still trying until " + giveUpAt + ": " + diagnostic, configuration.delayWarningProcessor());
+        bouncer.notifyOwner(mail, waitingRecipients, sendAs.owner(), MailTemplates.render(DELAY_WARNING,
+            new DelayWarning(waited.toMinutes(), giveUpAt, diagnostic)), configuration.delayWarningProcessor());
     }
 
     private static String credentialsRejectedText(Mail mail, SendAsAddress sendAs, String diagnostic) {
         RelayAccount account = sendAs.requireRelayAccount();
-        if (account.credential() instanceof RelayCredential.OAuth oauth) {
-            return "The account " + account.username() + " behind " + sendAs.address().asString()
-                + " must be reconnected: its " + oauth.providerId() + " authorization was refused (revoked, expired, "
-                + "or its password changed), or " + account.server().host() + " no longer accepts it.\n"
-                + diagnostic + "\n\n"
-                + "Your message " + subjectOf(mail) + " has not been sent yet. It stays queued and will be retried; "
-                + "connect the account again on your send-as settings (or ask your administrator to) so that it can go "
-                + "out.\n";
-        }
-        return "The relay settings for " + sendAs.address().asString() + " at " + account.server().host()
-            + " are misconfigured or out of date: the relay could not be authenticated with them.\n"
-            + diagnostic + "\n\n"
-            + "Your message " + subjectOf(mail) + " has not been sent yet. It stays queued and will be retried; "
-            + "update the relay settings and password of this send-as address (or ask your administrator to) so "
-            + "that it can go out.\n";
+        String provider = account.credential() instanceof RelayCredential.OAuth oauth ? oauth.providerId() : null;
+        return MailTemplates.render(provider == null ? CREDENTIALS_REFUSED : RECONNECT, new CredentialsRefused(
+            sendAs.address().asString(), account.server().host(), account.username(), provider, diagnostic, subjectOf(mail)));
     }
 
     private static String subjectOf(Mail mail) {

@@ -13,6 +13,7 @@ import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.MailetContext;
 
+import com.github.mustachejava.Mustache;
 import com.sun.mail.smtp.SMTPMessage;
 
 import io.github.outboundrelay.core.RelayProbe;
@@ -28,6 +29,12 @@ import io.github.outboundrelay.core.SendAsAddress;
  * OutboundRelayDelivery mailet builds it from its own configuration. Sessions opened here are never pooled.
  */
 class RelayVerificationMailer implements RelayProbe {
+    private static final Mustache CODE_MAIL = MailTemplates.compile("verification-code.mustache");
+
+    /** What the code mail says: who asked, for which address, through which relay, and how to confirm. */
+    record CodeMail(String owner, String address, String relay, String code, String ownerDomain) {
+    }
+
     private final RelaySessions sessions;
     private final RelayTargetGuard targets;
     private final MailetContext mailetContext;
@@ -112,23 +119,11 @@ class RelayVerificationMailer implements RelayProbe {
         SMTPMessage message = new SMTPMessage((Session) null);
         message.setFrom(new InternetAddress(from));
         message.setRecipient(javax.mail.Message.RecipientType.TO, new InternetAddress(address));
-        message.setSubject("Confirm sending mail as " + address, "UTF-8");
-        message.setText("""
-            %s asked to send mail as %s through %s.
-
-            Confirmation code: %s
-
-            Give this code to %s, or to the mail administrator of %s. They confirm it on their "send mail as"
-            settings, or:
-              POST /outbound-relay/users/%s/send-as/%s/confirm  {"code": "%s"}
-
-            The code expires in 24 hours. If you did not ask for this, ignore this mail: nothing is sent as %s
-            until the code is confirmed.
-            """.formatted(sendAs.owner().asString(), address, sendAs.relayAccount().map(account -> account.server().host())
-                .orElse("the mail servers of " + sendAs.owner().getDomainPart().map(Domain::asString).orElse("their domain")),
-            code, sendAs.owner().asString(),
-            sendAs.owner().getDomainPart().map(Domain::asString).orElse("your domain"), sendAs.owner().asString(), address,
-            code, address), "UTF-8");
+        String ownerDomain = sendAs.owner().getDomainPart().map(Domain::asString).orElse("your domain");
+        message.setSubject(MailTemplates.oneLine("Confirm sending mail as " + address), "UTF-8");
+        message.setText(MailTemplates.render(CODE_MAIL, new CodeMail(sendAs.owner().asString(), address,
+            sendAs.relayAccount().map(account -> account.server().host()).orElse("the mail servers of " + ownerDomain),
+            code, ownerDomain)), "UTF-8");
         message.saveChanges();
         return message;
     }

@@ -48,14 +48,14 @@ final class ApiRoutes {
         service.get("/api/send-as", json((request, response) -> settings.list(Visitor.user(request))));
         service.get(SEND_AS, json((request, response) -> settings.get(Visitor.user(request), address(request))));
         service.put(SEND_AS, json((request, response) -> settings.save(Actor.USER, Visitor.user(request), address(request),
-            SendAsRequest.parse(SettingsJson.readObject(request.body())))));
+            SendAsRequest.parse(SettingsJson.readObject(RequestGuard.body(request))))));
         service.delete(SEND_AS, json((request, response) -> {
             settings.remove(Actor.USER, Visitor.user(request), address(request));
             response.status(204);
             return null;
         }));
         service.post(SEND_AS + "/confirm", json((request, response) -> settings.confirm(Actor.USER, Visitor.user(request),
-            address(request), SettingsJson.code(SettingsJson.readObject(request.body())))));
+            address(request), SettingsJson.code(SettingsJson.readObject(RequestGuard.body(request))))));
         service.post(SEND_AS + "/verification", json((request, response) -> {
             response.status(202);
             return settings.resendCode(Actor.USER, Visitor.user(request), address(request));

@@ -1,7 +1,5 @@
 package io.github.outboundrelay.selfservice;
 
-import static io.github.outboundrelay.selfservice.Html.escape;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,7 @@ import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
+import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import io.github.outboundrelay.core.settings.SendAsView;
 import spark.Request;
 import spark.Response;
@@ -42,10 +41,13 @@ final class OAuthConnectRoutes {
     private final OAuthCodeConnections connections;
     private final OAuthProviders providers;
     private final PageRoutes pages;
+    private final Pages templates;
     private final Optional<URI> publicUrl;
 
-    OAuthConnectRoutes(OAuthCodeConnections connections, OAuthProviders providers, PageRoutes pages, Optional<URI> publicUrl) {
+    OAuthConnectRoutes(OAuthCodeConnections connections, OAuthProviders providers, PageRoutes pages, Pages templates,
+                       Optional<URI> publicUrl) {
         this.connections = connections;
+        this.templates = templates;
         this.providers = providers;
         this.pages = pages;
         this.publicUrl = publicUrl;
@@ -74,23 +76,21 @@ final class OAuthConnectRoutes {
             if (!pages.hasFormToken(session, request)) {
                 return pages.expiredForm(response);
             }
-            boolean reconnect = "true".equals(request.queryParams("reconnect"));
-            String formId = reconnect ? pages.formOf(session.user(), request.queryParams("address"), "reconnect")
+            boolean reconnect = "true".equals(RequestGuard.field(request, "reconnect").orElse(""));
+            String formId = reconnect ? pages.formOf(session.user(), RequestGuard.field(request, "address").orElse(""), "reconnect")
                 : SendAsPage.CONNECT_FORM;
             String providerId = PageRoutes.text(request, "provider");
             String username = PageRoutes.text(request, "username");
             try {
+                URI redirectUri = redirectUri();
                 MailAddress address = Visitor.sendAsAddress(PageRoutes.text(request, "address"));
                 // Blank (and absent, as on the Reconnect form): the name the address had is kept.
                 URI authorization = connections.begin(Actor.USER, session.user(), address, providerId,
                     username.isEmpty() ? address.asString() : username, Optional.of(PageRoutes.text(request, "displayName")),
-                    redirectUri(request));
+                    redirectUri);
                 String label = providers.find(providerId).map(OAuthConnectRoutes::label).orElse(providerId);
                 response.type("text/html; charset=utf-8");
-                return Html.page("Connecting — Send mail as", refreshTo(authorization.toString()), "<h1>Send mail as</h1>",
-                    "<p id=\"leaving\">Taking you to " + escape(label) + " to allow sending mail as " + escape(address.asString())
-                        + "… <a id=\"continue\" href=\"" + escape(authorization.toString()) + "\">Continue to "
-                        + escape(label) + "</a></p>");
+                return templates.connecting(new Pages.ConnectingPage(label, address.asString(), authorization.toString()));
             } catch (RuntimeException e) {
                 Refusal refusal = Refusal.of(e).orElseThrow(() -> e);
                 response.status(refusal.status());
@@ -107,8 +107,7 @@ final class OAuthConnectRoutes {
         String finish = FINISH + "?state=" + encoded(PageRoutes.text(request, "state"))
             + (error.isEmpty() ? "&code=" + encoded(PageRoutes.text(request, "code")) : "&error=" + encoded(error));
         response.type("text/html; charset=utf-8");
-        return Html.page("Back from the provider — Send mail as", refreshTo(finish), "<h1>Send mail as</h1>",
-            "<p id=\"back\">Back from the provider… <a id=\"finish\" href=\"" + escape(finish) + "\">Continue</a></p>");
+        return templates.back(new Pages.BackPage(finish));
     }
 
     private Object finish(Request request, Response response) {
@@ -142,18 +141,20 @@ final class OAuthConnectRoutes {
         });
     }
 
-    /** {@code public.url}, what the admin registered at the provider; else the host this request was sent to. */
-    private URI redirectUri(Request request) {
-        return URI.create(publicUrl.map(URI::toString).orElseGet(() -> "https://" + request.headers("Host")) + CALLBACK);
+    /**
+     * {@code <public.url>/send-as/oauth/callback}, what the admin registered at the provider: from the configuration
+     * only. Never from the request's {@code Host}, which whoever sends the request chooses: the provider would send
+     * the user's code to a host of their choice (and a provider that registered it would accept it).
+     */
+    private URI redirectUri() {
+        return publicUrl.map(base -> URI.create(base + CALLBACK)).orElseThrow(() -> new SendAsSettingsException(
+            SendAsSettingsException.Kind.UNAVAILABLE, "Connecting an account with its provider is not set up on this "
+                + "server: its administrator must set 'public.url' in " + SelfServiceConfiguration.FILE + ".properties"));
     }
 
     /** An RFC 6749 error code is a word; anything else from a link is not repeated to the user as the provider's. */
     static String errorCode(String error) {
         return error.matches("[a-z_]{1,40}") ? error : "an unreadable error";
-    }
-
-    private static String refreshTo(String url) {
-        return "<meta http-equiv=\"refresh\" content=\"0;url=" + escape(url) + "\">\n";
     }
 
     private static String encoded(String value) {

@@ -39,11 +39,13 @@ final class PageRoutes {
     private final Sessions sessions;
     private final SignIn signIn;
     private final OAuthProviders providers;
+    private final Pages templates;
     private final Clock clock;
 
     PageRoutes(SendAsSettings settings, RelayAttemptLog attempts, Sessions sessions, SignIn signIn, OAuthProviders providers,
-               Clock clock) {
+               Pages templates, Clock clock) {
         this.settings = settings;
+        this.templates = templates;
         this.providers = providers;
         this.attempts = attempts;
         this.sessions = sessions;
@@ -83,7 +85,7 @@ final class PageRoutes {
                 : "Saved: " + saved.address() + " stays verified.";
         }));
         service.post("/send-as/confirm", (request, response) -> action(request, response, "confirm", (session, address) -> {
-            settings.confirm(Actor.USER, session.user(), address, Optional.ofNullable(request.queryParams("code")).orElse("").trim());
+            settings.confirm(Actor.USER, session.user(), address, text(request, "code"));
             return address.asString() + " is verified: mail you send from it now goes through its own server.";
         }));
         service.post("/send-as/verification", (request, response) -> action(request, response, "resend", (session, address) -> {
@@ -101,25 +103,26 @@ final class PageRoutes {
         }));
         service.get("/style.css", (request, response) -> {
             response.type("text/css");
-            return Stylesheet.CSS;
+            return templates.stylesheet();
         });
     }
 
     private Object signIn(Request request, Response response) {
         String expected = request.cookie(SIGN_IN_COOKIE);
-        String login = Optional.ofNullable(request.queryParams("login")).orElse("");
-        if (expected == null || !ApiRoutes.sameToken(expected, request.queryParams(Visitor.CSRF_FIELD))) {
+        String login = RequestGuard.field(request, "login").orElse("");
+        if (expected == null || !ApiRoutes.sameToken(expected, RequestGuard.field(request, Visitor.CSRF_FIELD).orElse(""))) {
             response.status(403);
             return signInPage(response, "This form has expired: sign in again.", login);
         }
         try {
-            Optional<Username> user = signIn.authenticate(login, request.queryParams("password"), request.ip());
+            String password = RequestGuard.field(request, "password").orElse("");
+            Optional<Username> user = signIn.authenticate(login, password, request.ip());
             if (user.isEmpty()) {
                 response.status(401);
                 return signInPage(response, SignIn.WRONG, login);
             }
             Visitor.sessionId(request).ifPresent(sessions::close);
-            Visitor.setSessionCookie(response, sessions.open(user.get()).id());
+            Visitor.setSessionCookie(response, sessions.open(user.get(), password).id());
             return redirect(response, "/send-as");
         } catch (SignIn.ThrottledException e) {
             response.status(429);
@@ -131,7 +134,7 @@ final class PageRoutes {
         String token = Sessions.randomToken();
         response.header("Set-Cookie", SIGN_IN_COOKIE + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict");
         response.type("text/html; charset=utf-8");
-        return SendAsPage.signIn(token, error, login);
+        return templates.signIn(new Pages.SignInPage(token, login, error));
     }
 
     /** Runs one form's action for one of the user's addresses, then redirects with a notice or shows the refusal. */
@@ -140,7 +143,7 @@ final class PageRoutes {
             if (!hasFormToken(session, request)) {
                 return expiredForm(response);
             }
-            String formId = kind.equals("add") ? "add" : formOf(session.user(), request.queryParams("address"), kind);
+            String formId = kind.equals("add") ? "add" : formOf(session.user(), RequestGuard.field(request, "address").orElse(""), kind);
             try {
                 session.notice(action.run(session, address(request)));
                 return redirect(response, "/send-as");
@@ -153,15 +156,13 @@ final class PageRoutes {
     }
 
     boolean hasFormToken(Sessions.Session session, Request request) {
-        return ApiRoutes.sameToken(session.csrfToken(), request.queryParams(Visitor.CSRF_FIELD));
+        return ApiRoutes.sameToken(session.csrfToken(), RequestGuard.field(request, Visitor.CSRF_FIELD).orElse(""));
     }
 
     String expiredForm(Response response) {
         response.status(403);
         response.type("text/html; charset=utf-8");
-        return Html.page("Refused — Send mail as", "<h1>Send mail as</h1>", "<p class=\"error\" role=\"alert\">"
-            + "This form has expired or came from another site: nothing was changed. "
-            + "<a href=\"/send-as\">Back to your addresses</a></p>");
+        return templates.refused(new Pages.RefusedPage("This form has expired or came from another site"));
     }
 
     @FunctionalInterface
@@ -196,8 +197,8 @@ final class PageRoutes {
         List<SendAsPage.Provider> choices = providers.all().stream()
             .map(provider -> new SendAsPage.Provider(provider.id(), OAuthConnectRoutes.label(provider)))
             .toList();
-        return SendAsPage.sendAs(session.user().asString(), session.csrfToken(), settings.policyOf(session.user()), rows,
-            session.takeNotice(), session.takeAlert(), errors, addValues, choices);
+        return templates.sendAs(SendAsPage.of(session.user().asString(), session.csrfToken(), settings.policyOf(session.user()),
+            rows, session.takeNotice(), session.takeAlert(), errors, addValues, choices));
     }
 
     private String lastOutcome(SendAsView view) {
@@ -219,7 +220,7 @@ final class PageRoutes {
         }
         RelayServer relay = new RelayServer(host, port, RelaySecurity.parse("security", text(request, "security")));
         String username = text(request, "username");
-        String password = Optional.ofNullable(request.queryParams("password")).orElse("");
+        String password = RequestGuard.field(request, "password").orElse("");
         if (passwordRequired && password.isEmpty()) {
             throw new InvalidFieldException("password", "is required");
         }
@@ -242,7 +243,7 @@ final class PageRoutes {
     }
 
     static String text(Request request, String field) {
-        return Optional.ofNullable(request.queryParams(field)).map(String::trim).orElse("");
+        return RequestGuard.field(request, field).map(String::trim).orElse("");
     }
 
     static String redirect(Response response, String path) {

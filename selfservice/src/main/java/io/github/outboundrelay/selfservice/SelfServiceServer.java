@@ -72,8 +72,9 @@ public class SelfServiceServer implements UserDefinedStartable {
             return;
         }
         Clock clock = Clock.systemUTC();
-        Sessions sessions = new Sessions(configuration.sessionIdle(), clock);
+        Sessions sessions = new Sessions(configuration, users, clock);
         SignIn signIn = new SignIn(users, configuration, clock);
+        Pages templates = new Pages();
         service = Service.ignite()
             .ipAddress(configuration.bindAddress())
             .port(configuration.port())
@@ -82,13 +83,19 @@ public class SelfServiceServer implements UserDefinedStartable {
         service.initExceptionHandler(e -> LOGGER.error("outbound-relay self-service: cannot listen on {}:{} (bind, port "
             + "in {}.properties): {}", configuration.bindAddress(), configuration.port(), SelfServiceConfiguration.FILE,
             e.toString()));
+        // First: nothing may read a request before the guard has bounded its body.
+        new RequestGuard(templates).define(service);
         new ApiRoutes(settings, sessions, signIn).define(service);
-        PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, clock);
+        PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, templates, clock);
         pages.define(service);
-        new OAuthConnectRoutes(connections, providers, pages, configuration.publicUrl()).define(service);
+        new OAuthConnectRoutes(connections, providers, pages, templates, configuration.publicUrl()).define(service);
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());
+        if (configuration.publicUrl().isEmpty()) {
+            LOGGER.warn("outbound-relay self-service: 'public.url' is not set in {}.properties: users cannot connect accounts "
+                + "with an OAuth provider (its redirect URI is <public.url>{})", SelfServiceConfiguration.FILE, OAuthConnectRoutes.CALLBACK);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "outbound-relay-selfservice-stop"));
     }
 

@@ -41,21 +41,45 @@ final class SignIn {
     }
 
     /**
-     * @return the user when the password is right; empty otherwise (the failure is counted)
+     * The attempt is counted before the password is checked, in the same step as the limit's check, so that
+     * concurrent attempts cannot all pass a check made before any of them was counted; a right password (or a failure
+     * of the users repository) gives its count back. When the counters cannot take one more account or address (their
+     * maps are full of fresh entries), the attempt is refused, not left uncounted.
+     *
+     * @return the user when the password is right; empty otherwise (the failure stays counted)
      * @throws ThrottledException when too many sign-ins failed for that account or from that address
      */
     Optional<Username> authenticate(String login, String password, String clientAddress) {
         String account = login == null ? "" : login.trim().toLowerCase(Locale.ROOT);
-        if (perAccount.isExhausted(account) || perAddress.isExhausted(clientAddress)) {
-            throw new ThrottledException("Too many failed sign-ins: wait " + windowMinutes + " minutes, then try again.");
+        if (!perAccount.tryAcquire(account)) {
+            throw throttled();
         }
-        Optional<Username> user = check(account, password);
-        if (user.isEmpty()) {
-            perAccount.tryAcquire(account);
-            perAddress.tryAcquire(clientAddress);
+        if (!perAddress.tryAcquire(clientAddress)) {
+            perAccount.release(account);
+            throw throttled();
+        }
+        Optional<Username> user;
+        try {
+            user = check(account, password);
+        } catch (RuntimeException e) {
+            release(account, clientAddress);
+            throw e;
+        }
+        if (user.isPresent()) {
+            release(account, clientAddress);
+        } else {
             LOGGER.info("outbound-relay self-service: failed sign-in from {}", clientAddress);
         }
         return user;
+    }
+
+    private void release(String account, String clientAddress) {
+        perAccount.release(account);
+        perAddress.release(clientAddress);
+    }
+
+    private ThrottledException throttled() {
+        return new ThrottledException("Too many failed sign-ins: wait " + windowMinutes + " minutes, then try again.");
     }
 
     private Optional<Username> check(String account, String password) {

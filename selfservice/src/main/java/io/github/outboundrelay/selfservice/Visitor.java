@@ -4,12 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-import javax.mail.internet.AddressException;
-
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
-import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.PlainAddress;
 
 import spark.Request;
 import spark.Response;
@@ -72,16 +70,9 @@ final class Visitor {
         return !"GET".equals(request.requestMethod()) && !"HEAD".equals(request.requestMethod());
     }
 
-    /** A send-as address as a user typed it (path or form): 400 naming {@code address} when it is not one. */
+    /** A send-as address as a user typed it (path or form): 400 naming {@code address} when it is not a plain one. */
     static MailAddress sendAsAddress(String text) {
-        if (text == null || text.isBlank()) {
-            throw new InvalidFieldException("address", "is required");
-        }
-        try {
-            return new MailAddress(text.trim());
-        } catch (AddressException e) {
-            throw new InvalidFieldException("address", "is not a valid mail address: " + text);
-        }
+        return PlainAddress.parse(text);
     }
 
     static Username user(Request request) {

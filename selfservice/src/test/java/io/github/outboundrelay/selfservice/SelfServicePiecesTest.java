@@ -23,11 +23,46 @@ import io.github.outboundrelay.core.oauth.OAuthPresets;
 import io.github.outboundrelay.core.settings.SendAsView;
 
 class SelfServicePiecesTest {
+    static final Pages PAGES = new Pages();
+    static final String HOSTILE = "<script>alert('x')</script> & \"q\"";
+    static final String ESCAPED = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;";
+
     @Test
     void everythingAUserOrARelaySuppliedIsEscaped() {
-        assertThat(Html.escape("<script>alert('x')</script> & \"q\"")).isEqualTo(
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
-        assertThat(Html.escape(null)).isEmpty();
+        SendAsView view = new SendAsView("alice@partner.test", HOSTILE, 587, "STARTTLS", HOSTILE, false, "pending", "password",
+            null, false, HOSTILE, "none", "pending");
+        FormErrors errors = FormErrors.of("add", new Refusal(400, "InvalidArgument", HOSTILE, Optional.of("host")));
+
+        String page = sendAs(HOSTILE, HOSTILE, OPEN, List.of(new SendAsPage.Row(view, HOSTILE)), HOSTILE, HOSTILE, errors,
+            Map.of("host", HOSTILE), List.of(new SendAsPage.Provider("m365", HOSTILE)));
+
+        assertThat(page).doesNotContain("<script").doesNotContain("'x'").doesNotContain("\"q\"")
+            .contains("<p class=\"notice\" id=\"notice\" role=\"status\">" + ESCAPED + "</p>")
+            .contains("<p class=\"error alert\" id=\"alert\" role=\"alert\">" + ESCAPED + "</p>")
+            .contains("<span class=\"name\">(" + ESCAPED + ")</span>")
+            .contains("<dd class=\"relay\">" + ESCAPED + ":587</dd>")
+            .contains("<dd class=\"outcome\">" + ESCAPED + "</dd>")
+            .contains("<input id=\"add-host\" name=\"host\" type=\"text\" value=\"" + ESCAPED + "\"")
+            .contains("<p class=\"error\" id=\"add-host-error\" role=\"alert\">" + ESCAPED + "</p>")
+            .contains(">Connect with " + ESCAPED + "</button>");
+        assertThat(PAGES.signIn(new Pages.SignInPage(HOSTILE, HOSTILE, HOSTILE)))
+            .doesNotContain("<script").contains("value=\"" + ESCAPED + "\"").contains("role=\"alert\">" + ESCAPED + "</p>");
+        assertThat(PAGES.connecting(new Pages.ConnectingPage(HOSTILE, "alice@partner.test", "https://login.test/?a=" + HOSTILE)))
+            .doesNotContain("<script").contains("Taking you to " + ESCAPED + " to allow");
+    }
+
+    @Test
+    void thePagesAreWholeDocumentsWithTheirStyleSheetAndNoScriptOrInlineStyle() {
+        assertThat(PAGES.refused(new Pages.RefusedPage("This form has expired or came from another site")))
+            .startsWith("<!doctype html>").contains("<title>Refused — Send mail as</title>")
+            .contains("<link rel=\"stylesheet\" href=\"/style.css\">")
+            .contains("<p class=\"error\" role=\"alert\">This form has expired or came from another site: nothing was changed. "
+                + "<a href=\"/send-as\">Back to your addresses</a></p>")
+            .doesNotContain("<script").doesNotContain("style=").endsWith("</html>\n");
+        assertThat(PAGES.back(new Pages.BackPage("/send-as/oauth/finish?state=s&code=c")))
+            .contains("<meta http-equiv=\"refresh\" content=\"0;url=/send-as/oauth/finish?state&#61;s&amp;code&#61;c\">\n</head>")
+            .contains("<a id=\"finish\" href=\"/send-as/oauth/finish?state&#61;s&amp;code&#61;c\">Continue</a>");
+        assertThat(PAGES.stylesheet()).contains("input[aria-invalid=true] { border-color: #cf222e; }");
     }
 
     @Test
@@ -54,14 +89,23 @@ class SelfServicePiecesTest {
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'https.keystore'");
         conf.addProperty("https.keystore", "file://conf/keystore");
         conf.addProperty("https.keystore.password", "p");
-        conf.addProperty("port", "70000");
-        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).hasMessageStartingWith("'port'");
-        conf.setProperty("port", "8443");
-        conf.addProperty("session.idle.minutes", "soon");
-        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).hasMessageStartingWith("'session.idle.minutes'");
-        conf.setProperty("session.idle.minutes", "10");
+        assertThat(SelfServiceConfiguration.from(conf).sessionLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(SelfServiceConfiguration.from(conf).sessionsPerUser()).isEqualTo(10);
+        refusedNamingTheKeyThenTaken(conf, "port", "70000", "8443");
+        refusedNamingTheKeyThenTaken(conf, "session.idle.minutes", "soon", "10");
+        refusedNamingTheKeyThenTaken(conf, "session.lifetime.hours", "0", "8");
+        refusedNamingTheKeyThenTaken(conf, "session.max.per.user", "many", "3");
         assertThat(SelfServiceConfiguration.from(conf).sessionIdle()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(SelfServiceConfiguration.from(conf).sessionLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(SelfServiceConfiguration.from(conf).sessionsPerUser()).isEqualTo(3);
         assertThat(SelfServiceConfiguration.from(conf).toString()).doesNotContain("p]").doesNotContain("password");
+    }
+
+    private static void refusedNamingTheKeyThenTaken(BaseConfiguration conf, String key, String wrong, String right) {
+        conf.setProperty(key, wrong);
+        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).isInstanceOf(InvalidFieldException.class)
+            .hasMessageStartingWith("'" + key + "'");
+        conf.setProperty(key, right);
     }
 
     @Test
@@ -82,7 +126,7 @@ class SelfServicePiecesTest {
         assertThat(microsoft).isEqualTo("Microsoft 365");
         assertThat(OAuthConnectRoutes.label(OAuthPresets.google("gmail", "client", Optional.empty()))).isEqualTo("Google");
 
-        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", FormErrors.none(), Map.of(),
+        String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", FormErrors.none(), Map.of(),
             List.of(new SendAsPage.Provider("m365", microsoft), new SendAsPage.Provider("gmail", "Google")));
 
         assertThat(page).contains("<form method=\"post\" action=\"/send-as/oauth/connect\" class=\"card\" id=\"connect\">"
@@ -93,7 +137,7 @@ class SelfServicePiecesTest {
             .contains("name=\"provider\" value=\"m365\" id=\"connect-with-m365\">Connect with Microsoft 365</button>")
             .contains("name=\"provider\" value=\"gmail\" id=\"connect-with-gmail\">Connect with Google</button>")
             .doesNotContain("<script");
-        assertThat(SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", FormErrors.none(), Map.of(), List.of()))
+        assertThat(sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", FormErrors.none(), Map.of(), List.of()))
             .doesNotContain("id=\"connect\"");
     }
 
@@ -102,7 +146,7 @@ class SelfServicePiecesTest {
         FormErrors errors = FormErrors.of(SendAsPage.CONNECT_FORM, new Refusal(400, "InvalidArgument",
             "'username' is required", Optional.of("username")));
 
-        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", errors,
+        String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", errors,
             Map.of("connect.address", "alice@partner.test"), List.of(new SendAsPage.Provider("partner", "partner")));
 
         assertThat(page).contains("<input id=\"connect-username\" name=\"username\" type=\"text\" value=\"\" "
@@ -116,7 +160,7 @@ class SelfServicePiecesTest {
         SendAsView view = new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test",
             false, "verified", "oauth", "m365", true, null, "relay", "relayAllowed");
 
-        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
+        String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
             "", "The account was not connected", FormErrors.none(), Map.of(), List.of(new SendAsPage.Provider("m365", "Microsoft 365")));
 
         assertThat(page).contains("<dd class=\"credential credential-oauth\">OAuth (Microsoft 365)</dd>")
@@ -125,7 +169,7 @@ class SelfServicePiecesTest {
             .contains("<button type=\"submit\" id=\"a0-reconnect\">Reconnect with Microsoft 365</button>")
             .contains("<p class=\"error alert\" id=\"alert\" role=\"alert\">The account was not connected</p>")
             .doesNotContain("/send-as/edit");
-        String connected = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(
+        String connected = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(
                 new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test", false,
                     "verified", "oauth", "m365", false, null, "relay", "relayAllowed"), "nothing sent yet")),
             "", "", FormErrors.none(), Map.of(), List.of());
@@ -137,7 +181,7 @@ class SelfServicePiecesTest {
         SendAsView view = new SendAsView("alice@partner.test", null, null, null, null, false, "verified", null, null,
             false, null, "ourServers", "noRelay");
 
-        String page = SendAsPage.sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
+        String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
             "", "", FormErrors.none(), Map.of(), List.of());
 
         assertThat(page).contains("<dd class=\"path path-ourServers\">Sent by ourdomain.test: some recipients see "
@@ -149,6 +193,11 @@ class SelfServicePiecesTest {
     void onlyAnErrorCodeOfTheProviderIsRepeatedToTheUser() {
         assertThat(OAuthConnectRoutes.errorCode("invalid_scope")).isEqualTo("invalid_scope");
         assertThat(OAuthConnectRoutes.errorCode("Your account is suspended: call 555")).isEqualTo("an unreadable error");
+    }
+
+    private static String sendAs(String user, String csrf, DomainRelayPolicy policy, List<SendAsPage.Row> rows, String notice,
+                                 String alert, FormErrors errors, Map<String, String> values, List<SendAsPage.Provider> providers) {
+        return PAGES.sendAs(SendAsPage.of(user, csrf, policy, rows, notice, alert, errors, values, providers));
     }
 
     static final DomainRelayPolicy OPEN = new DomainRelayPolicy(Domain.of("ourdomain.test"), true);

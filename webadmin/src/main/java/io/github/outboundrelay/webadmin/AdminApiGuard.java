@@ -24,25 +24,31 @@ import org.apache.james.webadmin.utils.ErrorResponder;
 import org.eclipse.jetty.http.HttpStatus;
 
 import spark.Request;
+import spark.Response;
 import spark.Service;
 
 /**
- * What every request under {@code /outbound-relay} must satisfy before any route of ours reads it, registered once per
- * WebAdmin server by whichever of our route classes is defined first ({@link #protect}), so that it covers all of
- * them, whichever the admin lists:
+ * What every request to this WebAdmin must satisfy before any route reads it, ours under {@code /outbound-relay} and
+ * James's own ({@code /users}, {@code /domains}, {@code /mailQueues}...) alike: registered once per WebAdmin server,
+ * for every path, by whichever of our route classes is defined first ({@link #protect}), so that it covers them all,
+ * whichever of ours the admin lists:
  * <ul>
  *     <li>{@code Host} names this WebAdmin (its configured {@code host}, the address the connection came to, localhost
  *     for a loopback WebAdmin or connection, or a name listed in webadmin.properties {@code outbound-relay.allowedHosts}) with the port
  *     it listens on: a web page whose name an attacker re-pointed at this server (DNS rebinding) is refused, 421;</li>
- *     <li>an {@code Origin} header, which browsers add to cross-site requests, must be this WebAdmin's own (or the
- *     configured {@code cors.origin}): James 3.8.1 answers {@code Access-Control-Allow-Origin: *} whatever
- *     {@code cors.enable} says, so any page could otherwise call the API from the admin's browser, 403;</li>
- *     <li>a state-changing request (PUT, POST, DELETE, PATCH) carries {@code Content-Type: application/json}, which a
- *     plain HTML form cannot send, 415;</li>
- *     <li>a body of at most {@link #MAX_BODY_BYTES} bytes, 413 (our bodies are a few hundred bytes; note that James's
- *     request logging has read the body before any filter runs, so put a proxy's limit in front of an exposed
- *     WebAdmin).</li>
+ *     <li>an {@code Origin} header, which browsers add to cross-site requests (and preflights), must be this WebAdmin's
+ *     own (or the configured {@code cors.origin}), 403;</li>
+ *     <li>no {@code X-HTTP-Method-Override} header, 400: Spark would route the request by it while these checks read
+ *     the request's own method (a GET would reach a PUT route past the checks below);</li>
+ *     <li>a state-changing request (PUT, POST, DELETE, PATCH) that carries a body says
+ *     {@code Content-Type: application/json}, which a plain HTML form cannot send, 415; under {@code /outbound-relay}
+ *     also one without a body (our writes all take JSON);</li>
+ *     <li>a body of at most {@link #MAX_BODY_BYTES} bytes, 413 (note that James's request logging has read the body
+ *     before any filter runs, so put a proxy's limit in front of an exposed WebAdmin).</li>
  * </ul>
+ * James 3.8.1 answers {@code Access-Control-Allow-Origin} with its {@code cors.origin} ({@code *} when unset) whatever
+ * {@code cors.enable} says; the guard replaces it with the configured origin when {@code cors.enable} is true, and
+ * removes it otherwise, so no answer invites another site's page to read it.
  * It also installs {@link RequestBodyRedaction}, which keeps passwords out of WebAdmin's request log.
  */
 @Singleton
@@ -51,11 +57,15 @@ public class AdminApiGuard {
     static final String ALLOWED_HOSTS_KEY = "outbound-relay.allowedHosts";
     private static final Set<String> STATE_CHANGING = Set.of("PUT", "POST", "DELETE", "PATCH");
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+    private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+    /** Spark routes by this header instead of the request's method. */
+    static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
     /** Servers already guarded: each of our route classes asks, the first one installs the filter. */
     private static final Set<Service> GUARDED = Collections.newSetFromMap(new WeakHashMap<>());
 
     private final Set<String> allowedHostNames;
     private final Set<String> allowedAuthorities;
+    /** The configured {@code cors.origin}, when {@code cors.enable} is true and it names one origin. */
     private final Optional<String> corsOrigin;
 
     @Inject
@@ -76,8 +86,7 @@ public class AdminApiGuard {
         this.allowedAuthorities = extraHosts.stream().map(entry -> entry.trim().toLowerCase(Locale.ROOT))
             .filter(entry -> !entry.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.corsOrigin = Optional.of(configuration.getUrlCORSOrigin())
-            .filter(origin -> configuration.isEnableCORS() && !origin.equals("*"))
-            .map(origin -> origin.toLowerCase(Locale.ROOT));
+            .filter(origin -> configuration.isEnableCORS() && !origin.equals("*"));
     }
 
     /** The guard of a WebAdmin on loopback, as the tests' WebAdmin servers are. */
@@ -85,18 +94,23 @@ public class AdminApiGuard {
         return new AdminApiGuard(WebAdminConfiguration.TEST_CONFIGURATION, List.of());
     }
 
-    /** Registers the checks for every route under {@code /outbound-relay} of this server, once. */
+    /**
+     * Registers the checks for every route of this server, James's included, once. Spark runs every before-filter
+     * ahead of any route, whenever the filter was registered.
+     */
     void protect(Service service) {
         synchronized (GUARDED) {
             if (!GUARDED.add(service)) {
                 return;
             }
         }
-        service.before(OutboundRelayRoutes.BASE + "/*", (request, response) -> check(request));
+        service.before((request, response) -> check(request, response));
         RequestBodyRedaction.install();
     }
 
-    private void check(Request request) {
+    private void check(Request request, Response response) {
+        // Jetty drops a header set to null: James's CORSFilter, which ran before, set '*' unless cors.origin is set.
+        response.raw().setHeader(ALLOW_ORIGIN, corsOrigin.orElse(null));
         String hostHeader = Optional.ofNullable(request.headers("Host")).orElse("");
         if (!isOurs(hostHeader, request)) {
             throw error(421, "The Host header '" + hostHeader + "' does not name this WebAdmin: add the name to "
@@ -107,10 +121,13 @@ public class AdminApiGuard {
             throw error(HttpStatus.FORBIDDEN_403, "Requests from web pages of another origin (Origin header '" + origin
                 + "') are refused");
         }
+        if (request.headers(METHOD_OVERRIDE) != null) {
+            throw error(HttpStatus.BAD_REQUEST_400, "'" + METHOD_OVERRIDE + "' is refused: send the request with its own method");
+        }
         if (!STATE_CHANGING.contains(request.requestMethod().toUpperCase(Locale.ROOT))) {
             return;
         }
-        if (!isJson(request.contentType())) {
+        if ((isUnderOurBase(request) || carriesBody(request)) && !isJson(request.contentType())) {
             throw error(HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, "The Content-Type header must be application/json (was '"
                 + Optional.ofNullable(request.contentType()).orElse("") + "')");
         }
@@ -152,7 +169,7 @@ public class AdminApiGuard {
 
     private boolean isOwnOrigin(String origin, Request request) {
         String lower = origin.toLowerCase(Locale.ROOT);
-        if (corsOrigin.map(lower::equals).orElse(false)) {
+        if (corsOrigin.map(configured -> configured.equalsIgnoreCase(lower)).orElse(false)) {
             return true;
         }
         try {
@@ -177,6 +194,15 @@ public class AdminApiGuard {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    private static boolean isUnderOurBase(Request request) {
+        String path = Optional.ofNullable(request.pathInfo()).orElse("");
+        return path.equals(OutboundRelayRoutes.BASE) || path.startsWith(OutboundRelayRoutes.BASE + "/");
+    }
+
+    private static boolean carriesBody(Request request) {
+        return request.contentLength() > 0 || request.headers("Transfer-Encoding") != null;
     }
 
     private static boolean isJson(String contentType) {

@@ -1,7 +1,6 @@
 package io.github.outboundrelay.webadmin;
 
 import javax.inject.Inject;
-import javax.mail.internet.AddressException;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
@@ -14,6 +13,7 @@ import org.apache.james.user.api.UsersRepositoryException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.PlainAddress;
 import io.github.outboundrelay.core.settings.SettingsJson;
 import spark.Request;
 
@@ -77,12 +77,9 @@ class AdminRequests {
         return user;
     }
 
+    /** A plain send-as address ({@link PlainAddress}), 400 naming {@code address} otherwise. */
     static MailAddress address(Request request) {
-        try {
-            return new MailAddress(request.params("address"));
-        } catch (AddressException e) {
-            throw new InvalidFieldException("address", "is not a valid mail address: " + request.params("address"));
-        }
+        return PlainAddress.parse(request.params("address"));
     }
 
     JsonNode body(Request request) {

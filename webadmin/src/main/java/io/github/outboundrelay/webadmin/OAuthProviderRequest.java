@@ -32,7 +32,7 @@ import io.github.outboundrelay.core.oauth.OAuthProvider;
  *     <li>explicit endpoints: {@code {"authorizationEndpoint", "tokenEndpoint", "deviceAuthorizationEndpoint"?, ...}}.</li>
  * </ul>
  * {@code clientSecret} is write-only: a string is sealed, {@code null} makes a public client, and leaving it out keeps
- * the stored one.
+ * the stored one, as long as the endpoints it is sent to (token, device authorization) stay the same.
  */
 final class OAuthProviderRequest {
     private static final Set<String> FIELDS = Set.of("preset", "tenant", "issuer", "authorizationEndpoint", "tokenEndpoint",
@@ -105,7 +105,12 @@ final class OAuthProviderRequest {
 
     private Optional<SealedSecret> secret(JsonNode body, OAuthProvider provider, Optional<OAuthProvider> existing) {
         if (!body.has("clientSecret")) {
-            return existing.flatMap(OAuthProvider::clientSecret);
+            Optional<SealedSecret> kept = existing.flatMap(OAuthProvider::clientSecret);
+            if (kept.isPresent() && provider.clientSecretEndpointsMovedFrom(existing.get())) {
+                throw new InvalidFieldException("clientSecret", "is required when tokenEndpoint or "
+                    + "deviceAuthorizationEndpoint change: the stored secret is only ever sent to the endpoints it was given for");
+            }
+            return kept;
         }
         Optional<String> clear = text(body, "clientSecret");
         if (clear.isPresent() && clear.get().isBlank()) {

@@ -19,7 +19,7 @@ import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.oauth.OAuthDiscovery;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import spark.Request;
 import spark.Service;
 
@@ -27,18 +27,20 @@ import spark.Service;
  * {@code /outbound-relay/oauth-providers}: the OAuth 2.0 providers partner accounts can be connected with (issue 12;
  * the connect flow itself is not there yet). {@code GET} lists them, {@code GET|PUT|DELETE /{id}} reads, saves
  * ({@link OAuthProviderRequest}) or removes one. The client secret is write-only ({@code "clientSecretSet"}) and
- * sealed before it is stored. Registered in webadmin.properties {@code extensions.routes}.
+ * sealed before it is stored; a moved token endpoint needs it again and makes every connected account of the provider
+ * "reconnect needed" ({@link OAuthProviderSettings}). Registered in webadmin.properties {@code extensions.routes}.
  */
 public class OAuthProviderRoutes extends AdminApiRoutes {
     static final String PATH = OutboundRelayRoutes.BASE + "/oauth-providers";
     private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(10);
 
-    private final OAuthProviders providers;
+    private final OAuthProviderSettings providers;
     private final OAuthProviderRequest requests;
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Inject
-    public OAuthProviderRoutes(OAuthProviders providers, SecretSealer sealer, OAuthEndpointPolicy policy, AdminApiGuard guard) {
+    public OAuthProviderRoutes(OAuthProviderSettings providers, SecretSealer sealer, OAuthEndpointPolicy policy,
+                               AdminApiGuard guard) {
         super(PATH, guard);
         this.providers = providers;
         this.requests = new OAuthProviderRequest(policy, new OAuthDiscovery(policy, DISCOVERY_TIMEOUT), sealer);

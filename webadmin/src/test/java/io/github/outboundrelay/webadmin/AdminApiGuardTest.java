@@ -3,6 +3,8 @@ package io.github.outboundrelay.webadmin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.mockito.Mockito.mock;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,14 +14,19 @@ import java.util.stream.Stream;
 import org.apache.james.core.Domain;
 import org.apache.james.core.Username;
 import org.apache.james.dnsservice.api.InMemoryDNSService;
+import org.apache.james.rrt.api.CanSendFrom;
 import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.domainlist.memory.MemoryDomainList;
+import org.apache.james.user.memory.MemoryDelegationStore;
 import org.apache.james.user.memory.MemoryUsersRepository;
 import org.apache.james.webadmin.FixedPortSupplier;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.WebAdminConfiguration;
 import org.apache.james.webadmin.WebAdminServer;
 import org.apache.james.webadmin.WebAdminUtils;
+import org.apache.james.webadmin.routes.UserRoutes;
+import org.apache.james.webadmin.service.UserService;
+import org.apache.james.webadmin.utils.JsonTransformer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +52,10 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * The admin API refuses what a web page in the admin's browser could send: a request under a foreign Host name (DNS
- * rebinding), from another Origin, a write without a JSON content type (a plain form), an oversized body; and the
- * checks hold whichever of our route classes is registered.
+ * WebAdmin refuses what a web page in the admin's browser could send, on our routes and on James's own ({@code /users}
+ * here, as James defines it): a request under a foreign Host name (DNS rebinding), from another Origin (preflights
+ * included, and no answer admits another origin), a write without a JSON content type (a plain form), an oversized
+ * body; and the checks hold whichever of our route classes is registered.
  */
 class AdminApiGuardTest {
     static final String SEND_AS = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
@@ -62,6 +70,7 @@ class AdminApiGuardTest {
     /** Every route class of ours, built over in-memory collaborators. */
     static final class AllRoutes {
         final AdminRequests requests;
+        final MemoryUsersRepository users;
         final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
         final SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
         final InMemoryRelayAttemptLog attempts = new InMemoryRelayAttemptLog();
@@ -74,7 +83,7 @@ class AdminApiGuardTest {
         AllRoutes() throws Exception {
             domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
             domains.addDomain(Domain.of("ourdomain.test"));
-            MemoryUsersRepository users = MemoryUsersRepository.withVirtualHosting(domains);
+            users = MemoryUsersRepository.withVirtualHosting(domains);
             users.addUser(Username.of("alice@ourdomain.test"), "secret");
             requests = new AdminRequests(domains, users);
             RelayProbes probes = new RelayProbes();
@@ -107,15 +116,22 @@ class AdminApiGuardTest {
                     java.time.Clock.systemUTC())));
         }
 
+        /** James's own user routes ({@code /users}), as James's WebAdmin defines them. */
+        UserRoutes jamesUsers() {
+            return new UserRoutes(new UserService(users), mock(CanSendFrom.class), new JsonTransformer(), new MemoryDelegationStore());
+        }
+
         SecretRotationRoutes rotation() {
             return new SecretRotationRoutes(new SecretRotation(sealer, registry, events), AdminApiGuard.loopbackOnly());
         }
     }
 
+    AllRoutes all;
+
     @BeforeEach
     void setUp() throws Exception {
-        AllRoutes all = new AllRoutes();
-        start(all.sendAs(), all.verification(), all.overview(), all.audit(), all.rotation());
+        all = new AllRoutes();
+        start(all.jamesUsers(), all.sendAs(), all.verification(), all.overview(), all.audit(), all.rotation());
     }
 
     private void start(Routes... routes) {
@@ -207,6 +223,79 @@ class AdminApiGuardTest {
         given().spec(admin).body(huge).put("/outbound-relay/domains/ourdomain.test").then().statusCode(413);
         given().spec(admin).body(Map.of("allowed", false)).put("/outbound-relay/domains/ourdomain.test")
             .then().statusCode(200).body("allowed", equalTo(false));
+    }
+
+    /** The attack of the review: a page in the admin's browser sets Alice's password through James's own route. */
+    @Test
+    void jamesOwnUsersRouteRefusesACrossOriginWriteAndAReboundHost() throws Exception {
+        String alice = "/users/alice@ourdomain.test";
+
+        given().spec(admin).header("Origin", "https://attacker.test").queryParam("force", "").body(Map.of("password", "stolen"))
+            .put(alice).then().statusCode(403).body("message", containsString("Origin"));
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).queryParam("force", "").body(Map.of("password", "stolen"))
+            .put(alice).then().statusCode(421).body("message", containsString("Host"));
+        given().spec(admin).header("Host", "rebound.attacker.test:" + port).get("/users").then().statusCode(421);
+        given().spec(admin).contentType("text/plain").queryParam("force", "").body("{\"password\": \"stolen\"}")
+            .put(alice).then().statusCode(415);
+        given().spec(admin).queryParam("force", "").body("{\"password\": \"" + "x".repeat(AdminApiGuard.MAX_BODY_BYTES) + "\"}")
+            .put(alice).then().statusCode(413);
+
+        org.assertj.core.api.Assertions.assertThat(all.users.test(Username.of("alice@ourdomain.test"), "secret")).isTrue();
+    }
+
+    @Test
+    void thePreflightAdmitsNoForeignOriginAndNoAnswerInvitesOne() {
+        given().spec(admin).header("Origin", "https://attacker.test").header("Access-Control-Request-Method", "PUT")
+            .header("Access-Control-Request-Headers", "content-type").options("/users/alice@ourdomain.test")
+            .then().statusCode(403).header("Access-Control-Allow-Origin", nullValue());
+        given().spec(admin).header("Origin", "https://attacker.test").get("/users")
+            .then().statusCode(403).header("Access-Control-Allow-Origin", nullValue());
+
+        given().spec(admin).get("/users").then().statusCode(200).header("Access-Control-Allow-Origin", nullValue());
+    }
+
+    @Test
+    void aConfiguredCorsOriginIsTheOnlyOneAdmitted() throws Exception {
+        WebAdminConfiguration cors = WebAdminConfiguration.builder().enabled().port(new FixedPortSupplier(8000))
+            .host("127.0.0.1").corsEnabled().urlCORSOrigin("https://admin.example.com").build();
+        start(new OutboundRelayAuditRoutes(new AuditTrail(new InMemoryRelayAttemptLog(), new InMemorySettingsEventLog()),
+            new AdminApiGuard(cors, java.util.List.of())), all.jamesUsers());
+
+        given().spec(admin).header("Origin", "https://admin.example.com").header("Access-Control-Request-Method", "PUT")
+            .options("/users/alice@ourdomain.test")
+            .then().statusCode(200).header("Access-Control-Allow-Origin", "https://admin.example.com");
+        given().spec(admin).header("Origin", "https://attacker.test").header("Access-Control-Request-Method", "PUT")
+            .options("/users/alice@ourdomain.test")
+            .then().statusCode(403).header("Access-Control-Allow-Origin", "https://admin.example.com");
+    }
+
+    /** What docs/QUICKSTART.md and docs/API.md send to James's routes: a body as JSON, a bodyless write as is. */
+    @Test
+    void jamesOwnRoutesTakeTheDocumentedCalls() throws Exception {
+        given().spec(admin).header("Host", "127.0.0.1:" + port).body(Map.of("password", "bob-secret")).put("/users/bob@ourdomain.test")
+            .then().statusCode(204);
+        given().spec(admin).header("Origin", "http://127.0.0.1:" + port).get("/users").then().statusCode(200)
+            .body("username", org.hamcrest.Matchers.hasItem("bob@ourdomain.test"));
+        given().spec(admin).contentType("").delete("/users/bob@ourdomain.test").then().statusCode(204);
+
+        org.assertj.core.api.Assertions.assertThat(all.users.contains(Username.of("bob@ourdomain.test"))).isFalse();
+    }
+
+    /**
+     * Spark routes by {@code X-HTTP-Method-Override} while the checks above read the real method: a GET would reach a
+     * PUT or DELETE route past the content type and size checks.
+     */
+    @Test
+    void aMethodOverrideHeaderIs400NamingItAndChangesNothing() throws Exception {
+        given().spec(admin).header("X-HTTP-Method-Override", "PUT").contentType("text/plain").body("{\"allowed\": true}")
+            .get("/outbound-relay/domains/ourdomain.test")
+            .then().statusCode(400).body("message", org.hamcrest.Matchers.startsWith("'X-HTTP-Method-Override'"));
+        given().spec(admin).header("X-HTTP-Method-Override", "DELETE").get("/users/alice@ourdomain.test")
+            .then().statusCode(400).body("message", org.hamcrest.Matchers.startsWith("'X-HTTP-Method-Override'"));
+        given().spec(admin).header("X-HTTP-Method-Override", "GET").get("/users").then().statusCode(400);
+
+        given().spec(admin).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200).body("allowed", equalTo(false));
+        org.assertj.core.api.Assertions.assertThat(all.users.contains(Username.of("alice@ourdomain.test"))).isTrue();
     }
 
     static Stream<Arguments> eachRouteClassAlone() {

@@ -98,6 +98,17 @@ class SendAsOAuthRoutesTest {
             .then().statusCode(400).body("message", startsWith("'verified' must be true or false"));
     }
 
+    /** A quoted local part (';' splits recipients in the mail spool, CR/LF writes lines) is refused before anything else. */
+    @Test
+    void anAddressThatIsNotPlainIs400NamingTheAddress() {
+        for (String address : new String[] {"%22alice%3Bvictim%40elsewhere.test%22@partner.test",
+            "%22alice%5C%0D%5C%0Ax%22@partner.test", "alice@%5B192.0.2.10%5D"}) {
+            given().spec(admin).urlEncodingEnabled(false).body(Map.of("provider", "no-device", "username", "alice@partner.test"))
+                .post("/outbound-relay/users/alice@ourdomain.test/send-as/" + address + "/oauth/device")
+                .then().statusCode(400).body("message", startsWith("'address'"));
+        }
+    }
+
     @Test
     void nothingStartedIs404AndAnotherDomainsPolicyIs403() {
         given().spec(admin).get(DEVICE).then().statusCode(404);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.SecretSealer;
 
 /**
@@ -17,7 +18,8 @@ import io.github.outboundrelay.core.SecretSealer;
  * admin without a browser at hand. The client authenticates with {@code client_secret_post} when the provider has a
  * secret (opened only for the request), as a public client otherwise.
  *
- * <p>Every endpoint is checked against the {@link OAuthEndpointPolicy} before anything is sent. Failures are
+ * <p>Every endpoint is checked against the {@link OAuthEndpointPolicy} before anything is sent (a refused one is
+ * {@code MISCONFIGURED}). Failures are
  * {@link OAuthException}s whose {@link OAuthException.Kind} says what to do: {@code invalid_grant} is
  * {@code RECONNECT_NEEDED}, an unreachable endpoint or a {@code 5xx} is {@code TEMPORARY}.</p>
  */
@@ -94,7 +96,7 @@ public class OAuthTokenClient {
     public DeviceAuthorization startDeviceAuthorization(OAuthProvider provider) throws OAuthException {
         URI endpoint = provider.deviceAuthorizationEndpoint().orElseThrow(() -> new OAuthException(
             OAuthException.Kind.MISCONFIGURED, "", "Provider " + provider.id() + " has no device authorization endpoint"));
-        policy.check("deviceAuthorizationEndpoint", endpoint);
+        checkBeforeSending("deviceAuthorizationEndpoint", endpoint);
         Map<String, String> form = clientAuthentication(provider);
         form.put("scope", provider.scope());
         OAuthHttp.Answer answer = http.postForm(endpoint, form, "Device authorization");
@@ -152,7 +154,7 @@ public class OAuthTokenClient {
 
     private TokenGrant tokenRequest(OAuthProvider provider, Map<String, String> grantFields, String purpose)
             throws OAuthException {
-        policy.check("tokenEndpoint", provider.tokenEndpoint());
+        checkBeforeSending("tokenEndpoint", provider.tokenEndpoint());
         Map<String, String> form = clientAuthentication(provider);
         form.putAll(grantFields);
         OAuthHttp.Answer answer = http.postForm(provider.tokenEndpoint(), form, purpose);
@@ -170,6 +172,15 @@ public class OAuthTokenClient {
             : clock.instant().plus(DEFAULT_LIFETIME);
         Optional<String> refreshToken = Optional.of(answer.text("refresh_token")).filter(token -> !token.isEmpty());
         return new TokenGrant(new AccessToken(accessToken, expiresAt), refreshToken, answer.text("scope"));
+    }
+
+    /** The endpoint as it resolves now: an endpoint the policy refuses is the admin's to fix, nothing is sent. */
+    private void checkBeforeSending(String field, URI endpoint) throws OAuthException {
+        try {
+            policy.check(field, endpoint);
+        } catch (InvalidFieldException e) {
+            throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Nothing sent: " + e.getMessage());
+        }
     }
 
     private Map<String, String> clientAuthentication(OAuthProvider provider) {

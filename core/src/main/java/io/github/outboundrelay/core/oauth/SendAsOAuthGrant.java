@@ -15,13 +15,15 @@ import io.github.outboundrelay.core.StoreUnavailableException;
 /**
  * The OAuth grant of a send-as address, over its sealed refresh token in the registry: the token is read from the
  * registry and opened only when the cache refreshes (so a rotation stored by another thread or node is used), and a
- * rotated token is sealed and stored in place of the one that was sent.
+ * rotated token is sealed and stored in place of the one that was sent. A grant marked "reconnect needed" (by any
+ * node) is never sent again: the user connects the account again.
  *
  * <p>An address being saved is tried before it is stored: its grant ({@link #unsaved}) holds the new address in
  * memory, and keeps a rotation there too, for the settings to store ({@link #unsavedCredential()}).</p>
  */
 public final class SendAsOAuthGrant implements OAuthGrant {
     private static final Logger LOGGER = LoggerFactory.getLogger(SendAsOAuthGrant.class);
+    private final GrantKey key;
     private final String sendAsKey;
     private final OAuthProvider provider;
     /** Null for an address not stored yet. */
@@ -32,13 +34,15 @@ public final class SendAsOAuthGrant implements OAuthGrant {
     /** The sealed token the last refresh started from: a rotation replaces exactly that one. */
     private volatile SealedSecret lastOpened;
 
-    public SendAsOAuthGrant(String sendAsKey, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer) {
-        this(sendAsKey, provider, registry, sealer, null);
+    /** The grant {@code sendAs} holds (an OAuth credential), over the registry. */
+    public SendAsOAuthGrant(SendAsAddress sendAs, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer) {
+        this(sendAs, provider, registry, sealer, null);
     }
 
-    private SendAsOAuthGrant(String sendAsKey, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer,
+    private SendAsOAuthGrant(SendAsAddress sendAs, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer,
                              SendAsAddress unsaved) {
-        this.sendAsKey = sendAsKey;
+        this.key = keyOf(sendAs).orElseThrow(() -> new IllegalArgumentException(sendAs + " holds no OAuth grant"));
+        this.sendAsKey = sendAs.key();
         this.provider = provider;
         this.registry = registry;
         this.sealer = sealer;
@@ -47,10 +51,7 @@ public final class SendAsOAuthGrant implements OAuthGrant {
 
     /** The grant of an address being saved (its credential an OAuth one), before it is stored. */
     public static SendAsOAuthGrant unsaved(SendAsAddress sendAs, OAuthProvider provider, SecretSealer sealer) {
-        if (!sendAs.usesOAuth()) {
-            throw new IllegalArgumentException(sendAs + " holds no OAuth grant");
-        }
-        return new SendAsOAuthGrant(sendAs.key(), provider, null, sealer, sendAs);
+        return new SendAsOAuthGrant(sendAs, provider, null, sealer, sendAs);
     }
 
     /** For a grant made with {@link #unsaved}: its credential, with the refresh token the provider rotated meanwhile. */
@@ -58,22 +59,20 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         return (RelayCredential.OAuth) unsaved.requireRelayAccount().credential();
     }
 
-    private static final String ACCOUNT_KEY_PREFIX = "send-as:";
-
-    /** The token cache's key of the account of a send-as address. */
-    public static String accountKeyOf(String sendAsKey) {
-        return ACCOUNT_KEY_PREFIX + sendAsKey;
+    /** The grant a send-as address holds, when it authenticates with one. */
+    public static Optional<GrantKey> keyOf(SendAsAddress sendAs) {
+        return sendAs.oauthCredential().map(oauth -> new GrantKey(sendAs.owner(), sendAs.key(), oauth.providerId(),
+            sendAs.requireRelayAccount().username(), oauth.grantId()));
     }
 
-    /** The send-as address key of a token cache's account key made by {@link #accountKeyOf}. */
-    public static Optional<String> sendAsKeyOf(String accountKey) {
-        return accountKey.startsWith(ACCOUNT_KEY_PREFIX)
-            ? Optional.of(accountKey.substring(ACCOUNT_KEY_PREFIX.length())) : Optional.empty();
+    /** Whether the registry's address still holds that very grant: not removed, not connected again since. */
+    public static boolean isHeld(SendAsRegistry registry, GrantKey key) {
+        return registry.findByKey(key.address()).flatMap(SendAsOAuthGrant::keyOf).filter(key::equals).isPresent();
     }
 
     @Override
-    public String accountKey() {
-        return accountKeyOf(sendAsKey);
+    public GrantKey key() {
+        return key;
     }
 
     @Override
@@ -85,8 +84,13 @@ public final class SendAsOAuthGrant implements OAuthGrant {
     public String refreshToken() throws OAuthException {
         SendAsAddress sendAs = current()
             .orElseThrow(() -> new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "",
-                sendAsKey + " holds no OAuth grant any more"));
+                sendAsKey + " holds no OAuth grant any more, or another one"));
         RelayCredential credential = sendAs.requireRelayAccount().credential();
+        if (((RelayCredential.OAuth) credential).reconnectNeeded()) {
+            // Refused by the provider on some node, or its token endpoint moved: sent nowhere until connected again.
+            throw new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "", "The OAuth grant of " + sendAsKey
+                + " must be connected again (the provider refused it, or the provider's token endpoint changed)");
+        }
         SealedSecret refreshToken = credential.secret();
         try {
             String clear = sealer.open(refreshToken, credential.sealingContext(sendAs));
@@ -129,14 +133,10 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         }
     }
 
-    /** The address as it is now, while it holds an OAuth grant. */
+    /** The address as it is now, while it holds this very grant (removed and connected again: another grant). */
     private Optional<SendAsAddress> current() {
-        return registry == null ? Optional.of(unsaved) : registry.findByKey(sendAsKey).filter(SendAsAddress::usesOAuth);
-    }
-
-    /** The pool key part of this account: pooled sessions are keyed by it, so they outlive token refreshes. */
-    public String sessionIdentity() {
-        return "oauth|" + provider.id() + "|" + sendAsKey;
+        return registry == null ? Optional.of(unsaved)
+            : registry.findByKey(sendAsKey).filter(sendAs -> keyOf(sendAs).filter(key::equals).isPresent());
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.PlainAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.oauth.DeviceAuthorization;
 import io.github.outboundrelay.core.oauth.OAuthException;
@@ -61,7 +62,8 @@ public class OAuthDeviceConnections {
     }
 
     /**
-     * @throws InvalidFieldException naming {@code provider} (unknown, or without a device endpoint) or {@code username}
+     * @throws InvalidFieldException naming {@code provider} (unknown, or without a device endpoint), {@code username} or
+     * {@code address}
      * @throws SendAsSettingsException DOMAIN_NOT_ALLOWED, or UNAVAILABLE when the provider could not be asked
      */
     public Started start(Actor actor, Username owner, MailAddress address, String providerId, String username,
@@ -76,6 +78,7 @@ public class OAuthDeviceConnections {
         if (username == null || username.isBlank()) {
             throw new InvalidFieldException("username", "is required (the account at the provider, usually the address)");
         }
+        PlainAddress.require(address); // before the provider is asked
         OAuthProvider provider = providers.find(providerId)
             .orElseThrow(() -> new InvalidFieldException("provider", "is not a provider set on this server: '" + providerId + "'"));
         if (provider.deviceAuthorizationEndpoint().isEmpty()) {

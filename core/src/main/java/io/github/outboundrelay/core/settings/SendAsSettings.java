@@ -7,11 +7,9 @@ import java.util.Optional;
 
 import javax.inject.Inject;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
-import org.apache.james.domainlist.api.DomainListException;
 
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
@@ -22,7 +20,6 @@ import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayProbes;
-import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -54,14 +51,14 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  */
 public class SendAsSettings {
     private final SendAsRegistry registry;
-    private final DomainRelayPolicies policies;
-    private final DomainList domainList;
     private final SecretSealer sealer;
     private final SendAsVerifier verifier;
     private final RelayChecks checks;
     private final AccessTokenCache tokens;
+    private final OAuthProviders providers;
     private final SettingsEvents events;
     private final OutboundRelayRule rule;
+    private final SendAsDomainRules domainRules;
 
     @Inject
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
@@ -87,13 +84,13 @@ public class SendAsSettings {
                    SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
                    SettingsEvents events, Clock clock) {
         this.registry = registry;
-        this.policies = policies;
-        this.domainList = domainList;
         this.sealer = sealer;
         this.verifier = verifier;
         this.tokens = tokens;
+        this.providers = providers;
         this.events = events;
         this.rule = new OutboundRelayRule(registry, policies, domainList, verifier);
+        this.domainRules = new SendAsDomainRules(policies, domainList);
         this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers),
             new SettingsRateLimits(clock), events);
     }
@@ -109,7 +106,7 @@ public class SendAsSettings {
 
     /** The policy of the owner's domain: whether its users may send as alternate addresses, relay (and without TLS). */
     public DomainRelayPolicy policyOf(Username owner) {
-        return policies.get(domainOf(owner));
+        return domainRules.policyOf(owner);
     }
 
     /**
@@ -117,18 +114,18 @@ public class SendAsSettings {
      * through our servers (a relay it had is removed; it stays verified: the address is still the owner's).
      */
     public SendAsView save(Actor actor, Username owner, MailAddress address, SendAsRequest request) {
-        requireAlternateAddressesAllowed(owner);
+        domainRules.requireAlternateAddressesAllowed(owner);
         if (request.relay().isPresent()) {
-            requireRelayAllowed(owner);
+            domainRules.requireRelayAllowed(owner);
         }
-        requireForeign(address);
+        domainRules.requireForeign(address);
         boolean vouched = vouchedBy(actor, request.verified());
         Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
         if (request.relay().isEmpty()) {
             return store(actor, SendAsAddress.withoutRelay(address, owner, request.displayName()), false, vouched, abandoned);
         }
         SendAsRequest.Relay relay = request.relay().get();
-        requireAdmittedSecurity(owner, relay.server().security());
+        domainRules.requireAdmittedSecurity(owner, relay.server().security());
         checks.checkTarget(relay.server());
         RelayCredential credential = relay.password()
             .<RelayCredential>map(clear -> new RelayCredential.Password(sealer.seal(clear,
@@ -151,13 +148,14 @@ public class SendAsSettings {
      */
     public SendAsView saveOAuth(Actor actor, Username owner, MailAddress address, OAuthProvider provider, String username,
                                 String refreshToken, Optional<String> displayName, Optional<Boolean> verified) {
-        requireAlternateAddressesAllowed(owner);
-        requireRelayAllowed(owner);
-        requireForeign(address);
+        domainRules.requireAlternateAddressesAllowed(owner);
+        domainRules.requireRelayAllowed(owner);
+        domainRules.requireForeign(address);
         boolean vouched = vouchedBy(actor, verified);
         Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
+        requireUnmoved(provider);
         RelayServer relay = provider.relay();
-        requireAdmittedSecurity(owner, relay.security());
+        domainRules.requireAdmittedSecurity(owner, relay.security());
         checks.checkTarget(relay);
         String key = SendAsKey.of(address);
         RelayCredential.OAuth credential = new RelayCredential.OAuth(provider.id(),
@@ -165,13 +163,24 @@ public class SendAsSettings {
         Optional<String> name = SendAsAddress.validDisplayName(displayName).or(() ->
             registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName));
         SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, name);
-        tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
+        forgetTokens(sendAs); // the grants it held before: this one is new
         // Tried before it is stored: the grant works on the credential in hand, and keeps a rotated refresh token.
         SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(sendAs, provider, sealer);
         if (!vouched) {
             checks.requireWorkingRelay(actor, sendAs, new RelayLogin.WithOAuth(grant));
         }
         return store(actor, sendAs.withCredential(grant.unsavedCredential()), true, vouched, abandoned);
+    }
+
+    /**
+     * The grant was obtained from the provider's token endpoint as it is now: one the admin moved meanwhile (a device
+     * authorization approved after the change) would send its refresh token to another host than the one that issued it.
+     */
+    private void requireUnmoved(OAuthProvider provider) {
+        if (providers.find(provider.id()).filter(current -> !current.tokenEndpointMovedFrom(provider)).isEmpty()) {
+            throw new InvalidFieldException("provider", provider.id() + " was removed or its token endpoint changed while "
+                + "the account was being connected: connect it again");
+        }
     }
 
     /**
@@ -201,19 +210,13 @@ public class SendAsSettings {
 
     /** Whether the address's relay may carry its mail now (set, and allowed by its owner's domain). */
     private boolean throughItsRelay(SendAsAddress sendAs) {
-        return sendAs.relayAccount().filter(account -> policyOf(sendAs.owner()).allowsRelayThrough(account.server())).isPresent();
+        return sendAs.relayAccount().filter(account -> domainRules.policyOf(sendAs.owner()).allowsRelayThrough(account.server()))
+            .isPresent();
     }
 
-    /** Its cached access token and any "reconnect needed" state on this node. */
+    /** The cached access tokens and "reconnect needed" states on this node of every grant the address held. */
     private void forgetTokens(SendAsAddress sendAs) {
-        tokens.forget(SendAsOAuthGrant.accountKeyOf(sendAs.key()));
-    }
-
-    private void requireForeign(MailAddress address) {
-        if (isLocal(address.getDomain())) {
-            throw new InvalidFieldException("address", "must not be in one of our domains: " + address.getDomain().asString()
-                + " is local, its mail is ours to send");
-        }
+        tokens.forgetGrants(grant -> grant.address().equals(sendAs.key()));
     }
 
     /** @return whether the owner had that address (removing an unknown one is not an error) */
@@ -231,7 +234,7 @@ public class SendAsSettings {
 
     /** Mails a new code to a pending address: CONFLICT when it is verified, TOO_MANY_REQUESTS past the daily cap. */
     public SendAsView resendCode(Actor actor, Username owner, MailAddress address) {
-        requireAlternateAddressesAllowed(owner);
+        domainRules.requireAlternateAddressesAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         if (verifier.isVerified(sendAs)) {
             throw new SendAsSettingsException(Kind.CONFLICT, sendAs.address().asString() + " is already verified");
@@ -245,7 +248,7 @@ public class SendAsSettings {
      * after too many wrong codes or when no code is pending.
      */
     public SendAsView confirm(Actor actor, Username owner, MailAddress address, String code) {
-        requireAlternateAddressesAllowed(owner);
+        domainRules.requireAlternateAddressesAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         SendAsVerifier.ConfirmResult result = verifier.confirm(sendAs, code);
         return switch (result.outcome()) {
@@ -268,8 +271,8 @@ public class SendAsSettings {
      * CONFLICT for an address without relay.
      */
     public RelayTestResult test(Actor actor, Username owner, MailAddress address) {
-        requireAlternateAddressesAllowed(owner);
-        requireRelayAllowed(owner);
+        domainRules.requireAlternateAddressesAllowed(owner);
+        domainRules.requireRelayAllowed(owner);
         SendAsAddress sendAs = owned(owner, address);
         RelayAccount account = sendAs.relayAccount().orElseThrow(() -> new SendAsSettingsException(Kind.CONFLICT,
             sendAs.address().asString() + " has no relay to test: our servers send its mail"));
@@ -313,24 +316,6 @@ public class SendAsSettings {
         registry.remove(abandoned.owner(), abandoned.address());
     }
 
-    /** Writes need the owner's domain to allow alternate addresses; reads and removal never do. */
-    private void requireAlternateAddressesAllowed(Username owner) {
-        if (!policyOf(owner).alternateAddressesAllowed()) {
-            throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Alternate addresses are turned off for "
-                + domainOf(owner).asString() + ": its administrator does not allow users to send mail as their other "
-                + "addresses");
-        }
-    }
-
-    /** Saving or testing a relay also needs the owner's domain to allow relays. */
-    private void requireRelayAllowed(Username owner) {
-        if (!policyOf(owner).relayAllowed()) {
-            throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for "
-                + domainOf(owner).asString() + ": its administrator has not allowed users to send mail as their other "
-                + "addresses through their own relays");
-        }
-    }
-
     private SendAsAddress owned(Username owner, MailAddress address) {
         return registry.findOwnedBy(owner, address).orElseThrow(() -> new SendAsSettingsException(Kind.NOT_FOUND,
             address.asString() + " is not a send-as address of " + owner.asString()));
@@ -338,10 +323,8 @@ public class SendAsSettings {
 
     private SendAsView view(SendAsAddress sendAs) {
         // Stored when a node was refused; this node's own memory counts too (the store may have been out meanwhile).
-        boolean reconnectNeeded = sendAs.relayAccount().map(RelayAccount::credential)
-            .filter(credential -> credential instanceof RelayCredential.OAuth oauth
-                && (oauth.reconnectNeeded() || tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key()))))
-            .isPresent();
+        boolean reconnectNeeded = sendAs.oauthCredential().filter(oauth -> oauth.reconnectNeeded()
+            || SendAsOAuthGrant.keyOf(sendAs).filter(tokens::reconnectNeeded).isPresent()).isPresent();
         return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded, rule.decide(sendAs));
     }
 
@@ -352,23 +335,4 @@ public class SendAsSettings {
         return verified.orElse(false);
     }
 
-    private void requireAdmittedSecurity(Username owner, RelaySecurity security) {
-        if (!owner.getDomainPart().map(policies::get).map(policy -> policy.admits(security)).orElse(security.isEncrypted())) {
-            throw new InvalidFieldException("security", security + " sends the relay password in clear; use SMTPS or "
-                + "STARTTLS, or have the admin set allowInsecure on the domain of " + owner.asString());
-        }
-    }
-
-    private static Domain domainOf(Username owner) {
-        return owner.getDomainPart().orElseThrow(() -> new InvalidFieldException("user",
-            "has no domain part: " + owner.asString()));
-    }
-
-    private boolean isLocal(Domain domain) {
-        try {
-            return domainList.containsDomain(domain);
-        } catch (DomainListException e) {
-            throw new SendAsSettingsException(Kind.UNAVAILABLE, "Cannot read the domain list");
-        }
-    }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * expired, new keys are refused until some do (fail closed).
  */
 public final class SlidingWindowLimit {
-    static final int MAX_KEYS = 10_000;
+    public static final int MAX_KEYS = 10_000;
 
     private final int max;
     private final Duration window;
@@ -47,14 +47,18 @@ public final class SlidingWindowLimit {
         return true;
     }
 
-    /** Whether {@code key} already had {@code max} events within the window (nothing is counted). */
-    public synchronized boolean isExhausted(String key) {
+    /**
+     * Gives back the newest event counted for {@code key}: a caller that counts an attempt before knowing its outcome
+     * (so that concurrent attempts cannot all pass the limit) releases the ones that turn out not to count.
+     */
+    public synchronized void release(String key) {
         Deque<Instant> recent = events.get(key);
-        if (recent == null) {
-            return false;
+        if (recent != null) {
+            recent.pollLast();
+            if (recent.isEmpty()) {
+                events.remove(key);
+            }
         }
-        dropExpired(recent, clock.instant());
-        return recent.size() >= max;
     }
 
     public String describe() {

@@ -49,10 +49,27 @@ class OAuthProviderTest {
     }
 
     @Test
+    void authorizationParametersCannotReplaceWhatTheRequestSetsItself() {
+        for (String reserved : List.of("state", "redirect_uri", "code_challenge", "code_challenge_method", "client_id",
+            "response_type", "scope", "request_uri", "Redirect_URI")) {
+            assertThatThrownBy(() -> provider(Map.of(reserved, "https://evil.test/")))
+                .as(reserved).isInstanceOf(InvalidFieldException.class)
+                .hasMessage("'authorizationParameters' cannot set '" + reserved + "': the authorization request sets it itself");
+        }
+        assertThatThrownBy(() -> provider(Map.of("prompt\r\nX", "consent"))).hasMessageStartingWith("'authorizationParameters'");
+        assertThat(provider(Map.of("prompt", "consent", "access_type", "offline")).authorizationParameters()).hasSize(2);
+    }
+
+    @Test
     void toStringShowsWhetherASecretIsSetButNeverIt() {
         SealedSecret secret = new SealedSecret("k1", "c2VhbGVkLXNlY3JldC1ieXRlcw==");
         OAuthProvider provider = provider("p", "client", List.of("smtp")).withClientSecret(Optional.of(secret));
         assertThat(provider.toString()).contains("secret set").doesNotContain(secret.sealed());
+    }
+
+    private static OAuthProvider provider(Map<String, String> authorizationParameters) {
+        return new OAuthProvider("p", URI.create("https://login.partner.test/authorize"), URI.create("https://login.partner.test/token"),
+            Optional.empty(), "client", Optional.empty(), List.of("smtp"), authorizationParameters, RELAY);
     }
 
     private static OAuthProvider provider(String id, String clientId, List<String> scopes) {

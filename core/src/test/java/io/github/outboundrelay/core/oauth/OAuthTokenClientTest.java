@@ -124,8 +124,10 @@ class OAuthTokenClientTest {
             Duration.ofSeconds(5), Clock.systemUTC());
         int issued = server.tokensIssued("refresh_token");
 
+        // The admin's to fix, as a refused client is: a delivery waits and retries, it does not fail on a runtime error.
         assertThatThrownBy(() -> production.refresh(provider, "some-refresh-token"))
-            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'tokenEndpoint' must use https");
+            .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.MISCONFIGURED))
+            .hasMessage("Nothing sent: 'tokenEndpoint' must use https, got 'http'");
         assertThat(server.tokensIssued("refresh_token")).isEqualTo(issued);
     }
 

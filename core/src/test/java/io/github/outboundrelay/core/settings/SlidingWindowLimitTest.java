@@ -33,4 +33,15 @@ class SlidingWindowLimitTest {
         clock.advance(Duration.ofHours(1).plusSeconds(1));
         assertThat(limit.tryAcquire("one-more-host")).isTrue();
     }
+
+    @Test
+    void aReleasedEventNoLongerCounts() {
+        SlidingWindowLimit limit = new SlidingWindowLimit(1, Duration.ofHours(1), clock);
+        assertThat(limit.tryAcquire("a")).isTrue();
+        limit.release("a");
+        limit.release("never-counted");
+
+        assertThat(limit.tryAcquire("a")).isTrue();
+        assertThat(limit.tryAcquire("a")).isFalse();
+    }
 }

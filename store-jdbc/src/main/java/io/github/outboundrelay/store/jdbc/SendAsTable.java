@@ -11,6 +11,8 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
@@ -20,15 +22,16 @@ import io.github.outboundrelay.core.SendAsAddress;
 
 /**
  * Send-as addresses ({@code outbound_relay_send_as}), keyed by {@link io.github.outboundrelay.core.SendAsKey}. The
- * secret (password, or OAuth refresh token with {@code credential_kind} OAUTH and its provider) is stored sealed: key
- * id and sealed bytes only. An address without relay has every relay column NULL ({@code relay_host} tells).
+ * secret (password, or OAuth refresh token with {@code credential_kind} OAUTH, its provider and grant id) is stored
+ * sealed: key id and sealed bytes only. An address without relay has every relay column NULL ({@code relay_host}
+ * tells).
  */
 final class SendAsTable extends EntityTable<SendAsAddress> {
     static final String KIND = "send_as";
     private static final Logger LOGGER = LoggerFactory.getLogger(SendAsTable.class);
     private static final String COLUMNS = "address_key, address, owner_name, relay_host, relay_port, relay_security,"
         + " relay_username, password_key_id, password_sealed, credential_kind, oauth_provider_id, oauth_reconnect_needed,"
-        + " display_name";
+        + " display_name, oauth_grant_id";
     private static final String PASSWORD = "PASSWORD";
     private static final String OAUTH = "OAUTH";
 
@@ -43,8 +46,12 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
             return Optional.of(new SendAsAddress(new MailAddress(rows.getString("address")), Username.of(rows.getString("owner_name")),
                 relayAccount(rows), Optional.ofNullable(rows.getString("display_name"))));
         } catch (Exception e) {
-            // Only written by this store, so only a hand-edited row gets here: skip it, loudly, without its values.
-            LOGGER.error("outbound-relay store: the stored send-as address {} is invalid and is ignored ({})", key, e.getClass().getSimpleName());
+            // A hand-edited row, or an address an earlier version took (a quoted local part): skip it, loudly, naming
+            // its key (escaped: it may hold CR/LF) and the field refused, never its secret. The store still opens.
+            String reason = e instanceof InvalidFieldException invalid ? "'" + invalid.getField() + "' refused"
+                : e.getClass().getSimpleName();
+            LOGGER.error("outbound-relay store: the stored send-as address {} is invalid and is ignored ({}); correct or"
+                + " delete its row in outbound_relay_send_as", Printable.of(key), reason);
             return Optional.empty();
         }
     }
@@ -64,7 +71,7 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         return switch (kind) {
             case PASSWORD -> new RelayCredential.Password(secret);
             case OAUTH -> new RelayCredential.OAuth(rows.getString("oauth_provider_id"), secret,
-                rows.getBoolean("oauth_reconnect_needed"));
+                rows.getBoolean("oauth_reconnect_needed"), rows.getString("oauth_grant_id"));
             default -> throw new IllegalStateException("unknown credential kind " + kind);
         };
     }
@@ -92,6 +99,10 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         return all;
     }
 
+    private static String grantIdOf(SendAsAddress sendAs) {
+        return sendAs.oauthCredential().map(RelayCredential.OAuth::grantId).orElse(null);
+    }
+
     /** The owner in the database (not the view): what ownership checks of a write must use. */
     Optional<Username> ownerOf(Connection connection, String key) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT owner_name FROM outbound_relay_send_as WHERE address_key = ?")) {
@@ -104,16 +115,17 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
 
     void insert(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "INSERT INTO outbound_relay_send_as (" + COLUMNS + ", changed_version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row(new Object[] {sendAs.key(), sendAs.address().asString(),
-                sendAs.owner().asString()}, sendAs, sendAs.displayName().orElse(null), version));
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row(new Object[] {sendAs.key(), sendAs.address().asString(),
+                sendAs.owner().asString()}, sendAs, sendAs.displayName().orElse(null), grantIdOf(sendAs), version));
     }
 
     void update(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "UPDATE outbound_relay_send_as SET address = ?, owner_name = ?, relay_host = ?, relay_port = ?,"
             + " relay_security = ?, relay_username = ?, password_key_id = ?, password_sealed = ?, credential_kind = ?,"
-            + " oauth_provider_id = ?, oauth_reconnect_needed = ?, display_name = ?, changed_version = ? WHERE address_key = ?",
+            + " oauth_provider_id = ?, oauth_reconnect_needed = ?, display_name = ?, oauth_grant_id = ?, changed_version = ?"
+            + " WHERE address_key = ?",
             row(new Object[] {sendAs.address().asString(), sendAs.owner().asString()}, sendAs,
-                sendAs.displayName().orElse(null), version, sendAs.key()));
+                sendAs.displayName().orElse(null), grantIdOf(sendAs), version, sendAs.key()));
     }
 
     void delete(Connection connection, String key) throws SQLException {
