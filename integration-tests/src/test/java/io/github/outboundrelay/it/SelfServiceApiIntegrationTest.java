@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
@@ -108,6 +109,38 @@ class SelfServiceApiIntegrationTest {
         assertThat(trail).contains("\"event\":\"send-as-added\",\"actor\":\"user\"")
             .contains("\"actor\":\"user\",\"user\":\"alice@ourdomain.test\",\"sendAs\":\"alice@partner.test\"")
             .doesNotContain(PARTNER_PASSWORD);
+    }
+
+    @Test
+    void aUserRegistersAnAddressWithoutRelayWhileRelaysAreOffConfirmsItAndItsMailLeavesOnHerBehalf() throws Exception {
+        // closed.test allows no relay but, by default, alternate addresses: Dan sends as his through our servers.
+        HttpResponse<String> withRelay = CLIENT.api("PUT", "/api/send-as/dan@partner.test", "dan@closed.test", PASSWORD,
+            relay(PARTNER_PASSWORD));
+        assertThat(withRelay.statusCode()).isEqualTo(403);
+        HttpResponse<String> saved = CLIENT.api("PUT", "/api/send-as/dan@partner.test", "dan@closed.test", PASSWORD,
+            "{\"displayName\":\"Dan\"}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(saved.body()).contains("\"host\":null").contains("\"status\":\"pending\"").contains("\"path\":\"none\"");
+        assertThat(CLIENT.api("PUT", "/api/send-as/dan@partner.test", "dan@closed.test", PASSWORD, "{\"port\":587}").body())
+            .contains("'host' is required with 'port'");
+        assertThat(CLIENT.api("POST", "/api/send-as/dan@partner.test/test", "dan@closed.test", PASSWORD, "{}").statusCode())
+            .isEqualTo(403);
+
+        String code = RelayScenario.confirmationCode(awaitAt(GATEWAY, "Confirm sending mail as dan@partner.test"));
+        HttpResponse<String> confirmed = CLIENT.api("POST", "/api/send-as/dan@partner.test/confirm", "dan@closed.test",
+            PASSWORD, "{\"code\":\"" + code + "\"}");
+        assertThat(confirmed.body()).contains("\"status\":\"verified\"").contains("\"path\":\"ourServers\"")
+            .contains("\"pathReason\":\"noRelay\"");
+        assertThat(CLIENT.api("GET", "/api/policy", "dan@closed.test", PASSWORD, null).body())
+            .contains("\"allowed\":false").contains("\"allowAlternateAddresses\":true");
+
+        String subject = uniqueSubject();
+        new RelayScenario(james.getGuiceJamesServer()).submissionAs("dan@closed.test", "dan@partner.test").subject(subject).send();
+        ReceivedMail sent = awaitAt(GATEWAY, subject);
+        assertThat(sent.envelopeSender()).isEqualTo("dan@closed.test");
+        assertThat(sent.content().lines()).contains("Sender: dan@closed.test", "From: dan@partner.test");
+        assertThat(CLIENT.api("DELETE", "/api/send-as/dan@partner.test", "dan@closed.test", PASSWORD, "{}").statusCode())
+            .isEqualTo(204);
     }
 
     @Test

@@ -153,8 +153,7 @@ class SendAsThroughOurServersIntegrationTest {
 
         // Bob writing Alice's address in From: with his own envelope: not her send-as, nothing on her behalf.
         String bobs = uniqueSubject();
-        SmtpSubmission.to(OutboundRelayJames.submissionPort(FIXTURE.server())).authenticatedAs(BOB, OutboundRelayJames.PASSWORD)
-            .envelopeFrom(BOB).fromHeader(SEND_AS).subject(bobs).send();
+        scenario.submissionAs(BOB, SEND_AS).envelopeFrom(BOB).subject(bobs).send();
         ReceivedMail viaGateway = awaitAt(GATEWAY, bobs);
         assertThat(viaGateway.envelopeSender()).isEqualTo(BOB);
         assertThat(viaGateway.content()).doesNotContain("Sender: " + ALICE);
@@ -168,8 +167,7 @@ class SendAsThroughOurServersIntegrationTest {
         given().spec(admin).body(Map.of("verified", true)).put(PATH).then().statusCode(200);
         String subject = uniqueSubject();
 
-        SmtpSubmission.to(OutboundRelayJames.submissionPort(FIXTURE.server())).authenticatedAs(ALICE, OutboundRelayJames.PASSWORD)
-            .envelopeFrom(SEND_AS).fromHeader(ALICE).subject(subject).send();
+        scenario.submissionAs(ALICE, SEND_AS).fromHeader(ALICE).subject(subject).send();
 
         ReceivedMail viaGateway = awaitAt(GATEWAY, subject);
         assertThat(viaGateway.envelopeSender()).isEqualTo(ALICE);

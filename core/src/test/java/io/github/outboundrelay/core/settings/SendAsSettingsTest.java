@@ -60,14 +60,21 @@ class SendAsSettingsTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
+        settings = settingsOver(registry, policies, verifier, probe,
+            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
+    }
+
+    /** The flow over these stores, with ourdomain.test as our only domain and {@code probe} as the running mailet's. */
+    static SendAsSettings settingsOver(InMemorySendAsRegistry registry, InMemoryDomainRelayPolicies policies,
+                                       SendAsVerifier verifier, RelayProbe probe, SettingsEvents events, Clock clock)
+            throws Exception {
         DomainList domainList = mock(DomainList.class);
         when(domainList.containsDomain(any())).thenAnswer(call -> Domain.of("ourdomain.test").equals(call.getArgument(0)));
         RelayProbes probes = new RelayProbes();
         probes.install(probe);
-        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
-        settings = new SendAsSettings(registry, policies, domainList,
-            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes,
-            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
+        return new SendAsSettings(registry, policies, domainList,
+            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes, events, clock);
     }
 
     @Test

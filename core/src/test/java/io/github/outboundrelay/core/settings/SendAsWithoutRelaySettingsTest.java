@@ -8,27 +8,20 @@ import static io.github.outboundrelay.core.settings.SendAsSettingsTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.james.core.Domain;
-import org.apache.james.domainlist.api.DomainList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
@@ -49,13 +42,7 @@ class SendAsWithoutRelaySettingsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        DomainList domainList = mock(DomainList.class);
-        when(domainList.containsDomain(any())).thenAnswer(call -> OURDOMAIN.equals(call.getArgument(0)));
-        RelayProbes probes = new RelayProbes();
-        probes.install(probe);
-        settings = new SendAsSettings(registry, policies, domainList,
-            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes,
-            new SettingsEvents(events, clock), clock);
+        settings = SendAsSettingsTest.settingsOver(registry, policies, verifier, probe, new SettingsEvents(events, clock), clock);
     }
 
     @Test

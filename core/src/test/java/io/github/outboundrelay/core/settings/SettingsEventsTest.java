@@ -8,29 +8,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.james.core.Domain;
-import org.apache.james.domainlist.api.DomainList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayProbe.ProbeResult;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -69,14 +62,9 @@ class SettingsEventsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        DomainList domainList = mock(DomainList.class);
-        when(domainList.containsDomain(any())).thenAnswer(call -> OURDOMAIN.equals(call.getArgument(0)));
-        RelayProbes probes = new RelayProbes();
-        probes.install(probe);
         policies.set(new DomainRelayPolicy(OURDOMAIN, true));
-        settings = new SendAsSettings(new InMemorySendAsRegistry(), policies, domainList,
-            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"),
-            new SendAsVerifier(new InMemoryVerifications(), clock), probes, events, clock);
+        settings = SendAsSettingsTest.settingsOver(new InMemorySendAsRegistry(), policies,
+            new SendAsVerifier(new InMemoryVerifications(), clock), probe, events, clock);
     }
 
     @Test
