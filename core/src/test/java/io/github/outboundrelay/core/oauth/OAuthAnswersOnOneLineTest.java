@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.github.outboundrelay.core.RelaySecurity;
@@ -39,9 +36,9 @@ class OAuthAnswersOnOneLineTest {
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/token", exchange -> answer(exchange, 400,
+        server.createContext("/token", exchange -> JsonAnswer.send(exchange, 400,
             "{\"error\":\"invalid_grant" + json(FORGED) + "\",\"error_description\":\"revoked" + json(FORGED) + "\"}"));
-        server.createContext("/.well-known/openid-configuration", exchange -> answer(exchange, 200,
+        server.createContext("/.well-known/openid-configuration", exchange -> JsonAnswer.send(exchange, 200,
             "{\"issuer\":\"https://issuer.partner.test" + json(FORGED) + "\"}"));
         server.start();
         base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -74,14 +71,5 @@ class OAuthAnswersOnOneLineTest {
 
     private static String json(String text) {
         return text.replace("\r", "\\r").replace("\n", "\\n").replace("\u2028", "\\u2028");
-    }
-
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }
