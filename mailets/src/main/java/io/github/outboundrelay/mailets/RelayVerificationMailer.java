@@ -16,6 +16,7 @@ import org.apache.mailet.MailetContext;
 import com.github.mustachejava.Mustache;
 import com.sun.mail.smtp.SMTPMessage;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
@@ -120,7 +121,7 @@ class RelayVerificationMailer implements RelayProbe {
         message.setFrom(new InternetAddress(from));
         message.setRecipient(javax.mail.Message.RecipientType.TO, new InternetAddress(address));
         String ownerDomain = sendAs.owner().getDomainPart().map(Domain::asString).orElse("your domain");
-        message.setSubject(MailTemplates.oneLine("Confirm sending mail as " + address), "UTF-8");
+        message.setSubject(Printable.oneLine("Confirm sending mail as " + address), "UTF-8");
         message.setText(MailTemplates.render(CODE_MAIL, new CodeMail(sendAs.owner().asString(), address,
             sendAs.relayAccount().map(account -> account.server().host()).orElse("the mail servers of " + ownerDomain),
             code, ownerDomain)), "UTF-8");

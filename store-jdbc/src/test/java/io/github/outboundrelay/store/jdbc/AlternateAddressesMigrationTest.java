@@ -21,7 +21,7 @@ import io.github.outboundrelay.core.SendAsRegistryContract;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
- * V20 (issue 22): a store of schema 11 keeps its addresses, relays and verifications; every domain, configured or
+ * V20 (issue 22): a store of schema 12 keeps its addresses, relays and verifications; every domain, configured or
  * not, allows alternate addresses; and an address without relay is then stored with every relay column NULL and read
  * back without one, after a restart too.
  */
@@ -33,19 +33,19 @@ class AlternateAddressesMigrationTest {
 
     @Test
     void onH2() throws Exception {
-        aStoreOfSchema11KeepsItsRelaysAndTakesAddressesWithoutRelay(TestDatabases.h2(folder));
+        aStoreOfSchema12KeepsItsRelaysAndTakesAddressesWithoutRelay(TestDatabases.h2(folder));
     }
 
     @Test
     void onPostgresql() throws Exception {
-        aStoreOfSchema11KeepsItsRelaysAndTakesAddressesWithoutRelay(TestDatabases.freshPostgresDatabase());
+        aStoreOfSchema12KeepsItsRelaysAndTakesAddressesWithoutRelay(TestDatabases.freshPostgresDatabase());
     }
 
-    private void aStoreOfSchema11KeepsItsRelaysAndTakesAddressesWithoutRelay(JdbcStoreConfiguration configuration)
+    private void aStoreOfSchema12KeepsItsRelaysAndTakesAddressesWithoutRelay(JdbcStoreConfiguration configuration)
             throws Exception {
         Flyway.configure(getClass().getClassLoader()).dataSource(configuration.url(), configuration.username(),
                 configuration.password())
-            .locations(StoreDatabase.MIGRATIONS).table(StoreDatabase.HISTORY_TABLE).target("11").load().migrate();
+            .locations(StoreDatabase.MIGRATIONS).table(StoreDatabase.HISTORY_TABLE).target("12").load().migrate();
         execute(configuration,
             "INSERT INTO outbound_relay_send_as (address_key, address, owner_name, relay_host, relay_port, relay_security,"
                 + " relay_username, password_key_id, password_sealed, changed_version) VALUES ('alice@partner.test',"
