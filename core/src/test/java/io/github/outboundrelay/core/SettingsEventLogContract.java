@@ -89,12 +89,14 @@ public interface SettingsEventLogContract {
     @ParameterizedTest
     @EnumSource(Type.class)
     default void everyTypeAndActorRoundTrips(Type type) {
-        for (Actor actor : Actor.values()) {
+        Actor namedAdmin = Actor.admin(Username.of("root@ourdomain.test"));
+        for (Actor actor : List.of(Actor.USER, Actor.ADMIN, namedAdmin)) {
             log().record(new SettingsEvent(T0, actor, type, Optional.of(ALICE), Optional.empty(), Optional.empty(), type.label()));
         }
 
         assertThat(all()).extracting(SettingsEvent::type, SettingsEvent::actor)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(type, Actor.USER), org.assertj.core.groups.Tuple.tuple(type, Actor.ADMIN));
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(type, Actor.USER), org.assertj.core.groups.Tuple.tuple(type, Actor.ADMIN),
+                org.assertj.core.groups.Tuple.tuple(type, namedAdmin));
     }
 
     @Test

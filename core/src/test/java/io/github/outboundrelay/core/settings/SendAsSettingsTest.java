@@ -274,7 +274,7 @@ class SendAsSettingsTest {
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
         probe.calls.clear();
 
-        for (Actor actor : Actor.values()) {
+        for (Actor actor : List.of(Actor.USER, Actor.ADMIN)) {
             assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")));
             assertDomainNotAllowed(() -> settings.resendCode(actor, ALICE, ADDRESS));
             assertDomainNotAllowed(() -> settings.confirm(actor, ALICE, ADDRESS, probe.lastCode));

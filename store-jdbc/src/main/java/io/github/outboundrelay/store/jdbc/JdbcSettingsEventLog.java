@@ -27,7 +27,7 @@ import io.github.outboundrelay.core.settings.Actor;
 
 /**
  * The configuration events of the audit trail in the store's database ({@code outbound_relay_settings_event}, schema
- * V5), shared by every node on the same PostgreSQL. Events are rare (an admin's or a user's action), so each is one
+ * V5; the admin's name since V11), shared by every node on the same PostgreSQL. Events are rare (an admin's or a user's action), so each is one
  * plain insert, written before the call that made the change returns. As for relay attempts: kept to the millisecond,
  * listed by (instant, insertion order), deleted after {@code audit.retention} by {@link AuditRetention}. An event the
  * database cannot take is left out of the trail with one WARN per episode (the SQLState and classes only, never a
@@ -37,8 +37,8 @@ import io.github.outboundrelay.core.settings.Actor;
 public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetention.ExpiringRows {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcSettingsEventLog.class);
 
-    private static final String COLUMNS = "occurred_at_ms, actor, event_type, user_name, send_as, domain_name, detail";
-    private static final String INSERT = "INSERT INTO outbound_relay_settings_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String COLUMNS = "occurred_at_ms, actor, event_type, user_name, send_as, domain_name, detail, actor_name";
+    private static final String INSERT = "INSERT INTO outbound_relay_settings_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String PURGE = "DELETE FROM outbound_relay_settings_event WHERE id IN (SELECT id FROM"
         + " outbound_relay_settings_event WHERE occurred_at_ms < ? LIMIT " + AuditRetention.PURGE_BATCH + ")";
 
@@ -56,12 +56,13 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(INSERT)) {
             statement.setLong(1, JdbcRelayAttemptLog.epochMillis(event.at()));
-            statement.setString(2, event.actor().name());
+            statement.setString(2, event.actor().kind().name());
             statement.setString(3, event.type().name());
             setOptional(statement, 4, event.user().map(Username::asString));
             setOptional(statement, 5, event.sendAs().map(MailAddress::asString));
             setOptional(statement, 6, event.domain().map(Domain::asString));
             statement.setString(7, event.detail());
+            setOptional(statement, 8, event.actor().name().map(Username::asString));
             statement.executeUpdate();
             if (failing.compareAndSet(true, false)) {
                 LOGGER.info("outbound-relay audit: configuration events are recorded again");
@@ -129,7 +130,8 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
             String sendAs = rows.getString("send_as");
             String domain = rows.getString("domain_name");
             return Optional.of(new SettingsEvent(Instant.ofEpochMilli(rows.getLong("occurred_at_ms")),
-                Actor.valueOf(rows.getString("actor")), SettingsEvent.Type.valueOf(rows.getString("event_type")),
+                new Actor(Actor.Kind.valueOf(rows.getString("actor")), Optional.ofNullable(rows.getString("actor_name")).map(Username::of)),
+                SettingsEvent.Type.valueOf(rows.getString("event_type")),
                 Optional.ofNullable(user).map(Username::of),
                 sendAs == null ? Optional.empty() : Optional.of(new MailAddress(sendAs)),
                 Optional.ofNullable(domain).map(Domain::of), rows.getString("detail")));
