@@ -1,0 +1,141 @@
+package io.github.outboundrelay.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.outboundrelay.testing.SmtpPeer;
+
+/**
+ * Who may enter the admin area of a booted James's self-service surface, over HTTPS: James's administrator
+ * ({@code administratorId} of usersrepository.xml) and the users of {@code admins} sign in on the users' sign-in page
+ * and land there; everyone else, signed in or not, gets the same 403 on every path under /admin; a form without the
+ * session's token or from another site changes nothing; a change is in the audit trail with the admin's name.
+ */
+class AdminAreaIntegrationTest {
+    static final int PORT = SmtpPeer.freePort();
+    static final String ROOT = "root@ourdomain.test";
+    static final String BOSS = "boss@ourdomain.test";
+    static final String ALICE = "alice@ourdomain.test";
+    static final String SESSION = "__Host-outbound-relay";
+    static final SelfServiceClient CLIENT = new SelfServiceClient(PORT);
+
+    @RegisterExtension
+    static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped().selfServiceOn(PORT)
+        .edit("usersrepository.xml", "<enableForwarding>true</enableForwarding>",
+            "<enableForwarding>true</enableForwarding>\n    <administratorId>" + ROOT + "</administratorId>")
+        .edit("outbound-relay-selfservice.properties", "admins=admin@ourdomain.test", "admins=" + BOSS + ", admin@ourdomain.test"));
+
+    @BeforeAll
+    static void users(GuiceJamesServer server) throws Exception {
+        OutboundRelayJames.addUsers(server, "alice", "root", "boss");
+    }
+
+    @Test
+    void jamesAdministratorAndTheListedAdminsLandInTheAdminAreaOthersOnTheirAddresses() throws Exception {
+        for (String admin : List.of(ROOT, BOSS)) {
+            HttpResponse<String> signedIn = CLIENT.signIn(admin, OutboundRelayJames.PASSWORD);
+            assertThat(signedIn.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).endsWith("/admin"));
+            HttpResponse<String> page = get("/admin", session(signedIn));
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Allow users to send mail through an external SMTP when configuring a 'from' "
+                + "address hosted outside your domain").contains("Save changes").contains("the next mail, on every James node");
+            assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(
+                "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'");
+        }
+        HttpResponse<String> alice = CLIENT.signIn(ALICE, OutboundRelayJames.PASSWORD);
+        assertThat(alice.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).endsWith("/send-as"));
+    }
+
+    @Test
+    void everyoneButAnAdminGetsTheSame403OnEveryPathUnderAdmin() throws Exception {
+        String alice = session(CLIENT.signIn(ALICE, OutboundRelayJames.PASSWORD));
+        String aliceToken = SelfServiceClient.csrf(get("/send-as", alice).body());
+        String expected = null;
+        for (String visitor : new String[] {null, alice}) {
+            for (String path : List.of("/admin", "/admin/", "/admin/send-as", "/admin/audit?user=x", "/admin/no-such-page",
+                "/admin/domains", "/Admin", "//admin/audit", "/%61dmin", "/admin;x=1")) {
+                HttpResponse<String> answer = get(path, visitor);
+                assertThat(answer.statusCode()).as(path).isEqualTo(403);
+                expected = expected == null ? answer.body() : expected;
+                assertThat(answer.body()).as(path).isEqualTo(expected);
+            }
+            HttpResponse<String> write = CLIENT.send(withSession(CLIENT.request("/admin/domains"), visitor)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(SelfServiceClient.form(Map.of("csrf", aliceToken, "domain", OutboundRelayJames.DOMAIN, "allowed", "true"))));
+            assertThat(write.statusCode()).isEqualTo(403);
+            assertThat(write.body()).isEqualTo(expected);
+        }
+        assertThat(expected).contains("This page is for administrators").doesNotContain("Who sends as what")
+            .doesNotContain(OutboundRelayJames.DOMAIN);
+        assertThat(allowed()).isFalse();
+    }
+
+    @Test
+    void anAdminSavesTheDomainsSwitchAndTheAuditTrailNamesHim() throws Exception {
+        String boss = session(CLIENT.signIn(BOSS, OutboundRelayJames.PASSWORD));
+        String token = SelfServiceClient.csrf(get("/admin", boss).body());
+
+        HttpResponse<String> on = saveSwitch(boss, Map.of("csrf", token, "domain", OutboundRelayJames.DOMAIN, "allowed", "true"));
+        assertThat(on.statusCode()).isEqualTo(303);
+        assertThat(allowed()).isTrue();
+        assertThat(get("/admin", boss).body()).contains("Saved for ourdomain.test: users may send through external SMTP servers");
+        HttpResponse<String> off = saveSwitch(boss, Map.of("csrf", token, "domain", OutboundRelayJames.DOMAIN));
+        assertThat(off.statusCode()).isEqualTo(303);
+        assertThat(allowed()).isFalse();
+
+        List<Map<String, Object>> events = given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
+            .queryParam("type", "settings").get("/outbound-relay/audit").then().statusCode(200)
+            .extract().jsonPath().getList("findAll { it.event == 'domain-policy-changed' && it.actorName == '" + BOSS + "' }");
+        assertThat(events).extracting(event -> event.get("actor"), event -> event.get("detail")).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed false -> true, allowInsecure false -> false"),
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed true -> false, allowInsecure false -> false"));
+    }
+
+    @Test
+    void aFormWithoutTheSessionsTokenOrFromAnotherSiteChangesNothing() throws Exception {
+        String boss = session(CLIENT.signIn(BOSS, OutboundRelayJames.PASSWORD));
+        String token = SelfServiceClient.csrf(get("/admin", boss).body());
+
+        HttpResponse<String> withoutToken = saveSwitch(boss, Map.of("domain", OutboundRelayJames.DOMAIN, "allowed", "true"));
+        assertThat(withoutToken.statusCode()).isEqualTo(403);
+        assertThat(withoutToken.body()).contains("This form has expired or came from another site");
+        HttpResponse<String> crossSite = CLIENT.send(CLIENT.request("/admin/domains").header("Cookie", SESSION + "=" + boss)
+            .header("Origin", "https://evil.example").header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(SelfServiceClient.form(Map.of("csrf", token, "domain", OutboundRelayJames.DOMAIN, "allowed", "true"))));
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(allowed()).isFalse();
+    }
+
+    private HttpResponse<String> saveSwitch(String session, Map<String, String> fields) throws Exception {
+        return CLIENT.send(CLIENT.request("/admin/domains").header("Cookie", SESSION + "=" + session)
+            .header("Content-Type", "application/x-www-form-urlencoded").POST(SelfServiceClient.form(fields)));
+    }
+
+    private static boolean allowed() {
+        return given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
+            .get("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN).then().statusCode(200)
+            .extract().jsonPath().getBoolean("allowed");
+    }
+
+    private static HttpResponse<String> get(String path, String session) throws Exception {
+        return CLIENT.send(withSession(CLIENT.request(path), session).GET());
+    }
+
+    private static java.net.http.HttpRequest.Builder withSession(java.net.http.HttpRequest.Builder request, String session) {
+        return session == null ? request : request.header("Cookie", SESSION + "=" + session);
+    }
+
+    private static String session(HttpResponse<String> signedIn) {
+        return SelfServiceClient.cookie(signedIn, SESSION).orElseThrow();
+    }
+}
