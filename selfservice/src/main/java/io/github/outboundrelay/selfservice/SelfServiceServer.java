@@ -74,7 +74,7 @@ public class SelfServiceServer implements UserDefinedStartable {
             return;
         }
         Clock clock = Clock.systemUTC();
-        Sessions sessions = new Sessions(configuration.sessionIdle(), clock);
+        Sessions sessions = new Sessions(configuration, users, clock);
         SignIn signIn = new SignIn(users, configuration, clock);
         Pages templates = new Pages();
         service = Service.ignite()

@@ -16,7 +16,8 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.junit.jupiter.api.Test;
 
 class SelfServiceServerTest {
-    static final File KEY_STORE = new File("../james-conf/keystore");
+    /** james-conf ships no key: the test-only one of testing/ (password changeit). */
+    static final File KEY_STORE = new File("../testing/src/main/resources/tls/james.p12");
 
     @Test
     void aPortInUseIsLoggedAndJamesKeepsRunning() throws Exception {
@@ -49,7 +50,7 @@ class SelfServiceServerTest {
     }
 
     private static SelfServiceConfiguration configuration(int port) {
-        return new SelfServiceConfiguration(true, "127.0.0.1", port, "file://conf/keystore", "james72laBalle",
-            Duration.ofMinutes(30), 5, 20, Duration.ofMinutes(15), java.util.Optional.empty());
+        return new SelfServiceConfiguration(true, "127.0.0.1", port, "file://conf/keystore", "changeit",
+            Duration.ofMinutes(30), 5, 20, Duration.ofMinutes(15), java.util.Optional.empty(), Duration.ofHours(12), 10);
     }
 }

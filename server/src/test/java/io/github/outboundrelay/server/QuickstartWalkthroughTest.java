@@ -196,7 +196,7 @@ class QuickstartWalkthroughTest {
             .setLastModified(System.currentTimeMillis() + 60_000)).isTrue();
     }
 
-    private static String assignedPath(String script, String variable) {
+    static String assignedPath(String script, String variable) {
         Matcher matcher = Pattern.compile("(?m)^" + variable + "=\"([^\"]+)\"$").matcher(script);
         assertThat(matcher.find()).as("./run assigns " + variable).isTrue();
         return matcher.group(1);
@@ -224,7 +224,7 @@ class QuickstartWalkthroughTest {
         Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
-    private static void copyTree(Path source, Path target) throws IOException {
+    static void copyTree(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : files.toList()) {
                 Path destination = target.resolve(source.relativize(file).toString());

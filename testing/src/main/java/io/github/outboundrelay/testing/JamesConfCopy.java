@@ -13,6 +13,8 @@ import java.util.stream.Stream;
  * The shipped {@code james-conf/} copied into a test server's working directory, with the few edits a test needs.
  * Every edit must find its text, so a test breaks loudly when james-conf drifts away from what it exercises. The
  * source folder is the system property {@code outbound-relay.james-conf} (set by the build), else {@code ../james-conf}.
+ * james-conf ships no TLS key ({@code ./run} makes one of its own): the copy gets the test-only key of {@link TestTls}
+ * as {@code conf/keystore}, with its password where james-conf names the sample's.
  */
 public final class JamesConfCopy {
     private record Edit(String file, String from, String to) {
@@ -20,6 +22,9 @@ public final class JamesConfCopy {
 
     private static final String SELF_SERVICE = "outbound-relay-selfservice.properties";
     private static final String SELF_SERVICE_PORT = "port=8443";
+    /** Where james-conf's listeners, JMAP and the users' page look for their key, and the sample's password of it. */
+    private static final String KEY_STORE = "file://conf/keystore";
+    private static final String SAMPLE_KEY_STORE_PASSWORD = "james72laBalle";
 
     private final List<Edit> edits = new ArrayList<>();
 
@@ -53,6 +58,7 @@ public final class JamesConfCopy {
                     Files.copy(file, target.resolve(file.getFileName()));
                 }
             }
+            installTestKeyStore(target);
             for (Edit edit : edits) {
                 Path file = target.resolve(edit.file());
                 String content = Files.readString(file, StandardCharsets.UTF_8);
@@ -65,5 +71,27 @@ public final class JamesConfCopy {
             throw new UncheckedIOException(e);
         }
         return target;
+    }
+
+    private static void installTestKeyStore(Path conf) throws IOException {
+        List<Path> users;
+        try (Stream<Path> files = Files.list(conf)) {
+            users = files.filter(file -> read(file).contains(KEY_STORE)).toList();
+        }
+        if (users.isEmpty()) {
+            throw new IllegalStateException("no file of james-conf/ names " + KEY_STORE + " any more");
+        }
+        for (Path file : users) {
+            Files.writeString(file, read(file).replace(SAMPLE_KEY_STORE_PASSWORD, TestTls.trustStorePassword()), StandardCharsets.UTF_8);
+        }
+        TestTls.writeJamesKeyStore(conf.resolve("keystore"));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -71,6 +71,18 @@ public final class TestTls {
         }
     }
 
+    /**
+     * Writes the test James servers' key store (alias {@code james}, CN=localhost, password {@link #trustStorePassword()})
+     * to {@code target}: james-conf ships no key of its own.
+     */
+    public static void writeJamesKeyStore(Path target) {
+        try (InputStream in = resource("james.p12")) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static KeyStore load(String name) {
         try (InputStream in = resource(name)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
