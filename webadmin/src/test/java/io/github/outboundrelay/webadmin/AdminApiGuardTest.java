@@ -43,6 +43,7 @@ import io.github.outboundrelay.core.RotatingSecretSealer;
 import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
+import io.github.outboundrelay.core.settings.SendAsOverview;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.AuditTrail;
@@ -100,7 +101,7 @@ class AdminApiGuardTest {
         }
 
         SendAsOverviewRoutes overview() {
-            return new SendAsOverviewRoutes(requests, registry, verifier, attempts);
+            return new SendAsOverviewRoutes(requests, new SendAsOverview(registry, settings), attempts);
         }
 
         OutboundRelayAuditRoutes audit() {
