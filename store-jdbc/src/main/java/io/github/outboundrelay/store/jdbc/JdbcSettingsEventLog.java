@@ -20,6 +20,7 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.SettingsEventLog;
 import io.github.outboundrelay.core.StoreUnavailableException;
@@ -78,7 +79,8 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
 
     /** @throws StoreUnavailableException when the database cannot be reached */
     @Override
-    public List<SettingsEvent> find(Optional<Username> user, Instant since, int offset, int limit) {
+    public List<SettingsEvent> find(Optional<Username> user, Optional<MailAddress> sendAs, Instant since, int offset,
+                                    int limit) {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must not be negative");
         }
@@ -87,6 +89,8 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
         }
         String sql = "SELECT " + COLUMNS + " FROM outbound_relay_settings_event WHERE occurred_at_ms >= ?"
             + (user.isPresent() ? " AND user_name = ?" : "")
+            // Addresses are plain (ASCII) ones: their key is the address in lower case.
+            + (sendAs.isPresent() ? " AND LOWER(send_as) = ?" : "")
             + " ORDER BY occurred_at_ms, id LIMIT ? OFFSET ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -94,6 +98,9 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
             statement.setLong(parameter++, JdbcRelayAttemptLog.epochMillis(since));
             if (user.isPresent()) {
                 statement.setString(parameter++, user.get().asString());
+            }
+            if (sendAs.isPresent()) {
+                statement.setString(parameter++, SendAsKey.of(sendAs.get()));
             }
             statement.setInt(parameter++, limit);
             statement.setInt(parameter, offset);
