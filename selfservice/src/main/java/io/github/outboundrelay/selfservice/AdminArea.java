@@ -40,6 +40,10 @@ final class AdminArea {
 
     /** What every admin page shows at its top: who is signed in, and the outcome of the last action. */
     record Header(String admin, String csrf, String notice, String alert, List<NavLink> nav) {
+        /** The same, telling what went wrong (an action refused, a filter that cannot be read). */
+        Header withAlert(String text) {
+            return new Header(admin, csrf, notice, text, nav);
+        }
     }
 
     record NavLink(String href, String label, boolean current) {

@@ -8,12 +8,9 @@ import java.util.Optional;
 
 import org.apache.james.core.Domain;
 import org.apache.james.domainlist.api.DomainList;
-import org.apache.james.domainlist.api.DomainListException;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
-import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -41,7 +38,7 @@ final class AdminPolicyRoutes {
         service.post(AdminArea.ROOT + "/domains", (request, response) -> area.action(request, response, session -> {
             String named = PageRoutes.text(request, "domain");
             try {
-                Domain domain = knownDomain(named);
+                Domain domain = services.knownDomain(named);
                 DomainRelayPolicy saved = services.policies.set(AdminArea.actor(session), new DomainRelayPolicy(domain,
                     checked(request, "allowed"), checked(request, "allowInsecure")));
                 session.notice(saved(saved));
@@ -68,7 +65,7 @@ final class AdminPolicyRoutes {
     /** @param failedDomain the domain whose form was refused, with {@code error} (null: none) */
     private String render(Sessions.Session session, String failedDomain, String error) {
         List<AdminDomainsPage.Domain> forms = new ArrayList<>();
-        List<Domain> domains = domains();
+        List<Domain> domains = services.domains();
         for (int i = 0; i < domains.size(); i++) {
             DomainRelayPolicy policy = services.policies.get(domains.get(i));
             String name = policy.domain().asString();
@@ -78,35 +75,8 @@ final class AdminPolicyRoutes {
         }
         AdminArea.Header header = AdminArea.header(session, AdminArea.Section.DOMAINS);
         if (error != null && forms.stream().noneMatch(form -> form.error() != null)) {
-            header = new AdminArea.Header(header.admin(), header.csrf(), header.notice(), error, header.nav());
+            header = header.withAlert(error);
         }
         return templates.adminDomains(new AdminDomainsPage(header, forms));
-    }
-
-    List<Domain> domains() {
-        try {
-            return services.domainList.getDomains().stream().sorted(java.util.Comparator.comparing(Domain::asString)).toList();
-        } catch (DomainListException e) {
-            throw new SendAsSettingsException(SendAsSettingsException.Kind.UNAVAILABLE, "Cannot read the domain list");
-        }
-    }
-
-    /** A domain of this server: 400 naming {@code domain} when it is not a domain name, 404 when James does not serve it. */
-    Domain knownDomain(String name) {
-        Domain domain;
-        try {
-            domain = Domain.of(name);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidFieldException("domain", "is not a valid domain: " + e.getMessage());
-        }
-        try {
-            if (!services.domainList.containsDomain(domain)) {
-                throw new SendAsSettingsException(SendAsSettingsException.Kind.NOT_FOUND, "Domain " + domain.asString()
-                    + " is not a domain of this server");
-            }
-        } catch (DomainListException e) {
-            throw new SendAsSettingsException(SendAsSettingsException.Kind.UNAVAILABLE, "Cannot read the domain list");
-        }
-        return domain;
     }
 }

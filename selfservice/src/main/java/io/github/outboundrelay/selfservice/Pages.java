@@ -49,6 +49,8 @@ final class Pages {
     private final Mustache back;
     private final Mustache adminsOnly;
     private final Mustache adminDomains;
+    private final Mustache adminSendAs;
+    private final Mustache adminAudit;
     private final String stylesheet;
 
     Pages() {
@@ -64,6 +66,8 @@ final class Pages {
         back = templates.compile("back.mustache");
         adminsOnly = templates.compile("admins-only.mustache");
         adminDomains = templates.compile("admin-domains.mustache");
+        adminSendAs = templates.compile("admin-send-as.mustache");
+        adminAudit = templates.compile("admin-audit.mustache");
         stylesheet = resource("style.css");
     }
 
@@ -94,6 +98,14 @@ final class Pages {
 
     String adminDomains(AdminDomainsPage page) {
         return render(adminDomains, page);
+    }
+
+    String adminSendAs(AdminSendAsPage page) {
+        return render(adminSendAs, page);
+    }
+
+    String adminAudit(AdminAuditPage page) {
+        return render(adminAudit, page);
     }
 
     /** Served at {@code /style.css}: the Content-Security-Policy admits no inline style. */

@@ -95,6 +95,8 @@ public class SelfServiceServer implements UserDefinedStartable {
         AdminArea area = new AdminArea(sessions, administrators, templates);
         area.define(service);
         new AdminPolicyRoutes(area, admin, templates).define(service);
+        new AdminSendAsRoutes(area, admin, settings, attempts, templates, clock).define(service);
+        new AdminAuditRoutes(area, admin, templates, clock).define(service);
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());
