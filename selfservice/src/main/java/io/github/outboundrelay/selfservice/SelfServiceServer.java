@@ -100,6 +100,10 @@ public class SelfServiceServer implements UserDefinedStartable {
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());
+        if (configuration.publicUrl().isEmpty()) {
+            LOGGER.warn("outbound-relay self-service: 'public.url' is not set in {}.properties: users cannot connect accounts "
+                + "with an OAuth provider (its redirect URI is <public.url>{})", SelfServiceConfiguration.FILE, OAuthConnectRoutes.CALLBACK);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "outbound-relay-selfservice-stop"));
     }
 
