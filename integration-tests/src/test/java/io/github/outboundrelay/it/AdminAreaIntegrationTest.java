@@ -116,6 +116,40 @@ class AdminAreaIntegrationTest {
         assertThat(allowed()).isFalse();
     }
 
+    @Test
+    void keysRotateOnlyOnceTheConfirmationBoxIsCheckedAndTheRotationNamesTheAdmin() throws Exception {
+        String root = session(CLIENT.signIn(ROOT, OutboundRelayJames.PASSWORD));
+        String token = SelfServiceClient.csrf(get("/admin/keys", root).body());
+        String before = activeKey(get("/admin/keys", root).body());
+
+        HttpResponse<String> unconfirmed = post("/admin/keys", root, Map.of("csrf", token));
+        assertThat(unconfirmed.statusCode()).isEqualTo(400);
+        assertThat(unconfirmed.body()).contains("id=\"rotate-confirm-error\"").contains("must be checked: every other James node");
+        assertThat(activeKey(get("/admin/keys", root).body())).isEqualTo(before);
+
+        assertThat(post("/admin/keys", root, Map.of("csrf", token, "confirm", "yes")).statusCode()).isEqualTo(303);
+        String after = activeKey(get("/admin/keys", root).body());
+        assertThat(after).isNotEqualTo(before);
+        List<Map<String, Object>> rotations = given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
+            .queryParam("type", "settings").get("/outbound-relay/audit").then().statusCode(200)
+            .extract().jsonPath().getList("findAll { it.event == 'secret-keys-rotated' }");
+        assertThat(rotations).singleElement().satisfies(rotation -> {
+            assertThat(rotation.get("actorName")).isEqualTo(ROOT);
+            assertThat((String) rotation.get("detail")).startsWith("active key " + after);
+        });
+    }
+
+    private static String activeKey(String page) {
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("id=\"active-key\">([^<]+)<").matcher(page);
+        assertThat(key.find()).as(page).isTrue();
+        return key.group(1);
+    }
+
+    private static HttpResponse<String> post(String path, String session, Map<String, String> fields) throws Exception {
+        return CLIENT.send(CLIENT.request(path).header("Cookie", SESSION + "=" + session)
+            .header("Content-Type", "application/x-www-form-urlencoded").POST(SelfServiceClient.form(fields)));
+    }
+
     private HttpResponse<String> saveSwitch(String session, Map<String, String> fields) throws Exception {
         return CLIENT.send(CLIENT.request("/admin/domains").header("Cookie", SESSION + "=" + session)
             .header("Content-Type", "application/x-www-form-urlencoded").POST(SelfServiceClient.form(fields)));

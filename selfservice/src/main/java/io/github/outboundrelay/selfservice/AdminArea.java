@@ -27,7 +27,8 @@ final class AdminArea {
     enum Section {
         DOMAINS(ROOT, "Domains"),
         SEND_AS(ROOT + "/send-as", "Who sends as what"),
-        AUDIT(ROOT + "/audit", "What happened");
+        AUDIT(ROOT + "/audit", "What happened"),
+        KEYS(ROOT + "/keys", "Key rotation");
 
         private final String path;
         private final String label;

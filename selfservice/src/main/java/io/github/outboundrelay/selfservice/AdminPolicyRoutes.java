@@ -39,6 +39,7 @@ final class AdminPolicyRoutes {
             String named = PageRoutes.text(request, "domain");
             try {
                 Domain domain = services.knownDomain(named);
+                // The form holds every field of the policy: one added to DomainRelayPolicy needs its checkbox here.
                 DomainRelayPolicy saved = services.policies.set(AdminArea.actor(session), new DomainRelayPolicy(domain,
                     checked(request, "allowed"), checked(request, "allowInsecure")));
                 session.notice(saved(saved));

@@ -12,6 +12,8 @@ import org.apache.james.domainlist.api.DomainListException;
 import io.github.outboundrelay.core.AuditTrail;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayHealthCheck;
+import io.github.outboundrelay.core.RotatingSecretSealer;
+import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.SendAsOverview;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
@@ -26,15 +28,19 @@ public class AdminServices {
     final SendAsOverview overview;
     final AuditTrail trail;
     final RelayHealthCheck health;
+    final SecretRotation rotation;
+    final RotatingSecretSealer keys;
 
     @Inject
     public AdminServices(DomainList domainList, DomainPolicySettings policies, SendAsOverview overview, AuditTrail trail,
-                         RelayHealthCheck health) {
+                         RelayHealthCheck health, SecretRotation rotation, RotatingSecretSealer keys) {
         this.domainList = domainList;
         this.policies = policies;
         this.overview = overview;
         this.trail = trail;
         this.health = health;
+        this.rotation = rotation;
+        this.keys = keys;
     }
 
     /** James's domains, by name. */

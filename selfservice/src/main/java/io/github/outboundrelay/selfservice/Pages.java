@@ -51,6 +51,7 @@ final class Pages {
     private final Mustache adminDomains;
     private final Mustache adminSendAs;
     private final Mustache adminAudit;
+    private final Mustache adminKeys;
     private final String stylesheet;
 
     Pages() {
@@ -68,6 +69,7 @@ final class Pages {
         adminDomains = templates.compile("admin-domains.mustache");
         adminSendAs = templates.compile("admin-send-as.mustache");
         adminAudit = templates.compile("admin-audit.mustache");
+        adminKeys = templates.compile("admin-keys.mustache");
         stylesheet = resource("style.css");
     }
 
@@ -106,6 +108,10 @@ final class Pages {
 
     String adminAudit(AdminAuditPage page) {
         return render(adminAudit, page);
+    }
+
+    String adminKeys(AdminKeysRoutes.KeysPage page) {
+        return render(adminKeys, page);
     }
 
     /** Served at {@code /style.css}: the Content-Security-Policy admits no inline style. */

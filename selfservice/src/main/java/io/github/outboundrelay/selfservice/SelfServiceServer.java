@@ -97,6 +97,7 @@ public class SelfServiceServer implements UserDefinedStartable {
         new AdminPolicyRoutes(area, admin, templates).define(service);
         new AdminSendAsRoutes(area, admin, settings, attempts, templates, clock).define(service);
         new AdminAuditRoutes(area, admin, templates, clock).define(service);
+        new AdminKeysRoutes(area, admin, templates).define(service);
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());
