@@ -19,6 +19,7 @@ import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.oauth.OAuthDiscovery;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.settings.OAuthProviderRequest;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import spark.Request;
 import spark.Service;

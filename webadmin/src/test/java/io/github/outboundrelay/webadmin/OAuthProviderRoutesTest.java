@@ -67,7 +67,8 @@ class OAuthProviderRoutesTest {
     private void start(OAuthEndpointPolicy policy) {
         server = WebAdminUtils.createWebAdminServer(new OAuthProviderRoutes(new OAuthProviderSettings(providers, registry,
             new AccessTokenCache(new OAuthTokenClient(sealer, policy, Duration.ofSeconds(1), Clock.systemUTC()), Clock.systemUTC(),
-                AccessTokenCache.DEFAULT_MARGIN)), sealer,
+                AccessTokenCache.DEFAULT_MARGIN), new io.github.outboundrelay.core.settings.SettingsEvents(
+                new io.github.outboundrelay.core.InMemorySettingsEventLog())), sealer,
             policy, AdminApiGuard.loopbackOnly())).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }

@@ -38,7 +38,8 @@ class OAuthProviderSettingsTest {
     final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
     final AccessTokenCache cache = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
         AccessTokenCache.DEFAULT_MARGIN);
-    final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry, cache);
+    final io.github.outboundrelay.core.InMemorySettingsEventLog events = new io.github.outboundrelay.core.InMemorySettingsEventLog();
+    final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry, cache, new SettingsEvents(events));
     OAuthProvider partner;
 
     @BeforeAll
@@ -85,6 +86,27 @@ class OAuthProviderSettingsTest {
 
         assertThat(reconnectNeeded("alice@partner.test")).isFalse();
         assertThat(cache.get(grant("alice@partner.test")).value()).isNotBlank();
+    }
+
+    @Test
+    void everyChangeIsInTheAuditTrailWithTheAdminAndNeverTheClientSecret() {
+        Actor root = Actor.admin(Username.of("root@ourdomain.test"));
+        settings.save(root, OAuthFixtures.withTokenEndpoint(partner, "partner", OAuthFixtures.onAnotherHost(partner.tokenEndpoint())));
+        settings.remove(root, "other");
+        settings.remove(root, "nothing-here");
+
+        List<io.github.outboundrelay.core.SettingsEvent> recorded = events.find(Optional.empty(), java.time.Instant.EPOCH, 0, 10);
+        assertThat(recorded).extracting(io.github.outboundrelay.core.SettingsEvent::type, io.github.outboundrelay.core.SettingsEvent::actor)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.SettingsEvent.Type.OAUTH_PROVIDER_SAVED, Actor.ADMIN),
+                org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.SettingsEvent.Type.OAUTH_PROVIDER_SAVED, Actor.ADMIN),
+                org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.SettingsEvent.Type.OAUTH_PROVIDER_SAVED, root),
+                org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.SettingsEvent.Type.OAUTH_PROVIDER_REMOVED, root));
+        assertThat(recorded.get(0).detail()).startsWith("partner: added, token endpoint ").endsWith("client secret set");
+        assertThat(recorded.get(2).detail()).startsWith("partner: changed").endsWith("token endpoint moved: its accounts must be connected again");
+        assertThat(recorded.get(3).detail()).isEqualTo("other");
+        assertThat(recorded).extracting(io.github.outboundrelay.core.SettingsEvent::detail).noneMatch(detail -> detail.contains(
+            partner.clientSecret().orElseThrow().sealed()));
     }
 
     private void connected(Username owner, String address, OAuthProvider provider) throws Exception {
