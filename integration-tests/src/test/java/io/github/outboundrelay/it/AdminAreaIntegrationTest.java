@@ -139,6 +139,40 @@ class AdminAreaIntegrationTest {
         });
     }
 
+    @Test
+    void anAdminAddsEditsAndRemovesAPresetProviderWhoseSecretNeverComesBack() throws Exception {
+        String boss = session(CLIENT.signIn(BOSS, OutboundRelayJames.PASSWORD));
+        String token = SelfServiceClient.csrf(get("/admin/oauth", boss).body());
+        Map<String, String> m365 = Map.of("csrf", token, "mode", "add", "preset", "microsoft365", "id", "m365",
+            "tenant", "contoso.onmicrosoft.com", "clientId", "app-1", "clientSecret", "client-s3cret");
+
+        assertThat(post("/admin/oauth/save", boss, m365).statusCode()).isEqualTo(303);
+        given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer())).get("/outbound-relay/oauth-providers/m365")
+            .then().statusCode(200).body("clientSecretSet", org.hamcrest.Matchers.equalTo(true))
+            .body("tokenEndpoint", org.hamcrest.Matchers.equalTo("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"));
+        String page = get("/admin/oauth", boss).body();
+        assertThat(page).contains("data-provider=\"m365\"").contains("app-1").doesNotContain("client-s3cret");
+
+        HttpResponse<String> taken = post("/admin/oauth/save", boss, m365);
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(taken.body()).contains("id=\"add-microsoft365-id-error\"");
+        HttpResponse<String> moved = post("/admin/oauth/save", boss, Map.of("csrf", token, "mode", "edit",
+            "preset", "microsoft365", "id", "m365", "tenant", "fabrikam.onmicrosoft.com", "clientId", "app-1"));
+        assertThat(moved.statusCode()).isEqualTo(400);
+        assertThat(moved.body()).contains("id=\"p0-edit-clientSecret-error\"").contains("is required when tokenEndpoint");
+        assertThat(post("/admin/oauth/remove", boss, Map.of("csrf", token, "id", "m365")).statusCode()).isEqualTo(303);
+        given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer())).get("/outbound-relay/oauth-providers/m365")
+            .then().statusCode(404);
+
+        List<Map<String, Object>> changes = given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
+            .queryParam("type", "settings").get("/outbound-relay/audit").then().statusCode(200)
+            .extract().jsonPath().getList("findAll { it.event.startsWith('oauth-provider') }");
+        assertThat(changes).extracting(change -> change.get("event"), change -> change.get("actorName")).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("oauth-provider-saved", BOSS),
+            org.assertj.core.groups.Tuple.tuple("oauth-provider-removed", BOSS));
+        assertThat(changes.toString()).doesNotContain("client-s3cret");
+    }
+
     private static String activeKey(String page) {
         java.util.regex.Matcher key = java.util.regex.Pattern.compile("id=\"active-key\">([^<]+)<").matcher(page);
         assertThat(key.find()).as(page).isTrue();

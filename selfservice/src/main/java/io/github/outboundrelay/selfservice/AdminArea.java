@@ -28,6 +28,7 @@ final class AdminArea {
         DOMAINS(ROOT, "Domains"),
         SEND_AS(ROOT + "/send-as", "Who sends as what"),
         AUDIT(ROOT + "/audit", "What happened"),
+        OAUTH(ROOT + "/oauth", "OAuth providers"),
         KEYS(ROOT + "/keys", "Key rotation");
 
         private final String path;

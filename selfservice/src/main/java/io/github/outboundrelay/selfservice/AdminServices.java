@@ -15,6 +15,8 @@ import io.github.outboundrelay.core.RelayHealthCheck;
 import io.github.outboundrelay.core.RotatingSecretSealer;
 import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
+import io.github.outboundrelay.core.settings.OAuthProviderRequest;
+import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import io.github.outboundrelay.core.settings.SendAsOverview;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
 
@@ -30,10 +32,13 @@ public class AdminServices {
     final RelayHealthCheck health;
     final SecretRotation rotation;
     final RotatingSecretSealer keys;
+    final OAuthProviderSettings providers;
+    final OAuthProviderRequest providerRequests;
 
     @Inject
     public AdminServices(DomainList domainList, DomainPolicySettings policies, SendAsOverview overview, AuditTrail trail,
-                         RelayHealthCheck health, SecretRotation rotation, RotatingSecretSealer keys) {
+                         RelayHealthCheck health, SecretRotation rotation, RotatingSecretSealer keys,
+                         OAuthProviderSettings providers, OAuthProviderRequest providerRequests) {
         this.domainList = domainList;
         this.policies = policies;
         this.overview = overview;
@@ -41,6 +46,8 @@ public class AdminServices {
         this.health = health;
         this.rotation = rotation;
         this.keys = keys;
+        this.providers = providers;
+        this.providerRequests = providerRequests;
     }
 
     /** James's domains, by name. */

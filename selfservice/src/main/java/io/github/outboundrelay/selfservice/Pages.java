@@ -52,6 +52,7 @@ final class Pages {
     private final Mustache adminSendAs;
     private final Mustache adminAudit;
     private final Mustache adminKeys;
+    private final Mustache adminOAuth;
     private final String stylesheet;
 
     Pages() {
@@ -70,6 +71,7 @@ final class Pages {
         adminSendAs = templates.compile("admin-send-as.mustache");
         adminAudit = templates.compile("admin-audit.mustache");
         adminKeys = templates.compile("admin-keys.mustache");
+        adminOAuth = templates.compile("admin-oauth.mustache");
         stylesheet = resource("style.css");
     }
 
@@ -112,6 +114,10 @@ final class Pages {
 
     String adminKeys(AdminKeysRoutes.KeysPage page) {
         return render(adminKeys, page);
+    }
+
+    String adminOAuth(AdminOAuthPage page) {
+        return render(adminOAuth, page);
     }
 
     /** Served at {@code /style.css}: the Content-Security-Policy admits no inline style. */

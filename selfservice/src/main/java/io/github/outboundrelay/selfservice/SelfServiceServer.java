@@ -98,6 +98,7 @@ public class SelfServiceServer implements UserDefinedStartable {
         new AdminSendAsRoutes(area, admin, settings, attempts, templates, clock).define(service);
         new AdminAuditRoutes(area, admin, templates, clock).define(service);
         new AdminKeysRoutes(area, admin, templates).define(service);
+        new AdminOAuthRoutes(area, admin, templates, configuration.publicUrl()).define(service);
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());

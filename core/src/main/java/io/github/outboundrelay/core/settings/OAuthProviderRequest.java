@@ -44,6 +44,14 @@ public final class OAuthProviderRequest {
     private final OAuthDiscovery discovery;
     private final SecretSealer sealer;
 
+    /** How long an issuer's discovery document may take. */
+    public static final java.time.Duration DISCOVERY_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    @javax.inject.Inject
+    public OAuthProviderRequest(OAuthEndpointPolicy policy, SecretSealer sealer) {
+        this(policy, new OAuthDiscovery(policy, DISCOVERY_TIMEOUT), sealer);
+    }
+
     public OAuthProviderRequest(OAuthEndpointPolicy policy, OAuthDiscovery discovery, SecretSealer sealer) {
         this.policy = policy;
         this.discovery = discovery;
