@@ -28,7 +28,7 @@ import io.github.outboundrelay.core.settings.Actor;
 
 /**
  * The configuration events of the audit trail in the store's database ({@code outbound_relay_settings_event}, schema
- * V5; the admin's name since V12), shared by every node on the same PostgreSQL. Events are rare (an admin's or a
+ * V5; the admin's name since V13), shared by every node on the same PostgreSQL. Events are rare (an admin's or a
  * user's action), so each is one plain insert, written before the call that made the change returns. As for relay attempts: kept to the millisecond,
  * listed by (instant, insertion order), deleted after {@code audit.retention} by {@link AuditRetention}. An event the
  * database cannot take is left out of the trail with one WARN per episode (the SQLState and classes only, never a
