@@ -61,6 +61,7 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  *         <retryDelay>5 minutes</retryDelay>
  *         <maxRetryDelay>1 hour</maxRetryDelay>
  *         <maxQueueLifetime>5 days</maxQueueLifetime>
+ *         <earlyMailHold>1 second</earlyMailHold>
  *         <authFailure>defer</authFailure>
  *         <bounceProcessor>bounces</bounceProcessor>
  *         <connectionTimeout>30 seconds</connectionTimeout>
