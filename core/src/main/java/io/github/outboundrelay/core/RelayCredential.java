@@ -1,5 +1,10 @@
 package io.github.outboundrelay.core;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Objects;
 
 import org.apache.james.core.Username;
@@ -59,18 +64,39 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
      * @param providerId      the {@link io.github.outboundrelay.core.oauth.OAuthProvider} that issued the grant
      * @param reconnectNeeded the provider refused this refresh token ({@code invalid_grant}) on some node: the user
      *                        must connect the account again (which stores a new, unmarked grant)
+     * @param grantId         which connection of the account this is: a new one each time the account is connected
+     *                        (derived from the refresh token's first sealing, unique by its random nonce), kept while
+     *                        the refresh token rotates or is sealed again; what tells another node's token cache that an
+     *                        address removed and connected again is not the grant it holds tokens of
      */
-    record OAuth(String providerId, SealedSecret refreshToken, boolean reconnectNeeded) implements RelayCredential {
-        /** A grant just connected (or not refused so far). */
+    record OAuth(String providerId, SealedSecret refreshToken, boolean reconnectNeeded, String grantId) implements RelayCredential {
+        /** A grant just connected. */
         public OAuth(String providerId, SealedSecret refreshToken) {
             this(providerId, refreshToken, false);
         }
 
+        /** A grant whose id is derived from {@code refreshToken}, as when it was connected. */
+        public OAuth(String providerId, SealedSecret refreshToken, boolean reconnectNeeded) {
+            this(providerId, refreshToken, reconnectNeeded, null);
+        }
+
+        /** @param grantId null: derived from {@code refreshToken}, the sealing it was connected with */
         public OAuth {
             if (providerId == null || providerId.isBlank()) {
                 throw new InvalidFieldException("provider", "is required");
             }
             Objects.requireNonNull(refreshToken, "refreshToken");
+            grantId = grantId == null ? grantIdOf(refreshToken) : grantId;
+        }
+
+        private static String grantIdOf(SealedSecret firstSealing) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest((firstSealing.keyId() + ":" + firstSealing.sealed())
+                    .getBytes(StandardCharsets.UTF_8));
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
         }
 
         @Override
@@ -90,12 +116,12 @@ public sealed interface RelayCredential permits RelayCredential.Password, RelayC
 
         @Override
         public RelayCredential withSecret(SealedSecret secret) {
-            return new OAuth(providerId, secret, reconnectNeeded);
+            return new OAuth(providerId, secret, reconnectNeeded, grantId);
         }
 
         /** This grant, marked refused by the provider (or no longer). */
         public OAuth withReconnectNeeded(boolean needed) {
-            return new OAuth(providerId, refreshToken, needed);
+            return new OAuth(providerId, refreshToken, needed, grantId);
         }
 
         @Override

@@ -17,6 +17,7 @@ import org.apache.james.core.healthcheck.Result;
 import org.reactivestreams.Publisher;
 
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.GrantKey;
 import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import reactor.core.publisher.Mono;
 
@@ -46,8 +47,8 @@ public class RelayHealthCheck implements HealthCheck {
                     .filter(sendAs -> sendAs.credential() instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded())
                     .map(SendAsAddress::key),
                 tokens.accountsNeedingReconnect().stream()
-                    .flatMap(account -> SendAsOAuthGrant.sendAsKeyOf(account).stream())
-                    .filter(key -> registry.findByKey(key).filter(SendAsAddress::usesOAuth).isPresent()))
+                    .filter(grant -> SendAsOAuthGrant.isHeld(registry, grant))
+                    .map(GrantKey::address))
             .distinct().sorted().toList());
     }
 

@@ -27,7 +27,7 @@ public sealed interface RelayLogin permits RelayLogin.WithPassword, RelayLogin.W
 
         @Override
         public String toString() {
-            return "WithOAuth[" + grant.accountKey() + "]";
+            return "WithOAuth[" + grant.key() + "]";
         }
     }
 }

@@ -29,7 +29,7 @@ public class RelayLogins {
         RelayCredential credential = sendAs.credential();
         if (credential instanceof RelayCredential.OAuth oauth) {
             return providers.find(oauth.providerId())
-                .<RelayLogin>map(provider -> new RelayLogin.WithOAuth(new SendAsOAuthGrant(sendAs.key(), provider, registry, sealer)))
+                .<RelayLogin>map(provider -> new RelayLogin.WithOAuth(new SendAsOAuthGrant(sendAs, provider, registry, sealer)))
                 .orElseThrow(() -> new UnusableCredentialException("provider", "The OAuth provider '" + oauth.providerId()
                     + "' of " + sendAs.address().asString() + " no longer exists: the admin must set it up again, or the "
                     + "account be connected with another provider"));

@@ -4,9 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Seals again, when the store opens, the send-as secrets stored while they were bound to their address only (before
- * they were bound to their owner, relay and account, see {@link RelayCredential}). Nothing else opens the old form:
- * once this ran, a row whose relay was changed in the store no longer hands its password to the new host.
+ * Seals again the send-as secrets stored while they were bound to their address only (before they were bound to their
+ * owner, relay and account, see {@link RelayCredential}). Nothing else opens the old form. A persistent store runs it
+ * once, when it first opens with this version, and records that it did (store-jdbc's outbound_relay_upgrade): were it
+ * run at every start, a secret sealed the old way and written into a row afterwards, behind the application's back,
+ * would be bound to whatever relay that row names; run once, such a secret never opens.
  *
  * <p>Idempotent and safe with several nodes on one store: a secret that opens in the bound form is left alone, and the
  * replacement only happens while the row still holds the secret that was read. A secret that opens in neither form

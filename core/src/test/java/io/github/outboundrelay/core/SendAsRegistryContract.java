@@ -75,15 +75,16 @@ public interface SendAsRegistryContract {
         assertThat(registry().markReconnectNeeded("alice@partner.test", refused, true)).isFalse();
         assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
             .isEqualTo(new RelayCredential.OAuth("google", refused, true));
-        // Sealed again under a new key: still the refused grant.
+        // Sealed again under a new key: still the refused grant (the same grant id).
+        String grantId = new RelayCredential.OAuth("google", refused).grantId();
         SealedSecret resealed = new SealedSecret("k2", "cmVmdXNlZA==");
         registry().replaceSecret("alice@partner.test", refused, resealed);
         assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
-            .isEqualTo(new RelayCredential.OAuth("google", resealed, true));
+            .isEqualTo(new RelayCredential.OAuth("google", resealed, true, grantId));
         // A refresh with it worked after all (on any node): no longer marked.
         assertThat(registry().markReconnectNeeded("alice@partner.test", resealed, false)).isTrue();
         assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
-            .isEqualTo(new RelayCredential.OAuth("google", resealed, false));
+            .isEqualTo(new RelayCredential.OAuth("google", resealed, false, grantId));
 
         registry().register(oauthSendAs("alice@partner.test", ALICE, "google", new SealedSecret("k2", "bmV3")));
         assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
@@ -102,7 +103,25 @@ public interface SendAsRegistryContract {
         assertThat(registry().replaceSecret("alice@partner.test", first, new SealedSecret("k1", "c3RhbGU="))).isFalse();
 
         assertThat(registry().find(address("alice@partner.test")).orElseThrow().credential())
-            .isEqualTo(new RelayCredential.OAuth("google", rotated));
+            .isEqualTo(new RelayCredential.OAuth("google", rotated, false, new RelayCredential.OAuth("google", first).grantId()));
+    }
+
+    /** Which connection of the account an address holds: kept through rotations and marks, another one when connected again. */
+    @Test
+    default void anOAuthGrantKeepsItsIdThroughRotationsAndMarksAndAnotherConnectionHasAnother() {
+        SealedSecret first = new SealedSecret("k1", "Zmlyc3Q=");
+        registry().register(new SendAsAddress(address("alice@partner.test"), ALICE, new RelayServer("smtp.office365.test", 587,
+            RelaySecurity.STARTTLS), "alice@partner.test", new RelayCredential.OAuth("google", first, false, "grant-1")));
+        SealedSecret rotated = new SealedSecret("k1", "cm90YXRlZA==");
+        registry().replaceSecret("alice@partner.test", first, rotated);
+        registry().markReconnectNeeded("alice@partner.test", rotated, true);
+
+        assertThat(((RelayCredential.OAuth) registry().find(address("alice@partner.test")).orElseThrow().credential()).grantId())
+            .isEqualTo("grant-1");
+
+        registry().register(oauthSendAs("alice@partner.test", ALICE, "google", new SealedSecret("k1", "YWdhaW4=")));
+        assertThat(((RelayCredential.OAuth) registry().find(address("alice@partner.test")).orElseThrow().credential()).grantId())
+            .isNotEqualTo("grant-1").isEqualTo(new RelayCredential.OAuth("google", new SealedSecret("k1", "YWdhaW4=")).grantId());
     }
 
     @Test

@@ -17,7 +17,7 @@ import com.github.mustachejava.MustacheFactory;
  * The text of the mails users get (the code mail, the credentials-refused and reconnect notices, the delay warning),
  * from the Mustache templates under {@code templates/outbound-relay/mail/}, each compiled once by the class that
  * sends it. These mails are plain text, not HTML: {@code {{x}}} writes the value as it is (Mustache's default would
- * HTML-escape it). Values reach the body only: subjects are set through javax.mail, on {@link #oneLine one line}.
+ * HTML-escape it). Values reach the body only: subjects are set through javax.mail, on one line ({@code Printable.oneLine}).
  */
 final class MailTemplates {
     private static final String FOLDER = "/templates/outbound-relay/mail/";
@@ -44,11 +44,6 @@ final class MailTemplates {
         StringWriter text = new StringWriter();
         template.execute(text, mail);
         return text.toString();
-    }
-
-    /** A header value or a DSN line: whatever a user or a relay supplied in it cannot start a line of its own. */
-    static String oneLine(String text) {
-        return text.replaceAll("[\\r\\n]+", " ").trim();
     }
 
     /** Through this class's loader, not the thread's: in James the extension jar has a class loader of its own. */

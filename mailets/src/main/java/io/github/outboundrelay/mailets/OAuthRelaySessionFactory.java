@@ -133,6 +133,6 @@ class OAuthRelaySessionFactory {
     }
 
     private static String lastReply(RelayTransport transport) {
-        return String.valueOf(transport.getLastServerResponse()).replaceAll("[\\r\\n]+", " ").trim();
+        return RelayDiagnostics.reply(transport.getLastServerResponse());
     }
 }

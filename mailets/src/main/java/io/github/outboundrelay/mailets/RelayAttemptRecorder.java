@@ -7,6 +7,7 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.Mail;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayAttempt.Outcome;
 import io.github.outboundrelay.core.RelayAttemptLog;
@@ -58,9 +59,13 @@ class RelayAttemptRecorder {
         return RelayDiagnostics.replyCode(result.diagnostic());
     }
 
-    private static String messageId(Mail mail) {
+    /**
+     * The mail's Message-ID as the audit trail and the log show it, empty when it has none: its sender wrote it, so a
+     * line break in it (a folded header, or worse) is escaped.
+     */
+    static String messageId(Mail mail) {
         try {
-            return Optional.ofNullable(mail.getMessage().getMessageID()).orElse("");
+            return Printable.of(Optional.ofNullable(mail.getMessage().getMessageID()).orElse(""));
         } catch (MessagingException e) {
             return "";
         }

@@ -16,6 +16,8 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 
+import io.github.outboundrelay.core.Printable;
+
 /**
  * Hands a copy of relay mail to a DSN processor of James (DSNBounce in the stock configuration): the bounce processor
  * for failures, the delay-warning processor (DSNBounce with {@code action} delayed) for warnings. The DSN must reach
@@ -45,7 +47,7 @@ class RelayBouncer {
             copy.setRecipients(recipients);
             copy.setSender(localAddressOf(owner));
             // DSNBounce writes this into the report's Status and Diagnostic-Code lines: one line, the relay's reply first.
-            copy.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(RelayDiagnostics.replyFirst(MailTemplates.oneLine(diagnostic)))));
+            copy.setAttribute(new Attribute(Bouncer.DELIVERY_ERROR, AttributeValue.of(RelayDiagnostics.replyFirst(Printable.oneLine(diagnostic)))));
             context.sendMail(copy, dsnProcessor);
         } finally {
             LifecycleUtil.dispose(copy);

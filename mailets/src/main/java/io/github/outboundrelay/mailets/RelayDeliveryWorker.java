@@ -322,7 +322,7 @@ class RelayDeliveryWorker {
     }
 
     private void log(Mail mail, SendAsAddress sendAs, DeliveryResult result) {
-        String messageId = messageId(mail);
+        String messageId = RelayAttemptRecorder.messageId(mail);
         String replyCode = RelayAttemptRecorder.replyCode(result).map(String::valueOf).orElse("none");
         if (result.isCompleteSuccess()) {
             LOGGER.info("Outbound relay delivered mail {} (Message-ID {}) of {} as {} via {} to {} recipient(s), reply {}",
@@ -333,14 +333,6 @@ class RelayDeliveryWorker {
                     + "reply {}: {}", mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(),
                 sendAs.relay().host(), result.delivered().size(), result.permanentlyFailed().size(), result.temporarilyFailed().size(),
                 replyCode, result.diagnostic());
-        }
-    }
-
-    private static String messageId(Mail mail) {
-        try {
-            return mail.getMessage().getMessageID();
-        } catch (MessagingException e) {
-            return "(unreadable)";
         }
     }
 }

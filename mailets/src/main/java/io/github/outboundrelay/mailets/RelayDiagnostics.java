@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 
+import io.github.outboundrelay.core.Printable;
+
 /**
  * Diagnostics for logs and DSNs: the server's reply or the network cause, without anything the client sent (never
  * the AUTH payload).
@@ -71,6 +73,10 @@ final class RelayDiagnostics {
         return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
+    /**
+     * What javax.mail reports (the relay's reply, or the network cause) on one line: a multi-line reply's lines joined,
+     * anything else that could break a log line, a DSN field or an API answer escaped. Where relay text becomes ours.
+     */
     static String describe(Exception e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()).trim());
         Throwable cause = e instanceof MessagingException messaging && messaging.getNextException() != null
@@ -78,6 +84,11 @@ final class RelayDiagnostics {
         if (cause instanceof IOException || cause instanceof MessagingException) {
             text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(String.valueOf(cause.getMessage()).trim()).append(')');
         }
-        return text.toString();
+        return Printable.oneLine(text.toString());
+    }
+
+    /** The relay's last reply as {@link javax.mail.Transport} keeps it (lines of a multi-line reply joined by LF), on one line. */
+    static String reply(String lastServerResponse) {
+        return Printable.oneLine(String.valueOf(lastServerResponse));
     }
 }

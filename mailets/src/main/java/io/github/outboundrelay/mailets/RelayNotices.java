@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import com.github.mustachejava.Mustache;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
 
@@ -68,7 +69,7 @@ class RelayNotices {
         MimeMessage notice = MimeMessageBuilder.mimeMessageBuilder()
             .addFrom(postmaster.asString())
             .addToRecipient(owner.asString())
-            .setSubject(MailTemplates.oneLine("Your mail from " + sendAs.address().asString() + " is waiting: "
+            .setSubject(Printable.oneLine("Your mail from " + sendAs.address().asString() + " is waiting: "
                 + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention")))
             .setText(credentialsRejectedText(mail, sendAs, diagnostic))
             .build();

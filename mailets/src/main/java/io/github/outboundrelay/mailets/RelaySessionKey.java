@@ -9,8 +9,9 @@ import io.github.outboundrelay.core.SendAsAddress;
  * the same username and the same password. The password is only present as a fingerprint, so a changed password
  * yields a new key (and a new session) while the clear password is never kept here. Two send-as addresses that use
  * one account share a key: their envelope senders are set per message. An OAuth address is keyed by its grant
- * (provider and account), not by a token: its sessions stay in the pool across token refreshes (a session is
- * authenticated once, when it is opened).
+ * (owner, address, provider, account and which connection of it), not by a token: its sessions stay in the pool across
+ * token refreshes (a session is authenticated once, when it is opened), and an address connected again never gets a
+ * session authenticated for the grant before.
  */
 record RelaySessionKey(RelayEndpoint relay, RelaySecurity security, String username, String passwordFingerprint) {
 
@@ -29,7 +30,7 @@ record RelaySessionKey(RelayEndpoint relay, RelaySecurity security, String usern
 
     static RelaySessionKey of(SendAsAddress sendAs, RelayLogin login, PasswordFingerprints fingerprints) {
         if (login instanceof RelayLogin.WithOAuth oauth) {
-            return of(sendAs, "oauth|" + oauth.grant().provider().id() + "|" + oauth.grant().accountKey(), fingerprints);
+            return of(sendAs, "oauth|" + oauth.grant().key().identity(), fingerprints);
         }
         return of(sendAs, ((RelayLogin.WithPassword) login).password(), fingerprints);
     }

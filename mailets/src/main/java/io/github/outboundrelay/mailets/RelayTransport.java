@@ -108,7 +108,7 @@ class RelayTransport extends SMTPTransport {
     protected int readServerResponse() throws MessagingException {
         int code = super.readServerResponse();
         if (LOGGER.isDebugEnabled()) {
-            LOGGER.debug("relay SMTP S: {}", String.valueOf(getLastServerResponse()).replaceAll("[\\r\\n]+", " | ").trim());
+            LOGGER.debug("relay SMTP S: {}", RelayDiagnostics.reply(getLastServerResponse()));
         }
         if (code != AUTH_CONTINUE) {
             inAuthentication = false;

@@ -15,6 +15,7 @@ import org.apache.mailet.MailetContext;
 import com.github.mustachejava.Mustache;
 import com.sun.mail.smtp.SMTPMessage;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
@@ -118,7 +119,7 @@ class RelayVerificationMailer implements RelayProbe {
         SMTPMessage message = new SMTPMessage((Session) null);
         message.setFrom(new InternetAddress(from));
         message.setRecipient(javax.mail.Message.RecipientType.TO, new InternetAddress(address));
-        message.setSubject(MailTemplates.oneLine("Confirm sending mail as " + address), "UTF-8");
+        message.setSubject(Printable.oneLine("Confirm sending mail as " + address), "UTF-8");
         message.setText(MailTemplates.render(CODE_MAIL, new CodeMail(sendAs.owner().asString(), address,
             sendAs.relay().host(), code, sendAs.owner().getDomainPart().map(Domain::asString).orElse("your domain"))), "UTF-8");
         message.saveChanges();

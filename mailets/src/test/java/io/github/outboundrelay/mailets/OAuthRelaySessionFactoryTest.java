@@ -233,7 +233,7 @@ class OAuthRelaySessionFactoryTest {
     /** One pool key per connected account: a refreshed token does not make pooled sessions useless. */
     private RelaySessionKey key() {
         return new RelaySessionKey(new RelaySessionKey.RelayEndpoint("localhost", peer.port()), RelaySecurity.STARTTLS,
-            ALICE, fingerprints.of("oauth:" + grant.accountKey()));
+            ALICE, fingerprints.of("oauth|" + grant.key().identity()));
     }
 
     private static void sendOn(RelaySession session, String subject) throws Exception {

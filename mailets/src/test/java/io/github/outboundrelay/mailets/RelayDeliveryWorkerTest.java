@@ -28,6 +28,12 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
@@ -118,6 +124,32 @@ class RelayDeliveryWorkerTest {
             assertThat(metrics.countFor("outbound-relay-delivered-localhost")).isEqualTo(1);
             assertThat(metrics.countFor("outbound-relay-auth-failed-localhost")).isEqualTo(1);
             assertThat(metrics.countFor("outbound-relay-deferred-localhost")).isEqualTo(1);
+        }
+    }
+
+    /** The sender writes the Message-ID: a line break in it does not make a line of the log or of the audit trail. */
+    @Test
+    void aMessageIdWithALineBreakIsLoggedAndAuditedOnOneLine() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(RelayDeliveryWorker.class);
+        Level level = logger.getLevel();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.setLevel(Level.INFO);
+        logger.addAppender(logged);
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            Mail mail = queuedMail(register(peer, RelaySecurity.STARTTLS));
+            mail.getMessage().setHeader("Message-ID", "<1@partner.test>\r\n2024-01-01 00:00:00 [INFO ] forged line");
+
+            worker(testConfig()).deliver(mail);
+
+            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("Outbound relay delivered mail").contains("forged line"))
+                .allSatisfy(line -> assertThat(line).doesNotContain("\r", "\n"));
+            assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10)).singleElement()
+                .satisfies(attempt -> assertThat(attempt.messageId()).contains("forged line").doesNotContain("\r", "\n"));
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
         }
     }
 

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.Test;
+import com.sun.mail.smtp.SMTPSendFailedException;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,5 +38,20 @@ class RelayDiagnosticsTest {
 
         assertThat(reordered).startsWith("550 5.1.1 nobody").endsWith("(Relay x could not be used: 421" + whitespace + "x)");
         assertThat(assertTimeout(Duration.ofSeconds(2), () -> RelayDiagnostics.replyCode(diagnostic))).contains(421);
+    }
+
+    /**
+     * The relay writes its replies: a multi-line one (lines joined by LF in javax.mail), a bare CR or a Unicode line
+     * separator in it must not make a line of its own in the log lines, DSNs and answers the diagnostic goes to.
+     */
+    @Test
+    void whatARelaySaysIsDescribedOnOneLine() {
+        SMTPSendFailedException refused = new SMTPSendFailedException("RCPT TO", 550, "550-5.1.1 no such user\n"
+            + "550 5.1.1 try another\r2024-01-01 00:00:00 [INFO ] forged\u2028line", null, null, null, null);
+
+        assertThat(RelayDiagnostics.describe(refused)).doesNotContain("\r", "\n", "\u2028")
+            .startsWith("550-5.1.1 no such user 550 5.1.1 try another 2024-01-01 00:00:00 [INFO ] forged\\u2028line");
+        assertThat(RelayDiagnostics.reply("250-relay.partner.test\n250-AUTH PLAIN\r\n250 STARTTLS\n"))
+            .isEqualTo("250-relay.partner.test 250-AUTH PLAIN 250 STARTTLS");
     }
 }

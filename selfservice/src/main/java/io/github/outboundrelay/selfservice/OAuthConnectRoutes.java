@@ -13,6 +13,7 @@ import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
+import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import io.github.outboundrelay.core.settings.SendAsView;
 import spark.Request;
 import spark.Response;
@@ -81,11 +82,12 @@ final class OAuthConnectRoutes {
             String providerId = PageRoutes.text(request, "provider");
             String username = PageRoutes.text(request, "username");
             try {
+                URI redirectUri = redirectUri();
                 MailAddress address = Visitor.sendAsAddress(PageRoutes.text(request, "address"));
                 // Blank (and absent, as on the Reconnect form): the name the address had is kept.
                 URI authorization = connections.begin(Actor.USER, session.user(), address, providerId,
                     username.isEmpty() ? address.asString() : username, Optional.of(PageRoutes.text(request, "displayName")),
-                    redirectUri(request));
+                    redirectUri);
                 String label = providers.find(providerId).map(OAuthConnectRoutes::label).orElse(providerId);
                 response.type("text/html; charset=utf-8");
                 return templates.connecting(new Pages.ConnectingPage(label, address.asString(), authorization.toString()));
@@ -139,9 +141,15 @@ final class OAuthConnectRoutes {
         });
     }
 
-    /** {@code public.url}, what the admin registered at the provider; else the host this request was sent to. */
-    private URI redirectUri(Request request) {
-        return URI.create(publicUrl.map(URI::toString).orElseGet(() -> "https://" + request.headers("Host")) + CALLBACK);
+    /**
+     * {@code <public.url>/send-as/oauth/callback}, what the admin registered at the provider: from the configuration
+     * only. Never from the request's {@code Host}, which whoever sends the request chooses: the provider would send
+     * the user's code to a host of their choice (and a provider that registered it would accept it).
+     */
+    private URI redirectUri() {
+        return publicUrl.map(base -> URI.create(base + CALLBACK)).orElseThrow(() -> new SendAsSettingsException(
+            SendAsSettingsException.Kind.UNAVAILABLE, "Connecting an account with its provider is not set up on this "
+                + "server: its administrator must set 'public.url' in " + SelfServiceConfiguration.FILE + ".properties"));
     }
 
     /** An RFC 6749 error code is a word; anything else from a link is not repeated to the user as the provider's. */

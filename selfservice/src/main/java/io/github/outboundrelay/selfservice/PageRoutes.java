@@ -115,13 +115,14 @@ final class PageRoutes {
             return signInPage(response, "This form has expired: sign in again.", login);
         }
         try {
-            Optional<Username> user = signIn.authenticate(login, RequestGuard.field(request, "password").orElse(""), request.ip());
+            String password = RequestGuard.field(request, "password").orElse("");
+            Optional<Username> user = signIn.authenticate(login, password, request.ip());
             if (user.isEmpty()) {
                 response.status(401);
                 return signInPage(response, SignIn.WRONG, login);
             }
             Visitor.sessionId(request).ifPresent(sessions::close);
-            Visitor.setSessionCookie(response, sessions.open(user.get()).id());
+            Visitor.setSessionCookie(response, sessions.open(user.get(), password).id());
             return redirect(response, "/send-as");
         } catch (SignIn.ThrottledException e) {
             response.status(429);

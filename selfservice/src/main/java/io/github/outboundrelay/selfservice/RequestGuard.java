@@ -21,9 +21,15 @@ import spark.Service;
 
 /**
  * What every request of the users' surface must satisfy before any route or other filter reads it (registered first,
- * for every path): a body of at most {@link #MAX_BODY_BYTES}, as WebAdmin's guard allows, or {@code 413}. A declared
- * {@code Content-Length} over it is refused before a byte is read; a body without one (chunked) is read one byte past
- * the limit at most. The body read is kept for the routes ({@link #body}, {@link #field}): nothing else reads the
+ * for every path):
+ * <ul>
+ * <li>no {@code X-HTTP-Method-Override} header, {@code 400} naming it: Spark routes by it, while the CSRF, Origin,
+ * content-type and body checks read the request's real method (a {@code GET} overridden to {@code DELETE} would reach
+ * the route unchecked);</li>
+ * <li>a body of at most {@link #MAX_BODY_BYTES}, as WebAdmin's guard allows, or {@code 413}.</li>
+ * </ul>
+ * A declared {@code Content-Length} over the limit is refused before a byte is read; a body without one (chunked) is
+ * read one byte past the limit at most. The body read is kept for the routes ({@link #body}, {@link #field}): nothing else reads the
  * stream, so no route can read more.
  */
 final class RequestGuard {
@@ -31,6 +37,7 @@ final class RequestGuard {
     private static final String BODY = RequestGuard.class.getName() + ".body";
     private static final String FORM = RequestGuard.class.getName() + ".form";
     private static final String FORM_TYPE = "application/x-www-form-urlencoded";
+    private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Pages templates;
@@ -41,6 +48,10 @@ final class RequestGuard {
 
     void define(Service service) {
         service.before((request, response) -> {
+            if (request.headers(METHOD_OVERRIDE) != null) {
+                throw service.halt(400, refusal(request, response, 400, "'" + METHOD_OVERRIDE
+                    + "' is not accepted: send the request with its own method"));
+            }
             if (request.raw().getContentLengthLong() > MAX_BODY_BYTES) {
                 throw service.halt(413, refusal(request, response, 413, tooLarge()));
             }

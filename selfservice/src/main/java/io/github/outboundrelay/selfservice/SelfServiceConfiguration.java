@@ -11,18 +11,19 @@ import io.github.outboundrelay.core.InvalidFieldException;
 
 /**
  * {@code conf/outbound-relay-selfservice.properties}: where the users' HTTPS surface listens, its key store, how long
- * an idle session lasts, how many failed sign-ins are tolerated, and the public URL users reach it at (the base of
+ * an idle session lasts, how long any session lasts and how many a user may have, how many failed sign-ins are tolerated, and the public URL users reach it at (the base of
  * the OAuth callback the admin registers at each provider). Every key is validated when James starts, and a bad value
  * names its key.
  */
 record SelfServiceConfiguration(boolean enabled, String bindAddress, int port, String keyStore, String keyStorePassword,
                                 Duration sessionIdle, int failuresPerAccount, int failuresPerAddress,
-                                Duration failureWindow, Optional<URI> publicUrl) {
+                                Duration failureWindow, Optional<URI> publicUrl, Duration sessionLifetime,
+                                int sessionsPerUser) {
     static final String FILE = "outbound-relay-selfservice";
 
     static SelfServiceConfiguration disabled() {
         return new SelfServiceConfiguration(false, "127.0.0.1", 0, "", "", Duration.ofMinutes(30), 5, 20,
-            Duration.ofMinutes(15), Optional.empty());
+            Duration.ofMinutes(15), Optional.empty(), Duration.ofHours(12), 10);
     }
 
     static SelfServiceConfiguration from(Configuration conf) {
@@ -38,7 +39,9 @@ record SelfServiceConfiguration(boolean enabled, String bindAddress, int port, S
             bounded(conf, "signin.failures.per.account", 5, 1, 1000),
             bounded(conf, "signin.failures.per.address", 20, 1, 100_000),
             Duration.ofMinutes(bounded(conf, "signin.failures.window.minutes", 15, 1, 24 * 60)),
-            publicUrl(conf.getString("public.url", "")));
+            publicUrl(conf.getString("public.url", "")),
+            Duration.ofHours(bounded(conf, "session.lifetime.hours", 12, 1, 30 * 24)),
+            bounded(conf, "session.max.per.user", 10, 1, 1000));
     }
 
     /** {@code https://host[:port]}, no path: the callback is {@code <public.url>/send-as/oauth/callback}. */

@@ -72,7 +72,7 @@ public class SelfServiceServer implements UserDefinedStartable {
             return;
         }
         Clock clock = Clock.systemUTC();
-        Sessions sessions = new Sessions(configuration.sessionIdle(), clock);
+        Sessions sessions = new Sessions(configuration, users, clock);
         SignIn signIn = new SignIn(users, configuration, clock);
         Pages templates = new Pages();
         service = Service.ignite()
@@ -92,6 +92,10 @@ public class SelfServiceServer implements UserDefinedStartable {
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());
+        if (configuration.publicUrl().isEmpty()) {
+            LOGGER.warn("outbound-relay self-service: 'public.url' is not set in {}.properties: users cannot connect accounts "
+                + "with an OAuth provider (its redirect URI is <public.url>{})", SelfServiceConfiguration.FILE, OAuthConnectRoutes.CALLBACK);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "outbound-relay-selfservice-stop"));
     }
 

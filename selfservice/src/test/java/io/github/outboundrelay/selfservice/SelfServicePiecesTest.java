@@ -89,14 +89,23 @@ class SelfServicePiecesTest {
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'https.keystore'");
         conf.addProperty("https.keystore", "file://conf/keystore");
         conf.addProperty("https.keystore.password", "p");
-        conf.addProperty("port", "70000");
-        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).hasMessageStartingWith("'port'");
-        conf.setProperty("port", "8443");
-        conf.addProperty("session.idle.minutes", "soon");
-        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).hasMessageStartingWith("'session.idle.minutes'");
-        conf.setProperty("session.idle.minutes", "10");
+        assertThat(SelfServiceConfiguration.from(conf).sessionLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(SelfServiceConfiguration.from(conf).sessionsPerUser()).isEqualTo(10);
+        refusedNamingTheKeyThenTaken(conf, "port", "70000", "8443");
+        refusedNamingTheKeyThenTaken(conf, "session.idle.minutes", "soon", "10");
+        refusedNamingTheKeyThenTaken(conf, "session.lifetime.hours", "0", "8");
+        refusedNamingTheKeyThenTaken(conf, "session.max.per.user", "many", "3");
         assertThat(SelfServiceConfiguration.from(conf).sessionIdle()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(SelfServiceConfiguration.from(conf).sessionLifetime()).isEqualTo(Duration.ofHours(8));
+        assertThat(SelfServiceConfiguration.from(conf).sessionsPerUser()).isEqualTo(3);
         assertThat(SelfServiceConfiguration.from(conf).toString()).doesNotContain("p]").doesNotContain("password");
+    }
+
+    private static void refusedNamingTheKeyThenTaken(BaseConfiguration conf, String key, String wrong, String right) {
+        conf.setProperty(key, wrong);
+        assertThatThrownBy(() -> SelfServiceConfiguration.from(conf)).isInstanceOf(InvalidFieldException.class)
+            .hasMessageStartingWith("'" + key + "'");
+        conf.setProperty(key, right);
     }
 
     @Test

@@ -51,6 +51,6 @@ class SelfServiceServerTest {
 
     private static SelfServiceConfiguration configuration(int port) {
         return new SelfServiceConfiguration(true, "127.0.0.1", port, "file://conf/keystore", "changeit",
-            Duration.ofMinutes(30), 5, 20, Duration.ofMinutes(15), java.util.Optional.empty());
+            Duration.ofMinutes(30), 5, 20, Duration.ofMinutes(15), java.util.Optional.empty(), Duration.ofHours(12), 10);
     }
 }

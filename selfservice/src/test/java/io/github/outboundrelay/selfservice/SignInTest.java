@@ -18,13 +18,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.Username;
-import org.apache.james.dnsservice.api.InMemoryDNSService;
-import org.apache.james.domainlist.lib.DomainListConfiguration;
-import org.apache.james.domainlist.memory.MemoryDomainList;
 import org.apache.james.user.api.UsersRepository;
-import org.apache.james.user.memory.MemoryUsersRepository;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,16 +31,11 @@ class SignInTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
-        domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
-        domains.addDomain(Domain.of("ourdomain.test"));
-        MemoryUsersRepository users = MemoryUsersRepository.withVirtualHosting(domains);
-        users.addUser(Username.of("alice@ourdomain.test"), "secret");
-        signIn = new SignIn(users, CONFIGURATION, clock);
+        signIn = new SignIn(SessionsTest.usersWithAlice(), CONFIGURATION, clock);
     }
 
     static final SelfServiceConfiguration CONFIGURATION = new SelfServiceConfiguration(true, "127.0.0.1", 0, "k", "p",
-        Duration.ofMinutes(30), 3, 10, Duration.ofMinutes(15), java.util.Optional.empty());
+        Duration.ofMinutes(30), 3, 10, Duration.ofMinutes(15), java.util.Optional.empty(), Duration.ofHours(12), 3);
 
     @Test
     void theJamesPasswordSignsIn() {

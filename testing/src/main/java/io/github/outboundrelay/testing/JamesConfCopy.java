@@ -25,6 +25,7 @@ public final class JamesConfCopy {
     /** Where james-conf's listeners, JMAP and the users' page look for their key, and the sample's password of it. */
     private static final String KEY_STORE = "file://conf/keystore";
     private static final String SAMPLE_KEY_STORE_PASSWORD = "james72laBalle";
+    private static final String SELF_SERVICE_PUBLIC_URL = "public.url=https://127.0.0.1:8443";
 
     private final List<Edit> edits = new ArrayList<>();
 
@@ -36,10 +37,11 @@ public final class JamesConfCopy {
         return new JamesConfCopy().edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=0");
     }
 
-    /** The self-service surface on that port of loopback. */
+    /** The self-service surface on that port of loopback, which is also its {@code public.url} (the OAuth callback's). */
     public JamesConfCopy selfServiceOn(int port) {
         edits.removeIf(edit -> edit.file().equals(SELF_SERVICE) && edit.from().equals(SELF_SERVICE_PORT));
-        return edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=" + port);
+        return edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=" + port)
+            .edit(SELF_SERVICE, SELF_SERVICE_PUBLIC_URL, "public.url=https://127.0.0.1:" + port);
     }
 
     public JamesConfCopy edit(String file, String from, String to) {

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.StoreUnavailableException;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import spark.HaltException;
@@ -33,7 +34,9 @@ final class ApiErrors {
                 throw of(e);
             } catch (StoreUnavailableException e) {
                 // The answer names the operation only; the cause (database details) goes to the server log.
-                LOGGER.warn("outbound-relay admin API: {} {} answered 503", request.requestMethod(), request.pathInfo(), e);
+                // The path comes URL-decoded: %0D%0A would be a line break.
+                LOGGER.warn("outbound-relay admin API: {} {} answered 503", request.requestMethod(),
+                    Printable.of(request.pathInfo()), e);
                 throw unavailable(e.getMessage());
             }
         };

@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +33,11 @@ import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import io.github.outboundrelay.testing.OAuthTestServer;
 import io.restassured.http.ContentType;
@@ -61,7 +65,9 @@ class OAuthProviderRoutesTest {
     }
 
     private void start(OAuthEndpointPolicy policy) {
-        server = WebAdminUtils.createWebAdminServer(new OAuthProviderRoutes(new OAuthProviderSettings(providers, registry), sealer,
+        server = WebAdminUtils.createWebAdminServer(new OAuthProviderRoutes(new OAuthProviderSettings(providers, registry,
+            new AccessTokenCache(new OAuthTokenClient(sealer, policy, Duration.ofSeconds(1), Clock.systemUTC()), Clock.systemUTC(),
+                AccessTokenCache.DEFAULT_MARGIN)), sealer,
             policy, AdminApiGuard.loopbackOnly())).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
@@ -20,6 +21,11 @@ import org.apache.james.webadmin.WebAdminUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicies;
@@ -122,6 +128,26 @@ class StoreOutageRoutesTest {
             .then().statusCode(503).body("message", containsString("register a send-as address"));
         given().spec(admin).get(SEND_AS).then().statusCode(200).body("host", equalTo("smtp.partner.test"));
         given().spec(admin).get("/outbound-relay/domains/ourdomain.test").then().statusCode(200).body("allowed", equalTo(true));
+    }
+
+    /** The path comes URL-decoded (the address is taken without the spaces around it): its CR/LF is logged escaped. */
+    @Test
+    void theLogLineOfA503HoldsThePathOnOneLine() {
+        Logger logger = (Logger) LoggerFactory.getLogger(ApiErrors.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        storeDown = true;
+        try {
+            given().spec(admin).urlEncodingEnabled(false).body(sendAsBody())
+                .put(SEND_AS + "%0D%0A").then().statusCode(503);
+        } finally {
+            logger.detachAppender(logged);
+        }
+
+        assertThat(logged.list).singleElement().extracting(ILoggingEvent::getFormattedMessage)
+            .satisfies(line -> assertThat(line).contains("answered 503").contains("alice@partner.test\\r\\n")
+                .doesNotContain("\r", "\n"));
     }
 
     private void failWhileDown(String operation) {

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
 
@@ -94,13 +95,16 @@ public class SendAsAliasSync implements UserDefinedStartable {
         for (Alias alias : wanted) {
             if (!present.contains(alias)) {
                 rrt.addMapping(alias.source(), alias.mapping());
-                LOGGER.info("outbound-relay: alias {} -> {} added", alias.source().asString(), alias.mapping().asString());
+                LOGGER.info("outbound-relay: alias {} -> {} added", Printable.of(alias.source().asString()),
+                    Printable.of(alias.mapping().asString()));
             }
         }
         for (Alias alias : present) {
             if (!wanted.contains(alias)) {
                 rrt.removeMapping(alias.source(), alias.mapping());
-                LOGGER.info("outbound-relay: alias {} -> {} removed", alias.source().asString(), alias.mapping().asString());
+                // Any foreign alias of the table, whoever wrote it: escaped.
+                LOGGER.info("outbound-relay: alias {} -> {} removed", Printable.of(alias.source().asString()),
+                    Printable.of(alias.mapping().asString()));
             }
         }
     }

@@ -6,10 +6,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 /**
  * Access tokens of connected accounts, shared by every delivery thread: a token is reused until {@code margin} before
@@ -20,6 +22,12 @@ import java.util.concurrent.ExecutionException;
  * A refresh token the provider refused with {@code invalid_grant} is remembered (as a digest) and not sent again:
  * every later request fails at once with {@link OAuthException.Kind#RECONNECT_NEEDED} until the account holds another
  * refresh token (the user connected it again). Temporary failures are not remembered: the next request tries again.</p>
+ *
+ * <p>Tokens are kept per grant ({@link GrantKey}: owner, address, provider, account and which connection of it), so
+ * an address removed and connected again, on this node or another, is another grant that never finds the tokens of
+ * the one before; a token is also dropped when the grant's provider is no longer the one it was obtained from (changed
+ * on another node). Whoever removes or changes a grant, an address or a provider here forgets its tokens
+ * ({@link #forgetGrants}); the deleted-user sweep forgets, on every node, those of grants no longer held.</p>
  */
 public class AccessTokenCache {
     /** Refresh this long before expiry, so that a token does not expire between the check and the relay's AUTH. */
@@ -28,10 +36,14 @@ public class AccessTokenCache {
     private final OAuthTokenClient client;
     private final Clock clock;
     private final Duration margin;
-    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Map<GrantKey, Slot> slots = new ConcurrentHashMap<>();
+
+    /** A token and the provider (as it was set then) it was obtained from. */
+    private record Cached(AccessToken token, OAuthProvider provider) {
+    }
 
     private static final class Slot {
-        volatile AccessToken token;
+        volatile Cached cached;
         CompletableFuture<AccessToken> refreshing;
         byte[] refusedRefreshToken;
         OAuthException refusal;
@@ -45,16 +57,16 @@ public class AccessTokenCache {
 
     /** A token good for at least {@code margin}: the cached one, or one refreshed now (once for all waiting threads). */
     public AccessToken get(OAuthGrant grant) throws OAuthException {
-        Slot slot = slots.computeIfAbsent(grant.accountKey(), key -> new Slot());
-        AccessToken cached = slot.token;
-        if (isUsable(cached)) {
-            return cached;
+        Slot slot = slots.computeIfAbsent(grant.key(), key -> new Slot());
+        Cached cached = slot.cached;
+        if (isUsable(cached, grant)) {
+            return cached.token();
         }
         CompletableFuture<AccessToken> flight;
         boolean leader = false;
         synchronized (slot) {
-            if (isUsable(slot.token)) {
-                return slot.token;
+            if (isUsable(slot.cached, grant)) {
+                return slot.cached.token();
             }
             if (slot.refreshing == null) {
                 slot.refreshing = new CompletableFuture<>();
@@ -65,7 +77,7 @@ public class AccessTokenCache {
         if (leader) {
             try {
                 AccessToken token = refresh(slot, grant);
-                slot.token = token;
+                slot.cached = new Cached(token, grant.provider());
                 flight.complete(token);
             } catch (OAuthException | RuntimeException e) {
                 flight.completeExceptionally(e);
@@ -83,11 +95,11 @@ public class AccessTokenCache {
      * refreshed by another thread in the meantime is kept.
      */
     public void invalidate(OAuthGrant grant, AccessToken refused) {
-        Slot slot = slots.get(grant.accountKey());
+        Slot slot = slots.get(grant.key());
         if (slot != null) {
             synchronized (slot) {
-                if (slot.token == refused) {
-                    slot.token = null;
+                if (slot.cached != null && slot.cached.token() == refused) {
+                    slot.cached = null;
                 }
             }
         }
@@ -95,10 +107,10 @@ public class AccessTokenCache {
 
     /**
      * Whether the provider refused the account's current refresh token ({@code invalid_grant}) on this node: the user
-     * must connect it again. Cleared by {@link #forget} when they do.
+     * must connect it again (which makes another grant).
      */
-    public boolean reconnectNeeded(String accountKey) {
-        Slot slot = slots.get(accountKey);
+    public boolean reconnectNeeded(GrantKey grant) {
+        Slot slot = slots.get(grant);
         if (slot == null) {
             return false;
         }
@@ -107,14 +119,17 @@ public class AccessTokenCache {
         }
     }
 
-    /** The accounts whose refresh token the provider refused on this node (see {@link #reconnectNeeded}), sorted. */
-    public java.util.List<String> accountsNeedingReconnect() {
-        return slots.keySet().stream().filter(this::reconnectNeeded).sorted().toList();
+    /** The grants whose refresh token the provider refused on this node (see {@link #reconnectNeeded}). */
+    public List<GrantKey> accountsNeedingReconnect() {
+        return slots.keySet().stream().filter(this::reconnectNeeded).toList();
     }
 
-    /** The account was connected again, changed or removed: drop everything known about it. */
-    public void forget(String accountKey) {
-        slots.remove(accountKey);
+    /**
+     * Drops everything known about these grants (their address, owner or provider removed or changed, or the account
+     * connected again): the next request for such a grant starts afresh.
+     */
+    public void forgetGrants(Predicate<GrantKey> which) {
+        slots.keySet().removeIf(which);
     }
 
     private AccessToken refresh(Slot slot, OAuthGrant grant) throws OAuthException {
@@ -148,8 +163,10 @@ public class AccessTokenCache {
         return answer.accessToken();
     }
 
-    private boolean isUsable(AccessToken token) {
-        return token != null && clock.instant().plus(margin).isBefore(token.expiresAt());
+    /** Not due for a refresh, and obtained from the provider as the grant knows it now. */
+    private boolean isUsable(Cached cached, OAuthGrant grant) {
+        return cached != null && cached.provider().equals(grant.provider())
+            && clock.instant().plus(margin).isBefore(cached.token().expiresAt());
     }
 
     private static AccessToken await(CompletableFuture<AccessToken> flight) throws OAuthException {

@@ -36,7 +36,7 @@ public class OAuthDiscovery {
         }
         if (!answer.text("issuer").equals(base) && !answer.text("issuer").equals(issuer.toString())) {
             throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Discovery document of " + issuer
-                + " names another issuer: " + answer.text("issuer"));
+                + " names another issuer: " + answer.printable("issuer"));
         }
         URI authorization = endpoint(answer, "authorization_endpoint", issuer);
         URI token = endpoint(answer, "token_endpoint", issuer);

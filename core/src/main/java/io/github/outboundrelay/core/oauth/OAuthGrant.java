@@ -5,8 +5,8 @@ package io.github.outboundrelay.core.oauth;
  * refresh is due. A store implements it over the sealed refresh token of the send-as address.
  */
 public interface OAuthGrant {
-    /** Unique per connected account (e.g. the send-as address): tokens are cached and refreshed per key. */
-    String accountKey();
+    /** Which grant this is: tokens are cached and refreshed per key, never shared with another grant. */
+    GrantKey key();
 
     OAuthProvider provider();
 

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import io.github.outboundrelay.core.Printable;
+
 /**
  * The HTTP side of talking to an authorization server, with java.net.http: form posts and JSON answers, redirects
  * never followed (a token request answered by a redirect is an error, not an invitation to send the secret elsewhere),
@@ -30,6 +32,11 @@ final class OAuthHttp {
         String text(String field) {
             JsonNode node = body.path(field);
             return node.isValueNode() ? node.asText() : "";
+        }
+
+        /** A field the server chose that we repeat in a message or a log line ({@code error}, {@code issuer}): on one line. */
+        String printable(String field) {
+            return Printable.of(text(field));
         }
 
         boolean isSuccess() {
@@ -90,10 +97,10 @@ final class OAuthHttp {
         }
     }
 
-    /** The provider's error and description, made safe to show and log (no control characters, bounded). */
+    /** The provider's error and description, made safe to show and log (on one line, bounded). */
     static String describeError(Answer answer) {
-        String error = answer.text("error");
-        String description = answer.text("error_description").replaceAll("\\p{Cntrl}", " ").strip();
+        String error = answer.printable("error");
+        String description = Printable.oneLine(answer.text("error_description"));
         if (description.length() > MAX_DESCRIPTION) {
             description = description.substring(0, MAX_DESCRIPTION) + "...";
         }

@@ -191,7 +191,7 @@ public class OAuthTokenClient {
     }
 
     private static OAuthException failure(OAuthHttp.Answer answer, String purpose) {
-        String error = answer.text("error");
+        String error = answer.printable("error");
         OAuthException.Kind kind = switch (error) {
             case "invalid_grant" -> OAuthException.Kind.RECONNECT_NEEDED;
             case "access_denied", "expired_token" -> OAuthException.Kind.DENIED;

@@ -23,6 +23,7 @@ import io.github.outboundrelay.core.StoreUnavailableException;
  */
 public final class SendAsOAuthGrant implements OAuthGrant {
     private static final Logger LOGGER = LoggerFactory.getLogger(SendAsOAuthGrant.class);
+    private final GrantKey key;
     private final String sendAsKey;
     private final OAuthProvider provider;
     /** Null for an address not stored yet. */
@@ -33,13 +34,15 @@ public final class SendAsOAuthGrant implements OAuthGrant {
     /** The sealed token the last refresh started from: a rotation replaces exactly that one. */
     private volatile SealedSecret lastOpened;
 
-    public SendAsOAuthGrant(String sendAsKey, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer) {
-        this(sendAsKey, provider, registry, sealer, null);
+    /** The grant {@code sendAs} holds (an OAuth credential), over the registry. */
+    public SendAsOAuthGrant(SendAsAddress sendAs, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer) {
+        this(sendAs, provider, registry, sealer, null);
     }
 
-    private SendAsOAuthGrant(String sendAsKey, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer,
+    private SendAsOAuthGrant(SendAsAddress sendAs, OAuthProvider provider, SendAsRegistry registry, SecretSealer sealer,
                              SendAsAddress unsaved) {
-        this.sendAsKey = sendAsKey;
+        this.key = keyOf(sendAs).orElseThrow(() -> new IllegalArgumentException(sendAs + " holds no OAuth grant"));
+        this.sendAsKey = sendAs.key();
         this.provider = provider;
         this.registry = registry;
         this.sealer = sealer;
@@ -48,10 +51,7 @@ public final class SendAsOAuthGrant implements OAuthGrant {
 
     /** The grant of an address being saved (its credential an OAuth one), before it is stored. */
     public static SendAsOAuthGrant unsaved(SendAsAddress sendAs, OAuthProvider provider, SecretSealer sealer) {
-        if (!sendAs.usesOAuth()) {
-            throw new IllegalArgumentException(sendAs + " holds no OAuth grant");
-        }
-        return new SendAsOAuthGrant(sendAs.key(), provider, null, sealer, sendAs);
+        return new SendAsOAuthGrant(sendAs, provider, null, sealer, sendAs);
     }
 
     /** For a grant made with {@link #unsaved}: its credential, with the refresh token the provider rotated meanwhile. */
@@ -59,22 +59,21 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         return (RelayCredential.OAuth) unsaved.credential();
     }
 
-    private static final String ACCOUNT_KEY_PREFIX = "send-as:";
-
-    /** The token cache's key of the account of a send-as address. */
-    public static String accountKeyOf(String sendAsKey) {
-        return ACCOUNT_KEY_PREFIX + sendAsKey;
+    /** The grant a send-as address holds, when it authenticates with one. */
+    public static Optional<GrantKey> keyOf(SendAsAddress sendAs) {
+        return sendAs.credential() instanceof RelayCredential.OAuth oauth
+            ? Optional.of(new GrantKey(sendAs.owner(), sendAs.key(), oauth.providerId(), sendAs.relayUsername(), oauth.grantId()))
+            : Optional.empty();
     }
 
-    /** The send-as address key of a token cache's account key made by {@link #accountKeyOf}. */
-    public static Optional<String> sendAsKeyOf(String accountKey) {
-        return accountKey.startsWith(ACCOUNT_KEY_PREFIX)
-            ? Optional.of(accountKey.substring(ACCOUNT_KEY_PREFIX.length())) : Optional.empty();
+    /** Whether the registry's address still holds that very grant: not removed, not connected again since. */
+    public static boolean isHeld(SendAsRegistry registry, GrantKey key) {
+        return registry.findByKey(key.address()).flatMap(SendAsOAuthGrant::keyOf).filter(key::equals).isPresent();
     }
 
     @Override
-    public String accountKey() {
-        return accountKeyOf(sendAsKey);
+    public GrantKey key() {
+        return key;
     }
 
     @Override
@@ -86,7 +85,7 @@ public final class SendAsOAuthGrant implements OAuthGrant {
     public String refreshToken() throws OAuthException {
         SendAsAddress sendAs = current()
             .orElseThrow(() -> new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "",
-                sendAsKey + " holds no OAuth grant any more"));
+                sendAsKey + " holds no OAuth grant any more, or another one"));
         if (((RelayCredential.OAuth) sendAs.credential()).reconnectNeeded()) {
             // Refused by the provider on some node, or its token endpoint moved: sent nowhere until connected again.
             throw new OAuthException(OAuthException.Kind.RECONNECT_NEEDED, "", "The OAuth grant of " + sendAsKey
@@ -134,14 +133,10 @@ public final class SendAsOAuthGrant implements OAuthGrant {
         }
     }
 
-    /** The address as it is now, while it holds an OAuth grant. */
+    /** The address as it is now, while it holds this very grant (removed and connected again: another grant). */
     private Optional<SendAsAddress> current() {
-        return registry == null ? Optional.of(unsaved) : registry.findByKey(sendAsKey).filter(SendAsAddress::usesOAuth);
-    }
-
-    /** The pool key part of this account: pooled sessions are keyed by it, so they outlive token refreshes. */
-    public String sessionIdentity() {
-        return "oauth|" + provider.id() + "|" + sendAsKey;
+        return registry == null ? Optional.of(unsaved)
+            : registry.findByKey(sendAsKey).filter(sendAs -> keyOf(sendAs).filter(key::equals).isPresent());
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,11 +33,17 @@ import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
  * the state and code verifier here (never sent to the browser but as the state); the surface's callback hands the
  * state and code to {@link #complete}, which checks the state belongs to that user and is fresh, exchanges the code,
  * and saves the address with the grant through {@link SendAsSettings#saveOAuth} (relay test with a token, code mail).
- * A state is good once, for {@link #LIFETIME}.
+ * A state is good once, for {@link #LIFETIME}; a user has at most {@link #MAX_PENDING_PER_USER} flows under way (a new
+ * one drops their oldest), the server {@link #MAX_PENDING}.
  */
 public class OAuthCodeConnections {
     public static final Duration LIFETIME = Duration.ofMinutes(10);
-    /** Flows begun and not completed are bounded: past this, the oldest expire first (a user retries). */
+    /**
+     * A user's own share of the flows under way: beginning one more drops that user's oldest (its callback then says
+     * "unknown, used or expired"), so one user can neither fill the server's share nor lock themself out.
+     */
+    static final int MAX_PENDING_PER_USER = 5;
+    /** Flows begun and not completed, all users together: past this, new ones are refused until some expire. */
     static final int MAX_PENDING = 10_000;
 
     /** @param tokenEndpoint where the code is to be exchanged: the provider's when the flow began */
@@ -47,6 +55,7 @@ public class OAuthCodeConnections {
     private final OAuthProviders providers;
     private final OAuthTokenClient client;
     private final Clock clock;
+    private final int maxPending;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     @Inject
@@ -55,10 +64,16 @@ public class OAuthCodeConnections {
     }
 
     OAuthCodeConnections(SendAsSettings settings, OAuthProviders providers, OAuthTokenClient client, Clock clock) {
+        this(settings, providers, client, clock, MAX_PENDING);
+    }
+
+    /** @param maxPending the server's share (a test's smaller one) */
+    OAuthCodeConnections(SendAsSettings settings, OAuthProviders providers, OAuthTokenClient client, Clock clock, int maxPending) {
         this.settings = settings;
         this.providers = providers;
         this.client = client;
         this.clock = clock;
+        this.maxPending = maxPending;
     }
 
     /**
@@ -81,15 +96,27 @@ public class OAuthCodeConnections {
         // Checked now: a bad address or name must not cost the user a trip to the provider.
         PlainAddress.require(address);
         Optional<String> name = SendAsAddress.validDisplayName(displayName);
-        forgetExpired();
-        if (pending.size() >= MAX_PENDING) {
-            throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, "Too many connections under way: try again in a few minutes");
-        }
         OAuthState state = OAuthState.create();
         Pkce pkce = Pkce.create();
-        pending.put(state.value(), new Pending(actor, owner, address, providerId, provider.tokenEndpoint(), username, name,
-            redirectUri, pkce, clock.instant().plus(LIFETIME)));
+        admit(state, new Pending(actor, owner, address, providerId, provider.tokenEndpoint(), username, name, redirectUri, pkce,
+            clock.instant().plus(LIFETIME)));
         return client.authorizationRequest(provider, redirectUri, state, pkce, Optional.of(username));
+    }
+
+    /** Keeps a new flow within its user's share (dropping their oldest), then within the server's (refusing it). */
+    private synchronized void admit(OAuthState state, Pending flow) {
+        forgetExpired();
+        List<Map.Entry<String, Pending>> own = pending.entrySet().stream()
+            .filter(entry -> entry.getValue().owner().equals(flow.owner()))
+            .sorted(Comparator.comparing(entry -> entry.getValue().expiresAt()))
+            .toList();
+        for (int i = 0; i <= own.size() - MAX_PENDING_PER_USER; i++) {
+            pending.remove(own.get(i).getKey(), own.get(i).getValue());
+        }
+        if (pending.size() >= maxPending) {
+            throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, "Too many connections under way: try again in a few minutes");
+        }
+        pending.put(state.value(), flow);
     }
 
     /**

@@ -151,7 +151,7 @@ public class SendAsSettings {
         Optional<String> name = SendAsAddress.validDisplayName(displayName).or(() ->
             registry.findOwnedBy(owner, address).flatMap(SendAsAddress::displayName));
         SendAsAddress sendAs = new SendAsAddress(address, owner, relay, username, credential, name);
-        tokens.forget(SendAsOAuthGrant.accountKeyOf(key));
+        forgetTokens(sendAs); // the grants it held before: this one is new
         // Tried before it is stored: the grant works on the credential in hand, and keeps a rotated refresh token.
         SendAsOAuthGrant grant = SendAsOAuthGrant.unsaved(sendAs, provider, sealer);
         if (!vouched) {
@@ -196,9 +196,9 @@ public class SendAsSettings {
         return SendAsView.of(sendAs, status);
     }
 
-    /** Its cached access token and any "reconnect needed" state on this node. */
+    /** The cached access tokens and "reconnect needed" states on this node of every grant the address held. */
     private void forgetTokens(SendAsAddress sendAs) {
-        tokens.forget(SendAsOAuthGrant.accountKeyOf(sendAs.key()));
+        tokens.forgetGrants(grant -> grant.address().equals(sendAs.key()));
     }
 
     private void requireForeign(MailAddress address) {
@@ -317,7 +317,7 @@ public class SendAsSettings {
     private SendAsView view(SendAsAddress sendAs) {
         // Stored when a node was refused; this node's own memory counts too (the store may have been out meanwhile).
         boolean reconnectNeeded = sendAs.credential() instanceof RelayCredential.OAuth oauth
-            && (oauth.reconnectNeeded() || tokens.reconnectNeeded(SendAsOAuthGrant.accountKeyOf(sendAs.key())));
+            && (oauth.reconnectNeeded() || SendAsOAuthGrant.keyOf(sendAs).filter(tokens::reconnectNeeded).isPresent());
         return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded);
     }
 

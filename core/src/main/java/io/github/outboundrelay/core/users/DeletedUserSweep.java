@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.verification.Verifications;
 
@@ -33,7 +35,9 @@ import io.github.outboundrelay.core.verification.Verifications;
  * loaded through {@code extensions.properties} no hook on user deletion (its deletion and rename steps are multibinders
  * of the main injector), hence a sweep every {@code deletedUserSweep.interval} (outbound-relay.properties, 1 hour by
  * default); meanwhile the delivery mailet bounces mail of an owner that no longer exists. Works on either store (memory
- * or JDBC): it only uses the bound {@link SendAsRegistry} and {@link Verifications}.
+ * or JDBC): it only uses the bound {@link SendAsRegistry} and {@link Verifications}. Each round also drops this node's
+ * cached OAuth tokens of every grant no longer held (its address removed, here or by another node, or connected again),
+ * so none outlives its user, address or connection in memory.
  * Enabled with {@code guice.extension.startable=io.github.outboundrelay.core.users.DeletedUserSweep}.
  */
 public class DeletedUserSweep implements UserDefinedStartable {
@@ -47,20 +51,22 @@ public class DeletedUserSweep implements UserDefinedStartable {
     private final Verifications verifications;
     private final UsersRepository users;
     private final SettingsEvents events;
+    private final AccessTokenCache tokens;
     private final Duration interval;
 
     @Inject
     public DeletedUserSweep(SendAsRegistry registry, Verifications verifications, UsersRepository users, SettingsEvents events,
-                            PropertiesProvider properties) throws ConfigurationException {
-        this(registry, verifications, users, events, interval(properties));
+                            AccessTokenCache tokens, PropertiesProvider properties) throws ConfigurationException {
+        this(registry, verifications, users, events, tokens, interval(properties));
     }
 
     public DeletedUserSweep(SendAsRegistry registry, Verifications verifications, UsersRepository users, SettingsEvents events,
-                            Duration interval) {
+                            AccessTokenCache tokens, Duration interval) {
         this.registry = registry;
         this.verifications = verifications;
         this.users = users;
         this.events = events;
+        this.tokens = tokens;
         this.interval = interval;
     }
 
@@ -127,6 +133,7 @@ public class DeletedUserSweep implements UserDefinedStartable {
                 removed++;
             }
         }
+        tokens.forgetGrants(grant -> !SendAsOAuthGrant.isHeld(registry, grant));
         if (removed > 0) {
             LOGGER.info("outbound-relay: removed {} send-as address(es) of users deleted from James", removed);
         }

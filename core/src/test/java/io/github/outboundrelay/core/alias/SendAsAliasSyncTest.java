@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 import java.util.Map;
 
 import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.rrt.lib.Mapping;
@@ -16,6 +17,12 @@ import org.apache.james.rrt.lib.MappingsImpl;
 import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
@@ -91,6 +98,30 @@ class SendAsAliasSyncTest {
         sync.reconcile();
 
         assertThat(rrt.getAllMappings()).isEqualTo(Map.of(adminAlias, MappingsImpl.fromMappings(TO_ALICE)));
+    }
+
+    /** Any foreign alias of the table is ours to remove, whoever wrote it (James's own alias routes): logged on one line. */
+    @Test
+    void aForeignAliasWithALineBreakIsRemovedAndLoggedOnOneLine() throws Exception {
+        MappingSource forged = MappingSource.fromMailAddress(
+            new MailAddress("\"x\\\r\\\n2024-01-01 00:00:00 [INFO ] forged\"@elsewhere.test"));
+        rrt.addMapping(forged, TO_ALICE);
+        Logger logger = (Logger) LoggerFactory.getLogger(SendAsAliasSync.class);
+        Level level = logger.getLevel();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.setLevel(Level.INFO);
+        logger.addAppender(logged);
+        try {
+            sync.reconcile();
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
+        }
+
+        assertThat(rrt.getAllMappings()).isEmpty();
+        assertThat(logged.list).singleElement().extracting(ILoggingEvent::getFormattedMessage)
+            .satisfies(line -> assertThat(line).contains("forged").contains("removed").doesNotContain("\r", "\n"));
     }
 
     private SendAsAddress register(String address, boolean verified) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -47,13 +46,13 @@ class DeviceAuthorizationGrantTest {
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/devicecode", exchange -> {
             deviceRequests.add(body(exchange));
-            answer(exchange, 200, "{\"device_code\":\"dc-secret-42\",\"user_code\":\"WDJB-MJHT\","
+            JsonAnswer.send(exchange, 200, "{\"device_code\":\"dc-secret-42\",\"user_code\":\"WDJB-MJHT\","
                 + "\"verification_uri\":\"https://login.partner.test/device\",\"expires_in\":900,\"interval\":5}");
         });
         http.createContext("/token", exchange -> {
             tokenRequests.add(body(exchange));
             String next = tokenAnswers.poll();
-            answer(exchange, next.startsWith("{\"error\"") ? 400 : 200, next);
+            JsonAnswer.send(exchange, next.startsWith("{\"error\"") ? 400 : 200, next);
         });
         http.start();
         String base = "http://127.0.0.1:" + http.getAddress().getPort();
@@ -112,14 +111,5 @@ class DeviceAuthorizationGrantTest {
 
     private static String body(HttpExchange exchange) throws IOException {
         return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }

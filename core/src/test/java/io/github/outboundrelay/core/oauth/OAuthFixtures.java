@@ -12,9 +12,18 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.Username;
+
 import io.github.outboundrelay.core.AesGcmSecretSealer;
+import io.github.outboundrelay.core.RelayCredential;
+import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.testing.OAuthTestServer;
 
 /**
@@ -53,6 +62,24 @@ public final class OAuthFixtures {
         return client.exchangeCode(provider, OAuthTestServer.queryParameter(callback, "code"), REDIRECT, pkce);
     }
 
+    /**
+     * A send-as address of {@code owner} connected through {@code provider} with whoever is signed in at the server
+     * now (a code flow run here), its refresh token sealed as the settings seal it; the account is the address.
+     */
+    public static SendAsAddress connectedAddress(OAuthTestServer server, OAuthProvider provider, Username owner, MailAddress address)
+            throws OAuthException {
+        String refreshToken = connect(server, client(Clock.systemUTC()), provider).refreshToken().orElseThrow();
+        String account = address.asString();
+        return new SendAsAddress(address, owner, provider.relay(), account, new RelayCredential.OAuth(provider.id(),
+            SEALER.seal(refreshToken, RelayCredential.OAuth.contextFor(owner, SendAsKey.of(address), provider.id(), account))));
+    }
+
+    /** The grant a delivery uses for the address as the registry has it now. */
+    public static OAuthGrant grantOf(SendAsRegistry registry, OAuthProviders providers, MailAddress address) {
+        RelayLogin login = new RelayLogins(SEALER, registry, providers).loginFor(registry.find(address).orElseThrow());
+        return ((RelayLogin.WithOAuth) login).grant();
+    }
+
     /** The same test server under another name of loopback: another host as far as a provider's settings go. */
     public static URI onAnotherHost(URI endpoint) {
         String otherHost = endpoint.getHost().equals("localhost") ? "127.0.0.1" : "localhost";
@@ -70,16 +97,17 @@ public final class OAuthFixtures {
         final AtomicReference<String> refreshToken;
         final List<String> rotations = new CopyOnWriteArrayList<>();
         private final OAuthProvider provider;
-        private final String key;
+        private final GrantKey key;
 
-        public MemoryGrant(String key, OAuthProvider provider, String refreshToken) {
-            this.key = key;
+        /** @param account the account at the provider, also the address it is the grant of */
+        public MemoryGrant(String account, OAuthProvider provider, String refreshToken) {
+            this.key = new GrantKey(Username.of("owner@ourdomain.test"), account, provider.id(), account, "memory");
             this.provider = provider;
             this.refreshToken = new AtomicReference<>(refreshToken);
         }
 
         @Override
-        public String accountKey() {
+        public GrantKey key() {
             return key;
         }
 

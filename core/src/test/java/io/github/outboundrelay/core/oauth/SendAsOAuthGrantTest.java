@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayCredential;
-import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SecretRotation;
@@ -64,8 +63,7 @@ class SendAsOAuthGrantTest {
     }
 
     private OAuthGrant grant() {
-        RelayLogin login = new RelayLogins(OAuthFixtures.SEALER, registry, providers).loginFor(registry.find(address).orElseThrow());
-        return ((RelayLogin.WithOAuth) login).grant();
+        return OAuthFixtures.grantOf(registry, providers, address);
     }
 
     private String storedRefreshToken() {
@@ -81,7 +79,7 @@ class SendAsOAuthGrantTest {
         assertThat(stored).isNotEqualTo(firstRefreshToken);
         assertThat(registry.find(address).orElseThrow().credential().secret().sealed()).doesNotContain(stored);
         // The next refresh (another node, or after a restart) starts from the rotated token and works.
-        cache.forget(grant().accountKey());
+        cache.forgetGrants(grant().key()::equals);
         assertThat(cache.get(grant()).value()).isNotBlank();
     }
 
@@ -104,7 +102,7 @@ class SendAsOAuthGrantTest {
         assertThatThrownBy(() -> cache.get(grant()))
             .isInstanceOfSatisfying(OAuthException.class,
                 e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED));
-        assertThat(cache.reconnectNeeded(grant().accountKey())).isTrue();
+        assertThat(cache.reconnectNeeded(grant().key())).isTrue();
         io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
             new io.github.outboundrelay.core.InMemoryRelayAttemptLog(), cache, registry);
         org.apache.james.core.healthcheck.Result degraded = reactor.core.publisher.Mono.from(health.check()).block();
@@ -115,8 +113,8 @@ class SendAsOAuthGrantTest {
         registry.remove(ALICE, address);
         assertThat(reactor.core.publisher.Mono.from(health.check()).block().isHealthy()).isTrue();
 
-        cache.forget(grant.accountKey());
-        assertThat(cache.reconnectNeeded(grant.accountKey())).isFalse();
+        cache.forgetGrants(grant.key()::equals);
+        assertThat(cache.reconnectNeeded(grant.key())).isFalse();
     }
 
     /** The refusal is stored: another node (its own empty token cache) says "reconnect" without trying the grant. */

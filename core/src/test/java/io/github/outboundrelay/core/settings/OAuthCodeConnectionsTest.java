@@ -7,6 +7,7 @@ import static org.mockito.Mockito.mock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,7 @@ class OAuthCodeConnectionsTest {
     final SendAsSettingsTest.RecordingProbe probe = new SendAsSettingsTest.RecordingProbe();
     final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
     SendAsSettings settings;
+    OAuthTokenClient client;
     OAuthCodeConnections connections;
     MailAddress address;
 
@@ -79,7 +81,7 @@ class OAuthCodeConnectionsTest {
             new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS)));
         RelayProbes probes = new RelayProbes();
         probes.install(probe);
-        OAuthTokenClient client = new OAuthTokenClient(sealer, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
+        client = new OAuthTokenClient(sealer, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
         settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer,
             new SendAsVerifier(new InMemoryVerifications()), probes, providers,
             new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN),
@@ -100,7 +102,7 @@ class OAuthCodeConnectionsTest {
         assertThat(view.credential()).isEqualTo("oauth");
         assertThat(view.provider()).isEqualTo("partner");
         assertThat(view.status()).isEqualTo("pending");
-        assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test alice@partner.test via partner", "code alice@partner.test");
         assertThat(registry.find(address).orElseThrow().usesOAuth()).isTrue();
     }
 
@@ -177,5 +179,46 @@ class OAuthCodeConnectionsTest {
             Optional.empty(), Optional.of(true)))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'provider' partner was removed or its token endpoint changed");
         assertThat(registry.find(address)).isEmpty();
+    }
+
+    @Test
+    void oneUserBeginningFlowAfterFlowKeepsTheirNewestFiveAndLeavesRoomForEveryoneElse() {
+        Username mallory = Username.of("mallory@ourdomain.test");
+        List<String> states = new ArrayList<>();
+        for (int i = 0; i < OAuthCodeConnections.MAX_PENDING; i++) {
+            states.add(stateOf(connections.begin(Actor.USER, mallory, address, "partner", "mallory@partner.test", Optional.empty(), CALLBACK)));
+        }
+
+        // Alice still connects.
+        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
+        assertThat(connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
+            OAuthTestServer.queryParameter(callback, "code")).status()).isEqualTo("pending");
+        // Mallory's oldest flows were dropped, her newest five are hers to finish.
+        assertThatThrownBy(() -> connections.cancel(mallory, states.get(states.size() - OAuthCodeConnections.MAX_PENDING_PER_USER - 1)))
+            .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'state'");
+        for (String state : states.subList(states.size() - OAuthCodeConnections.MAX_PENDING_PER_USER, states.size())) {
+            connections.cancel(mallory, state);
+        }
+    }
+
+    @Test
+    void pastTheServersShareNewFlowsAreRefused() {
+        int users = 4;
+        connections = new OAuthCodeConnections(settings, providers, client, Clock.systemUTC(),
+            users * OAuthCodeConnections.MAX_PENDING_PER_USER);
+        for (int user = 0; user < users; user++) {
+            for (int i = 0; i < OAuthCodeConnections.MAX_PENDING_PER_USER; i++) {
+                connections.begin(Actor.USER, Username.of("user" + user + "@ourdomain.test"), address, "partner", "u@partner.test",
+                    Optional.empty(), CALLBACK);
+            }
+        }
+
+        assertThatThrownBy(() -> connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK))
+            .isInstanceOfSatisfying(SendAsSettingsException.class,
+                e -> assertThat(e.kind()).isEqualTo(SendAsSettingsException.Kind.TOO_MANY_REQUESTS));
+    }
+
+    private static String stateOf(URI authorizationRequest) {
+        return OAuthTestServer.queryParameter(authorizationRequest, "state");
     }
 }

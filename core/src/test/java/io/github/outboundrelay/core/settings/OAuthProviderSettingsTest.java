@@ -16,10 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.RelayCredential;
-import io.github.outboundrelay.core.RelayLogin;
-import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthException;
@@ -40,9 +36,9 @@ class OAuthProviderSettingsTest {
 
     final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
-    final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry);
     final AccessTokenCache cache = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
         AccessTokenCache.DEFAULT_MARGIN);
+    final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry, cache);
     OAuthProvider partner;
 
     @BeforeAll
@@ -92,11 +88,7 @@ class OAuthProviderSettingsTest {
     }
 
     private void connected(Username owner, String address, OAuthProvider provider) throws Exception {
-        String refreshToken = OAuthFixtures.connect(server, OAuthFixtures.client(Clock.systemUTC()), provider).refreshToken().orElseThrow();
-        MailAddress mailAddress = new MailAddress(address);
-        registry.register(new SendAsAddress(mailAddress, owner, provider.relay(), address,
-            new RelayCredential.OAuth(provider.id(), OAuthFixtures.SEALER.seal(refreshToken,
-                RelayCredential.OAuth.contextFor(owner, SendAsKey.of(mailAddress), provider.id(), address)))));
+        registry.register(OAuthFixtures.connectedAddress(server, provider, owner, new MailAddress(address)));
     }
 
     private boolean reconnectNeeded(String address) throws Exception {
@@ -104,7 +96,6 @@ class OAuthProviderSettingsTest {
     }
 
     private OAuthGrant grant(String address) throws Exception {
-        RelayLogin login = new RelayLogins(OAuthFixtures.SEALER, registry, providers).loginFor(registry.find(new MailAddress(address)).orElseThrow());
-        return ((RelayLogin.WithOAuth) login).grant();
+        return OAuthFixtures.grantOf(registry, providers, new MailAddress(address));
     }
 }

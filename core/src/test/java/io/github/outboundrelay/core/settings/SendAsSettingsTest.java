@@ -105,7 +105,7 @@ class SendAsSettingsTest {
         assertThat(view.passwordSet()).isFalse();
         assertThat(view.host()).isEqualTo("smtp.office365.test");
         assertThat(view.status()).isEqualTo("pending");
-        assertThat(probe.calls).containsExactly("probe alice@partner.test send-as:alice@partner.test", "code alice@partner.test");
+        assertThat(probe.calls).containsExactly("probe alice@partner.test alice@partner.test via m365", "code alice@partner.test");
         io.github.outboundrelay.core.SendAsAddress stored = registry.find(ADDRESS).orElseThrow();
         assertThat(sealer.open(stored.credential().secret(), stored.credential().sealingContext(stored))).isEqualTo("refresh-token-1");
 
@@ -413,7 +413,7 @@ class SendAsSettingsTest {
         @Override
         public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
             calls.add("probe " + sendAs.address().asString() + " " + (login instanceof RelayLogin.WithPassword password
-                ? password.password() : ((RelayLogin.WithOAuth) login).grant().accountKey()));
+                ? password.password() : ((RelayLogin.WithOAuth) login).grant().key()));
             return ProbeResult.ok();
         }
 

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+
+import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -18,6 +22,7 @@ import org.apache.james.utils.PropertiesProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelaySecurity;
@@ -25,6 +30,9 @@ import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SettingsEvent;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
@@ -39,11 +47,14 @@ class DeletedUserSweepTest {
     final SendAsVerifier verifier = new SendAsVerifier(verifications);
     final InMemorySettingsEventLog events = new InMemorySettingsEventLog();
     final UsersRepository users = mock(UsersRepository.class);
+    final AccessTokenCache tokens = new AccessTokenCache(new OAuthTokenClient(new AesGcmSecretSealer(Map.of("k",
+        new SecretKeySpec(new byte[32], "AES")), "k"), OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(1), Clock.systemUTC()),
+        Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN);
     DeletedUserSweep sweep;
 
     @BeforeEach
     void setUp() throws Exception {
-        sweep = new DeletedUserSweep(registry, verifications, users, new SettingsEvents(events), Duration.ofHours(1));
+        sweep = new DeletedUserSweep(registry, verifications, users, new SettingsEvents(events), tokens, Duration.ofHours(1));
     }
 
     @Test

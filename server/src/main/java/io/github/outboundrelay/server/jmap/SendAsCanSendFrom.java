@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.Printable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -79,7 +80,9 @@ public class SendAsCanSendFrom implements CanSendFrom {
             return extension.rule().isForeignSendAsOf(connectedUser, fromUser.asMailAddress());
         } catch (IllegalStateException e) {
             // Fail closed: without the extension nothing but James's own rule admits an address.
-            LOGGER.error("Send-as check unavailable, {} refused for {}", fromUser.asString(), connectedUser.asString(), e);
+            // fromUser is the From the client submitted (a quoted local part may hold CR/LF): escaped.
+            LOGGER.error("Send-as check unavailable, {} refused for {}", Printable.of(fromUser.asString()),
+                Printable.of(connectedUser.asString()), e);
             return false;
         } catch (AddressException e) {
             return false;

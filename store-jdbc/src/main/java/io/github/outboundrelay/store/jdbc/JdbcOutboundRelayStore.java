@@ -42,6 +42,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
     private final JdbcRelayAttemptLog relayAttempts;
     private final JdbcSettingsEventLog settingsEvents;
     private final AuditRetention auditRetention;
+    private final StoreUpgrades upgrades;
 
     /**
      * Connects, migrates the schema, loads the whole view and starts polling.
@@ -83,6 +84,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         this.settingsEvents = new JdbcSettingsEventLog(dataSource);
         this.auditRetention = new AuditRetention(configuration.auditRetention(), Clock.systemUTC(),
             List.of(relayAttempts, settingsEvents));
+        this.upgrades = new StoreUpgrades(dataSource, Clock.systemUTC());
     }
 
     public JdbcSendAsRegistry sendAsRegistry() {
@@ -111,6 +113,16 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
 
     AuditRetention auditRetention() {
         return auditRetention;
+    }
+
+    /**
+     * Runs a one-time upgrade of the stored data ({@code upgrade}, idempotent) unless this store records that it
+     * completed once, then records it: it never runs again, on any node.
+     *
+     * @throws StoreUnavailableException when the database cannot say whether it ran, or record that it did
+     */
+    public void runOnce(String name, Runnable upgrade) {
+        upgrades.runOnce(name, upgrade);
     }
 
     /** Whether the last exchange with the database worked (the view may be stale while it did not). */

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.StoreUnavailableException;
 
 /**
@@ -216,7 +217,7 @@ final class JdbcStoreEngine implements AutoCloseable {
         } else if (unknownKinds.add(entity.kind())) {
             // Written by a newer version of the extension on another node: nothing this one can show.
             LOGGER.warn("outbound-relay store: the change log names entities of kind '{}', unknown to this version; ignored",
-                entity.kind());
+                Printable.of(entity.kind()));
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SealedSecret;
@@ -46,7 +47,8 @@ final class OAuthProviderTable extends EntityTable<OAuthProvider> {
                 parameters(rows.getString("authorization_parameters")),
                 new RelayServer(rows.getString("relay_host"), rows.getInt("relay_port"), RelaySecurity.valueOf(rows.getString("relay_security")))));
         } catch (Exception e) {
-            LOGGER.error("outbound-relay store: the stored OAuth provider {} is invalid and is ignored ({})", id, e.getClass().getSimpleName());
+            LOGGER.error("outbound-relay store: the stored OAuth provider {} is invalid and is ignored ({})", Printable.of(id),
+                e.getClass().getSimpleName());
             return Optional.empty();
         }
     }

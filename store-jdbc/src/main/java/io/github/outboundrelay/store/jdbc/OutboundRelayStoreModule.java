@@ -41,6 +41,8 @@ import io.github.outboundrelay.core.verification.Verifications;
  */
 public class OutboundRelayStoreModule extends OutboundRelayModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRelayStoreModule.class);
+    /** The name {@link SecretBindingUpgrade} is recorded under when it completed (outbound_relay_upgrade). */
+    static final String SECRET_BINDING_UPGRADE = "secret-binding";
 
     @Override
     protected void configureStores() {
@@ -71,8 +73,12 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
     @Provides
     @Singleton
     SendAsRegistry sendAsRegistry(OutboundRelayStores stores, SecretSealer sealer) {
-        // Before anything reads a secret: the ones stored bound to their address only are bound to their relay account.
-        SecretBindingUpgrade.run(stores.sendAsRegistry(), sealer);
+        // Before anything reads a secret, once per store: the ones stored bound to their address only (before schema V10)
+        // are bound to their relay account; afterwards a secret sealed that way never opens. The memory store starts
+        // empty at every start: nothing in it was ever sealed the old way.
+        if (stores.jdbcStore() != null) {
+            stores.jdbcStore().runOnce(SECRET_BINDING_UPGRADE, () -> SecretBindingUpgrade.run(stores.sendAsRegistry(), sealer));
+        }
         return stores.sendAsRegistry();
     }
 

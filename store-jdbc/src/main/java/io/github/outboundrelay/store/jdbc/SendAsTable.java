@@ -21,15 +21,15 @@ import io.github.outboundrelay.core.SendAsAddress;
 
 /**
  * Send-as addresses ({@code outbound_relay_send_as}), keyed by {@link io.github.outboundrelay.core.SendAsKey}. The
- * secret (password, or OAuth refresh token with {@code credential_kind} OAUTH and its provider) is stored sealed: key
- * id and sealed bytes only.
+ * secret (password, or OAuth refresh token with {@code credential_kind} OAUTH, its provider and grant id) is stored
+ * sealed: key id and sealed bytes only.
  */
 final class SendAsTable extends EntityTable<SendAsAddress> {
     static final String KIND = "send_as";
     private static final Logger LOGGER = LoggerFactory.getLogger(SendAsTable.class);
     private static final String COLUMNS = "address_key, address, owner_name, relay_host, relay_port, relay_security,"
         + " relay_username, password_key_id, password_sealed, credential_kind, oauth_provider_id, oauth_reconnect_needed,"
-        + " display_name";
+        + " display_name, oauth_grant_id";
     private static final String PASSWORD = "PASSWORD";
     private static final String OAUTH = "OAUTH";
 
@@ -61,7 +61,7 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         return switch (kind) {
             case PASSWORD -> new RelayCredential.Password(secret);
             case OAUTH -> new RelayCredential.OAuth(rows.getString("oauth_provider_id"), secret,
-                rows.getBoolean("oauth_reconnect_needed"));
+                rows.getBoolean("oauth_reconnect_needed"), rows.getString("oauth_grant_id"));
             default -> throw new IllegalStateException("unknown credential kind " + kind);
         };
     }
@@ -78,6 +78,10 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
         return sendAs.credential() instanceof RelayCredential.OAuth oauth && oauth.reconnectNeeded();
     }
 
+    private static String grantIdOf(SendAsAddress sendAs) {
+        return sendAs.credential() instanceof RelayCredential.OAuth oauth ? oauth.grantId() : null;
+    }
+
     /** The owner in the database (not the view): what ownership checks of a write must use. */
     Optional<Username> ownerOf(Connection connection, String key) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT owner_name FROM outbound_relay_send_as WHERE address_key = ?")) {
@@ -90,20 +94,22 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
 
     void insert(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "INSERT INTO outbound_relay_send_as (" + COLUMNS + ", changed_version)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(),
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sendAs.key(), sendAs.address().asString(),
             sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(), sendAs.relay().security().name(),
             sendAs.relayUsername(), sendAs.credential().secret().keyId(), sendAs.credential().secret().sealed(),
-            kindOf(sendAs), providerOf(sendAs), reconnectNeeded(sendAs), sendAs.displayName().orElse(null), version);
+            kindOf(sendAs), providerOf(sendAs), reconnectNeeded(sendAs), sendAs.displayName().orElse(null), grantIdOf(sendAs),
+            version);
     }
 
     void update(Connection connection, SendAsAddress sendAs, long version) throws SQLException {
         Sql.update(connection, "UPDATE outbound_relay_send_as SET address = ?, owner_name = ?, relay_host = ?, relay_port = ?,"
             + " relay_security = ?, relay_username = ?, password_key_id = ?, password_sealed = ?, credential_kind = ?,"
-            + " oauth_provider_id = ?, oauth_reconnect_needed = ?, display_name = ?, changed_version = ? WHERE address_key = ?",
+            + " oauth_provider_id = ?, oauth_reconnect_needed = ?, display_name = ?, oauth_grant_id = ?, changed_version = ?"
+            + " WHERE address_key = ?",
             sendAs.address().asString(), sendAs.owner().asString(), sendAs.relay().host(), sendAs.relay().port(),
             sendAs.relay().security().name(), sendAs.relayUsername(), sendAs.credential().secret().keyId(),
             sendAs.credential().secret().sealed(), kindOf(sendAs), providerOf(sendAs), reconnectNeeded(sendAs),
-            sendAs.displayName().orElse(null), version, sendAs.key());
+            sendAs.displayName().orElse(null), grantIdOf(sendAs), version, sendAs.key());
     }
 
     void delete(Connection connection, String key) throws SQLException {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.verification.SendAsStatus;
 import io.github.outboundrelay.core.verification.Verification;
 
@@ -42,7 +43,8 @@ final class VerificationTable extends EntityTable<Verification> {
                 code, rows.getInt("failed_attempts"), parseInstants(rows.getString("codes_sent_at"))));
         } catch (RuntimeException e) {
             // Only written by this store, so only a hand-edited row gets here. Ignored means pending: never relays.
-            LOGGER.error("outbound-relay store: the stored verification of {} is invalid and is ignored ({})", key, e.getClass().getSimpleName());
+            LOGGER.error("outbound-relay store: the stored verification of {} is invalid and is ignored ({})", Printable.of(key),
+                e.getClass().getSimpleName());
             return Optional.empty();
         }
     }

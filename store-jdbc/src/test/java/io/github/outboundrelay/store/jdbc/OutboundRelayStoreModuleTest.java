@@ -242,21 +242,21 @@ class OutboundRelayStoreModuleTest {
         }
     }
 
-    /** A password stored while secrets were bound to their address only is bound to its relay account when the store opens. */
+    /**
+     * A password stored while secrets were bound to their address only (by a version before schema V10, which never
+     * ran the upgrade) is bound to its relay account when the store first opens with this version.
+     */
     @Test
     void aPasswordSealedForItsAddressOnlyIsBoundToItsRelayAccountWhenTheStoreOpens() throws Exception {
         PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
         when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
         SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
-        io.github.outboundrelay.core.SealedSecret legacy;
-
-        Injector first = injector(propertiesProvider);
-        try {
-            legacy = first.getInstance(SecretSealer.class).seal("relay-password", alice.key());
-            first.getInstance(SendAsRegistry.class).register(alice.withRelayPassword(legacy));
-        } finally {
-            first.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        io.github.outboundrelay.core.SealedSecret legacy = injector(propertiesProvider).getInstance(SecretSealer.class)
+            .seal("relay-password", alice.key());
+        try (JdbcOutboundRelayStore older = JdbcOutboundRelayStore.open(OutboundRelayStoreConfiguration.defaults(var.toString()).jdbc())) {
+            older.sendAsRegistry().register(alice.withRelayPassword(legacy));
         }
+
         Injector second = injector(propertiesProvider);
         try {
             SendAsAddress stored = second.getInstance(SendAsRegistry.class).find(alice.address()).orElseThrow();
@@ -270,6 +270,55 @@ class OutboundRelayStoreModuleTest {
         } finally {
             second.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
         }
+    }
+
+    /**
+     * The upgrade runs once per store: a secret sealed for its address only and written into the store afterwards
+     * (behind the application's back, with whatever relay the row names) is not bound on the next start, and never opens.
+     */
+    @Test
+    void aPasswordSealedForItsAddressOnlyAfterTheUpgradeRanIsNeverBoundNorOpened() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
+        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
+        io.github.outboundrelay.core.SealedSecret legacy;
+
+        Injector first = injector(propertiesProvider);
+        try {
+            SendAsRegistry registry = first.getInstance(SendAsRegistry.class); // the store opens: the upgrade runs
+            legacy = first.getInstance(SecretSealer.class).seal("relay-password", alice.key());
+            registry.register(alice.withRelayPassword(legacy));
+        } finally {
+            first.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+        Injector second = injector(propertiesProvider);
+        try {
+            SendAsAddress stored = second.getInstance(SendAsRegistry.class).find(alice.address()).orElseThrow();
+
+            assertThat(stored.relayPassword()).isEqualTo(legacy);
+            assertThatThrownBy(() -> second.getInstance(io.github.outboundrelay.core.RelayLogins.class).loginFor(stored))
+                .isInstanceOf(io.github.outboundrelay.core.RelayLogins.UnusableCredentialException.class);
+        } finally {
+            second.getInstance(OutboundRelayStoreModule.OutboundRelayStores.class).jdbcStore().close();
+        }
+    }
+
+    /** The memory store starts empty at every start, so it has no secret sealed the old way to bind, nor opens one. */
+    @Test
+    void theMemoryStoreNeitherNeedsNorRunsTheUpgrade() throws Exception {
+        PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
+        when(propertiesProvider.getConfiguration("outbound-relay")).thenReturn(properties("store=memory"));
+        Injector injector = injector(propertiesProvider);
+        SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
+
+        SendAsRegistry registry = injector.getInstance(SendAsRegistry.class);
+        assertThat(registry.all()).isEmpty();
+        registry.register(alice.withRelayPassword(injector.getInstance(SecretSealer.class).seal("relay-password", alice.key())));
+
+        assertThatThrownBy(() -> injector.getInstance(io.github.outboundrelay.core.RelayLogins.class)
+            .loginFor(registry.find(alice.address()).orElseThrow()))
+            .isInstanceOf(io.github.outboundrelay.core.RelayLogins.UnusableCredentialException.class);
+        assertThat(var.resolve("outbound-relay/store.mv.db")).doesNotExist();
     }
 
     @Test

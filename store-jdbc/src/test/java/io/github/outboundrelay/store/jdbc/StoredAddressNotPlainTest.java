@@ -24,27 +24,29 @@ import io.github.outboundrelay.core.SendAsRegistryContract;
 /**
  * A row stored by an earlier version (or by hand) whose address is not plain, a quoted local part with ';' or CR/LF:
  * the store still opens with every other address, leaves that one out and says so at ERROR, naming the row's key on
- * one log line.
+ * one log line. A verification row that cannot be read is named on one line too.
  */
 class StoredAddressNotPlainTest {
     static final String SEMICOLON = "\"alice;victim@elsewhere.test\"@partner.test";
     static final String LINE_BREAK = "\"alice\\\r\\\nRCPT TO:<victim@elsewhere.test>\"@partner.test";
+    static final String ESCAPED_LINE_BREAK = "\"alice\\\\r\\\\nRCPT TO:<victim@elsewhere.test>\"@partner.test";
 
     @TempDir
     Path folder;
 
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    Logger logger = (Logger) LoggerFactory.getLogger(SendAsTable.class);
+    List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(SendAsTable.class),
+        (Logger) LoggerFactory.getLogger(VerificationTable.class));
 
     @BeforeEach
     void captureLogs() {
         logged.start();
-        logger.addAppender(logged);
+        loggers.forEach(logger -> logger.addAppender(logged));
     }
 
     @AfterEach
     void releaseLogs() {
-        logger.detachAppender(logged);
+        loggers.forEach(logger -> logger.detachAppender(logged));
     }
 
     @Test
@@ -68,11 +70,31 @@ class StoredAddressNotPlainTest {
             assertThat(reopened.sendAsRegistry().all()).containsExactly(bob);
         }
 
-        List<String> errors = logged.list.stream().filter(event -> event.getLevel() == Level.ERROR)
-            .map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> errors = errors();
         assertThat(errors).hasSize(2).allSatisfy(line -> assertThat(line)
             .contains("is invalid and is ignored ('address' refused)").doesNotContain("\r", "\n"));
         assertThat(errors).anySatisfy(line -> assertThat(line).contains(SEMICOLON));
-        assertThat(errors).anySatisfy(line -> assertThat(line).contains("\"alice\\\\r\\\\nRCPT TO:<victim@elsewhere.test>\"@partner.test"));
+        assertThat(errors).anySatisfy(line -> assertThat(line).contains(ESCAPED_LINE_BREAK));
+    }
+
+    @Test
+    void aVerificationRowThatCannotBeReadIsNamedOnOneLine() throws Exception {
+        JdbcStoreConfiguration configuration = TestDatabases.h2(folder);
+        JdbcOutboundRelayStore.open(configuration).close();
+        try (Connection connection = DriverManager.getConnection(configuration.url(), configuration.username(),
+            configuration.password())) {
+            Sql.update(connection, "INSERT INTO outbound_relay_send_as_verification (address_key, status, relay_identity,"
+                + " failed_attempts, codes_sent_at, changed_version) VALUES (?, 'BOGUS', 'x', 0, '', 1)", LINE_BREAK);
+        }
+
+        JdbcOutboundRelayStore.open(configuration).close();
+
+        assertThat(errors()).singleElement().satisfies(line -> assertThat(line).contains("is invalid and is ignored")
+            .contains(ESCAPED_LINE_BREAK).doesNotContain("\r", "\n"));
+    }
+
+    private List<String> errors() {
+        return logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).map(ILoggingEvent::getFormattedMessage)
+            .toList();
     }
 }
