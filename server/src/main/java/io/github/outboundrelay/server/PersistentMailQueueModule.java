@@ -1,9 +1,11 @@
 package io.github.outboundrelay.server;
 
 import java.io.FileNotFoundException;
+import java.util.Optional;
 
 import javax.jms.ConnectionFactory;
 
+import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.activemq.ActiveMQConfiguration;
@@ -68,11 +70,9 @@ public class PersistentMailQueueModule extends AbstractModule {
     @Provides
     @Singleton
     QueueBrokerConfiguration brokerConfiguration(PropertiesProvider propertiesProvider) throws ConfigurationException {
-        try {
-            return QueueBrokerConfiguration.from(propertiesProvider.getConfiguration(BROKER_CONFIGURATION_NAME));
-        } catch (FileNotFoundException e) {
-            return QueueBrokerConfiguration.embedded();
-        }
+        return ifPresent(() -> propertiesProvider.getConfiguration(BROKER_CONFIGURATION_NAME))
+            .map(QueueBrokerConfiguration::from)
+            .orElseGet(QueueBrokerConfiguration::embedded);
     }
 
     @Provides
@@ -102,10 +102,22 @@ public class PersistentMailQueueModule extends AbstractModule {
     @Provides
     @Singleton
     ActiveMQConfiguration activeMQConfiguration(PropertiesProvider propertiesProvider) throws ConfigurationException {
+        return ifPresent(() -> propertiesProvider.getConfigurations(CONFIGURATION_NAME))
+            .map(ActiveMQConfiguration::from)
+            .orElseGet(ActiveMQConfiguration::getDefault);
+    }
+
+    @FunctionalInterface
+    private interface ConfigurationRead {
+        Configuration read() throws FileNotFoundException, ConfigurationException;
+    }
+
+    /** An optional properties file of the conf folder: empty when it is absent. */
+    private static Optional<Configuration> ifPresent(ConfigurationRead read) throws ConfigurationException {
         try {
-            return ActiveMQConfiguration.from(propertiesProvider.getConfigurations(CONFIGURATION_NAME));
-        } catch (FileNotFoundException e) {
-            return ActiveMQConfiguration.getDefault();
+            return Optional.of(read.read());
+        } catch (FileNotFoundException | PropertiesProvider.MissingConfigurationFile e) {
+            return Optional.empty();
         }
     }
 
