@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
@@ -58,9 +60,12 @@ class SharedQueueBrokerIntegrationTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         PARTNER.close();
         BROKER.close();
+        try (Stream<Path> files = Files.walk(BROKER_DIRECTORY)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
     }
 
     @Test
