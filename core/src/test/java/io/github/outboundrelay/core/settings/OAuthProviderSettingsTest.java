@@ -9,10 +9,9 @@ import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.RelayCredential;
@@ -22,7 +21,7 @@ import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthFixtures;
 import io.github.outboundrelay.core.oauth.OAuthGrant;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**
  * A provider whose token endpoint moves: every account connected through it must be connected again, and no refresh
@@ -32,7 +31,8 @@ import io.github.outboundrelay.testing.OAuthTestServer;
 class OAuthProviderSettingsTest {
     static final Username ALICE = Username.of("alice@ourdomain.test");
     static final Username BOB = Username.of("bob@ourdomain.test");
-    static OAuthTestServer server;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension("alice@partner.test");
 
     final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
@@ -41,20 +41,9 @@ class OAuthProviderSettingsTest {
     final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry, cache);
     OAuthProvider partner;
 
-    @BeforeAll
-    static void start() {
-        server = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
     void connect() throws Exception {
-        server.signInAs("alice@partner.test").revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
-        partner = OAuthFixtures.provider(server);
+        partner = OAuthFixtures.provider(OAUTH.server());
         // A public client: the partner's secret is sealed for the partner only.
         OAuthProvider other = OAuthFixtures.withTokenEndpoint(partner, "other", partner.tokenEndpoint()).withClientSecret(Optional.empty());
         settings.save(partner);
@@ -69,10 +58,10 @@ class OAuthProviderSettingsTest {
 
         assertThat(reconnectNeeded("alice@partner.test")).isTrue();
         assertThat(reconnectNeeded("bob@other.test")).isFalse();
-        int requestsBefore = server.tokensIssued("refresh_token") + server.tokenRequestsRefused();
+        int requestsBefore = OAUTH.server().tokensIssued("refresh_token") + OAUTH.server().tokenRequestsRefused();
         assertThatThrownBy(() -> cache.get(grant("alice@partner.test")))
             .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED));
-        assertThat(server.tokensIssued("refresh_token") + server.tokenRequestsRefused()).isEqualTo(requestsBefore);
+        assertThat(OAUTH.server().tokensIssued("refresh_token") + OAUTH.server().tokenRequestsRefused()).isEqualTo(requestsBefore);
         // The other provider's account is untouched.
         assertThat(cache.get(grant("bob@other.test")).value()).isNotBlank();
     }
@@ -88,7 +77,7 @@ class OAuthProviderSettingsTest {
     }
 
     private void connected(Username owner, String address, OAuthProvider provider) throws Exception {
-        registry.register(OAuthFixtures.connectedAddress(server, provider, owner, new MailAddress(address)));
+        registry.register(OAuthFixtures.connectedAddress(OAUTH.server(), provider, owner, new MailAddress(address)));
     }
 
     private boolean reconnectNeeded(String address) throws Exception {
