@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 import io.github.outboundrelay.core.RelaySendingLedger;
 
 /**
- * The per-user sending ledger in the store's database ({@code outbound_relay_sent}, schema V13), shared by every node
+ * The per-user sending ledger in the store's database ({@code outbound_relay_sent}, schema V14), shared by every node
  * on the same PostgreSQL: the limit counts a user's mail whichever node relays it. A count locks the user's row
  * ({@code outbound_relay_sending_user}) for its transaction, so two nodes never both admit the mail that crosses the
  * limit. When the database cannot be reached the mail is admitted uncounted (one WARN per outage, no values): like the

@@ -1,4 +1,4 @@
--- outbound-relay store, schema 13: the per-user sending ledger (RelaySendingLedger), so that maxRelayedPerUser holds
+-- outbound-relay store, schema 14: the per-user sending ledger (RelaySendingLedger), so that maxRelayedPerUser holds
 -- across every node on the same database. Portable SQL: the same script runs on H2 2.x and PostgreSQL.
 
 -- One row per user who relayed: locked (SELECT ... FOR UPDATE) by the node that counts a mail of that user, so that two
