@@ -25,6 +25,7 @@ import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelaySendingLedger;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -61,6 +62,7 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  *         <retryDelay>5 minutes</retryDelay>
  *         <maxRetryDelay>1 hour</maxRetryDelay>
  *         <maxQueueLifetime>5 days</maxQueueLifetime>
+ *         <earlyMailHold>1 second</earlyMailHold>
  *         <authFailure>defer</authFailure>
  *         <bounceProcessor>bounces</bounceProcessor>
  *         <connectionTimeout>30 seconds</connectionTimeout>
@@ -103,6 +105,7 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final RelayAttemptLog attempts;
     private final DNSService dns;
     private final RelayProbes probes;
+    private final RelaySendingLedger sendingLedger;
     private final Clock clock;
     private MailQueue queue;
     private RelayDeliveryWorker worker;
@@ -114,15 +117,15 @@ public class OutboundRelayDelivery extends GenericMailet {
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                                  DomainRelayPolicies policies, SendAsVerifier verifier, RelayLogins logins,
                                  AccessTokenCache tokens, UsersRepository usersRepository, MetricFactory metricFactory,
-                                 RelayAttemptLog attempts, DNSService dns, RelayProbes probes) {
+                                 RelayAttemptLog attempts, DNSService dns, RelayProbes probes, RelaySendingLedger sendingLedger) {
         this(queueFactory, rule, registry, policies, verifier, logins, tokens, usersRepository, metricFactory, attempts, dns,
-            probes, Clock.systemUTC());
+            probes, sendingLedger, Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                           DomainRelayPolicies policies, SendAsVerifier verifier, RelayLogins logins,
                           AccessTokenCache tokens, UsersRepository usersRepository, MetricFactory metricFactory, RelayAttemptLog attempts,
-                          DNSService dns, RelayProbes probes, Clock clock) {
+                          DNSService dns, RelayProbes probes, RelaySendingLedger sendingLedger, Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
@@ -135,6 +138,7 @@ public class OutboundRelayDelivery extends GenericMailet {
         this.attempts = attempts;
         this.dns = dns;
         this.probes = probes;
+        this.sendingLedger = sendingLedger;
         this.clock = clock;
     }
 
@@ -147,7 +151,7 @@ public class OutboundRelayDelivery extends GenericMailet {
             new OAuthRelaySessionFactory(passwordSessions, targets, tokens));
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
-        rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), clock);
+        rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), sendingLedger, clock);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, policies, verifier,
             usersRepository, logins,
             new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,
