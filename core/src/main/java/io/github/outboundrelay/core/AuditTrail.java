@@ -8,12 +8,13 @@ import java.util.Set;
 
 import javax.inject.Inject;
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 /**
- * The audit trail as the admin API lists it: relay attempts and configuration events in one sequence, oldest first
- * (of one instant: attempts before events, each kind in its own order), filtered by user and {@code since}, paged by
- * offset and limit over that merged sequence.
+ * The audit trail as the admin API and the admin area list it: relay attempts and configuration events in one
+ * sequence, oldest first (of one instant: attempts before events, each kind in its own order), filtered by user,
+ * send-as address, {@code since} and {@code until}, paged by offset and limit over that merged sequence.
  * <p>
  * Each log pages itself; the merged page starting at {@code offset} starts at attempt {@code i} and event
  * {@code offset - i} for the one split {@code i} where both sides agree, found by a binary search that reads a single
@@ -44,16 +45,34 @@ public class AuditTrail {
         this.events = events;
     }
 
+    /**
+     * What is asked for: entries of one user, about one send-as address, at or after {@code since} and before
+     * {@code until}, of some kinds (each filter but {@code since} and {@code kinds} optional).
+     */
+    public record Query(Optional<Username> user, Optional<MailAddress> sendAs, Instant since, Optional<Instant> until,
+                        Set<Kind> kinds) {
+    }
+
     public List<AuditEntry> find(Optional<Username> user, Instant since, Set<Kind> kinds, int offset, int limit) {
-        Source attemptSource = (from, count) -> attempts.find(user, since, from, count);
-        Source eventSource = (from, count) -> events.find(user, since, from, count);
-        if (!kinds.contains(Kind.SETTINGS)) {
-            return List.copyOf(attemptSource.page(offset, limit));
+        return find(new Query(user, Optional.empty(), since, Optional.empty(), kinds), offset, limit);
+    }
+
+    /**
+     * The page at {@code offset}. The entries before {@code until} are the start of the sequence (oldest first), so
+     * paging over them is paging over all, each page cut at the first entry at or after {@code until}.
+     */
+    public List<AuditEntry> find(Query query, int offset, int limit) {
+        Source attemptSource = (from, count) -> attempts.find(query.user(), query.sendAs(), query.since(), from, count);
+        Source eventSource = (from, count) -> events.find(query.user(), query.sendAs(), query.since(), from, count);
+        List<AuditEntry> page;
+        if (!query.kinds().contains(Kind.SETTINGS)) {
+            page = List.copyOf(attemptSource.page(offset, limit));
+        } else if (!query.kinds().contains(Kind.RELAY_ATTEMPT)) {
+            page = List.copyOf(eventSource.page(offset, limit));
+        } else {
+            page = merged(attemptSource, eventSource, offset, limit);
         }
-        if (!kinds.contains(Kind.RELAY_ATTEMPT)) {
-            return List.copyOf(eventSource.page(offset, limit));
-        }
-        return merged(attemptSource, eventSource, offset, limit);
+        return query.until().map(until -> page.stream().takeWhile(entry -> entry.at().isBefore(until)).toList()).orElse(page);
     }
 
     /** The page at {@code offset} of the merge of two sorted sources; on equal instants {@code first}'s entry comes first. */

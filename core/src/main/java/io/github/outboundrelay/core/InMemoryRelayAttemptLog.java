@@ -52,10 +52,13 @@ public class InMemoryRelayAttemptLog implements RelayAttemptLog {
     }
 
     @Override
-    public synchronized List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit) {
+    public synchronized List<RelayAttempt> find(Optional<Username> user, Optional<MailAddress> sendAs, Instant since,
+                                                int offset, int limit) {
+        Optional<String> key = sendAs.map(SendAsKey::of);
         return attempts.stream()
             .filter(attempt -> !attempt.at().isBefore(since))
             .filter(attempt -> user.map(attempt.user()::equals).orElse(true))
+            .filter(attempt -> key.map(SendAsKey.of(attempt.sendAs())::equals).orElse(true))
             // stable on the deque's (recording) order: attempts of one instant keep it
             .sorted(Comparator.comparing(RelayAttempt::at))
             .skip(offset)

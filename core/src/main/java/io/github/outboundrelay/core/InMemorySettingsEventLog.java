@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 /**
@@ -39,10 +40,13 @@ public class InMemorySettingsEventLog implements SettingsEventLog {
     }
 
     @Override
-    public synchronized List<SettingsEvent> find(Optional<Username> user, Instant since, int offset, int limit) {
+    public synchronized List<SettingsEvent> find(Optional<Username> user, Optional<MailAddress> sendAs, Instant since,
+                                                 int offset, int limit) {
+        Optional<String> key = sendAs.map(SendAsKey::of);
         return events.stream()
             .filter(event -> !event.at().isBefore(since))
             .filter(event -> user.map(wanted -> event.user().filter(wanted::equals).isPresent()).orElse(true))
+            .filter(event -> key.map(wanted -> event.sendAs().map(SendAsKey::of).filter(wanted::equals).isPresent()).orElse(true))
             // stable on the deque's (recording) order: events of one instant keep it
             .sorted(Comparator.comparing(SettingsEvent::at))
             .skip(offset)

@@ -57,7 +57,8 @@ public class OutboundRelayModule extends AbstractModule {
      * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link OAuthProviders},
      * {@link RelayAttemptLog}
      * (the audit trail read by the audit API and the health check, healthcheck.properties
-     * {@code additional.healthchecks}) and {@link SettingsEventLog} (the configuration events of the audit trail). This
+     * {@code additional.healthchecks}) and {@link SettingsEventLog} (the configuration events of the audit trail) and
+     * {@link RelaySendingLedger} (what the per-user sending limit counts). This
      * module keeps them in memory only (a restart forgets them; the two logs keep the newest
      * {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} entries of this node); a subclass that persists them
      * (the JDBC store module of {@code store-jdbc}) overrides this and keeps every other binding.
@@ -75,6 +76,8 @@ public class OutboundRelayModule extends AbstractModule {
         bind(OAuthProviders.class).to(InMemoryOAuthProviders.class);
         bind(InMemorySettingsEventLog.class).in(Singleton.class);
         bind(SettingsEventLog.class).to(InMemorySettingsEventLog.class);
+        bind(InMemoryRelaySendingLedger.class).in(Singleton.class);
+        bind(RelaySendingLedger.class).to(InMemoryRelaySendingLedger.class);
     }
 
     @Provides

@@ -20,7 +20,12 @@ public interface RelayAttemptLog {
      * @param offset how many matching attempts to skip
      * @param limit  at most that many attempts
      */
-    List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit);
+    default List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit) {
+        return find(user, Optional.empty(), since, offset, limit);
+    }
+
+    /** The same, optionally through one send-as address only (compared as {@link SendAsKey}: case-folded). */
+    List<RelayAttempt> find(Optional<Username> user, Optional<MailAddress> sendAs, Instant since, int offset, int limit);
 
     /** The latest attempt through that send-as address, if any is kept. */
     Optional<RelayAttempt> latestFor(MailAddress sendAs);

@@ -57,7 +57,12 @@ public class SecretRotation {
      *                         stored password uses any more (an explicit admin choice: with several nodes, every node
      *                         must have the new key file first, see the README)
      */
-    public synchronized Result rotate(boolean retireUnusedKeys) {
+    public Result rotate(boolean retireUnusedKeys) {
+        return rotate(Actor.ADMIN, retireUnusedKeys);
+    }
+
+    /** The same, recorded in the audit trail as {@code actor}'s (the admin area's signed-in admin). */
+    public synchronized Result rotate(Actor actor, boolean retireUnusedKeys) {
         String active = sealer.rotate();
         int resealed = 0;
         for (SendAsAddress sendAs : registry.all()) {
@@ -93,7 +98,7 @@ public class SecretRotation {
         LOGGER.info("outbound-relay: relay secret key rotated to {}; {} secrets (relay passwords, refresh tokens, client "
             + "secrets) sealed again; {} old key(s) retired",
             active, resealed, retired.size());
-        events.keysRotated(Actor.ADMIN, active, resealed);
+        events.keysRotated(actor, active, resealed);
         return new Result(active, resealed, retired);
     }
 }

@@ -16,7 +16,8 @@ import io.github.outboundrelay.core.settings.Actor;
  * changed what. Never holds a secret: the {@code detail} names a changed password, never its value, and says what
  * other settings became (a relay host, a port, a policy flag).
  *
- * @param user   the owner of the send-as address concerned; empty for domain policy and key rotation events
+ * @param user   the owner of the send-as address concerned; empty for domain policy, key rotation and OAuth provider
+ *               events
  * @param sendAs the send-as address concerned, if any
  * @param domain the domain whose policy changed, if any
  * @param detail what changed, in words (at most {@link #MAX_DETAIL} characters)
@@ -38,7 +39,10 @@ public record SettingsEvent(Instant at, Actor actor, Type type, Optional<Usernam
         /** Another user's expired pending entry for the address was replaced by this owner's registration. */
         SEND_AS_TAKEN_OVER,
         DOMAIN_POLICY_CHANGED,
-        SECRET_KEYS_ROTATED;
+        SECRET_KEYS_ROTATED,
+        /** An OAuth provider added or changed (never its client secret: only whether one is set). */
+        OAUTH_PROVIDER_SAVED,
+        OAUTH_PROVIDER_REMOVED;
 
         /** The name the API shows: {@code send-as-added}, ... */
         public String label() {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 /**
@@ -24,5 +25,13 @@ public interface SettingsEventLog {
      * @param offset how many matching events to skip
      * @param limit  at most that many events
      */
-    List<SettingsEvent> find(Optional<Username> user, Instant since, int offset, int limit);
+    default List<SettingsEvent> find(Optional<Username> user, Instant since, int offset, int limit) {
+        return find(user, Optional.empty(), since, offset, limit);
+    }
+
+    /**
+     * The same, optionally about one send-as address only (compared as {@link SendAsKey}: case-folded; events about no
+     * address are then left out).
+     */
+    List<SettingsEvent> find(Optional<Username> user, Optional<MailAddress> sendAs, Instant since, int offset, int limit);
 }

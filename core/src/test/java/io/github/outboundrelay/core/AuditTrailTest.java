@@ -56,6 +56,23 @@ class AuditTrailTest {
             .containsExactly(alices, aliceAttempt);
     }
 
+    @Test
+    void theAddressFilterAppliesToBothKindsAndUntilEndsEachPage() {
+        attempts.record(RelayAttemptLogContract.attempt(T0, RelayAttemptLogContract.BOB, "bob@partner.test"));
+        SettingsEvent added = SettingsEventLogContract.numbered(T0.plusSeconds(1), 0);
+        events.record(added);
+        RelayAttempt delivered = RelayAttemptLogContract.numbered(T0.plusSeconds(2), 3);
+        attempts.record(delivered);
+        events.record(SettingsEventLogContract.numbered(T0.plusSeconds(3), 1));
+        AuditTrail.Query aliceAddress = new AuditTrail.Query(Optional.empty(),
+            Optional.of(SendAsRegistryContract.address("alice@partner.test")), Instant.EPOCH, Optional.of(T0.plusSeconds(3)),
+            Set.of(Kind.values()));
+
+        assertThat(trail.find(aliceAddress, 0, 100)).containsExactly(added, delivered);
+        assertThat(trail.find(aliceAddress, 1, 1)).containsExactly(delivered);
+        assertThat(trail.find(aliceAddress, 2, 1)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 7, 50})
     void everyPageSizeWalksTheMergedSequenceExactlyOnce(int pageSize) {

@@ -61,6 +61,19 @@ public interface RelayAttemptLogContract {
     }
 
     @Test
+    default void theAddressFilterComparesKeysAndAppliesBeforePaging() {
+        log().record(attempt(T0, ALICE, "alice@partner.test"));
+        log().record(attempt(T0.plusMillis(1), ALICE, "alice@other.test"));
+        log().record(attempt(T0.plusMillis(2), BOB, "Alice@Partner.TEST"));
+        log().record(attempt(T0.plusMillis(3), ALICE, "alice@partner.test"));
+
+        assertThat(log().find(Optional.empty(), Optional.of(SendAsRegistryContract.address("ALICE@partner.test")), Instant.EPOCH, 1, 100))
+            .extracting(RelayAttempt::at).containsExactly(T0.plusMillis(2), T0.plusMillis(3));
+        assertThat(log().find(Optional.of(ALICE), Optional.of(SendAsRegistryContract.address("alice@partner.test")), Instant.EPOCH, 0, 100))
+            .extracting(RelayAttempt::at).containsExactly(T0, T0.plusMillis(3));
+    }
+
+    @Test
     default void aRecordedAttemptRoundTrips() {
         RelayAttempt attempt = new RelayAttempt(T0, ALICE, SendAsRegistryContract.address("alice@partner.test"),
             "smtp.partner.test", 465, "<abc.123@ourdomain.test>", 7, Outcome.PARTIALLY_DELIVERED, Optional.of(550));

@@ -58,6 +58,18 @@ class SecretRotationTest {
     }
 
     @Test
+    void aRotationFromTheAdminAreaNamesTheAdmin() throws Exception {
+        RotatingSecretSealer sealer = new RotatingSecretSealer(directory.resolve("outbound-relay/relay-secrets.key"));
+        io.github.outboundrelay.core.settings.Actor root = io.github.outboundrelay.core.settings.Actor.admin(
+            org.apache.james.core.Username.of("root@ourdomain.test"));
+
+        new SecretRotation(sealer, new InMemorySendAsRegistry(), new SettingsEvents(events)).rotate(root, false);
+
+        assertThat(events.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10)).singleElement()
+            .satisfies(event -> assertThat(event.actor()).isEqualTo(root));
+    }
+
+    @Test
     void anAdminMayRetireTheKeysNoPasswordUsesOnceAllAreResealed() throws Exception {
         Path keyFile = directory.resolve("outbound-relay/relay-secrets.key");
         RotatingSecretSealer sealer = new RotatingSecretSealer(keyFile);

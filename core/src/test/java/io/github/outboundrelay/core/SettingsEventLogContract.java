@@ -56,6 +56,18 @@ public interface SettingsEventLogContract {
     }
 
     @Test
+    default void theAddressFilterComparesKeysLeavesOutEventsAboutNoAddressAndAppliesBeforePaging() {
+        log().record(sendAsEvent(T0, ALICE, "alice@partner.test", Type.SEND_AS_ADDED, "a"));
+        log().record(policyEvent(T0.plusMillis(1)));
+        log().record(sendAsEvent(T0.plusMillis(2), ALICE, "alice@other.test", Type.SEND_AS_ADDED, "b"));
+        log().record(sendAsEvent(T0.plusMillis(3), ALICE, "Alice@Partner.TEST", Type.SEND_AS_CHANGED, "c"));
+        log().record(sendAsEvent(T0.plusMillis(4), ALICE, "alice@partner.test", Type.SEND_AS_REMOVED, "d"));
+
+        assertThat(log().find(Optional.empty(), Optional.of(SendAsRegistryContract.address("ALICE@partner.test")), Instant.EPOCH, 1, 100))
+            .extracting(SettingsEvent::detail).containsExactly("c", "d");
+    }
+
+    @Test
     default void anAddressEventRoundTrips() {
         SettingsEvent event = new SettingsEvent(T0, Actor.ADMIN, Type.SEND_AS_CHANGED, Optional.of(ALICE),
             Optional.of(SendAsRegistryContract.address("Alice@Partner.test")), Optional.empty(),
@@ -89,12 +101,14 @@ public interface SettingsEventLogContract {
     @ParameterizedTest
     @EnumSource(Type.class)
     default void everyTypeAndActorRoundTrips(Type type) {
-        for (Actor actor : Actor.values()) {
+        Actor namedAdmin = Actor.admin(Username.of("root@ourdomain.test"));
+        for (Actor actor : List.of(Actor.USER, Actor.ADMIN, namedAdmin)) {
             log().record(new SettingsEvent(T0, actor, type, Optional.of(ALICE), Optional.empty(), Optional.empty(), type.label()));
         }
 
         assertThat(all()).extracting(SettingsEvent::type, SettingsEvent::actor)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(type, Actor.USER), org.assertj.core.groups.Tuple.tuple(type, Actor.ADMIN));
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(type, Actor.USER), org.assertj.core.groups.Tuple.tuple(type, Actor.ADMIN),
+                org.assertj.core.groups.Tuple.tuple(type, namedAdmin));
     }
 
     @Test

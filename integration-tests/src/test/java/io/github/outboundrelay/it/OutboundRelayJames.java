@@ -41,6 +41,16 @@ final class OutboundRelayJames {
 
     /** The same, built by {@code server} (e.g. {@code OutboundRelayServerMain::createServer}, what ./run starts). */
     static JamesServerExtension extension(JamesConfFolder conf, JamesServerBuilder.ServerProvider<MemoryJamesConfiguration> server) {
+        return builder(conf, server).build();
+    }
+
+    /** The memory server with some of its bindings replaced by {@code override} (e.g. its MailQueueFactory). */
+    static JamesServerExtension extensionOverriding(JamesConfFolder conf, Module override) {
+        return builder(conf, MemoryJamesServerMain::createServer).overrideServerModule(override).build();
+    }
+
+    private static JamesServerBuilder<MemoryJamesConfiguration> builder(JamesConfFolder conf,
+                                                                       JamesServerBuilder.ServerProvider<MemoryJamesConfiguration> server) {
         return new JamesServerBuilder<MemoryJamesConfiguration>(workingDirectory -> {
             conf.writeInto(workingDirectory);
             return MemoryJamesConfiguration.builder()
@@ -49,8 +59,7 @@ final class OutboundRelayJames {
         })
             .server(server)
             .overrideServerModule(JMAP_ON_A_FREE_PORT)
-            .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
-            .build();
+            .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS);
     }
 
     static void addUsers(GuiceJamesServer server, String... localParts) throws Exception {

@@ -123,7 +123,7 @@ class RelayFailuresIntegrationTest {
         }
 
         String dsn = scenario.awaitMailboxContaining("busy@ourdomain.test", "Sending limit reached");
-        assertThat(dsn).contains(subjects.get(2)).contains("3 relayed recipients per PT1H on this node");
+        assertThat(dsn).contains(subjects.get(2)).contains("at most 3 relayed recipients per PT1H through send-as relays");
         awaitAt(PICKY, subjects.get(0));
         awaitAt(PICKY, subjects.get(1));
         assertThat(withSubject(PICKY, subjects.get(2))).isEmpty();

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,6 +63,16 @@ final class RelayScenario {
             .get("/outbound-relay/audit")
             .then().statusCode(200)
             .extract().jsonPath().getList("outcome", String.class);
+    }
+
+    /** When each of the user's relay attempts so far was recorded (at its end), oldest first, from the audit API. */
+    List<Instant> auditedAttemptTimes(String user) {
+        return given().spec(admin).queryParam("user", user).queryParam("type", "relay-attempt").queryParam("limit", 1000)
+            .get("/outbound-relay/audit")
+            .then().statusCode(200)
+            .extract().jsonPath().getList("at", String.class).stream()
+            .map(Instant::parse)
+            .toList();
     }
 
     /**

@@ -24,6 +24,7 @@ import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayProbe;
 import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelaySendingLedger;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsDecision;
@@ -60,6 +61,7 @@ import io.github.outboundrelay.core.oauth.AccessTokenCache;
  *         <retryDelay>5 minutes</retryDelay>
  *         <maxRetryDelay>1 hour</maxRetryDelay>
  *         <maxQueueLifetime>5 days</maxQueueLifetime>
+ *         <earlyMailHold>1 second</earlyMailHold>
  *         <authFailure>defer</authFailure>
  *         <bounceProcessor>bounces</bounceProcessor>
  *         <connectionTimeout>30 seconds</connectionTimeout>
@@ -101,6 +103,7 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final RelayAttemptLog attempts;
     private final DNSService dns;
     private final RelayProbes probes;
+    private final RelaySendingLedger sendingLedger;
     private final Clock clock;
     private MailQueue queue;
     private RelayDeliveryWorker worker;
@@ -111,14 +114,16 @@ public class OutboundRelayDelivery extends GenericMailet {
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                                  RelayLogins logins, AccessTokenCache tokens, UsersRepository usersRepository,
-                                 MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes) {
+                                 MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes,
+                                 RelaySendingLedger sendingLedger) {
         this(queueFactory, rule, registry, logins, tokens, usersRepository, metricFactory, attempts, dns,
-            probes, Clock.systemUTC());
+            probes, sendingLedger, Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
                           RelayLogins logins, AccessTokenCache tokens, UsersRepository usersRepository,
-                          MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes, Clock clock) {
+                          MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes,
+                          RelaySendingLedger sendingLedger, Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
@@ -129,6 +134,7 @@ public class OutboundRelayDelivery extends GenericMailet {
         this.attempts = attempts;
         this.dns = dns;
         this.probes = probes;
+        this.sendingLedger = sendingLedger;
         this.clock = clock;
     }
 
@@ -141,7 +147,7 @@ public class OutboundRelayDelivery extends GenericMailet {
             new OAuthRelaySessionFactory(passwordSessions, targets, tokens));
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
-        rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), clock);
+        rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), sendingLedger, clock);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, rule,
             usersRepository, logins,
             new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,

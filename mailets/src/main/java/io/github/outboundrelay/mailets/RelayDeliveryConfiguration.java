@@ -33,6 +33,7 @@ public record RelayDeliveryConfiguration(String queueName,
                                          Duration initialRetryDelay,
                                          Duration maxRetryDelay,
                                          Duration maxQueueLifetime,
+                                         Duration earlyMailHold,
                                          String bounceProcessor,
                                          AuthFailureHandling authFailure,
                                          Duration connectionTimeout,
@@ -81,6 +82,9 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String RETRY_DELAY = "retryDelay";
     static final String MAX_RETRY_DELAY = "maxRetryDelay";
     static final String LIFETIME = "maxQueueLifetime";
+    static final String EARLY_MAIL_HOLD = "earlyMailHold";
+    /** RabbitMQ closes a channel holding a delivery unacknowledged for 30 minutes (consumer_timeout): stay far below. */
+    private static final Duration EARLY_MAIL_HOLD_MAX = Duration.ofMinutes(1);
     static final String BOUNCE_PROCESSOR = "bounceProcessor";
     static final String AUTH_FAILURE = "authFailure";
     static final String CONNECTION_TIMEOUT = "connectionTimeout";
@@ -120,6 +124,11 @@ public record RelayDeliveryConfiguration(String queueName,
             throw MailetParameters.invalid(DELAY_WARNING_AFTER, "must be shorter than '" + LIFETIME
                 + "', or the warning could never be sent");
         }
+        Duration earlyMailHold = parameters.duration(EARLY_MAIL_HOLD, "1 second");
+        if (earlyMailHold.compareTo(EARLY_MAIL_HOLD_MAX) > 0) {
+            throw MailetParameters.invalid(EARLY_MAIL_HOLD, "must be at most 1 minute (the queue's mail is held "
+                + "unacknowledged meanwhile)");
+        }
         int deliveryThreads = parameters.positiveInt(THREADS, 20);
         int maxConnectionsPerRelay = parameters.positiveInt(MAX_CONNECTIONS_PER_RELAY, 10);
         if (maxConnectionsPerRelay >= deliveryThreads) {
@@ -139,6 +148,7 @@ public record RelayDeliveryConfiguration(String queueName,
             initialRetryDelay,
             maxRetryDelay,
             lifetime,
+            earlyMailHold,
             parameters.nonBlank(BOUNCE_PROCESSOR, "bounces"),
             parameters.choice(AUTH_FAILURE, AuthFailureHandling.class, AuthFailureHandling.DEFER),
             connectionTimeout,

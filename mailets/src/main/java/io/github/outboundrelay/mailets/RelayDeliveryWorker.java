@@ -52,6 +52,7 @@ class RelayDeliveryWorker {
     private final MetricFactory metricFactory;
     private final Clock clock;
     private final QueueLifetime lifetime;
+    private final RetrySchedule schedule;
     private final PerRelayMetricNames perRelayMetrics = new PerRelayMetricNames();
     private Scheduler deliveryScheduler;
     private Scheduler dequeueScheduler;
@@ -66,14 +67,17 @@ class RelayDeliveryWorker {
         this.metricFactory = metricFactory;
         this.clock = clock;
         this.lifetime = new QueueLifetime(configuration.maxQueueLifetime(), clock);
+        this.schedule = new RetrySchedule(configuration.earlyMailHold(), clock);
     }
 
     void start() {
         deliveryScheduler = Schedulers.newBoundedElastic(configuration.deliveryThreads(), Integer.MAX_VALUE, "outbound-relay-delivery");
         // Some queues (James's JMS/ActiveMQ one) dequeue by blocking: never on the thread that runs the mailet's init().
         dequeueScheduler = Schedulers.newSingle("outbound-relay-dequeue");
+        // Mails held until their retry time (see RetrySchedule) take slots too, but no thread: twice the delivery
+        // threads, so that held mails do not stop deliveries unless nearly all the queue is mail waiting its time.
         subscription = Flux.from(queue.deQueue())
-            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryScheduler), configuration.deliveryThreads())
+            .flatMap(this::handle, 2 * configuration.deliveryThreads())
             .onErrorContinue((error, item) -> LOGGER.error("Outbound relay delivery loop error", error))
             .subscribeOn(dequeueScheduler)
             .subscribe();
@@ -99,10 +103,30 @@ class RelayDeliveryWorker {
         with.client().close();
     }
 
+    /** Attempts the mail now if its retry time has come, else holds it until then or puts it back in the queue. */
+    private Mono<Void> handle(MailQueue.MailQueueItem item) {
+        Duration timeLeft = schedule.timeLeft(item.getMail());
+        if (timeLeft.isZero()) {
+            return onDeliveryThread(item);
+        }
+        // After the hold, process() attempts it if its time has come, and otherwise puts it back in the queue.
+        return Mono.delay(schedule.holdFor(timeLeft)).then(onDeliveryThread(item));
+    }
+
+    private Mono<Void> onDeliveryThread(MailQueue.MailQueueItem item) {
+        return Mono.<Void>fromRunnable(() -> process(item)).subscribeOn(deliveryScheduler);
+    }
+
     private void process(MailQueue.MailQueueItem item) {
         Mail mail = item.getMail();
         try {
-            deliver(mail);
+            Duration timeLeft = schedule.timeLeft(mail);
+            if (timeLeft.isZero()) {
+                deliver(mail);
+            } else {
+                // Handed out early by a queue that ignores delays: back to the queue, not attempted.
+                queue.enQueue(mail, timeLeft);
+            }
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception e) {
             LOGGER.error("Outbound relay could not handle mail {}; the queue will present it again", mail.getName(), e);
@@ -238,7 +262,7 @@ class RelayDeliveryWorker {
                 return;
             }
             mail.setRecipients(result.temporarilyFailed());
-            queue.enQueue(mail, configuration.busyRelayDelay());
+            enQueueAgainAfter(mail, configuration.busyRelayDelay());
             return;
         }
         if (result.authRejected()) {
@@ -265,9 +289,15 @@ class RelayDeliveryWorker {
         with.notices().delayWarningOnceIfDue(mail, result.temporarilyFailed(), sendAs, now, result.diagnostic());
         metricFactory.generate("outbound-relay-deferred").increment();
         mail.setRecipients(result.temporarilyFailed());
-        queue.enQueue(mail, delay);
+        enQueueAgainAfter(mail, delay);
         LOGGER.info("Outbound relay deferred mail {} of {} via {} for {} (attempt {})", mail.getName(),
             sendAs.address().asString(), sendAs.requireRelayAccount().server().host(), delay, failedAttempts);
+    }
+
+    /** The delay is written into the mail too: the queue may ignore it (see RetrySchedule). */
+    private void enQueueAgainAfter(Mail mail, Duration delay) throws MessagingException {
+        schedule.deferBy(mail, delay);
+        queue.enQueue(mail, delay);
     }
 
     private void handleGone(Mail mail, Optional<Username> owner, Optional<MailAddress> address) throws MessagingException {

@@ -24,6 +24,8 @@ final class RelayMailAttributes {
     static final AttributeName FIRST_QUEUED_AT = AttributeName.of("outbound-relay.first-queued-at");
     static final AttributeName AUTH_FAILURE_NOTIFIED = AttributeName.of("outbound-relay.auth-failure-notified");
     static final AttributeName DELAY_WARNED = AttributeName.of("outbound-relay.delay-warned");
+    /** When the mail may be attempted again (epoch ms); absent for a mail not deferred yet. */
+    static final AttributeName NEXT_ATTEMPT_AT = AttributeName.of("outbound-relay.next-attempt-at");
 
     private RelayMailAttributes() {
     }
@@ -57,6 +59,14 @@ final class RelayMailAttributes {
         return AttributeUtils.getValueAndCastFromMail(mail, FIRST_QUEUED_AT, Long.class)
             .map(Instant::ofEpochMilli)
             .orElseGet(Instant::now);
+    }
+
+    static void nextAttemptAt(Mail mail, Instant at) {
+        mail.setAttribute(new Attribute(NEXT_ATTEMPT_AT, AttributeValue.of(at.toEpochMilli())));
+    }
+
+    static Optional<Instant> nextAttemptAt(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, NEXT_ATTEMPT_AT, Long.class).map(Instant::ofEpochMilli);
     }
 
     /** Sets a once-per-mail flag; true when it was not set before (the caller should act now). */

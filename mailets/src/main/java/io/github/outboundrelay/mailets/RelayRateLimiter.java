@@ -2,40 +2,30 @@ package io.github.outboundrelay.mailets;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.james.core.Username;
 
+import io.github.outboundrelay.core.RelaySendingLedger;
+
 /**
- * At most {@code limit} recipients of relayed mail per user within any sliding {@code window}, counted on this node
- * (with N James nodes a user may reach N times the limit). Like Gmail's per-account sending limit it protects the
- * partners' servers and the users' accounts there from a compromised account; recipients, not mails, are counted, so
- * one mail to 500 addresses weighs what 500 mails do. James's rate-limit mailets key on the envelope sender, which here
- * is the send-as address, so a user with several addresses would get several allowances: this limiter keys on the
- * authenticated user.
+ * At most {@code limit} recipients of relayed mail per user within any sliding {@code window}, counted in the
+ * {@link RelaySendingLedger}: on this node with the in-memory ledger, across every node with the JDBC store's. Like
+ * Gmail's per-account sending limit it protects the partners' servers and the users' accounts there from a compromised
+ * account; recipients, not mails, are counted, so one mail to 500 addresses weighs what 500 mails do. James's
+ * rate-limit mailets key on the envelope sender, which here is the send-as address, so a user with several addresses
+ * would get several allowances: this limiter keys on the authenticated user.
  */
 class RelayRateLimiter {
-    private record Sent(Instant at, int recipients) {
-    }
-
-    /** A user's mails within the window, oldest first, and their recipients in total. */
-    private static final class Window {
-        final Deque<Sent> sent = new ArrayDeque<>();
-        int recipients;
-    }
-
     private final Optional<Integer> limit;
     private final Duration window;
+    private final RelaySendingLedger ledger;
     private final Clock clock;
-    private final ConcurrentHashMap<Username, Window> recent = new ConcurrentHashMap<>();
 
-    RelayRateLimiter(Optional<Integer> limit, Duration window, Clock clock) {
+    RelayRateLimiter(Optional<Integer> limit, Duration window, RelaySendingLedger ledger, Clock clock) {
         this.limit = limit;
         this.window = window;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -44,25 +34,11 @@ class RelayRateLimiter {
      * mail is not counted.
      */
     boolean tryAcquire(Username user, int recipients) {
-        if (limit.isEmpty()) {
-            return true;
-        }
-        Instant now = clock.instant();
-        Window userWindow = recent.computeIfAbsent(user, any -> new Window());
-        synchronized (userWindow) {
-            while (!userWindow.sent.isEmpty() && !userWindow.sent.peekFirst().at().isAfter(now.minus(window))) {
-                userWindow.recipients -= userWindow.sent.pollFirst().recipients();
-            }
-            if (userWindow.recipients + recipients > limit.get()) {
-                return false;
-            }
-            userWindow.sent.addLast(new Sent(now, recipients));
-            userWindow.recipients += recipients;
-            return true;
-        }
+        return limit.map(max -> ledger.tryCount(user, recipients, max, window, clock.instant())).orElse(true);
     }
 
     String describe() {
-        return limit.map(max -> max + " relayed recipients per " + window + " on this node").orElse("no limit");
+        return limit.map(max -> max + " relayed recipients per " + window + (ledger.sharedByNodes() ? "" : " on this node"))
+            .orElse("no limit");
     }
 }

@@ -10,11 +10,10 @@ import java.util.List;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -30,7 +29,7 @@ import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.OAuthFixtures;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
-import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 
@@ -41,7 +40,8 @@ import io.github.outboundrelay.testing.SmtpPeer;
  */
 class OAuthRelaySessionFactoryTest {
     private static final String ALICE = "alice@partner.test";
-    private static OAuthTestServer oauth;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension(ALICE);
 
     private final OAuthTokenClient client = OAuthFixtures.client(Clock.systemUTC());
     private final AccessTokenCache cache = new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN);
@@ -50,25 +50,14 @@ class OAuthRelaySessionFactoryTest {
     private SmtpPeer peer;
     private OAuthFixtures.MemoryGrant grant;
 
-    @BeforeAll
-    static void startServer() {
-        oauth = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        oauth.close();
-    }
-
     @BeforeEach
     void connectAccount() throws Exception {
-        oauth.signInAs(ALICE).revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
         factory = new OAuthRelaySessionFactory(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
             RelayPeers.loopbackTargets(), cache);
-        OAuthProvider provider = OAuthFixtures.provider(oauth);
+        OAuthProvider provider = OAuthFixtures.provider(OAUTH.server());
         grant = new OAuthFixtures.MemoryGrant(ALICE, provider,
-            OAuthFixtures.connect(oauth, client, provider).refreshToken().orElseThrow());
+            OAuthFixtures.connect(OAUTH.server(), client, provider).refreshToken().orElseThrow());
     }
 
     @AfterEach
@@ -80,7 +69,7 @@ class OAuthRelaySessionFactoryTest {
 
     @Test
     void xoauth2RelayGetsTheMailFromTheAccount() throws Exception {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
         send(open());
 
         ReceivedMail mail = peer.awaitMessages(1, Duration.ofSeconds(5)).get(0);
@@ -92,7 +81,7 @@ class OAuthRelaySessionFactoryTest {
 
     @Test
     void oauthBearerRelayGetsTheMail() throws Exception {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("OAUTHBEARER")).start();
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("OAUTHBEARER")).start();
         send(open());
 
         assertThat(peer.awaitMessages(1, Duration.ofSeconds(5)).get(0).authenticatedUser()).isEqualTo(ALICE);
@@ -101,32 +90,32 @@ class OAuthRelaySessionFactoryTest {
 
     @Test
     void relayAnnouncingBothGetsOauthBearer() throws Exception {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator()).start();
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator()).start();
         send(open());
         assertThat(peer.authMechanismsAccepted()).containsExactly("OAUTHBEARER");
     }
 
     @Test
     void aCachedTokenTheRelayRefusesIsReplacedByAFreshOneOnTheSameConnection() throws Exception {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
-        oauth.signInAs("bob@partner.test");
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
+        OAUTH.server().signInAs("bob@partner.test");
         cache.get(grant); // a token the relay will refuse (issued for another account), cached and not expired
-        oauth.signInAs(ALICE);
-        int refreshes = oauth.tokensIssued("refresh_token");
+        OAUTH.server().signInAs(ALICE);
+        int refreshes = OAUTH.server().tokensIssued("refresh_token");
 
         send(open());
 
         assertThat(peer.tokenRefusals()).singleElement().asString().contains("another account");
         assertThat(peer.authMechanismsAccepted()).containsExactly("XOAUTH2");
         assertThat(peer.connectionCount()).isEqualTo(1);
-        assertThat(oauth.tokensIssued("refresh_token")).isEqualTo(refreshes + 1);
+        assertThat(OAUTH.server().tokensIssued("refresh_token")).isEqualTo(refreshes + 1);
         assertThat(peer.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
     }
 
     @Test
     void relayRefusingAFreshTokenIsRefusedCredentials() {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
-        oauth.signInAs("bob@partner.test");
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
+        OAUTH.server().signInAs("bob@partner.test");
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
             assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
@@ -137,8 +126,8 @@ class OAuthRelaySessionFactoryTest {
 
     @Test
     void revokedGrantIsRefusedCredentialsWithoutConnecting() {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator()).start();
-        oauth.revokeGrants(true);
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator()).start();
+        OAUTH.server().revokeGrants(true);
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
             assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
@@ -149,8 +138,8 @@ class OAuthRelaySessionFactoryTest {
 
     @Test
     void tokenEndpointOutageIsUnavailableWithoutConnecting() {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator()).start();
-        oauth.failTokenRequests(true);
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator()).start();
+        OAUTH.server().failTokenRequests(true);
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class,
             e -> assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.UNAVAILABLE));
@@ -169,15 +158,15 @@ class OAuthRelaySessionFactoryTest {
 
     @Test
     void pooledSessionsKeepWorkingAfterTheirTokenExpiredAndNewOnesGetARefreshedToken() throws Exception {
-        peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
-        oauth.accessTokensLastSeconds(4);
+        peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
+        OAUTH.server().accessTokensLastSeconds(4);
         AccessTokenCache shortLived = new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(1));
         factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayDeliveryConfiguration.from(RelayPeers.testConfig().build()),
             RelayPeers.loopbackTargets()), RelayPeers.loopbackTargets(), shortLived);
         RelayServer relay = new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS);
         RelaySessionKey key = key();
         RelaySessionPool.Opener opener = () -> factory.open(key, relay, ALICE, grant);
-        int refreshes = oauth.tokensIssued("refresh_token");
+        int refreshes = OAUTH.server().tokensIssued("refresh_token");
         try (RelaySmtpClient relayClient = RelayPeers.client(RelayPeers.testConfig(), new RecordingMetricFactory(), Clock.systemUTC())) {
             RelaySessionPool pool = relayClient.pool();
             RelaySession first = pool.acquire(key, opener, Duration.ofSeconds(2), false);
@@ -197,7 +186,7 @@ class OAuthRelaySessionFactoryTest {
         assertThat(peer.awaitMessages(3, Duration.ofSeconds(5))).extracting(ReceivedMail::authenticatedUser).containsOnly(ALICE);
         assertThat(peer.authMechanismsAccepted()).hasSize(2);
         assertThat(peer.tokenRefusals()).isEmpty();
-        assertThat(oauth.tokensIssued("refresh_token")).isEqualTo(refreshes + 2);
+        assertThat(OAUTH.server().tokensIssued("refresh_token")).isEqualTo(refreshes + 2);
     }
 
     @Test
@@ -209,10 +198,10 @@ class OAuthRelaySessionFactoryTest {
         dialogue.addAppender(logs);
         dialogue.setLevel(Level.DEBUG);
         try {
-            peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
-            oauth.signInAs("bob@partner.test");
+            peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
+            OAUTH.server().signInAs("bob@partner.test");
             String refused = cache.get(grant).value(); // refused first, so the error challenge is logged too
-            oauth.signInAs(ALICE);
+            OAUTH.server().signInAs(ALICE);
             send(open());
             String used = cache.get(grant).value();
 

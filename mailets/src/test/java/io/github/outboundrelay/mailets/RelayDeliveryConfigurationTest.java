@@ -21,6 +21,7 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.initialRetryDelay()).isEqualTo(Duration.ofMinutes(5));
         assertThat(configuration.maxRetryDelay()).isEqualTo(Duration.ofHours(1));
         assertThat(configuration.maxQueueLifetime()).isEqualTo(Duration.ofDays(5));
+        assertThat(configuration.earlyMailHold()).isEqualTo(Duration.ofSeconds(1));
         assertThat(configuration.authFailure()).isEqualTo(RelayDeliveryConfiguration.AuthFailureHandling.DEFER);
         assertThat(configuration.bounceProcessor()).isEqualTo("bounces");
         assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -110,6 +111,9 @@ class RelayDeliveryConfigurationTest {
         "deliveryThreads, many",
         "retryDelay, soon",
         "maxQueueLifetime, 0 days",
+        "earlyMailHold, 0 seconds",
+        "earlyMailHold, 2 minutes",
+        "earlyMailHold, soon",
         "authFailure, ignore",
         "outgoingQueue, ' '",
         "trustStore, /no/such/file.p12",

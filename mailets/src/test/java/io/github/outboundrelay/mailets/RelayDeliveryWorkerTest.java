@@ -15,6 +15,7 @@ import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
@@ -45,6 +46,7 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.github.outboundrelay.testing.DelayIgnoringMailQueueFactory;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
@@ -386,6 +388,64 @@ class RelayDeliveryWorkerTest {
     }
 
     @Test
+    void aDeferredMailCarriesTheTimeOfItsNextAttempt() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            peer.failNextTransactions(1, 451, "4.3.0 try again later");
+
+            worker(testConfig()).deliver(queuedMail(alice));
+
+            assertThat(RelayMailAttributes.nextAttemptAt(takeFromQueue())).contains(clock.instant().plus(Duration.ofMinutes(5)));
+        }
+    }
+
+    /**
+     * The queue hands a deferred mail out again at once, as James 3.8.1's RabbitMQ queue does: the worker holds it
+     * and puts it back until its retry time, and only then attempts it, once.
+     */
+    @Test
+    void onAQueueIgnoringDelaysADeferredMailWaitsForItsRetryTimeWithoutSpinning() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            peer.failNextTransactions(1, 451, "4.3.0 try again later");
+            DelayIgnoringMailQueueFactory ignoringDelays = new DelayIgnoringMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock);
+            RelayDeliveryWorker worker = worker(testConfig().setProperty("earlyMailHold", "50 ms"), ignoringDelays);
+            worker.start();
+            try {
+                Mail mail = queuedMail(alice);
+                queue.enQueue(mail);
+                org.apache.james.lifecycle.api.LifecycleUtil.dispose(mail);
+                waitUntil(() -> peer.mailFromCount() == 1 && ignoringDelays.ignoredDelays() >= 1);
+                long deferredAt = System.nanoTime();
+
+                Thread.sleep(1000);
+
+                assertThat(peer.mailFromCount()).as("attempts before the retry time").isEqualTo(1);
+                long heldMillis = Duration.ofNanos(System.nanoTime() - deferredAt).toMillis();
+                // Put back about once per hold (50 ms), not in a busy loop; and put back at all, so the queue did drop
+                // the delays.
+                assertThat(ignoringDelays.ignoredDelays()).isBetween(3, 2 + (int) (heldMillis / 50) + 1);
+
+                clock.advance(Duration.ofMinutes(5));
+
+                assertThat(peer.awaitMessages(1, Duration.ofSeconds(10))).hasSize(1);
+                waitUntil(() -> queue.getSize() == 0);
+                assertThat(peer.mailFromCount()).isEqualTo(2);
+            } finally {
+                worker.stop();
+            }
+        }
+    }
+
+    private static void waitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as("condition met within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void perRelayMetricNamesAreBoundedWhateverTheHostNamesUsersChoose() {
         PerRelayMetricNames names = new PerRelayMetricNames();
         java.util.Set<String> parts = new java.util.HashSet<>();
@@ -398,8 +458,13 @@ class RelayDeliveryWorkerTest {
     }
 
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config) throws Exception {
+        return worker(config, new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock));
+    }
+
+    private RelayDeliveryWorker worker(FakeMailetConfig.Builder config, MailQueueFactory<? extends ManageableMailQueue> queues)
+        throws Exception {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
-        queue = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock).createQueue(MailQueueName.of("outbound-relay"));
+        queue = queues.createQueue(MailQueueName.of("outbound-relay"));
         when(users.getMailAddressFor(OWNER)).thenReturn(new MailAddress("alice@ourdomain.test"));
         RelayBouncer bouncer = new RelayBouncer(context, users, configuration.bounceProcessor());
         RelaySmtpClient client = new RelaySmtpClient(configuration,

@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.apache.james.core.Username;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.InMemoryRelaySendingLedger;
+
 class RelayRateLimiterTest {
     static final Username ALICE = Username.of("alice@ourdomain.test");
     static final Username BOB = Username.of("bob@ourdomain.test");
@@ -16,7 +18,7 @@ class RelayRateLimiterTest {
 
     @Test
     void limitHoldsPerUserOverASlidingWindow() {
-        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(2), Duration.ofHours(1), clock);
+        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(2), Duration.ofHours(1), new InMemoryRelaySendingLedger(), clock);
 
         assertThat(limiter.tryAcquire(ALICE, 1)).isTrue();
         clock.advance(Duration.ofMinutes(30));
@@ -31,7 +33,7 @@ class RelayRateLimiterTest {
 
     @Test
     void refusedMailsDoNotCount() {
-        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(1), Duration.ofMinutes(10), clock);
+        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(1), Duration.ofMinutes(10), new InMemoryRelaySendingLedger(), clock);
         limiter.tryAcquire(ALICE, 1);
         for (int i = 0; i < 100; i++) {
             limiter.tryAcquire(ALICE, 1);
@@ -43,7 +45,7 @@ class RelayRateLimiterTest {
 
     @Test
     void noLimitWhenOff() {
-        RelayRateLimiter limiter = new RelayRateLimiter(Optional.empty(), Duration.ofHours(1), clock);
+        RelayRateLimiter limiter = new RelayRateLimiter(Optional.empty(), Duration.ofHours(1), new InMemoryRelaySendingLedger(), clock);
         for (int i = 0; i < 10_000; i++) {
             assertThat(limiter.tryAcquire(ALICE, 1)).isTrue();
         }
@@ -51,7 +53,7 @@ class RelayRateLimiterTest {
 
     @Test
     void recipientsAreCountedNotMails() {
-        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(5), Duration.ofHours(1), clock);
+        RelayRateLimiter limiter = new RelayRateLimiter(Optional.of(5), Duration.ofHours(1), new InMemoryRelaySendingLedger(), clock);
 
         assertThat(limiter.tryAcquire(ALICE, 3)).isTrue();
         assertThat(limiter.tryAcquire(ALICE, 3)).as("3 + 3 recipients > 5").isFalse();

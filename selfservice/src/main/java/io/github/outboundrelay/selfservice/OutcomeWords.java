@@ -33,6 +33,25 @@ final class OutcomeWords {
         };
     }
 
+    /** The same for the admin, who reads it about someone else's address: what the relay did, and its SMTP reply code. */
+    static String forAdmin(Optional<RelayAttempt> latest, Instant now, boolean oauth) {
+        if (latest.isEmpty()) {
+            return "nothing sent yet";
+        }
+        RelayAttempt attempt = latest.get();
+        String when = ago(Duration.between(attempt.at(), now));
+        String words = switch (attempt.outcome()) {
+            case DELIVERED -> "delivered " + when;
+            case PARTIALLY_DELIVERED -> "delivered to some recipients " + when + ", refused for others (bounced to the sender)";
+            case DEFERRED -> "deferred " + when + ": the relay asked to try again later";
+            case BOUNCED -> "refused by the relay " + when + " (bounced to the sender)";
+            case AUTH_REJECTED -> "the relay refused the " + (oauth ? "account's access" : "password") + " " + when
+                + ": the user must " + (oauth ? "reconnect it" : "update it");
+            case UNREACHABLE -> "the relay could not be reached " + when;
+        };
+        return words + attempt.replyCode().map(code -> " (SMTP " + code + ")").orElse("");
+    }
+
     static String ago(Duration elapsed) {
         long seconds = Math.max(0, elapsed.getSeconds());
         if (seconds < 60) {

@@ -40,11 +40,13 @@ final class PageRoutes {
     private final SignIn signIn;
     private final OAuthProviders providers;
     private final Pages templates;
+    private final Administrators administrators;
     private final Clock clock;
 
     PageRoutes(SendAsSettings settings, RelayAttemptLog attempts, Sessions sessions, SignIn signIn, OAuthProviders providers,
-               Pages templates, Clock clock) {
+               Pages templates, Administrators administrators, Clock clock) {
         this.settings = settings;
+        this.administrators = administrators;
         this.templates = templates;
         this.providers = providers;
         this.attempts = attempts;
@@ -123,7 +125,8 @@ final class PageRoutes {
             }
             Visitor.sessionId(request).ifPresent(sessions::close);
             Visitor.setSessionCookie(response, sessions.open(user.get(), password).id());
-            return redirect(response, "/send-as");
+            // Same sign-in for admins, who land in their area (their own addresses are a link away).
+            return redirect(response, administrators.isAdmin(user.get()) ? AdminArea.ROOT : "/send-as");
         } catch (SignIn.ThrottledException e) {
             response.status(429);
             return signInPage(response, e.getMessage(), login);

@@ -26,8 +26,12 @@ final class Pages {
     record SignInPage(String csrf, String login, String error) {
     }
 
-    /** A request refused before anything was changed, and why ("This form has expired or came from another site"). */
-    record RefusedPage(String reason) {
+    /** A request refused before anything was changed, why ("This form has expired or came from another site"), and the way back. */
+    record RefusedPage(String reason, String back, String backLabel) {
+        /** On the users' page: back to their addresses. */
+        RefusedPage(String reason) {
+            this(reason, "/send-as", "Back to your addresses");
+        }
     }
 
     /** On the way to the provider: its name, the address being connected, and its authorization URL. */
@@ -43,6 +47,12 @@ final class Pages {
     private final Mustache refused;
     private final Mustache connecting;
     private final Mustache back;
+    private final Mustache adminsOnly;
+    private final Mustache adminDomains;
+    private final Mustache adminSendAs;
+    private final Mustache adminAudit;
+    private final Mustache adminKeys;
+    private final Mustache adminOAuth;
     private final String stylesheet;
 
     Pages() {
@@ -56,6 +66,12 @@ final class Pages {
         refused = templates.compile("refused.mustache");
         connecting = templates.compile("connecting.mustache");
         back = templates.compile("back.mustache");
+        adminsOnly = templates.compile("admins-only.mustache");
+        adminDomains = templates.compile("admin-domains.mustache");
+        adminSendAs = templates.compile("admin-send-as.mustache");
+        adminAudit = templates.compile("admin-audit.mustache");
+        adminKeys = templates.compile("admin-keys.mustache");
+        adminOAuth = templates.compile("admin-oauth.mustache");
         stylesheet = resource("style.css");
     }
 
@@ -77,6 +93,31 @@ final class Pages {
 
     String back(BackPage page) {
         return render(back, page);
+    }
+
+    /** The answer to anyone but an admin, for every path under /admin: the same page, whatever was asked. */
+    String adminsOnly() {
+        return render(adminsOnly, new Object());
+    }
+
+    String adminDomains(AdminDomainsPage page) {
+        return render(adminDomains, page);
+    }
+
+    String adminSendAs(AdminSendAsPage page) {
+        return render(adminSendAs, page);
+    }
+
+    String adminAudit(AdminAuditPage page) {
+        return render(adminAudit, page);
+    }
+
+    String adminKeys(AdminKeysRoutes.KeysPage page) {
+        return render(adminKeys, page);
+    }
+
+    String adminOAuth(AdminOAuthPage page) {
+        return render(adminOAuth, page);
     }
 
     /** Served at {@code /style.css}: the Content-Security-Policy admits no inline style. */

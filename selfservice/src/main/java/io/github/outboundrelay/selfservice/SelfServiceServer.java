@@ -36,18 +36,20 @@ public class SelfServiceServer implements UserDefinedStartable {
     private final UsersRepository users;
     private final OAuthCodeConnections connections;
     private final OAuthProviders providers;
+    private final AdminServices admin;
     private Service service;
 
     @Inject
     public SelfServiceServer(PropertiesProvider properties, FileSystem fileSystem, SendAsSettings settings,
                              RelayAttemptLog attempts, UsersRepository users, OAuthCodeConnections connections,
-                             OAuthProviders providers) throws ConfigurationException {
-        this(read(properties), fileSystem, settings, attempts, users, connections, providers);
+                             OAuthProviders providers, AdminServices admin) throws ConfigurationException {
+        this(read(properties), fileSystem, settings, attempts, users, connections, providers, admin);
     }
 
     SelfServiceServer(SelfServiceConfiguration configuration, FileSystem fileSystem, SendAsSettings settings,
                       RelayAttemptLog attempts, UsersRepository users, OAuthCodeConnections connections,
-                      OAuthProviders providers) {
+                      OAuthProviders providers, AdminServices admin) {
+        this.admin = admin;
         this.connections = connections;
         this.providers = providers;
         this.configuration = configuration;
@@ -86,9 +88,17 @@ public class SelfServiceServer implements UserDefinedStartable {
         // First: nothing may read a request before the guard has bounded its body.
         new RequestGuard(templates).define(service);
         new ApiRoutes(settings, sessions, signIn).define(service);
-        PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, templates, clock);
+        Administrators administrators = new Administrators(users, configuration.admins());
+        PageRoutes pages = new PageRoutes(settings, attempts, sessions, signIn, providers, templates, administrators, clock);
         pages.define(service);
         new OAuthConnectRoutes(connections, providers, pages, templates, configuration.publicUrl()).define(service);
+        AdminArea area = new AdminArea(sessions, administrators, templates);
+        area.define(service);
+        new AdminPolicyRoutes(area, admin, templates).define(service);
+        new AdminSendAsRoutes(area, admin, settings, attempts, templates, clock).define(service);
+        new AdminAuditRoutes(area, admin, templates, clock).define(service);
+        new AdminKeysRoutes(area, admin, templates).define(service);
+        new AdminOAuthRoutes(area, admin, templates, configuration.publicUrl()).define(service);
         service.init();
         service.awaitInitialization();
         LOGGER.info("outbound-relay self-service: https://{}:{}/", configuration.bindAddress(), service.port());

@@ -133,7 +133,7 @@ class OAuthConnectRoutesTest {
         when(fileSystem.getFile(anyString())).thenReturn(SelfServiceServerTest.KEY_STORE);
         server = new SelfServiceServer(new SelfServiceConfiguration(true, "127.0.0.1", 0, "file://conf/keystore", "changeit",
             Duration.ofMinutes(30), 5, 20, Duration.ofMinutes(15), publicUrl, Duration.ofHours(12), 10), fileSystem, settings, new InMemoryRelayAttemptLog(),
-            users, new OAuthCodeConnections(settings, providers, client), providers);
+            users, new OAuthCodeConnections(settings, providers, client), providers, null);
         server.start();
     }
 

@@ -24,7 +24,7 @@ class SelfServiceServerTest {
         FileSystem fileSystem = mock(FileSystem.class);
         when(fileSystem.getFile(anyString())).thenReturn(KEY_STORE);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            SelfServiceServer server = new SelfServiceServer(configuration(taken.getLocalPort()), fileSystem, null, null, null, null, null);
+            SelfServiceServer server = new SelfServiceServer(configuration(taken.getLocalPort()), fileSystem, null, null, null, null, null, null);
 
             // Spark's default would System.exit the JVM (this test's JVM: surefire would report it crashed).
             assertTimeoutPreemptively(Duration.ofSeconds(20), server::start);
@@ -36,14 +36,14 @@ class SelfServiceServerTest {
     void aMissingKeyStoreNamesTheKey() throws Exception {
         FileSystem fileSystem = mock(FileSystem.class);
         when(fileSystem.getFile(anyString())).thenReturn(new File("/nonexistent/keystore"));
-        SelfServiceServer server = new SelfServiceServer(configuration(0), fileSystem, null, null, null, null, null);
+        SelfServiceServer server = new SelfServiceServer(configuration(0), fileSystem, null, null, null, null, null, null);
 
         assertThatThrownBy(server::start).hasMessageStartingWith("'https.keystore'");
     }
 
     @Test
     void aDisabledSurfaceDoesNotListen() {
-        SelfServiceServer server = new SelfServiceServer(SelfServiceConfiguration.disabled(), null, null, null, null, null, null);
+        SelfServiceServer server = new SelfServiceServer(SelfServiceConfiguration.disabled(), null, null, null, null, null, null, null);
         server.start();
         assertThatThrownBy(server::port).isInstanceOf(IllegalStateException.class);
         assertThat(KEY_STORE).exists();

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Stopped by James on shutdown ({@code @PreDestroy}); after a crash KahaDB replays its journal on the next start.
  */
-public class EmbeddedActiveMQBroker {
+public class EmbeddedActiveMQBroker implements MailQueueBroker {
     private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedActiveMQBroker.class);
 
     static final String BROKER_NAME = "james";
@@ -104,8 +104,14 @@ public class EmbeddedActiveMQBroker {
         return factory;
     }
 
+    @Override
     public ActiveMQConnectionFactory connectionFactory() {
         return connectionFactory;
+    }
+
+    @Override
+    public boolean contentInLocalFiles() {
+        return true;
     }
 
     public boolean isStarted() {

@@ -1,13 +1,14 @@
 package io.github.outboundrelay.server;
 
 import java.io.FileNotFoundException;
+import java.util.Optional;
 
 import javax.jms.ConnectionFactory;
 
+import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.activemq.ActiveMQConfiguration;
-import org.apache.james.queue.activemq.ActiveMQHealthCheck;
 import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorImpl;
@@ -19,6 +20,7 @@ import org.apache.james.utils.InitilizationOperationBuilder;
 import org.apache.james.utils.PropertiesProvider;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
@@ -26,7 +28,9 @@ import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 
 /**
- * Binds James's ActiveMQ MailQueue, on an embedded broker persisting under var/, for every key James 3.8.1's
+ * Binds James's ActiveMQ MailQueue, on an embedded broker persisting under var/ (or, with {@code queue.broker.url} in
+ * {@code outbound-relay.properties}, on a standalone broker several nodes share: {@link QueueBrokerConfiguration}), for
+ * every key James 3.8.1's
  * {@code MemoryMailQueueModule} binds: {@code MailQueueFactory<?>}, {@code MailQueueFactory<? extends MailQueue>} and
  * {@code MailQueueFactory<? extends ManageableMailQueue>}. Install it with {@code Modules.override} over the memory
  * server's modules (see {@link OutboundRelayServerMain}), so that the spooler, RemoteDelivery, the WebAdmin mail queue
@@ -34,11 +38,13 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * <p>
  * What 3.8.1's {@code ActiveMQQueueModule} (queue-activemq-guice, not published for 3.8.1) wired, rewritten: the
  * broker as a singleton stopped by James on shutdown, the JMS ConnectionFactory, the queue factory with JMX
- * management, the health check, and the broker statistics collector configured by the optional
+ * management, the health check (degraded rather than unhealthy for a shared broker:
+ * {@link MailQueueBrokerHealthCheck}), and the broker statistics collector configured by the optional
  * {@code activemq.properties}. Unlike James's {@code EmbeddedActiveMQ}, the broker opens no TCP port.
  */
 public class PersistentMailQueueModule extends AbstractModule {
     private static final String CONFIGURATION_NAME = "activemq";
+    private static final String BROKER_CONFIGURATION_NAME = "outbound-relay";
 
     @Override
     protected void configure() {
@@ -48,12 +54,30 @@ public class PersistentMailQueueModule extends AbstractModule {
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorImpl.class);
         bind(ActiveMQMetricCollectorImpl.class).in(Scopes.SINGLETON);
 
-        Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
+        Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(MailQueueBrokerHealthCheck.class);
+    }
+
+    /** The shared broker when {@code queue.broker.url} names one; otherwise the embedded one, started only then. */
+    @Provides
+    @Singleton
+    MailQueueBroker broker(QueueBrokerConfiguration configuration, Provider<EmbeddedActiveMQBroker> embedded) {
+        if (configuration.sharedBroker().isPresent()) {
+            return new SharedActiveMQBroker(configuration);
+        }
+        return embedded.get();
     }
 
     @Provides
     @Singleton
-    ConnectionFactory connectionFactory(EmbeddedActiveMQBroker broker) {
+    QueueBrokerConfiguration brokerConfiguration(PropertiesProvider propertiesProvider) throws ConfigurationException {
+        return ifPresent(() -> propertiesProvider.getConfiguration(BROKER_CONFIGURATION_NAME))
+            .map(QueueBrokerConfiguration::from)
+            .orElseGet(QueueBrokerConfiguration::embedded);
+    }
+
+    @Provides
+    @Singleton
+    ConnectionFactory connectionFactory(MailQueueBroker broker) {
         return broker.connectionFactory();
     }
 
@@ -78,10 +102,22 @@ public class PersistentMailQueueModule extends AbstractModule {
     @Provides
     @Singleton
     ActiveMQConfiguration activeMQConfiguration(PropertiesProvider propertiesProvider) throws ConfigurationException {
+        return ifPresent(() -> propertiesProvider.getConfigurations(CONFIGURATION_NAME))
+            .map(ActiveMQConfiguration::from)
+            .orElseGet(ActiveMQConfiguration::getDefault);
+    }
+
+    @FunctionalInterface
+    private interface ConfigurationRead {
+        Configuration read() throws FileNotFoundException, ConfigurationException;
+    }
+
+    /** An optional properties file of the conf folder: empty when it is absent. */
+    private static Optional<Configuration> ifPresent(ConfigurationRead read) throws ConfigurationException {
         try {
-            return ActiveMQConfiguration.from(propertiesProvider.getConfigurations(CONFIGURATION_NAME));
-        } catch (FileNotFoundException e) {
-            return ActiveMQConfiguration.getDefault();
+            return Optional.of(read.read());
+        } catch (FileNotFoundException | PropertiesProvider.MissingConfigurationFile e) {
+            return Optional.empty();
         }
     }
 

@@ -42,6 +42,10 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 public final class OAuthTestServer implements AutoCloseable {
     public static final String ISSUER_ID = "partner";
     public static final String AUDIENCE = "https://smtp.partner.test";
+    /** Who is signed in until {@link #signInAs} says otherwise. */
+    public static final String DEFAULT_ACCOUNT = "user@partner.test";
+    /** Lifetime of access tokens until {@link #accessTokensLastSeconds} says otherwise. */
+    public static final long DEFAULT_TOKEN_SECONDS = 3600;
 
     private final MockOAuth2Server server;
     private final PartnerTokens tokens = new PartnerTokens();
@@ -112,6 +116,16 @@ public final class OAuthTestServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Back to the behaviour of a fresh server: {@link #DEFAULT_ACCOUNT} signed in, tokens lasting
+     * {@link #DEFAULT_TOKEN_SECONDS}, grants not revoked, no outage, counters at zero. Tokens and grants issued before
+     * stay valid (the mock server keeps them).
+     */
+    public OAuthTestServer reset() {
+        tokens.reset();
+        return this;
+    }
+
     /** Token requests answered with a token so far, per grant type ({@code authorization_code}, {@code refresh_token}). */
     public int tokensIssued(String grantType) {
         return tokens.issued.getOrDefault(grantType, new AtomicInteger()).get();
@@ -167,12 +181,21 @@ public final class OAuthTestServer implements AutoCloseable {
      * issues, so refreshes of that grant come back here and see the revoked/failing switches too.
      */
     private static final class PartnerTokens implements OAuth2TokenCallback {
-        final AtomicReference<String> subject = new AtomicReference<>("user@partner.test");
-        final AtomicLong expirySeconds = new AtomicLong(3600);
+        final AtomicReference<String> subject = new AtomicReference<>(DEFAULT_ACCOUNT);
+        final AtomicLong expirySeconds = new AtomicLong(DEFAULT_TOKEN_SECONDS);
         final AtomicBoolean revoked = new AtomicBoolean();
         final AtomicBoolean failing = new AtomicBoolean();
         final Map<String, AtomicInteger> issued = new java.util.concurrent.ConcurrentHashMap<>();
         final AtomicInteger refused = new AtomicInteger();
+
+        void reset() {
+            subject.set(DEFAULT_ACCOUNT);
+            expirySeconds.set(DEFAULT_TOKEN_SECONDS);
+            revoked.set(false);
+            failing.set(false);
+            issued.clear();
+            refused.set(0);
+        }
 
         @Override
         public String issuerId() {

@@ -23,9 +23,8 @@ import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLSocket;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The OAuth partner relay against tokens of the real authorization server: javax.mail's own XOAUTH2 client (an
@@ -33,22 +32,13 @@ import org.junit.jupiter.api.Test;
  */
 class OAuthSmtpPeerTest {
     private static final String ALICE = "alice@partner.test";
-    private static OAuthTestServer oauth;
-
-    @BeforeAll
-    static void startServer() {
-        oauth = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        oauth.close();
-    }
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension();
 
     @Test
     void validTokenIsAcceptedOverXoauth2AndTheMailRecordedForTheAccount() throws Exception {
         try (SmtpPeer peer = oauthPeer()) {
-            sendWithXoauth2(peer, ALICE, oauth.issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, 600));
+            sendWithXoauth2(peer, ALICE, OAUTH.server().issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, 600));
 
             ReceivedMail mail = peer.awaitMessages(1, Duration.ofSeconds(5)).get(0);
             assertThat(mail.authenticatedUser()).isEqualTo(ALICE);
@@ -60,7 +50,7 @@ class OAuthSmtpPeerTest {
     @Test
     void tokenForAnotherAudienceIsRefused() {
         try (SmtpPeer peer = oauthPeer()) {
-            String token = oauth.issueAccessToken(ALICE, "https://graph.partner.test", 600);
+            String token = OAUTH.server().issueAccessToken(ALICE, "https://graph.partner.test", 600);
             assertThatThrownBy(() -> sendWithXoauth2(peer, ALICE, token)).isInstanceOf(AuthenticationFailedException.class);
             assertThat(peer.tokenRefusals()).singleElement().asString().contains("aud");
             assertThat(peer.received()).isEmpty();
@@ -70,7 +60,7 @@ class OAuthSmtpPeerTest {
     @Test
     void expiredTokenIsRefused() {
         try (SmtpPeer peer = oauthPeer()) {
-            String token = oauth.issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, -5);
+            String token = OAUTH.server().issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, -5);
             assertThatThrownBy(() -> sendWithXoauth2(peer, ALICE, token)).isInstanceOf(AuthenticationFailedException.class);
             assertThat(peer.tokenRefusals()).singleElement().asString().containsIgnoringCase("expired");
         }
@@ -88,7 +78,7 @@ class OAuthSmtpPeerTest {
     @Test
     void tokenOfAnotherAccountIsRefused() {
         try (SmtpPeer peer = oauthPeer()) {
-            String bobsToken = oauth.issueAccessToken("bob@partner.test", OAuthTestServer.AUDIENCE, 600);
+            String bobsToken = OAUTH.server().issueAccessToken("bob@partner.test", OAuthTestServer.AUDIENCE, 600);
             assertThatThrownBy(() -> sendWithXoauth2(peer, ALICE, bobsToken)).isInstanceOf(AuthenticationFailedException.class);
             assertThat(peer.tokenRefusals()).singleElement().asString().contains("another account");
         }
@@ -101,14 +91,14 @@ class OAuthSmtpPeerTest {
                 && line.contains("XOAUTH2") && !line.contains("PLAIN"));
             assertThat(smtp.command("AUTH PLAIN " + base64("\0" + ALICE + "\0secret"))).startsWith("504");
 
-            String expired = oauth.issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, -5);
+            String expired = OAUTH.server().issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, -5);
             String challenge = smtp.command("AUTH OAUTHBEARER " + oauthBearer(ALICE, expired));
             assertThat(challenge).startsWith("334 ");
             assertThat(new String(Base64.getDecoder().decode(challenge.substring(4).trim()), StandardCharsets.UTF_8))
                 .contains("\"status\":\"invalid_token\"");
             assertThat(smtp.command("AQ==")).startsWith("535");
 
-            String valid = oauth.issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, 600);
+            String valid = OAUTH.server().issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, 600);
             assertThat(smtp.command("AUTH OAUTHBEARER " + oauthBearer(ALICE, valid))).startsWith("235");
             assertThat(peer.authMechanismsAccepted()).containsExactly("OAUTHBEARER");
         }
@@ -116,17 +106,17 @@ class OAuthSmtpPeerTest {
 
     @Test
     void peerCanAnnounceOnlyOneMechanism() throws Exception {
-        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator(), List.of("XOAUTH2")).start();
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
              RawSmtp smtp = RawSmtp.startTls(peer.port())) {
             assertThat(smtp.ehloLines()).anyMatch(line -> line.contains("AUTH") && line.contains("XOAUTH2")
                 && !line.contains("OAUTHBEARER"));
-            String valid = oauth.issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, 600);
+            String valid = OAUTH.server().issueAccessToken(ALICE, OAuthTestServer.AUDIENCE, 600);
             assertThat(smtp.command("AUTH OAUTHBEARER " + oauthBearer(ALICE, valid))).startsWith("504");
         }
     }
 
     private static SmtpPeer oauthPeer() {
-        return SmtpPeer.builder().requireStartTls().requireOAuth(oauth.validator()).start();
+        return SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator()).start();
     }
 
     private static String oauthBearer(String account, String token) {

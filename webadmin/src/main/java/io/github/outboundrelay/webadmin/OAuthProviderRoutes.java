@@ -1,6 +1,5 @@
 package io.github.outboundrelay.webadmin;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,9 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SecretSealer;
-import io.github.outboundrelay.core.oauth.OAuthDiscovery;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.settings.OAuthProviderRequest;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import spark.Request;
 import spark.Service;
@@ -32,7 +31,6 @@ import spark.Service;
  */
 public class OAuthProviderRoutes extends AdminApiRoutes {
     static final String PATH = OutboundRelayRoutes.BASE + "/oauth-providers";
-    private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(10);
 
     private final OAuthProviderSettings providers;
     private final OAuthProviderRequest requests;
@@ -43,7 +41,7 @@ public class OAuthProviderRoutes extends AdminApiRoutes {
                                AdminApiGuard guard) {
         super(PATH, guard);
         this.providers = providers;
-        this.requests = new OAuthProviderRequest(policy, new OAuthDiscovery(policy, DISCOVERY_TIMEOUT), sealer);
+        this.requests = new OAuthProviderRequest(policy, sealer);
     }
 
     @Override

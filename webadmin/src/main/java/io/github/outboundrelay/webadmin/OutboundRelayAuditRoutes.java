@@ -96,12 +96,16 @@ public class OutboundRelayAuditRoutes extends AdminApiRoutes {
         }
     }
 
-    /** {@code user}: the owner of the address concerned; {@code user}, {@code sendAs}, {@code domain} are null when not about one. */
-    record SettingsEventView(String type, String at, String event, String actor, String user, String sendAs, String domain,
-                             String detail) {
+    /**
+     * {@code user}: the owner of the address concerned; {@code user}, {@code sendAs}, {@code domain} are null when not
+     * about one; {@code actorName}: the admin who made the change when known (the admin area's signed-in admin), else null.
+     */
+    record SettingsEventView(String type, String at, String event, String actor, String actorName, String user,
+                             String sendAs, String domain, String detail) {
         static SettingsEventView of(SettingsEvent event) {
             return new SettingsEventView(SETTINGS, event.at().toString(), event.type().label(),
-                event.actor().name().toLowerCase(Locale.ROOT), event.user().map(Username::asString).orElse(null),
+                event.actor().kind().name().toLowerCase(Locale.ROOT), event.actor().name().map(Username::asString).orElse(null),
+                event.user().map(Username::asString).orElse(null),
                 event.sendAs().map(MailAddress::asString).orElse(null), event.domain().map(Domain::asString).orElse(null),
                 event.detail());
         }

@@ -43,6 +43,7 @@ import io.github.outboundrelay.core.RotatingSecretSealer;
 import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
+import io.github.outboundrelay.core.settings.SendAsOverview;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.AuditTrail;
@@ -78,9 +79,9 @@ class AdminApiGuardTest {
         final InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
         final SettingsEvents events = new SettingsEvents(new InMemorySettingsEventLog());
         final SendAsSettings settings;
-        final MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
 
         AllRoutes() throws Exception {
+            MemoryDomainList domains = new MemoryDomainList(new InMemoryDNSService());
             domains.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
             domains.addDomain(Domain.of("ourdomain.test"));
             users = MemoryUsersRepository.withVirtualHosting(domains);
@@ -100,8 +101,7 @@ class AdminApiGuardTest {
         }
 
         SendAsOverviewRoutes overview() {
-            return new SendAsOverviewRoutes(requests, registry, verifier, attempts,
-                new io.github.outboundrelay.core.OutboundRelayRule(registry, policies, domains, verifier));
+            return new SendAsOverviewRoutes(requests, new SendAsOverview(registry, settings), attempts);
         }
 
         OutboundRelayAuditRoutes audit() {

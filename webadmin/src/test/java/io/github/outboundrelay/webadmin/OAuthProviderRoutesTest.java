@@ -22,10 +22,9 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.webadmin.WebAdminServer;
 import org.apache.james.webadmin.WebAdminUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
@@ -39,14 +38,15 @@ import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
-import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 class OAuthProviderRoutesTest {
     private static final String M365 = "/outbound-relay/oauth-providers/m365";
     private static final String SECRET = "client-secret-3f9a";
-    private static OAuthTestServer oauth;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension();
 
     private final AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
     private final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
@@ -54,20 +54,11 @@ class OAuthProviderRoutesTest {
     private WebAdminServer server;
     private RequestSpecification admin;
 
-    @BeforeAll
-    static void startOAuth() {
-        oauth = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stopOAuth() {
-        oauth.close();
-    }
-
     private void start(OAuthEndpointPolicy policy) {
         server = WebAdminUtils.createWebAdminServer(new OAuthProviderRoutes(new OAuthProviderSettings(providers, registry,
             new AccessTokenCache(new OAuthTokenClient(sealer, policy, Duration.ofSeconds(1), Clock.systemUTC()), Clock.systemUTC(),
-                AccessTokenCache.DEFAULT_MARGIN)), sealer,
+                AccessTokenCache.DEFAULT_MARGIN), new io.github.outboundrelay.core.settings.SettingsEvents(
+                new io.github.outboundrelay.core.InMemorySettingsEventLog())), sealer,
             policy, AdminApiGuard.loopbackOnly())).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }
@@ -120,12 +111,12 @@ class OAuthProviderRoutesTest {
     @Test
     void issuerDiscoveryFillsTheEndpoints() {
         start(OAuthEndpointPolicy.forTests());
-        given().spec(admin).body(Map.of("issuer", oauth.issuer().toString(), "clientId", "relay",
+        given().spec(admin).body(Map.of("issuer", OAUTH.server().issuer().toString(), "clientId", "relay",
                 "scopes", List.of("openid", "smtp"), "relay", Map.of("host", "smtp.partner.test", "port", 587, "security", "STARTTLS")))
             .put("/outbound-relay/oauth-providers/partner")
             .then().statusCode(200)
-            .body("tokenEndpoint", equalTo(oauth.tokenEndpoint().toString()))
-            .body("authorizationEndpoint", equalTo(oauth.authorizationEndpoint().toString()))
+            .body("tokenEndpoint", equalTo(OAUTH.server().tokenEndpoint().toString()))
+            .body("authorizationEndpoint", equalTo(OAUTH.server().authorizationEndpoint().toString()))
             .body("deviceAuthorizationEndpoint", nullValue())
             .body("clientSecretSet", equalTo(false));
     }
@@ -133,7 +124,7 @@ class OAuthProviderRoutesTest {
     @Test
     void httpEndpointsAndIssuersAreRefusedInProduction() {
         start(OAuthEndpointPolicy.httpsOnly());
-        given().spec(admin).body(Map.of("issuer", oauth.issuer().toString(), "clientId", "relay", "scopes", List.of("smtp"),
+        given().spec(admin).body(Map.of("issuer", OAUTH.server().issuer().toString(), "clientId", "relay", "scopes", List.of("smtp"),
                 "relay", Map.of("host", "smtp.partner.test", "port", 587, "security", "STARTTLS")))
             .put("/outbound-relay/oauth-providers/partner")
             .then().statusCode(400).body("message", startsWith("'issuer' must use https"));

@@ -51,7 +51,7 @@ class OutboundRelayAuditRoutesTest {
 
     @Test
     void attemptsAndConfigurationEventsAreListedTogetherEachWithItsType() throws Exception {
-        events.record(new SettingsEvent(T0, Actor.ADMIN, SettingsEvent.Type.DOMAIN_POLICY_CHANGED, Optional.empty(),
+        events.record(new SettingsEvent(T0, Actor.admin(Username.of("root@ourdomain.test")), SettingsEvent.Type.DOMAIN_POLICY_CHANGED, Optional.empty(),
             Optional.empty(), Optional.of(Domain.of("ourdomain.test")), "allowed false -> true, allowInsecure false -> false"));
         events.record(new SettingsEvent(T0.plusSeconds(1), Actor.USER, SettingsEvent.Type.SEND_AS_ADDED, Optional.of(ALICE),
             Optional.of(new MailAddress("alice@partner.test")), Optional.empty(), "smtp.partner.test:587 STARTTLS"));
@@ -62,11 +62,13 @@ class OutboundRelayAuditRoutesTest {
             .body("type", contains("settings", "settings", "relay-attempt"))
             .body("[0].event", equalTo("domain-policy-changed"))
             .body("[0].actor", equalTo("admin"))
+            .body("[0].actorName", equalTo("root@ourdomain.test"))
             .body("[0].domain", equalTo("ourdomain.test"))
             .body("[0].user", nullValue())
             .body("[0].detail", equalTo("allowed false -> true, allowInsecure false -> false"))
             .body("[1].event", equalTo("send-as-added"))
             .body("[1].actor", equalTo("user"))
+            .body("[1].actorName", nullValue())
             .body("[1].user", equalTo("alice@ourdomain.test"))
             .body("[1].sendAs", equalTo("alice@partner.test"))
             .body("[1].at", equalTo("2026-11-28T10:00:01Z"))

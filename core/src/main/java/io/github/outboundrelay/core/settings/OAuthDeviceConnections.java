@@ -72,7 +72,7 @@ public class OAuthDeviceConnections {
             throw new SendAsSettingsException(Kind.DOMAIN_NOT_ALLOWED, "Outbound relay is not enabled for the domain of "
                 + owner.asString());
         }
-        if (actor != Actor.ADMIN && verified.isPresent()) {
+        if (!actor.isAdmin() && verified.isPresent()) {
             throw new InvalidFieldException("verified", "may only be set by an admin");
         }
         if (username == null || username.isBlank()) {

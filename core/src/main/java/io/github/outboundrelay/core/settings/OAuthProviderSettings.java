@@ -17,19 +17,22 @@ import io.github.outboundrelay.core.oauth.OAuthProviders;
  * them: when a provider's token endpoint moves, every grant of that provider is marked "reconnect needed" (stored, so
  * on every node) before the provider is saved, so that no refresh token issued by the old endpoint is ever sent to
  * the new one; its users connect their accounts again. Any change or removal of a provider drops this node's cached
- * tokens of its grants (other nodes' caches see the provider changed, see {@link AccessTokenCache}). Writes may throw
- * {@link io.github.outboundrelay.core.StoreUnavailableException}.
+ * tokens of its grants (other nodes' caches see the provider changed, see {@link AccessTokenCache}). Each change is
+ * recorded in the audit trail. Writes may throw {@link io.github.outboundrelay.core.StoreUnavailableException}.
  */
 public class OAuthProviderSettings {
     private final OAuthProviders providers;
     private final SendAsRegistry registry;
     private final AccessTokenCache tokens;
+    private final SettingsEvents events;
 
     @Inject
-    public OAuthProviderSettings(OAuthProviders providers, SendAsRegistry registry, AccessTokenCache tokens) {
+    public OAuthProviderSettings(OAuthProviders providers, SendAsRegistry registry, AccessTokenCache tokens,
+                                 SettingsEvents events) {
         this.providers = providers;
         this.registry = registry;
         this.tokens = tokens;
+        this.events = events;
     }
 
     public Optional<OAuthProvider> find(String id) {
@@ -41,19 +44,31 @@ public class OAuthProviderSettings {
         return providers.all();
     }
 
-    /** Adds the provider, or replaces the one with its id (see the class comment). */
+    /** Adds the provider, or replaces the one with its id (see the class comment), as an unnamed admin (WebAdmin). */
     public void save(OAuthProvider provider) {
+        save(Actor.ADMIN, provider);
+    }
+
+    public void save(Actor actor, OAuthProvider provider) {
+        Optional<OAuthProvider> before = providers.find(provider.id());
         // Marked first: should saving the provider fail, users reconnect for nothing, but no token goes astray.
-        providers.find(provider.id()).filter(provider::tokenEndpointMovedFrom)
-            .ifPresent(before -> markGrantsReconnectNeeded(provider.id()));
+        before.filter(provider::tokenEndpointMovedFrom).ifPresent(moved -> markGrantsReconnectNeeded(provider.id()));
         providers.save(provider);
         forgetTokensOf(provider.id());
+        events.providerSaved(actor, before, provider);
     }
 
     /** @return whether there was such a provider */
     public boolean remove(String id) {
+        return remove(Actor.ADMIN, id);
+    }
+
+    public boolean remove(Actor actor, String id) {
         boolean removed = providers.remove(id);
         forgetTokensOf(id);
+        if (removed) {
+            events.providerRemoved(actor, id);
+        }
         return removed;
     }
 

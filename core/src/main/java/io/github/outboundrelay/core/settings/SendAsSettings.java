@@ -329,7 +329,7 @@ public class SendAsSettings {
     }
 
     private static boolean vouchedBy(Actor actor, Optional<Boolean> verified) {
-        if (actor != Actor.ADMIN && verified.isPresent()) {
+        if (!actor.isAdmin() && verified.isPresent()) {
             throw new InvalidFieldException("verified", "may only be set by an admin: confirm the code mailed to the address");
         }
         return verified.orElse(false);

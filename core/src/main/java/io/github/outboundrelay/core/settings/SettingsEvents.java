@@ -20,11 +20,12 @@ import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.SettingsEvent.Type;
 import io.github.outboundrelay.core.SettingsEventLog;
+import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.verification.SendAsStatus;
 
 /**
  * Records the configuration events of the audit trail, called by the flows that make the changes once they are done
- * ({@link SendAsSettings}, {@link RelayChecks}, {@link DomainPolicySettings},
+ * ({@link SendAsSettings}, {@link RelayChecks}, {@link DomainPolicySettings}, {@link OAuthProviderSettings},
  * {@link io.github.outboundrelay.core.SecretRotation}): one place that decides what an event says. A detail never holds
  * a secret: a new password is named, never shown; a relay test or a code mail tells its outcome as a reason class.
  * Recording never fails the operation it describes (the change is made already).
@@ -101,6 +102,18 @@ public class SettingsEvents {
     public void keysRotated(Actor actor, String activeKeyId, int resealed) {
         record(actor, Type.SECRET_KEYS_ROTATED, Optional.empty(), Optional.empty(), Optional.empty(),
             "active key " + activeKeyId + ", " + resealed + " secret(s) (relay passwords, refresh tokens, client secrets) sealed again");
+    }
+
+    /** Only admins set providers. Endpoints and the client id are public values; the client secret is only said set. */
+    void providerSaved(Actor actor, Optional<OAuthProvider> before, OAuthProvider after) {
+        record(actor, Type.OAUTH_PROVIDER_SAVED, Optional.empty(), Optional.empty(), Optional.empty(), after.id() + ": "
+            + (before.isEmpty() ? "added" : "changed") + ", token endpoint " + after.tokenEndpoint() + ", client id "
+            + after.clientId() + ", client secret " + (after.clientSecret().isPresent() ? "set" : "none")
+            + before.filter(after::tokenEndpointMovedFrom).map(moved -> "; token endpoint moved: its accounts must be connected again").orElse(""));
+    }
+
+    void providerRemoved(Actor actor, String id) {
+        record(actor, Type.OAUTH_PROVIDER_REMOVED, Optional.empty(), Optional.empty(), Optional.empty(), id);
     }
 
     private static String changes(SendAsAddress before, SendAsAddress after, boolean secretGiven) {

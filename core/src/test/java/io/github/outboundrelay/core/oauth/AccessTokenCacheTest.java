@@ -18,65 +18,54 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
-/** The access-token cache over the real token client and authorization server. */
+/** The access-token cache over the real token client and authorization OAUTH.server(). */
 class AccessTokenCacheTest {
     private static final String ALICE = "alice@partner.test";
-    private static OAuthTestServer server;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension(ALICE);
 
     private final MovableClock clock = new MovableClock();
     private final OAuthTokenClient client = OAuthFixtures.client(clock);
     private final AccessTokenCache cache = new AccessTokenCache(client, clock, AccessTokenCache.DEFAULT_MARGIN);
     private OAuthFixtures.MemoryGrant grant;
 
-    @BeforeAll
-    static void start() {
-        server = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
     void connect() throws Exception {
-        server.signInAs(ALICE).revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
-        OAuthProvider provider = OAuthFixtures.provider(server);
-        TokenGrant connected = OAuthFixtures.connect(server, client, provider);
+        OAuthProvider provider = OAuthFixtures.provider(OAUTH.server());
+        TokenGrant connected = OAuthFixtures.connect(OAUTH.server(), client, provider);
         grant = new OAuthFixtures.MemoryGrant(ALICE, provider, connected.refreshToken().orElseThrow());
     }
 
     @Test
     void tokenIsReusedUntilShortlyBeforeExpiryThenRefreshedAndTheRotatedRefreshTokenKept() throws Exception {
-        int before = server.tokensIssued("refresh_token");
+        int before = OAUTH.server().tokensIssued("refresh_token");
         String firstRefreshToken = grant.refreshToken();
 
         AccessToken first = cache.get(grant);
         assertThat(cache.get(grant)).isSameAs(first);
         clock.advance(Duration.ofMinutes(57));
         assertThat(cache.get(grant)).isSameAs(first);
-        assertThat(server.tokensIssued("refresh_token")).isEqualTo(before + 1);
+        assertThat(OAUTH.server().tokensIssued("refresh_token")).isEqualTo(before + 1);
         assertThat(grant.rotations).hasSize(1);
 
         clock.advance(Duration.ofMinutes(2)); // 59 min: inside the 2-minute margin of the 60-minute token
         AccessToken second = cache.get(grant);
         assertThat(second.value()).isNotEqualTo(first.value());
-        assertThat(server.validator().validate(second.value())).isEqualTo(ALICE);
-        assertThat(server.tokensIssued("refresh_token")).isEqualTo(before + 2);
+        assertThat(OAUTH.server().validator().validate(second.value())).isEqualTo(ALICE);
+        assertThat(OAUTH.server().tokensIssued("refresh_token")).isEqualTo(before + 2);
         assertThat(grant.rotations).hasSize(2).doesNotContain(firstRefreshToken);
         assertThat(grant.refreshToken()).isEqualTo(grant.rotations.get(1));
     }
 
     @Test
     void manyThreadsNeedingATokenCauseOneRefresh() throws Exception {
-        int before = server.tokensIssued("refresh_token");
+        int before = OAUTH.server().tokensIssued("refresh_token");
         int threads = 16;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -94,7 +83,7 @@ class AccessTokenCacheTest {
                 tokens.add(result.get(10, TimeUnit.SECONDS).value());
             }
             assertThat(tokens).hasSize(1);
-            assertThat(server.tokensIssued("refresh_token")).isEqualTo(before + 1);
+            assertThat(OAUTH.server().tokensIssued("refresh_token")).isEqualTo(before + 1);
             assertThat(grant.rotations).hasSize(1);
         } finally {
             pool.shutdownNow();
@@ -103,33 +92,33 @@ class AccessTokenCacheTest {
 
     @Test
     void revokedGrantFailsAsReconnectNeededAndIsNotAskedAgainUntilReconnected() throws Exception {
-        server.revokeGrants(true);
-        int refusedBefore = server.tokenRequestsRefused();
+        OAUTH.server().revokeGrants(true);
+        int refusedBefore = OAUTH.server().tokenRequestsRefused();
 
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> cache.get(grant)).isInstanceOfSatisfying(OAuthException.class,
                 e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED));
         }
-        assertThat(server.tokenRequestsRefused()).isEqualTo(refusedBefore + 1);
+        assertThat(OAUTH.server().tokenRequestsRefused()).isEqualTo(refusedBefore + 1);
         assertThat(cache.reconnectNeeded(grant.key())).isTrue();
 
         // Reconnected elsewhere (another node stored the new refresh token): this cache was not told, and learns it
         // from the next refresh that works.
-        server.revokeGrants(false);
-        TokenGrant reconnected = OAuthFixtures.connect(server, client, grant.provider());
+        OAUTH.server().revokeGrants(false);
+        TokenGrant reconnected = OAuthFixtures.connect(OAUTH.server(), client, grant.provider());
         grant.refreshToken.set(reconnected.refreshToken().orElseThrow());
-        assertThat(server.validator().validate(cache.get(grant).value())).isEqualTo(ALICE);
+        assertThat(OAUTH.server().validator().validate(cache.get(grant).value())).isEqualTo(ALICE);
         assertThat(cache.reconnectNeeded(grant.key())).isFalse();
     }
 
     @Test
     void outageIsTemporaryAndTheNextRequestTriesAgain() throws Exception {
-        server.failTokenRequests(true);
+        OAUTH.server().failTokenRequests(true);
         assertThatThrownBy(() -> cache.get(grant)).isInstanceOfSatisfying(OAuthException.class,
             e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.TEMPORARY));
 
-        server.failTokenRequests(false);
-        assertThat(server.validator().validate(cache.get(grant).value())).isEqualTo(ALICE);
+        OAUTH.server().failTokenRequests(false);
+        assertThat(OAUTH.server().validator().validate(cache.get(grant).value())).isEqualTo(ALICE);
     }
 
     @Test

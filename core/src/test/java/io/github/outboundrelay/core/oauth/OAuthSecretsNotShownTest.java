@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -18,6 +19,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**
  * A whole connect / refresh / revoked / outage sequence at DEBUG: no access token, refresh token, client secret, code
@@ -25,6 +27,9 @@ import io.github.outboundrelay.testing.OAuthTestServer;
  * in toString of the objects that carry them, or in the failures' messages.
  */
 class OAuthSecretsNotShownTest {
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension("alice@partner.test");
+
     @Test
     void secretsAppearNowhere() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -35,7 +40,8 @@ class OAuthSecretsNotShownTest {
         root.setLevel(Level.DEBUG);
         List<String> shown = new ArrayList<>();
         List<String> secrets = new ArrayList<>(List.of(OAuthFixtures.CLIENT_SECRET));
-        try (OAuthTestServer server = OAuthTestServer.start().signInAs("alice@partner.test")) {
+        OAuthTestServer server = OAUTH.server();
+        try {
             OAuthTokenClient client = OAuthFixtures.client(Clock.systemUTC());
             OAuthProvider provider = OAuthFixtures.provider(server);
             OAuthState state = OAuthState.create();

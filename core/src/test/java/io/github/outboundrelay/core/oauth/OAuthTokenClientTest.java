@@ -9,36 +9,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /** The token client against a real authorization server (mock-oauth2-server over HTTP on loopback). */
 class OAuthTokenClientTest {
     private static final String ALICE = "alice@partner.test";
-    private static OAuthTestServer server;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension(ALICE);
     private final OAuthTokenClient client = OAuthFixtures.client(Clock.systemUTC());
     private OAuthProvider provider;
 
-    @BeforeAll
-    static void start() {
-        server = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
-    void reset() {
-        server.signInAs(ALICE).revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
-        provider = OAuthFixtures.provider(server);
+    void pointAtTheServer() {
+        provider = OAuthFixtures.provider(OAUTH.server());
     }
 
     @Test
@@ -56,9 +46,9 @@ class OAuthTokenClientTest {
 
     @Test
     void codeFlowGivesAValidatedAccessTokenForTheAccountAndARefreshToken() throws Exception {
-        TokenGrant grant = OAuthFixtures.connect(server, client, provider);
+        TokenGrant grant = OAuthFixtures.connect(OAUTH.server(), client, provider);
 
-        assertThat(server.validator().validate(grant.accessToken().value())).isEqualTo(ALICE);
+        assertThat(OAUTH.server().validator().validate(grant.accessToken().value())).isEqualTo(ALICE);
         assertThat(grant.refreshToken()).isPresent();
         assertThat(grant.accessToken().expiresAt()).isBetween(Instant.now().plusSeconds(3500), Instant.now().plusSeconds(3700));
     }
@@ -66,7 +56,7 @@ class OAuthTokenClientTest {
     @Test
     void aCodeExchangedWithAnotherVerifierIsRefused() {
         OAuthState state = OAuthState.create();
-        URI callback = server.authorize(client.authorizationRequest(provider, OAuthFixtures.REDIRECT, state, Pkce.create(), Optional.empty()));
+        URI callback = OAUTH.server().authorize(client.authorizationRequest(provider, OAuthFixtures.REDIRECT, state, Pkce.create(), Optional.empty()));
         String code = OAuthTestServer.queryParameter(callback, "code");
 
         assertThatThrownBy(() -> client.exchangeCode(provider, code, OAuthFixtures.REDIRECT, Pkce.create()))
@@ -75,18 +65,18 @@ class OAuthTokenClientTest {
 
     @Test
     void refreshRotatesTheRefreshToken() throws Exception {
-        TokenGrant connected = OAuthFixtures.connect(server, client, provider);
+        TokenGrant connected = OAuthFixtures.connect(OAUTH.server(), client, provider);
         TokenGrant refreshed = client.refresh(provider, connected.refreshToken().orElseThrow());
 
         assertThat(refreshed.refreshToken()).isPresent().isNotEqualTo(connected.refreshToken());
         assertThat(refreshed.accessToken().value()).isNotEqualTo(connected.accessToken().value());
-        assertThat(server.validator().validate(refreshed.accessToken().value())).isEqualTo(ALICE);
+        assertThat(OAUTH.server().validator().validate(refreshed.accessToken().value())).isEqualTo(ALICE);
     }
 
     @Test
     void revokedGrantMeansReconnectNeeded() throws Exception {
-        TokenGrant connected = OAuthFixtures.connect(server, client, provider);
-        server.revokeGrants(true);
+        TokenGrant connected = OAuthFixtures.connect(OAUTH.server(), client, provider);
+        OAUTH.server().revokeGrants(true);
 
         assertThatThrownBy(() -> client.refresh(provider, connected.refreshToken().orElseThrow()))
             .isInstanceOfSatisfying(OAuthException.class, e -> {
@@ -97,8 +87,8 @@ class OAuthTokenClientTest {
 
     @Test
     void serverErrorIsTemporary() throws Exception {
-        TokenGrant connected = OAuthFixtures.connect(server, client, provider);
-        server.failTokenRequests(true);
+        TokenGrant connected = OAuthFixtures.connect(OAUTH.server(), client, provider);
+        OAUTH.server().failTokenRequests(true);
 
         assertThatThrownBy(() -> client.refresh(provider, connected.refreshToken().orElseThrow()))
             .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.TEMPORARY));
@@ -122,26 +112,26 @@ class OAuthTokenClientTest {
     void httpEndpointIsRefusedBeforeAnythingIsSentUnlessTheTestSwitchIsOn() {
         OAuthTokenClient production = new OAuthTokenClient(OAuthFixtures.SEALER, OAuthEndpointPolicy.httpsOnly(),
             Duration.ofSeconds(5), Clock.systemUTC());
-        int issued = server.tokensIssued("refresh_token");
+        int issued = OAUTH.server().tokensIssued("refresh_token");
 
         // The admin's to fix, as a refused client is: a delivery waits and retries, it does not fail on a runtime error.
         assertThatThrownBy(() -> production.refresh(provider, "some-refresh-token"))
             .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.MISCONFIGURED))
             .hasMessage("Nothing sent: 'tokenEndpoint' must use https, got 'http'");
-        assertThat(server.tokensIssued("refresh_token")).isEqualTo(issued);
+        assertThat(OAUTH.server().tokensIssued("refresh_token")).isEqualTo(issued);
     }
 
     @Test
     void discoveryGivesTheIssuersEndpoints() throws Exception {
         OAuthDiscovery.Endpoints endpoints = new OAuthDiscovery(OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5))
-            .discover(server.issuer());
-        assertThat(endpoints.authorizationEndpoint()).isEqualTo(server.authorizationEndpoint());
-        assertThat(endpoints.tokenEndpoint()).isEqualTo(server.tokenEndpoint());
+            .discover(OAUTH.server().issuer());
+        assertThat(endpoints.authorizationEndpoint()).isEqualTo(OAUTH.server().authorizationEndpoint());
+        assertThat(endpoints.tokenEndpoint()).isEqualTo(OAUTH.server().tokenEndpoint());
     }
 
     @Test
     void discoveryRefusesHttpInProduction() {
-        assertThatThrownBy(() -> new OAuthDiscovery(OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(5)).discover(server.issuer()))
+        assertThatThrownBy(() -> new OAuthDiscovery(OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(5)).discover(OAUTH.server().issuer()))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'issuer'");
     }
 }

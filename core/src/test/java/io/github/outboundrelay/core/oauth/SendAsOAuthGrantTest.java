@@ -8,10 +8,9 @@ import java.util.List;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
@@ -22,7 +21,7 @@ import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.settings.SettingsEvents;
-import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**
  * The OAuth grant of a send-as address against a real authorization server: the refresh token is read sealed from the
@@ -30,7 +29,8 @@ import io.github.outboundrelay.testing.OAuthTestServer;
  */
 class SendAsOAuthGrantTest {
     private static final Username ALICE = Username.of("alice@ourdomain.test");
-    private static OAuthTestServer server;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension("alice@partner.test");
 
     private final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     private final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
@@ -39,22 +39,11 @@ class SendAsOAuthGrantTest {
     private MailAddress address;
     private String firstRefreshToken;
 
-    @BeforeAll
-    static void start() {
-        server = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
     void connect() throws Exception {
-        server.signInAs("alice@partner.test").revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
-        OAuthProvider provider = OAuthFixtures.provider(server);
+        OAuthProvider provider = OAuthFixtures.provider(OAUTH.server());
         providers.save(provider);
-        firstRefreshToken = OAuthFixtures.connect(server, OAuthFixtures.client(Clock.systemUTC()), provider).refreshToken().orElseThrow();
+        firstRefreshToken = OAuthFixtures.connect(OAUTH.server(), OAuthFixtures.client(Clock.systemUTC()), provider).refreshToken().orElseThrow();
         address = new MailAddress("alice@partner.test");
         String key = SendAsKey.of(address);
         registry.register(new SendAsAddress(address, ALICE, provider.relay(), "alice@partner.test",
@@ -96,7 +85,7 @@ class SendAsOAuthGrantTest {
 
     @Test
     void aRevokedGrantIsReconnectNeededUntilTheAccountIsConnectedAgain() {
-        server.revokeGrants(true);
+        OAUTH.server().revokeGrants(true);
         OAuthGrant grant = grant();
 
         assertThatThrownBy(() -> cache.get(grant()))
@@ -120,7 +109,7 @@ class SendAsOAuthGrantTest {
     /** The refusal is stored: another node (its own empty token cache) says "reconnect" without trying the grant. */
     @Test
     void aRevokedGrantIsMarkedInTheRegistryForEveryNode() {
-        server.revokeGrants(true);
+        OAUTH.server().revokeGrants(true);
         assertThatThrownBy(() -> cache.get(grant())).isInstanceOf(OAuthException.class);
 
         assertThat(((RelayCredential.OAuth) registry.find(address).orElseThrow().requireRelayAccount().credential()).reconnectNeeded()).isTrue();

@@ -12,27 +12,27 @@ import java.util.List;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.user.api.UsersRepository;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.settings.SettingsEvents;
 import io.github.outboundrelay.core.users.DeletedUserSweep;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
-import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**
  * Two nodes over one store: each its own token cache, the registry and the providers shared (what the JDBC store
- * gives every node), against a real authorization server. Another node's cached token is never served for an address
+ * gives every node), against a real authorization OAUTH.server(). Another node's cached token is never served for an address
  * removed and connected again, nor after its provider changed; the deleted-user sweep clears what is no longer held.
  */
 class TokenCacheAcrossNodesTest {
     private static final Username ALICE = Username.of("alice@ourdomain.test");
     private static final String ACCOUNT = "alice@partner.test";
-    private static OAuthTestServer server;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension(ACCOUNT);
 
     private final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
     private final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
@@ -41,20 +41,9 @@ class TokenCacheAcrossNodesTest {
     private final AccessTokenCache nodeB = new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN);
     private MailAddress address;
 
-    @BeforeAll
-    static void start() {
-        server = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
     void connect() throws Exception {
-        server.signInAs(ACCOUNT).revokeGrants(false).failTokenRequests(false).accessTokensLastSeconds(3600);
-        providers.save(OAuthFixtures.provider(server));
+        providers.save(OAuthFixtures.provider(OAUTH.server()));
         address = new MailAddress(ACCOUNT);
         connectAs(ACCOUNT);
     }
@@ -62,7 +51,7 @@ class TokenCacheAcrossNodesTest {
     @Test
     void anAddressRemovedAndConnectedAgainOnOneNodeNeverGetsTheTokenOfTheGrantBeforeOnAnother() throws Exception {
         AccessToken before = nodeB.get(grant());
-        assertThat(server.validator().validate(before.value())).isEqualTo(ACCOUNT);
+        assertThat(OAUTH.server().validator().validate(before.value())).isEqualTo(ACCOUNT);
 
         // On node A: removed, then connected again by the same user, same provider, same account name typed, but
         // whoever signed in at the provider this time (another account there).
@@ -71,7 +60,7 @@ class TokenCacheAcrossNodesTest {
 
         AccessToken after = nodeB.get(grant());
         assertThat(after.value()).isNotEqualTo(before.value());
-        assertThat(server.validator().validate(after.value())).isEqualTo("mallory@partner.test");
+        assertThat(OAUTH.server().validator().validate(after.value())).isEqualTo("mallory@partner.test");
     }
 
     @Test
@@ -81,15 +70,15 @@ class TokenCacheAcrossNodesTest {
         providers.save(new OAuthProvider(provider.id(), provider.authorizationEndpoint(), provider.tokenEndpoint(),
             provider.deviceAuthorizationEndpoint(), provider.clientId(), provider.clientSecret(),
             List.of("openid", "smtp", "offline_access", "profile"), provider.authorizationParameters(), provider.relay()));
-        int refreshes = server.tokensIssued("refresh_token");
+        int refreshes = OAUTH.server().tokensIssued("refresh_token");
 
         assertThat(nodeB.get(grant()).value()).isNotEqualTo(before.value());
-        assertThat(server.tokensIssued("refresh_token")).isEqualTo(refreshes + 1);
+        assertThat(OAUTH.server().tokensIssued("refresh_token")).isEqualTo(refreshes + 1);
     }
 
     @Test
     void theDeletedUserSweepClearsTheTokensOfGrantsNoLongerHeldOnEveryNode() throws Exception {
-        server.revokeGrants(true);
+        OAUTH.server().revokeGrants(true);
         assertThatThrownBy(() -> nodeA.get(grant())).isInstanceOf(OAuthException.class);
         OAuthGrant refused = grant();
         assertThat(nodeA.accountsNeedingReconnect()).containsExactly(refused.key());
@@ -111,8 +100,8 @@ class TokenCacheAcrossNodesTest {
 
     /** The user connects the address with whoever signs in at the provider: a new grant in the store. */
     private void connectAs(String signedIn) throws Exception {
-        server.signInAs(signedIn);
-        registry.register(OAuthFixtures.connectedAddress(server, providers.find("partner").orElseThrow(), ALICE, address));
+        OAUTH.server().signInAs(signedIn);
+        registry.register(OAuthFixtures.connectedAddress(OAUTH.server(), providers.find("partner").orElseThrow(), ALICE, address));
     }
 
     /** The grant a delivery on either node uses: the address as the store has it now. */

@@ -18,10 +18,9 @@ import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
@@ -40,6 +39,7 @@ import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.testing.OAuthTestServer;
+import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**
  * The code flow a self-service page drives, against a real authorization server (PKCE checked by it): the browser's
@@ -49,7 +49,8 @@ import io.github.outboundrelay.testing.OAuthTestServer;
 class OAuthCodeConnectionsTest {
     static final Username ALICE = Username.of("alice@ourdomain.test");
     static final URI CALLBACK = URI.create("https://mail.ourdomain.test/self-service/oauth/callback");
-    static OAuthTestServer server;
+    @RegisterExtension
+    static final OAuthTestServerExtension OAUTH = new OAuthTestServerExtension("alice@partner.test");
 
     final AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
     final InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
@@ -60,23 +61,12 @@ class OAuthCodeConnectionsTest {
     OAuthCodeConnections connections;
     MailAddress address;
 
-    @BeforeAll
-    static void start() {
-        server = OAuthTestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        server.signInAs("alice@partner.test").revokeGrants(false).failTokenRequests(false);
         address = new MailAddress("alice@partner.test");
         InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
-        providers.save(new OAuthProvider("partner", server.authorizationEndpoint(), server.tokenEndpoint(), Optional.empty(),
+        providers.save(new OAuthProvider("partner", OAUTH.server().authorizationEndpoint(), OAUTH.server().tokenEndpoint(), Optional.empty(),
             "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
             new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS)));
         RelayProbes probes = new RelayProbes();
@@ -95,7 +85,7 @@ class OAuthCodeConnectionsTest {
         assertThat(authorization.toString()).contains("code_challenge_method=S256").contains("state=")
             .doesNotContain("code_verifier");
 
-        URI callback = server.authorize(authorization);
+        URI callback = OAUTH.server().authorize(authorization);
         SendAsView view = connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
             OAuthTestServer.queryParameter(callback, "code"));
 
@@ -108,12 +98,12 @@ class OAuthCodeConnectionsTest {
 
     @Test
     void theNameGivenWhenConnectingIsShownAndReconnectingWithoutOneKeepsIt() {
-        URI first = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test",
+        URI first = OAUTH.server().authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test",
             Optional.of("  Alice at Partner "), CALLBACK));
         assertThat(connections.complete(ALICE, OAuthTestServer.queryParameter(first, "state"),
             OAuthTestServer.queryParameter(first, "code")).displayName()).isEqualTo("Alice at Partner");
 
-        URI again = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test",
+        URI again = OAUTH.server().authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test",
             Optional.empty(), CALLBACK));
         assertThat(connections.complete(ALICE, OAuthTestServer.queryParameter(again, "state"),
             OAuthTestServer.queryParameter(again, "code")).displayName()).isEqualTo("Alice at Partner");
@@ -129,7 +119,7 @@ class OAuthCodeConnectionsTest {
 
     @Test
     void aStateIsGoodOnceAndForItsOwnUserOnly() {
-        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
+        URI callback = OAUTH.server().authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
         String state = OAuthTestServer.queryParameter(callback, "state");
         String code = OAuthTestServer.queryParameter(callback, "code");
 
@@ -144,8 +134,8 @@ class OAuthCodeConnectionsTest {
 
     @Test
     void aRefusedCodeSavesNothing() {
-        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
-        server.revokeGrants(true);
+        URI callback = OAUTH.server().authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
+        OAUTH.server().revokeGrants(true);
 
         assertThatThrownBy(() -> connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
             OAuthTestServer.queryParameter(callback, "code")))
@@ -157,15 +147,15 @@ class OAuthCodeConnectionsTest {
 
     @Test
     void aFlowWhoseProvidersTokenEndpointMovedMeanwhileSendsItsCodeNowhere() {
-        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
+        URI callback = OAUTH.server().authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
         OAuthProvider before = providers.find("partner").orElseThrow();
         providers.save(OAuthFixtures.withTokenEndpoint(before, "partner", OAuthFixtures.onAnotherHost(before.tokenEndpoint())));
-        int exchanged = server.tokensIssued("authorization_code");
+        int exchanged = OAUTH.server().tokensIssued("authorization_code");
 
         assertThatThrownBy(() -> connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
             OAuthTestServer.queryParameter(callback, "code")))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'provider' changed its token endpoint");
-        assertThat(server.tokensIssued("authorization_code")).isEqualTo(exchanged);
+        assertThat(OAUTH.server().tokensIssued("authorization_code")).isEqualTo(exchanged);
         assertThat(registry.find(address)).isEmpty();
     }
 
@@ -190,7 +180,7 @@ class OAuthCodeConnectionsTest {
         }
 
         // Alice still connects.
-        URI callback = server.authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
+        URI callback = OAUTH.server().authorize(connections.begin(Actor.USER, ALICE, address, "partner", "alice@partner.test", Optional.empty(), CALLBACK));
         assertThat(connections.complete(ALICE, OAuthTestServer.queryParameter(callback, "state"),
             OAuthTestServer.queryParameter(callback, "code")).status()).isEqualTo("pending");
         // Mallory's oldest flows were dropped, her newest five are hers to finish.

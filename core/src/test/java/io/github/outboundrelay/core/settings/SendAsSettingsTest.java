@@ -281,7 +281,7 @@ class SendAsSettingsTest {
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false, false));
         probe.calls.clear();
 
-        for (Actor actor : Actor.values()) {
+        for (Actor actor : List.of(Actor.USER, Actor.ADMIN)) {
             assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")));
             assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, SendAsRequest.withoutRelay(Optional.empty(), Optional.empty())));
             assertDomainNotAllowed(() -> settings.resendCode(actor, ALICE, ADDRESS));
@@ -306,7 +306,7 @@ class SendAsSettingsTest {
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
         probe.calls.clear();
 
-        for (Actor actor : Actor.values()) {
+        for (Actor actor : List.of(Actor.USER, Actor.ADMIN)) {
             assertDomainNotAllowed(() -> settings.save(actor, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")));
             assertDomainNotAllowed(() -> settings.test(actor, ALICE, ADDRESS));
         }

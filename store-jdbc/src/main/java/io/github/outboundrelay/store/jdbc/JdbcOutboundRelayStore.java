@@ -41,6 +41,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
     private final JdbcOAuthProviders oauthProviders;
     private final JdbcRelayAttemptLog relayAttempts;
     private final JdbcSettingsEventLog settingsEvents;
+    private final JdbcRelaySendingLedger sendingLedger;
     private final AuditRetention auditRetention;
     private final StoreUpgrades upgrades;
 
@@ -82,6 +83,7 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
         this.relayAttempts = new JdbcRelayAttemptLog(dataSource, configuration.auditRetention(), Clock.systemUTC(),
             JdbcRelayAttemptLog.PAUSE_AFTER_CONNECTION_FAILURE);
         this.settingsEvents = new JdbcSettingsEventLog(dataSource);
+        this.sendingLedger = new JdbcRelaySendingLedger(dataSource);
         this.auditRetention = new AuditRetention(configuration.auditRetention(), Clock.systemUTC(),
             List.of(relayAttempts, settingsEvents));
         this.upgrades = new StoreUpgrades(dataSource, Clock.systemUTC());
@@ -109,6 +111,10 @@ public final class JdbcOutboundRelayStore implements AutoCloseable {
 
     public JdbcSettingsEventLog settingsEventLog() {
         return settingsEvents;
+    }
+
+    public JdbcRelaySendingLedger sendingLedger() {
+        return sendingLedger;
     }
 
     AuditRetention auditRetention() {

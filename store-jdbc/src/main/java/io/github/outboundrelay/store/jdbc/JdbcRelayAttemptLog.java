@@ -84,7 +84,7 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
 
     /** @throws StoreUnavailableException when the database cannot be reached */
     @Override
-    public List<RelayAttempt> find(Optional<Username> user, Instant since, int offset, int limit) {
+    public List<RelayAttempt> find(Optional<Username> user, Optional<MailAddress> sendAs, Instant since, int offset, int limit) {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must not be negative");
         }
@@ -94,6 +94,7 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
         writer.flush(READ_YOUR_WRITES_WAIT);
         String sql = "SELECT " + COLUMNS + " FROM outbound_relay_attempt WHERE attempted_at_ms >= ?"
             + (user.isPresent() ? " AND user_name = ?" : "")
+            + (sendAs.isPresent() ? " AND send_as_key = ?" : "")
             + " ORDER BY attempted_at_ms, id LIMIT ? OFFSET ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -101,6 +102,9 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
             statement.setLong(parameter++, epochMillis(since));
             if (user.isPresent()) {
                 statement.setString(parameter++, user.get().asString());
+            }
+            if (sendAs.isPresent()) {
+                statement.setString(parameter++, SendAsKey.of(sendAs.get()));
             }
             statement.setInt(parameter++, limit);
             statement.setInt(parameter, offset);

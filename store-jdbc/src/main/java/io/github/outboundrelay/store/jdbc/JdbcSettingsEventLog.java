@@ -20,6 +20,7 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.SettingsEventLog;
 import io.github.outboundrelay.core.StoreUnavailableException;
@@ -27,8 +28,8 @@ import io.github.outboundrelay.core.settings.Actor;
 
 /**
  * The configuration events of the audit trail in the store's database ({@code outbound_relay_settings_event}, schema
- * V5), shared by every node on the same PostgreSQL. Events are rare (an admin's or a user's action), so each is one
- * plain insert, written before the call that made the change returns. As for relay attempts: kept to the millisecond,
+ * V5; the admin's name since V13), shared by every node on the same PostgreSQL. Events are rare (an admin's or a
+ * user's action), so each is one plain insert, written before the call that made the change returns. As for relay attempts: kept to the millisecond,
  * listed by (instant, insertion order), deleted after {@code audit.retention} by {@link AuditRetention}. An event the
  * database cannot take is left out of the trail with one WARN per episode (the SQLState and classes only, never a
  * value); the change itself stands. {@link #find} throws {@link StoreUnavailableException} when the database cannot
@@ -37,8 +38,8 @@ import io.github.outboundrelay.core.settings.Actor;
 public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetention.ExpiringRows {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcSettingsEventLog.class);
 
-    private static final String COLUMNS = "occurred_at_ms, actor, event_type, user_name, send_as, domain_name, detail";
-    private static final String INSERT = "INSERT INTO outbound_relay_settings_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String COLUMNS = "occurred_at_ms, actor, event_type, user_name, send_as, domain_name, detail, actor_name";
+    private static final String INSERT = "INSERT INTO outbound_relay_settings_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String PURGE = "DELETE FROM outbound_relay_settings_event WHERE id IN (SELECT id FROM"
         + " outbound_relay_settings_event WHERE occurred_at_ms < ? LIMIT " + AuditRetention.PURGE_BATCH + ")";
 
@@ -56,12 +57,13 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(INSERT)) {
             statement.setLong(1, JdbcRelayAttemptLog.epochMillis(event.at()));
-            statement.setString(2, event.actor().name());
+            statement.setString(2, event.actor().kind().name());
             statement.setString(3, event.type().name());
             setOptional(statement, 4, event.user().map(Username::asString));
             setOptional(statement, 5, event.sendAs().map(MailAddress::asString));
             setOptional(statement, 6, event.domain().map(Domain::asString));
             statement.setString(7, event.detail());
+            setOptional(statement, 8, event.actor().name().map(Username::asString));
             statement.executeUpdate();
             if (failing.compareAndSet(true, false)) {
                 LOGGER.info("outbound-relay audit: configuration events are recorded again");
@@ -77,7 +79,8 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
 
     /** @throws StoreUnavailableException when the database cannot be reached */
     @Override
-    public List<SettingsEvent> find(Optional<Username> user, Instant since, int offset, int limit) {
+    public List<SettingsEvent> find(Optional<Username> user, Optional<MailAddress> sendAs, Instant since, int offset,
+                                    int limit) {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must not be negative");
         }
@@ -86,6 +89,8 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
         }
         String sql = "SELECT " + COLUMNS + " FROM outbound_relay_settings_event WHERE occurred_at_ms >= ?"
             + (user.isPresent() ? " AND user_name = ?" : "")
+            // Addresses are plain (ASCII) ones: their key is the address in lower case.
+            + (sendAs.isPresent() ? " AND LOWER(send_as) = ?" : "")
             + " ORDER BY occurred_at_ms, id LIMIT ? OFFSET ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -93,6 +98,9 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
             statement.setLong(parameter++, JdbcRelayAttemptLog.epochMillis(since));
             if (user.isPresent()) {
                 statement.setString(parameter++, user.get().asString());
+            }
+            if (sendAs.isPresent()) {
+                statement.setString(parameter++, SendAsKey.of(sendAs.get()));
             }
             statement.setInt(parameter++, limit);
             statement.setInt(parameter, offset);
@@ -129,7 +137,8 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
             String sendAs = rows.getString("send_as");
             String domain = rows.getString("domain_name");
             return Optional.of(new SettingsEvent(Instant.ofEpochMilli(rows.getLong("occurred_at_ms")),
-                Actor.valueOf(rows.getString("actor")), SettingsEvent.Type.valueOf(rows.getString("event_type")),
+                new Actor(Actor.Kind.valueOf(rows.getString("actor")), Optional.ofNullable(rows.getString("actor_name")).map(Username::of)),
+                SettingsEvent.Type.valueOf(rows.getString("event_type")),
                 Optional.ofNullable(user).map(Username::of),
                 sendAs == null ? Optional.empty() : Optional.of(new MailAddress(sendAs)),
                 Optional.ofNullable(domain).map(Domain::of), rows.getString("detail")));

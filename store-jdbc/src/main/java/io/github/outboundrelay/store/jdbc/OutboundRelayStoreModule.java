@@ -15,11 +15,13 @@ import com.google.inject.Provides;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
+import io.github.outboundrelay.core.InMemoryRelaySendingLedger;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.OutboundRelayModule;
 import io.github.outboundrelay.core.OwnerOnlyFiles;
 import io.github.outboundrelay.core.RelayAttemptLog;
+import io.github.outboundrelay.core.RelaySendingLedger;
 import io.github.outboundrelay.core.SecretBindingUpgrade;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -110,6 +112,16 @@ public class OutboundRelayStoreModule extends OutboundRelayModule {
     @Singleton
     SettingsEventLog settingsEventLog(OutboundRelayStores stores) {
         return stores.settingsEventLog();
+    }
+
+    /**
+     * The per-user sending limit's ledger: in the database with the JDBC store, so that the limit holds across the
+     * nodes; in this node's memory with {@code store=memory}.
+     */
+    @Provides
+    @Singleton
+    RelaySendingLedger sendingLedger(OutboundRelayStores stores) {
+        return stores.jdbcStore() != null ? stores.jdbcStore().sendingLedger() : new InMemoryRelaySendingLedger();
     }
 
     /** The stores in use, and the JDBC store behind them if any (for health checks, tests). */

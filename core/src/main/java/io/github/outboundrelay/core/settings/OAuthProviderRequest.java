@@ -1,4 +1,4 @@
-package io.github.outboundrelay.webadmin;
+package io.github.outboundrelay.core.settings;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -23,7 +23,8 @@ import io.github.outboundrelay.core.oauth.OAuthPresets;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 
 /**
- * The body of {@code PUT /outbound-relay/oauth-providers/{id}}, validated field by field, as one of:
+ * The body of {@code PUT /outbound-relay/oauth-providers/{id}} (and of the admin area's provider forms, which build the
+ * same document), validated field by field, as one of:
  * <ul>
  *     <li>a preset: {@code {"preset": "microsoft365", "tenant", "clientId", "clientSecret"}} or
  *     {@code {"preset": "google", "clientId", "clientSecret"}} (endpoints, scopes and relay as documented);</li>
@@ -34,7 +35,7 @@ import io.github.outboundrelay.core.oauth.OAuthProvider;
  * {@code clientSecret} is write-only: a string is sealed, {@code null} makes a public client, and leaving it out keeps
  * the stored one, as long as the endpoints it is sent to (token, device authorization) stay the same.
  */
-final class OAuthProviderRequest {
+public final class OAuthProviderRequest {
     private static final Set<String> FIELDS = Set.of("preset", "tenant", "issuer", "authorizationEndpoint", "tokenEndpoint",
         "deviceAuthorizationEndpoint", "clientId", "clientSecret", "scopes", "authorizationParameters", "relay");
     private static final Set<String> RELAY_FIELDS = Set.of("host", "port", "security");
@@ -43,13 +44,21 @@ final class OAuthProviderRequest {
     private final OAuthDiscovery discovery;
     private final SecretSealer sealer;
 
-    OAuthProviderRequest(OAuthEndpointPolicy policy, OAuthDiscovery discovery, SecretSealer sealer) {
+    /** How long an issuer's discovery document may take. */
+    public static final java.time.Duration DISCOVERY_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    @javax.inject.Inject
+    public OAuthProviderRequest(OAuthEndpointPolicy policy, SecretSealer sealer) {
+        this(policy, new OAuthDiscovery(policy, DISCOVERY_TIMEOUT), sealer);
+    }
+
+    public OAuthProviderRequest(OAuthEndpointPolicy policy, OAuthDiscovery discovery, SecretSealer sealer) {
         this.policy = policy;
         this.discovery = discovery;
         this.sealer = sealer;
     }
 
-    OAuthProvider parse(String id, JsonNode body, Optional<OAuthProvider> existing) {
+    public OAuthProvider parse(String id, JsonNode body, Optional<OAuthProvider> existing) {
         knownFields(body, FIELDS, "");
         String clientId = text(body, "clientId").orElseThrow(() -> new InvalidFieldException("clientId", "is required"));
         Optional<String> preset = text(body, "preset");
