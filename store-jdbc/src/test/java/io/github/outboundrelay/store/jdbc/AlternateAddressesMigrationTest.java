@@ -11,7 +11,6 @@ import java.util.Optional;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.Username;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,9 +42,7 @@ class AlternateAddressesMigrationTest {
 
     private void aStoreOfSchema12KeepsItsRelaysAndTakesAddressesWithoutRelay(JdbcStoreConfiguration configuration)
             throws Exception {
-        Flyway.configure(getClass().getClassLoader()).dataSource(configuration.url(), configuration.username(),
-                configuration.password())
-            .locations(StoreDatabase.MIGRATIONS).table(StoreDatabase.HISTORY_TABLE).target("12").load().migrate();
+        TestDatabases.migrateTo(configuration, "12");
         execute(configuration,
             "INSERT INTO outbound_relay_send_as (address_key, address, owner_name, relay_host, relay_port, relay_security,"
                 + " relay_username, password_key_id, password_sealed, changed_version) VALUES ('alice@partner.test',"

@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.flywaydb.core.Flyway;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -20,6 +22,13 @@ final class TestDatabases {
     private static EmbeddedPostgres postgres;
 
     private TestDatabases() {
+    }
+
+    /** The store's schema up to {@code version} only, as an earlier release left it (for migration tests). */
+    static void migrateTo(JdbcStoreConfiguration configuration, String version) {
+        Flyway.configure(TestDatabases.class.getClassLoader())
+            .dataSource(configuration.url(), configuration.username(), configuration.password())
+            .locations(StoreDatabase.MIGRATIONS).table(StoreDatabase.HISTORY_TABLE).target(version).load().migrate();
     }
 
     static JdbcStoreConfiguration h2(Path folder) {

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,9 +36,7 @@ class VerificationIdentityMigrationTest {
 
     private void aVerifiedAddressOfSchema3StaysVerifiedAndThenDependsOnPortAndSecurity(JdbcStoreConfiguration configuration)
             throws Exception {
-        Flyway.configure(getClass().getClassLoader()).dataSource(configuration.url(), configuration.username(),
-                configuration.password())
-            .locations(StoreDatabase.MIGRATIONS).table(StoreDatabase.HISTORY_TABLE).target("3").load().migrate();
+        TestDatabases.migrateTo(configuration, "3");
         try (Connection connection = DriverManager.getConnection(configuration.url(), configuration.username(),
             configuration.password()); Statement statement = connection.createStatement()) {
             for (String[] row : new String[][] {{"alice@partner.test", "smtp.partner.test|alice"},
