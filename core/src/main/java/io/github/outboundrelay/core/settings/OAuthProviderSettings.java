@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import javax.inject.Inject;
 
-import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
