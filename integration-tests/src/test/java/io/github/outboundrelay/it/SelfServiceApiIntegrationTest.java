@@ -107,7 +107,7 @@ class SelfServiceApiIntegrationTest {
             .queryParam("type", "settings").queryParam("user", ALICE).get("/outbound-relay/audit")
             .then().statusCode(200).extract().body().asString();
         assertThat(trail).contains("\"event\":\"send-as-added\",\"actor\":\"user\"")
-            .contains("\"actor\":\"user\",\"user\":\"alice@ourdomain.test\",\"sendAs\":\"alice@partner.test\"")
+            .contains("\"actor\":\"user\",\"actorName\":null,\"user\":\"alice@ourdomain.test\",\"sendAs\":\"alice@partner.test\"")
             .doesNotContain(PARTNER_PASSWORD);
     }
 
