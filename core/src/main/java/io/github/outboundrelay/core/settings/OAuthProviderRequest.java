@@ -60,8 +60,8 @@ public final class OAuthProviderRequest {
 
     public OAuthProvider parse(String id, JsonNode body, Optional<OAuthProvider> existing) {
         knownFields(body, FIELDS, "");
-        String clientId = text(body, "clientId").orElseThrow(() -> new InvalidFieldException("clientId", "is required"));
-        Optional<String> preset = text(body, "preset");
+        String clientId = SettingsJson.optionalText(body, "clientId").orElseThrow(() -> new InvalidFieldException("clientId", "is required"));
+        Optional<String> preset = SettingsJson.optionalText(body, "preset");
         OAuthProvider provider = preset.isPresent() ? fromPreset(id, preset.get(), body, clientId) : custom(id, body, clientId);
         provider.checkEndpoints(policy);
         return provider.withClientSecret(secret(body, provider, existing));
@@ -75,7 +75,7 @@ public final class OAuthProviderRequest {
             }
         }
         return switch (preset) {
-            case "microsoft365" -> OAuthPresets.microsoft365(id, text(body, "tenant")
+            case "microsoft365" -> OAuthPresets.microsoft365(id, SettingsJson.optionalText(body, "tenant")
                 .orElseThrow(() -> new InvalidFieldException("tenant", "is required for microsoft365")), clientId, Optional.empty());
             case "google" -> OAuthPresets.google(id, clientId, Optional.empty());
             default -> throw new InvalidFieldException("preset", "must be microsoft365 or google, got '" + preset + "'");
@@ -86,7 +86,7 @@ public final class OAuthProviderRequest {
         URI authorization;
         URI token;
         Optional<URI> device;
-        Optional<String> issuer = text(body, "issuer");
+        Optional<String> issuer = SettingsJson.optionalText(body, "issuer");
         if (issuer.isPresent()) {
             if (body.has("authorizationEndpoint") || body.has("tokenEndpoint")) {
                 throw new InvalidFieldException("issuer", "and explicit endpoints exclude each other");
@@ -96,9 +96,9 @@ public final class OAuthProviderRequest {
             token = endpoints.tokenEndpoint();
             device = endpoints.deviceAuthorizationEndpoint();
         } else {
-            authorization = policy.endpoint("authorizationEndpoint", text(body, "authorizationEndpoint").orElse(null));
-            token = policy.endpoint("tokenEndpoint", text(body, "tokenEndpoint").orElse(null));
-            device = text(body, "deviceAuthorizationEndpoint").map(value -> policy.endpoint("deviceAuthorizationEndpoint", value));
+            authorization = policy.endpoint("authorizationEndpoint", SettingsJson.optionalText(body, "authorizationEndpoint").orElse(null));
+            token = policy.endpoint("tokenEndpoint", SettingsJson.optionalText(body, "tokenEndpoint").orElse(null));
+            device = SettingsJson.optionalText(body, "deviceAuthorizationEndpoint").map(value -> policy.endpoint("deviceAuthorizationEndpoint", value));
         }
         return new OAuthProvider(id, authorization, token, device, clientId, Optional.empty(), scopes(body),
             parameters(body), relay(body));
@@ -121,7 +121,7 @@ public final class OAuthProviderRequest {
             }
             return kept;
         }
-        Optional<String> clear = text(body, "clientSecret");
+        Optional<String> clear = SettingsJson.optionalText(body, "clientSecret");
         if (clear.isPresent() && clear.get().isBlank()) {
             throw new InvalidFieldException("clientSecret", "must not be blank (null for a public client)");
         }
@@ -152,7 +152,7 @@ public final class OAuthProviderRequest {
         if (!parameters.isObject()) {
             throw new InvalidFieldException("authorizationParameters", "must be an object of strings");
         }
-        parameters.fields().forEachRemaining(entry -> values.put(entry.getKey(), text(parameters, entry.getKey())
+        parameters.fields().forEachRemaining(entry -> values.put(entry.getKey(), SettingsJson.optionalText(parameters, entry.getKey())
             .orElseThrow(() -> new InvalidFieldException("authorizationParameters", "must be an object of strings"))));
         return values;
     }
@@ -167,8 +167,8 @@ public final class OAuthProviderRequest {
         if (port == null || !port.isIntegralNumber() || !port.canConvertToInt()) {
             throw new InvalidFieldException("relay.port", "must be a whole number between 1 and 65535");
         }
-        return new RelayServer(text(relay, "host").orElse(null), port.intValue(),
-            RelaySecurity.parse("relay.security", text(relay, "security").orElse(null)));
+        return new RelayServer(SettingsJson.optionalText(relay, "host").orElse(null), port.intValue(),
+            RelaySecurity.parse("relay.security", SettingsJson.optionalText(relay, "security").orElse(null)));
     }
 
     private static void knownFields(JsonNode node, Set<String> known, String prefix) {
@@ -178,16 +178,5 @@ public final class OAuthProviderRequest {
                 throw new InvalidFieldException(prefix + name, "is not a known field");
             }
         }
-    }
-
-    private static Optional<String> text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw new InvalidFieldException(field, "must be a string");
-        }
-        return Optional.of(value.textValue());
     }
 }

@@ -80,12 +80,12 @@ public record SendAsRequest(Optional<Relay> relay, Optional<Boolean> verified, O
             throw new InvalidFieldException("verified", "must be true or false");
         }
         return new SendAsRequest(relay(body), verified == null ? Optional.empty() : Optional.of(verified.booleanValue()),
-            optionalText(body, "displayName"));
+            SettingsJson.optionalText(body, "displayName"));
     }
 
     /** No host (absent or null): no relay, and then no other relay field either. */
     private static Optional<Relay> relay(JsonNode body) {
-        if (optionalText(body, "host").isEmpty()) {
+        if (SettingsJson.optionalText(body, "host").isEmpty()) {
             Optional<String> relayField = RELAY_FIELDS.stream().sorted().filter(field -> isGiven(body, field)).findFirst();
             if (relayField.isPresent()) {
                 throw new InvalidFieldException("host", "is required with '" + relayField.get() + "' (leave out every "
@@ -98,7 +98,7 @@ public record SendAsRequest(Optional<Relay> relay, Optional<Boolean> verified, O
         if (username.isBlank()) {
             throw new InvalidFieldException("username", "must not be blank");
         }
-        return Optional.of(new Relay(server, username, optionalText(body, "password")));
+        return Optional.of(new Relay(server, username, SettingsJson.optionalText(body, "password")));
     }
 
     private static boolean isGiven(JsonNode body, String field) {
@@ -123,19 +123,9 @@ public record SendAsRequest(Optional<Relay> relay, Optional<Boolean> verified, O
     }
 
     private static String text(JsonNode body, String field) {
-        return optionalText(body, field).orElseThrow(() -> new InvalidFieldException(field, "is required"));
+        return SettingsJson.optionalText(body, field).orElseThrow(() -> new InvalidFieldException(field, "is required"));
     }
 
-    private static Optional<String> optionalText(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw new InvalidFieldException(field, "must be a string");
-        }
-        return Optional.of(value.textValue());
-    }
 
     @Override
     public String toString() {

@@ -1,5 +1,6 @@
 package io.github.outboundrelay.core.settings;
 
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -40,5 +41,17 @@ public final class SettingsJson {
             throw new InvalidFieldException("code", "is required");
         }
         return code.textValue();
+    }
+
+    /** A string field that may be absent or null; any other JSON type is refused naming the field. */
+    public static Optional<String> optionalText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new InvalidFieldException(field, "must be a string");
+        }
+        return Optional.of(value.textValue());
     }
 }
