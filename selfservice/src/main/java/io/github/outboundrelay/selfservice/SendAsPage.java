@@ -139,8 +139,8 @@ record SendAsPage(String user, String csrf, String notice, String alert, boolean
         return switch (view.path()) {
             case "relay" -> "Sent by " + view.host();
             case "ourServers" -> switch (view.pathReason()) {
-                case "relaysOff" -> "Other mail servers are turned off by your administrator: " + ourServers;
-                case "insecureRelaysOff" -> "Your administrator does not allow mail servers without TLS: " + ourServers;
+                case "relaysOff" -> "Other mail servers are turned off by your administrator, so " + ourServers;
+                case "insecureRelaysOff" -> "Your administrator does not allow mail servers without TLS, so " + ourServers;
                 default -> "S" + ourServers.substring(1);
             };
             default -> view.pathReason().equals("alternateAddressesOff")

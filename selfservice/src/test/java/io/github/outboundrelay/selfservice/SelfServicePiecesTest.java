@@ -205,7 +205,7 @@ class SelfServicePiecesTest {
             .contains("<form method=\"post\" action=\"/send-as/add\" class=\"card\" id=\"add\">")
             .contains("id=\"add-address\"").contains("id=\"add-displayName\"")
             .doesNotContain("id=\"add-host\"").doesNotContain("id=\"add-password\"")
-            .contains("<dd class=\"path path-ourServers\">Other mail servers are turned off by your administrator: sent by "
+            .contains("<dd class=\"path path-ourServers\">Other mail servers are turned off by your administrator, so sent by "
                 + "ourdomain.test: some recipients see &#39;on behalf of alice@ourdomain.test&#39;</dd>")
             .doesNotContain("id=\"a0-edit\"").doesNotContain("a0-edit-displayName")
             .contains("id=\"a1-edit-displayName\"").doesNotContain("a1-edit-host").doesNotContain("reconfirm")
