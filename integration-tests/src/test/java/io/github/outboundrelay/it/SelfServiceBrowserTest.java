@@ -163,12 +163,28 @@ class SelfServiceBrowserTest {
     }
 
     @Test
-    void aDomainThatDoesNotAllowRelayingSaysSoAndOffersNoForm() {
+    void aDomainThatDoesNotAllowRelayingOffersTheAddressWithoutServerAndOneWithoutAlternateAddressesNoForm() {
         signIn("dan@closed.test");
 
-        assertThat(text(By.id("not-enabled"))).contains("administrator has not enabled");
-        assertThat(browser.findElements(By.id("add"))).isEmpty();
-        screenshot("5-not-enabled");
+        assertThat(text(By.id("relays-off"))).contains("closed.test's servers send the mail of your other addresses");
+        assertThat(browser.findElements(By.id("add-address"))).hasSize(1);
+        assertThat(browser.findElements(By.id("add-displayName"))).hasSize(1);
+        assertThat(browser.findElements(By.id("add-host"))).isEmpty();
+        assertThat(browser.findElements(By.id("not-enabled"))).isEmpty();
+
+        given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
+            .body(Map.of("allowed", false, "allowAlternateAddresses", false)).put("/outbound-relay/domains/closed.test")
+            .then().statusCode(200);
+        try {
+            browser.navigate().refresh();
+            assertThat(text(By.id("not-enabled"))).contains("administrator has not enabled");
+            assertThat(browser.findElements(By.id("add"))).isEmpty();
+            screenshot("5-not-enabled");
+        } finally {
+            given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
+                .body(Map.of("allowed", false, "allowAlternateAddresses", true)).put("/outbound-relay/domains/closed.test")
+                .then().statusCode(200);
+        }
     }
 
     private void signIn(String user) {

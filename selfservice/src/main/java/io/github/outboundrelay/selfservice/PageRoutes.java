@@ -12,10 +12,11 @@ import javax.mail.internet.AddressException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayAttemptLog;
-import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.SendAsRequest;
@@ -88,7 +89,8 @@ final class PageRoutes {
         }));
         service.post("/send-as/confirm", (request, response) -> action(request, response, "confirm", (session, address) -> {
             settings.confirm(Actor.USER, session.user(), address, text(request, "code"));
-            return address.asString() + " is verified: mail you send from it now goes through its own server.";
+            return address.asString() + " is verified. "
+                + SendAsPage.pathInWords(settings.get(session.user(), address), session.user().asString()) + ".";
         }));
         service.post("/send-as/verification", (request, response) -> action(request, response, "resend", (session, address) -> {
             settings.resendCode(Actor.USER, session.user(), address);
@@ -212,25 +214,37 @@ final class PageRoutes {
         }
     }
 
+    /**
+     * The form as the API's body, checked by the API's own rules ({@link SendAsRequest#parse}): an empty SMTP server
+     * (or none offered, where relays are not allowed) registers the address without relay; the port and security,
+     * which always carry a value, go along only with a server, and a password typed without one is refused there.
+     */
     private static SendAsRequest relayRequest(Request request, MailAddress address, boolean passwordRequired) {
-        String host = text(request, "host");
-        String portText = text(request, "port");
-        int port;
-        try {
-            port = Integer.parseInt(portText.isEmpty() ? "587" : portText);
-        } catch (NumberFormatException e) {
-            throw new InvalidFieldException("port", "must be a whole number between 1 and 65535");
-        }
-        RelayServer relay = new RelayServer(host, port, RelaySecurity.parse("security", text(request, "security")));
-        String username = text(request, "username");
-        String password = RequestGuard.field(request, "password").orElse("");
-        if (passwordRequired && password.isEmpty()) {
-            throw new InvalidFieldException("password", "is required");
-        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         String displayName = text(request, "displayName");
-        return new SendAsRequest(relay, username.isEmpty() ? address.asString() : username,
-            password.isEmpty() ? Optional.empty() : Optional.of(password), Optional.empty(),
-            displayName.isEmpty() ? Optional.empty() : Optional.of(displayName));
+        if (!displayName.isEmpty()) {
+            body.put("displayName", displayName);
+        }
+        String host = text(request, "host");
+        String password = RequestGuard.field(request, "password").orElse("");
+        if (!host.isEmpty()) {
+            String portText = text(request, "port");
+            try {
+                body.put("port", Integer.parseInt(portText.isEmpty() ? "587" : portText));
+            } catch (NumberFormatException e) {
+                throw new InvalidFieldException("port", "must be a whole number between 1 and 65535");
+            }
+            String username = text(request, "username");
+            body.put("host", host).put("security", text(request, "security"))
+                .put("username", username.isEmpty() ? address.asString() : username);
+            if (passwordRequired && password.isEmpty()) {
+                throw new InvalidFieldException("password", "is required");
+            }
+        }
+        if (!password.isEmpty()) {
+            body.put("password", password);
+        }
+        return SendAsRequest.parse(body);
     }
 
     private static Map<String, String> entered(Request request) {

@@ -177,7 +177,7 @@ class SelfServicePiecesTest {
     }
 
     @Test
-    void anAddressWithoutRelaySaysOurServersSendItsMailAndHasNoServerToTestOrEdit() {
+    void anAddressWithoutRelaySaysOurServersSendItsMailAndOffersToAddAServerWithAWarningThatItAsksForANewCode() {
         SendAsView view = new SendAsView("alice@partner.test", null, null, null, null, false, "verified", null, null,
             false, null, "ourServers", "noRelay");
 
@@ -186,7 +186,39 @@ class SelfServicePiecesTest {
 
         assertThat(page).contains("<dd class=\"path path-ourServers\">Sent by ourdomain.test: some recipients see "
                 + "&#39;on behalf of alice@ourdomain.test&#39;</dd>")
-            .doesNotContain("/send-as/test").doesNotContain("/send-as/edit").contains("action=\"/send-as/remove\"");
+            .doesNotContain("/send-as/test").contains("action=\"/send-as/remove\"")
+            .contains("action=\"/send-as/edit\"").contains("id=\"a0-edit-host\"")
+            .contains("id=\"a0-edit-reconfirm\">Adding an SMTP server asks you to confirm the address again");
+    }
+
+    @Test
+    void whileRelaysAreOffTheAddFormAsksForTheAddressAndNameOnlyAndAStoredRelayIsNotEditable() {
+        SendAsView relayKept = new SendAsView("alice@partner.test", "smtp.partner.test", 587, "STARTTLS", "alice@partner.test",
+            false, "verified", "password", null, false, null, "ourServers", "relaysOff");
+        SendAsView withoutRelay = new SendAsView("alice2@partner.test", null, null, null, null, false, "verified", null, null,
+            false, null, "ourServers", "noRelay");
+
+        String page = sendAs("alice@ourdomain.test", "tok", RELAYS_OFF, List.of(new SendAsPage.Row(relayKept, "nothing sent yet"),
+            new SendAsPage.Row(withoutRelay, "nothing sent yet")), "", "", FormErrors.none(), Map.of(), List.of());
+
+        assertThat(page).contains("id=\"relays-off\"").doesNotContain("id=\"not-enabled\"")
+            .contains("<form method=\"post\" action=\"/send-as/add\" class=\"card\" id=\"add\">")
+            .contains("id=\"add-address\"").contains("id=\"add-displayName\"")
+            .doesNotContain("id=\"add-host\"").doesNotContain("id=\"add-password\"")
+            .contains("<dd class=\"path path-ourServers\">Other mail servers are turned off by your administrator, so sent by "
+                + "ourdomain.test: some recipients see &#39;on behalf of alice@ourdomain.test&#39;</dd>")
+            .doesNotContain("id=\"a0-edit\"").doesNotContain("a0-edit-displayName")
+            .contains("id=\"a1-edit-displayName\"").doesNotContain("a1-edit-host").doesNotContain("reconfirm")
+            .doesNotContain("/send-as/test");
+    }
+
+    @Test
+    void whileAlternateAddressesAreOffThePageSaysSoAndOffersNoForm() {
+        String page = sendAs("alice@ourdomain.test", "tok", new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false, false),
+            List.of(), "", "", FormErrors.none(), Map.of(), List.of(new SendAsPage.Provider("m365", "Microsoft 365")));
+
+        assertThat(page).contains("id=\"not-enabled\"").doesNotContain("id=\"relays-off\"")
+            .doesNotContain("id=\"add\"").doesNotContain("id=\"connect\"");
     }
 
     @Test
@@ -201,6 +233,7 @@ class SelfServicePiecesTest {
     }
 
     static final DomainRelayPolicy OPEN = new DomainRelayPolicy(Domain.of("ourdomain.test"), true);
+    static final DomainRelayPolicy RELAYS_OFF = new DomainRelayPolicy(Domain.of("ourdomain.test"), false);
 
     private static RelayAttempt attempt(Instant at, RelayAttempt.Outcome outcome) throws Exception {
         return new RelayAttempt(at, Username.of("alice@ourdomain.test"), new MailAddress("alice@partner.test"),
