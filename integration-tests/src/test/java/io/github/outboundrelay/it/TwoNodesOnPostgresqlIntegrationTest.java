@@ -31,6 +31,7 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.store.jdbc.JdbcOutboundRelayStore;
 import io.github.outboundrelay.store.jdbc.JdbcStoreConfiguration;
 import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.RestartablePostgresql;
 import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.SmtpSubmission;
 import io.restassured.response.Response;

@@ -1,7 +1,10 @@
 package io.github.outboundrelay.server;
 
+import java.time.Duration;
+
 import io.github.outboundrelay.testing.JamesConfCopy;
 import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.TestTls;
 
 /**
  * Free loopback ports in place of james-conf's fixed ones (SMTP 2525, submission 2587, IMAP 1143, WebAdmin 8000,
@@ -23,5 +26,21 @@ record RunPorts(int smtp, int submission, int imap, int webAdmin, int jmap, int 
             .edit("webadmin.properties", "port=8000", "port=" + webAdmin)
             .edit("jmap.properties", "jmap.port=8001", "jmap.port=" + jmap)
             .edit("jmx.properties", "jmx.port=9999", "jmx.port=" + jmx);
+    }
+
+    /**
+     * {@link #conf()} for a test partner relay ({@code SmtpPeer}) on loopback: relay mail retried every
+     * {@code retryDelay} (no doubling), the test certificate trusted, loopback's ephemeral ports allowed as an admin
+     * allows an internal relay.
+     */
+    JamesConfCopy confWithTestRelays(Duration retryDelay) {
+        return conf()
+            .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>" + retryDelay.toSeconds() + " seconds</retryDelay>")
+            .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>" + retryDelay.toSeconds() + " seconds</maxRetryDelay>")
+            .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
+                + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
+                + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>")
+            .edit("mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
+                "<allowedRelayPorts>1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>");
     }
 }

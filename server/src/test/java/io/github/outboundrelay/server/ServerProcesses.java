@@ -21,9 +21,18 @@ final class ServerProcesses implements AfterEachCallback {
 
     /** Starts OutboundRelayServerMain on {@code workingDirectory} (conf already written) and waits until James started. */
     ServerProcess start(Path workingDirectory, String logName) throws IOException, InterruptedException {
+        ServerProcess server = launch(workingDirectory, logName);
+        server.awaitStarted(START_TIMEOUT);
+        return server;
+    }
+
+    /**
+     * Starts OutboundRelayServerMain without waiting, so that several boot at once; await each with
+     * {@code awaitStarted(START_TIMEOUT)}.
+     */
+    ServerProcess launch(Path workingDirectory, String logName) throws IOException {
         ServerProcess server = ServerProcess.start(workingDirectory, logName);
         started.add(server);
-        server.awaitStarted(START_TIMEOUT);
         return server;
     }
 

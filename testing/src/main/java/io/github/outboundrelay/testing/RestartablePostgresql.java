@@ -1,8 +1,7 @@
-package io.github.outboundrelay.it;
+package io.github.outboundrelay.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,10 +14,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * stopped and started again on the same data, as an outage of the database shared by the James nodes. It holds one
  * database owned by a role of its own, as an admin would set it up for James.
  */
-final class RestartablePostgresql implements AutoCloseable {
-    static final String DATABASE = "james_outbound_relay";
-    static final String USER = "james";
-    static final String PASSWORD = "db-secret-of-james";
+public final class RestartablePostgresql implements AutoCloseable {
+    public static final String DATABASE = "james_outbound_relay";
+    public static final String USER = "james";
+    public static final String PASSWORD = "db-secret-of-james";
 
     private final Path dataDirectory;
     private final int port;
@@ -30,8 +29,8 @@ final class RestartablePostgresql implements AutoCloseable {
     }
 
     /** Starts a new PostgreSQL in {@code dataDirectory} on a free port, with the role and database James uses. */
-    static RestartablePostgresql startNew(Path dataDirectory) {
-        RestartablePostgresql database = new RestartablePostgresql(dataDirectory, freePort());
+    public static RestartablePostgresql startNew(Path dataDirectory) {
+        RestartablePostgresql database = new RestartablePostgresql(dataDirectory, SmtpPeer.freePort());
         database.start();
         try (Connection connection = database.postgres.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
@@ -44,16 +43,16 @@ final class RestartablePostgresql implements AutoCloseable {
     }
 
     /** What each James node's {@code outbound-relay.properties} names. */
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Starts PostgreSQL on the same port and data directory as before. */
-    synchronized void start() {
+    public synchronized void start() {
         if (postgres != null) {
             throw new IllegalStateException("PostgreSQL is already running");
         }
@@ -69,7 +68,7 @@ final class RestartablePostgresql implements AutoCloseable {
     }
 
     /** Stops PostgreSQL (pg_ctl stop, fast mode): clients' connections are cut, the data stays. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (postgres != null) {
             try {
                 postgres.close();
@@ -86,11 +85,4 @@ final class RestartablePostgresql implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,0 +1,331 @@
+package io.github.outboundrelay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import javax.mail.Folder;
+import javax.mail.Message;
+import javax.mail.Session;
+import javax.mail.Store;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.outboundrelay.testing.ReceivedMail;
+import io.github.outboundrelay.testing.RestartablePostgresql;
+import io.github.outboundrelay.testing.SmtpPeer;
+import io.github.outboundrelay.testing.SmtpSubmission;
+import io.github.outboundrelay.testing.StandaloneActiveMQ;
+
+/**
+ * Issue 25, item 4: three servers of {@code ./run}, each a JVM of its own, on one PostgreSQL (the extension's store,
+ * hence the sending limit) and one standalone ActiveMQ broker (every MailQueue). Alice's relay mail, submitted through
+ * all three, waits for her partner relay, which is down; the node it was submitted to is not the one that delivers it:
+ * one node is killed with SIGKILL between two attempts, the partner comes up, and the two survivors deliver every mail
+ * exactly once, none before its retry time. The per-user limit counts what every node relayed: past it, each node
+ * refuses (a DSN to Alice, nothing to the partner).
+ */
+@Tag("slow")
+class ThreeNodesKillNineTest {
+    private static final String ALICE = "alice@ourdomain.test";
+    private static final String ALICE_PASSWORD = "alice-secret";
+    private static final String SEND_AS = "alice@partner.test";
+    private static final String PARTNER_LOGIN = "alice@partner.test";
+    private static final String PARTNER_PASSWORD = "partner-secret";
+    private static final String RECIPIENT = "carol@elsewhere.test";
+    /**
+     * Constant (maxRetryDelay too): long enough for the kill and the partner's start to fall within it, so that a mail
+     * attempted before its time would reach the partner and fail the test; James's ActiveMQ queue hands a delayed mail
+     * out at most about 10 s after it is due.
+     */
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(15);
+    /** How early an attempt may come: the relay queue's hold of early mail ({@code earlyMailHold}, james-conf: 1 s). */
+    private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+    /** {@code maxRelayedPerUser}: Alice's first mails reach it, each later one is refused, whichever node takes it. */
+    private static final int LIMIT = 8;
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:\\s*(<[^>]+>)");
+    private static final Pattern SUBJECT = Pattern.compile("(?m)^Subject: (.*)$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path shared;
+    static RestartablePostgresql postgres;
+    static StandaloneActiveMQ broker;
+
+    @TempDir
+    Path nodesDirectory;
+
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
+
+    private SmtpPeer partner;
+
+    /** One server of the deployment: its process, ports and WebAdmin. */
+    private record Node(String name, ServerProcess process, RunPorts ports, WebAdminClient webAdmin) {
+    }
+
+    @BeforeAll
+    static void sharedServices() {
+        postgres = RestartablePostgresql.startNew(shared.resolve("postgresql"));
+        broker = StandaloneActiveMQ.startNew(shared.resolve("activemq"));
+    }
+
+    @AfterAll
+    static void stopSharedServices() {
+        if (broker != null) {
+            broker.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @AfterEach
+    void stopPartner() {
+        if (partner != null) {
+            partner.close();
+        }
+    }
+
+    @Test
+    void relayMailOutlivesAKilledNodeAndIsDeliveredOnceByTheOthersNotBeforeItsRetryTime() throws Exception {
+        int partnerPort = SmtpPeer.freePort(); // nothing listens there until the partner comes up
+        Node first = launch("node-1");
+        first.process().awaitStarted(ServerProcesses.START_TIMEOUT);
+        // Every node seals and opens relay passwords with the same key file, copied before it first starts.
+        Path keyFile = Path.of("var/outbound-relay/relay-secrets.key");
+        for (String name : List.of("node-2", "node-3")) {
+            Files.createDirectories(nodesDirectory.resolve(name).resolve(keyFile).getParent());
+            Files.copy(nodesDirectory.resolve("node-1").resolve(keyFile), nodesDirectory.resolve(name).resolve(keyFile));
+        }
+        Node second = launch("node-2");
+        Node third = launch("node-3");
+        List<Node> nodes = List.of(first, second, third);
+
+        // Shared through PostgreSQL: the policy and the address, written once; James's users are each node's own.
+        createAlice(first);
+        first.webAdmin().put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
+        first.webAdmin().put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS,
+            "{\"host\":\"localhost\",\"port\":" + partnerPort + ",\"security\":\"STARTTLS\",\"username\":\"" + PARTNER_LOGIN
+                + "\",\"password\":\"" + PARTNER_PASSWORD + "\",\"verified\":true}", 200);
+        for (Node node : List.of(second, third)) {
+            node.process().awaitStarted(ServerProcesses.START_TIMEOUT);
+            createAlice(node);
+            await(node.name() + " sees the address registered through node-1", Duration.ofSeconds(10),
+                () -> get(node, "/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS).contains("\"status\":\"verified\""));
+        }
+
+        // The limit's worth of mail, spread over the three nodes: each one tried once and deferred (partner down).
+        List<String> admitted = new ArrayList<>();
+        for (int i = 0; i < LIMIT; i++) {
+            admitted.add(submit(nodes.get(i % 3), "three nodes " + i));
+        }
+        await("a first attempt of each mail in the shared audit trail", Duration.ofSeconds(60),
+            () -> firstFailures(first).size() == LIMIT);
+        Map<String, Instant> firstFailure = firstFailures(first);
+
+        // Past the limit on every node: counted in PostgreSQL, so each is refused though each node relayed fewer.
+        List<String> refused = new ArrayList<>();
+        for (Node node : nodes) {
+            refused.add(submit(node, "over the limit via " + node.name()));
+        }
+        String refusal = "rate limit of " + LIMIT + " relayed recipients per PT1H reached";
+        await("each mail past the limit refused", Duration.ofSeconds(30),
+            () -> nodes.stream().mapToLong(node -> occurrences(node.process().log(), refusal)).sum() == refused.size());
+        await("a DSN for each refused mail in Alice's mailbox (on the node that bounced it)", Duration.ofSeconds(30),
+            () -> nodes.stream().mapToInt(node -> sendingLimitDsns(node)).sum() == refused.size());
+
+        // Between two attempts, with all the mail waiting in the broker: kill -9 the node that took a third of it.
+        assertThat(second.process().killHard()).as("exit status of SIGKILL").isEqualTo(137);
+        partner = SmtpPeer.builder().onPort(partnerPort).requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
+
+        Map<String, Instant> arrivals = awaitArrivals(LIMIT, RETRY_DELAY.plus(Duration.ofSeconds(60)), first, third);
+        Thread.sleep(2000); // room for a duplicate to show up
+        List<ReceivedMail> received = partner.received();
+        assertThat(received).as("every mail delivered exactly once").hasSize(LIMIT);
+        assertThat(received).extracting(mail -> field(SUBJECT, mail.content())).containsExactlyInAnyOrderElementsOf(admitted);
+        assertThat(arrivals.keySet()).as("Message-IDs at the partner").hasSize(LIMIT)
+            .containsExactlyInAnyOrderElementsOf(firstFailure.keySet());
+
+        // Not before its retry time: neither at the partner nor in any attempt the nodes recorded.
+        arrivals.forEach((messageId, arrival) -> assertThat(arrival)
+            .as("arrival of %s, first deferred at %s", messageId, firstFailure.get(messageId))
+            .isAfterOrEqualTo(firstFailure.get(messageId).plus(RETRY_DELAY).minus(POLL_INTERVAL)));
+        attemptsByMessageId(first).forEach((messageId, attempts) -> {
+            assertThat(attempts).as("attempts of %s", messageId).extracting(attempt -> attempt.get("outcome").asText())
+                .last().isEqualTo("DELIVERED");
+            for (int i = 1; i < attempts.size(); i++) {
+                assertThat(Duration.between(at(attempts.get(i - 1)), at(attempts.get(i))))
+                    .as("time between attempts %d and %d of %s", i, i + 1, messageId)
+                    .isGreaterThanOrEqualTo(RETRY_DELAY.minus(POLL_INTERVAL));
+            }
+        });
+
+        // By the survivors, once each; nothing left in the shared relay queue.
+        for (String messageId : arrivals.keySet()) {
+            String delivered = "Outbound relay delivered mail ";
+            long bySurvivors = Stream.of(first, third)
+                .flatMap(node -> node.process().log().lines())
+                .filter(line -> line.contains(delivered) && line.contains("(Message-ID " + messageId + ")"))
+                .count();
+            assertThat(bySurvivors).as("deliveries of %s logged by node-1 and node-3", messageId).isEqualTo(1);
+        }
+        assertThat(second.process().log()).doesNotContain("Outbound relay delivered mail ");
+        await("the shared relay queue empty", Duration.ofSeconds(20), () -> queueSize(third, "outbound-relay") == 0);
+    }
+
+    private Node launch(String name) throws IOException {
+        RunPorts ports = RunPorts.free();
+        Path workingDirectory = nodesDirectory.resolve(name);
+        ports.confWithTestRelays(RETRY_DELAY)
+            .edit("mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>", "<maxRelayedPerUser>" + LIMIT + "</maxRelayedPerUser>")
+            .edit("outbound-relay.properties", "\n#jdbc.url=\n", "\njdbc.url=" + postgres.jdbcUrl() + "\n")
+            .edit("outbound-relay.properties", "\n#jdbc.username=\n", "\njdbc.username=" + RestartablePostgresql.USER + "\n")
+            .edit("outbound-relay.properties", "\n#jdbc.password=\n", "\njdbc.password=" + RestartablePostgresql.PASSWORD + "\n")
+            .edit("outbound-relay.properties", "\n#queue.broker.url=\n", "\nqueue.broker.url=" + broker.url() + "\n")
+            .edit("outbound-relay.properties", "\n#queue.broker.username=\n", "\nqueue.broker.username=" + StandaloneActiveMQ.USER + "\n")
+            .edit("outbound-relay.properties", "\n#queue.broker.password=\n", "\nqueue.broker.password=" + StandaloneActiveMQ.PASSWORD + "\n")
+            .writeInto(workingDirectory);
+        return new Node(name, servers.launch(workingDirectory, name), ports, new WebAdminClient(ports.webAdmin()));
+    }
+
+    private static void createAlice(Node node) throws Exception {
+        node.webAdmin().put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
+    }
+
+    /** Submits a mail from Alice's send-as address through the node; returns its subject. */
+    private static String submit(Node node, String label) throws Exception {
+        String subject = label + " " + UUID.randomUUID();
+        SmtpSubmission.to(node.ports().submission()).authenticatedAs(ALICE, ALICE_PASSWORD)
+            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).recipients(RECIPIENT).subject(subject).send();
+        return subject;
+    }
+
+    /** Message-ID to the time the partner was first seen holding it; fails naming the nodes' logs if it takes too long. */
+    private Map<String, Instant> awaitArrivals(int count, Duration timeout, Node... survivors) throws InterruptedException {
+        Map<String, Instant> arrivals = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (arrivals.size() < count) {
+            Instant now = Instant.now();
+            for (ReceivedMail mail : partner.received()) {
+                arrivals.putIfAbsent(field(MESSAGE_ID, mail.content()), now);
+            }
+            if (System.nanoTime() > deadline) {
+                StringBuilder logs = new StringBuilder();
+                for (Node node : survivors) {
+                    logs.append("\n--- ").append(node.name()).append(":\n").append(node.process().logTail());
+                }
+                throw new AssertionError("The partner received " + arrivals.size() + " of " + count + " mails within " + timeout + logs);
+            }
+            Thread.sleep(50);
+        }
+        return arrivals;
+    }
+
+    /** Message-ID to the time of its first attempt, for each mail attempted and not delivered at that attempt. */
+    private static Map<String, Instant> firstFailures(Node node) throws Exception {
+        Map<String, Instant> firstFailures = new HashMap<>();
+        attemptsByMessageId(node).forEach((messageId, attempts) -> {
+            if (!attempts.get(0).get("outcome").asText().equals("DELIVERED")) {
+                firstFailures.put(messageId, at(attempts.get(0)));
+            }
+        });
+        return firstFailures;
+    }
+
+    /** Alice's relay attempts from the shared audit trail, per Message-ID, oldest first. */
+    private static Map<String, List<JsonNode>> attemptsByMessageId(Node node) throws Exception {
+        Map<String, List<JsonNode>> attempts = new HashMap<>();
+        for (JsonNode attempt : JSON.readTree(get(node, "/outbound-relay/audit?type=relay-attempt&limit=1000&user=" + ALICE))) {
+            attempts.computeIfAbsent(attempt.get("messageId").asText(), any -> new ArrayList<>()).add(attempt);
+        }
+        attempts.values().forEach(list -> list.sort(Comparator.comparing(ThreeNodesKillNineTest::at)));
+        return attempts;
+    }
+
+    private static Instant at(JsonNode attempt) {
+        return Instant.parse(attempt.get("at").asText());
+    }
+
+    /** DSNs in Alice's INBOX on that node (mailboxes are per node in ./run's server) saying the limit was reached. */
+    private static int sendingLimitDsns(Node node) {
+        Properties properties = new Properties();
+        properties.put("mail.imap.host", "127.0.0.1");
+        properties.put("mail.imap.port", String.valueOf(node.ports().imap()));
+        try (Store store = Session.getInstance(properties).getStore("imap")) {
+            store.connect(ALICE, ALICE_PASSWORD);
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            int dsns = 0;
+            for (Message message : inbox.getMessages()) {
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                message.writeTo(raw);
+                dsns += raw.toString(StandardCharsets.UTF_8).contains("Sending limit reached") ? 1 : 0;
+            }
+            inbox.close(false);
+            return dsns;
+        } catch (Exception e) {
+            throw new AssertionError("Cannot read Alice's INBOX on " + node.name(), e);
+        }
+    }
+
+    private static long queueSize(Node node, String queue) throws Exception {
+        return JSON.readTree(get(node, "/mailQueues/" + queue)).get("size").asLong();
+    }
+
+    private static String get(Node node, String path) throws Exception {
+        HttpResponse<String> response = node.webAdmin().get(path);
+        return response.statusCode() == 200 ? response.body() : "";
+    }
+
+    private static String field(Pattern pattern, String content) {
+        Matcher matcher = pattern.matcher(content);
+        assertThat(matcher.find()).as("%s in:\n%s", pattern, content).isTrue();
+        return matcher.group(1).trim();
+    }
+
+    private static long occurrences(String text, String part) {
+        return text.lines().filter(line -> line.contains(part)).count();
+    }
+
+    private static void await(String what, Duration timeout, Check check) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within " + timeout + ": " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+}
