@@ -128,17 +128,22 @@ class ThreeNodesKillNineTest {
         Node third = launch("node-3");
         List<Node> nodes = List.of(first, second, third);
 
-        // Shared through PostgreSQL: the policy and the address, written once; James's users are each node's own.
-        createAlice(first);
+        // James's users are each node's own (./run keeps them in the node's Derby): Alice exists on every node before
+        // her address does, or a node's DeletedUserSweep, which runs at start, would remove it from the shared store.
+        for (Node node : nodes) {
+            node.process().awaitStarted(ServerProcesses.START_TIMEOUT);
+            node.webAdmin().put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
+        }
+        // Shared through PostgreSQL: the policy and the address, written once.
         first.webAdmin().put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
         first.webAdmin().put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS,
             "{\"host\":\"localhost\",\"port\":" + partnerPort + ",\"security\":\"STARTTLS\",\"username\":\"" + PARTNER_LOGIN
                 + "\",\"password\":\"" + PARTNER_PASSWORD + "\",\"verified\":true}", 200);
+        String sendAs = "/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS;
         for (Node node : List.of(second, third)) {
-            node.process().awaitStarted(ServerProcesses.START_TIMEOUT);
-            createAlice(node);
             await(node.name() + " sees the address registered through node-1", Duration.ofSeconds(10),
-                () -> get(node, "/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS).contains("\"status\":\"verified\""));
+                () -> get(node, sendAs).contains("\"status\":\"verified\""),
+                () -> node.webAdmin().get(sendAs).body() + "\n" + node.process().logTail());
         }
 
         // The limit's worth of mail, spread over the three nodes: each one tried once and deferred (partner down).
@@ -174,6 +179,9 @@ class ThreeNodesKillNineTest {
             .containsExactlyInAnyOrderElementsOf(firstFailure.keySet());
 
         // Not before its retry time: neither at the partner nor in any attempt the nodes recorded.
+        System.out.println("ThreeNodesKillNineTest: arrival minus (first failure + retry delay), per mail, ms: "
+            + arrivals.entrySet().stream().map(arrival -> Duration.between(firstFailure.get(arrival.getKey()).plus(RETRY_DELAY),
+                arrival.getValue()).toMillis()).sorted().toList());
         arrivals.forEach((messageId, arrival) -> assertThat(arrival)
             .as("arrival of %s, first deferred at %s", messageId, firstFailure.get(messageId))
             .isAfterOrEqualTo(firstFailure.get(messageId).plus(RETRY_DELAY).minus(POLL_INTERVAL)));
@@ -213,10 +221,6 @@ class ThreeNodesKillNineTest {
             .edit("outbound-relay.properties", "\n#queue.broker.password=\n", "\nqueue.broker.password=" + StandaloneActiveMQ.PASSWORD + "\n")
             .writeInto(workingDirectory);
         return new Node(name, servers.launch(workingDirectory, name), ports, new WebAdminClient(ports.webAdmin()));
-    }
-
-    private static void createAlice(Node node) throws Exception {
-        node.webAdmin().put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
     }
 
     /** Submits a mail from Alice's send-as address through the node; returns its subject. */
@@ -315,10 +319,14 @@ class ThreeNodesKillNineTest {
     }
 
     private static void await(String what, Duration timeout, Check check) throws Exception {
+        await(what, timeout, check, () -> "");
+    }
+
+    private static void await(String what, Duration timeout, Check check, Diagnostic diagnostic) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!check.holds()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Not within " + timeout + ": " + what);
+                throw new AssertionError("Not within " + timeout + ": " + what + "\n" + diagnostic.describe());
             }
             Thread.sleep(200);
         }
@@ -327,5 +335,10 @@ class ThreeNodesKillNineTest {
     @FunctionalInterface
     private interface Check {
         boolean holds() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Diagnostic {
+        String describe() throws Exception;
     }
 }
