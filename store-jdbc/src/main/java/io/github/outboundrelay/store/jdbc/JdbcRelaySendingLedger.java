@@ -14,20 +14,27 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.InMemoryRelaySendingLedger;
 import io.github.outboundrelay.core.RelaySendingLedger;
 
 /**
  * The per-user sending ledger in the store's database ({@code outbound_relay_sent}, schema V14), shared by every node
  * on the same PostgreSQL: the limit counts a user's mail whichever node relays it. A count locks the user's row
  * ({@code outbound_relay_sending_user}) for its transaction, so two nodes never both admit the mail that crosses the
- * limit. When the database cannot be reached the mail is admitted uncounted (one WARN per outage, no values): like the
- * audit trail, the limit must not stop mail while the store is away.
+ * limit.
+ *
+ * <p>When the database cannot be reached, the node counts on its own ({@link InMemoryRelaySendingLedger}, which also
+ * holds what this node counted in the database within the window), one WARN per outage, no values: the limit must not
+ * stop mail while the store is away (refusing would bounce every relayed mail of the outage), nor vanish (admitting
+ * uncounted would let a compromised account send without bound exactly when the store is down). Meanwhile a user may
+ * relay up to the limit on each node; what a node counted on its own is not written to the database afterwards.</p>
  */
 public final class JdbcRelaySendingLedger implements RelaySendingLedger {
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcRelaySendingLedger.class);
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource dataSource;
+    private final InMemoryRelaySendingLedger thisNode = new InMemoryRelaySendingLedger();
     private final AtomicBoolean failing = new AtomicBoolean();
 
     JdbcRelaySendingLedger(DataSource dataSource) {
@@ -41,13 +48,17 @@ public final class JdbcRelaySendingLedger implements RelaySendingLedger {
             if (failing.compareAndSet(true, false)) {
                 LOGGER.info("outbound-relay: the sending limit is counted in the database again");
             }
+            if (counted) {
+                // never refused here: the database decided; this node only remembers it for an outage
+                thisNode.tryCount(user, recipients, Integer.MAX_VALUE, window, at);
+            }
             return counted;
         } catch (SQLException e) {
             if (failing.compareAndSet(false, true)) {
-                LOGGER.warn("outbound-relay: the sending limit cannot be counted in the database ({}); relayed mail is"
-                    + " admitted uncounted until it can", SqlFailures.describe(e));
+                LOGGER.warn("outbound-relay: the sending limit cannot be counted in the database ({}); each node counts"
+                    + " on its own until it can", SqlFailures.describe(e));
             }
-            return true;
+            return thisNode.tryCount(user, recipients, limit, window, at);
         }
     }
 
