@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.apache.james.GuiceJamesServer;
@@ -49,6 +50,17 @@ final class BenchJames implements AutoCloseable {
      */
     static BenchJames boot(BenchSink gateway, String gatewayLogin, String gatewayPassword, String trustStore,
                            String trustStorePassword, BenchmarkSettings settings) throws Exception {
+        return boot(gateway, gatewayLogin, gatewayPassword, trustStore, trustStorePassword, settings,
+            MemoryJamesServerMain::createServer, List.of());
+    }
+
+    /**
+     * As above, the server built by {@code flavour} (James's memory server, or {@code ./run}'s
+     * OutboundRelayServerMain), with {@code moreEdits} ({file, from, to}) to james-conf.
+     */
+    static BenchJames boot(BenchSink gateway, String gatewayLogin, String gatewayPassword, String trustStore,
+                           String trustStorePassword, BenchmarkSettings settings,
+                           Function<MemoryJamesConfiguration, GuiceJamesServer> flavour, List<String[]> moreEdits) throws Exception {
         Path workingDirectory = Files.createTempDirectory("outbound-relay-bench-james");
         List<String[]> edits = new ArrayList<>();
         edits.add(new String[] {"smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>"});
@@ -77,8 +89,9 @@ final class BenchJames implements AutoCloseable {
             edits.add(new String[] {"mailetcontainer.xml", "<poolMaxIdleSessionsPerRelay>40</poolMaxIdleSessionsPerRelay>",
                 "<poolMaxIdleSessionsPerRelay>" + settings.poolMaxIdleSessionsPerRelay() + "</poolMaxIdleSessionsPerRelay>"});
         }
+        edits.addAll(moreEdits);
         writeConf(workingDirectory, edits);
-        GuiceJamesServer server = MemoryJamesServerMain.createServer(MemoryJamesConfiguration.builder()
+        GuiceJamesServer server = flavour.apply(MemoryJamesConfiguration.builder()
             .workingDirectory(workingDirectory.toFile())
             .build());
         server.start();
