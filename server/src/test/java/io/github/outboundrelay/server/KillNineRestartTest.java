@@ -1,5 +1,12 @@
 package io.github.outboundrelay.server;
 
+import static io.github.outboundrelay.server.AliceAndHerPartner.ALICE;
+import static io.github.outboundrelay.server.AliceAndHerPartner.ALICE_PASSWORD;
+import static io.github.outboundrelay.server.AliceAndHerPartner.PARTNER_LOGIN;
+import static io.github.outboundrelay.server.AliceAndHerPartner.PARTNER_PASSWORD;
+import static io.github.outboundrelay.server.AliceAndHerPartner.RECIPIENT;
+import static io.github.outboundrelay.server.AliceAndHerPartner.SEND_AS;
+import static io.github.outboundrelay.server.AliceAndHerPartner.SEND_AS_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -16,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.SmtpSubmission;
 
 /**
  * Issue 3, durability: the server ./run starts is killed with SIGKILL while a relay mail waits in the
@@ -24,12 +30,6 @@ import io.github.outboundrelay.testing.SmtpSubmission;
  * on the same working directory, and the partner receives the mail exactly once.
  */
 class KillNineRestartTest {
-    private static final String ALICE = "alice@ourdomain.test";
-    private static final String ALICE_PASSWORD = "alice-secret";
-    private static final String SEND_AS = "alice@partner.test";
-    private static final String PARTNER_LOGIN = "alice@partner.test";
-    private static final String PARTNER_PASSWORD = "partner-secret";
-    private static final String RECIPIENT = "carol@elsewhere.test";
     /**
      * Long enough for the second server to start and for the test to register the send-as address again before the
      * retry (see below), short enough for a quick test. James's ActiveMQ queue hands a delayed mail out at most about
@@ -72,7 +72,7 @@ class KillNineRestartTest {
         webAdmin.put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
         ensureAliceAndHerSendAs(relayPort);
         String subject = "kill -9 " + UUID.randomUUID();
-        submit(submissionPort, subject);
+        AliceAndHerPartner.submit(submissionPort, subject);
 
         james.awaitLog("Outbound relay deferred mail", Duration.ofSeconds(20));
         Instant retryDueAt = Instant.now().plus(RETRY_DELAY);
@@ -86,7 +86,7 @@ class KillNineRestartTest {
         james = servers.start(workingDirectory, "second-run");
         // The extension's store (embedded H2 under var/, the james-conf default) kept the address, its verified state
         // and the domain policy through the kill -9.
-        HttpResponse<String> sendAs = webAdmin.get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS);
+        HttpResponse<String> sendAs = webAdmin.get(SEND_AS_PATH);
         assertThat(sendAs.statusCode()).isEqualTo(200);
         assertThat(sendAs.body()).contains("\"status\":\"verified\"").contains("\"port\":" + relayPort);
         assertThat(webAdmin.get("/outbound-relay/domains/ourdomain.test").body()).contains("\"allowed\":true");
@@ -109,22 +109,14 @@ class KillNineRestartTest {
      * {@code "verified": true} is the admin vouching for the address (no confirmation code round trip in this test).
      */
     private boolean ensureAliceAndHerSendAs(int relayPort) throws Exception {
-        if (webAdmin.get("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS).statusCode() == 200) {
+        if (webAdmin.get(SEND_AS_PATH).statusCode() == 200) {
             return false;
         }
         if (webAdmin.get("/users/" + ALICE).statusCode() == 404) {
             webAdmin.put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
         }
-        // localhost: the test certificate's DNS name (Jakarta Mail 1.6 checks host names against DNS names only).
-        webAdmin.put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS,
-            "{\"host\":\"localhost\",\"port\":" + relayPort + ",\"security\":\"STARTTLS\",\"username\":\"" + PARTNER_LOGIN
-                + "\",\"password\":\"" + PARTNER_PASSWORD + "\",\"verified\":true}", 200);
+        webAdmin.put(SEND_AS_PATH, AliceAndHerPartner.vouchedRelayOn(relayPort), 200);
         return true;
-    }
-
-    private void submit(int submissionPort, String subject) throws Exception {
-        SmtpSubmission.to(submissionPort).authenticatedAs(ALICE, ALICE_PASSWORD)
-            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).recipients(RECIPIENT).subject(subject).send();
     }
 
     private ReceivedMail awaitReceived(String subject, Duration timeout) throws InterruptedException {

@@ -1,5 +1,11 @@
 package io.github.outboundrelay.server;
 
+import static io.github.outboundrelay.server.AliceAndHerPartner.ALICE;
+import static io.github.outboundrelay.server.AliceAndHerPartner.ALICE_PASSWORD;
+import static io.github.outboundrelay.server.AliceAndHerPartner.PARTNER_LOGIN;
+import static io.github.outboundrelay.server.AliceAndHerPartner.PARTNER_PASSWORD;
+import static io.github.outboundrelay.server.AliceAndHerPartner.SEND_AS;
+import static io.github.outboundrelay.server.AliceAndHerPartner.SEND_AS_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -40,7 +46,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.RestartablePostgresql;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.SmtpSubmission;
 import io.github.outboundrelay.testing.StandaloneActiveMQ;
 
 /**
@@ -53,12 +58,6 @@ import io.github.outboundrelay.testing.StandaloneActiveMQ;
  */
 @Tag("slow")
 class ThreeNodesKillNineTest {
-    private static final String ALICE = "alice@ourdomain.test";
-    private static final String ALICE_PASSWORD = "alice-secret";
-    private static final String SEND_AS = "alice@partner.test";
-    private static final String PARTNER_LOGIN = "alice@partner.test";
-    private static final String PARTNER_PASSWORD = "partner-secret";
-    private static final String RECIPIENT = "carol@elsewhere.test";
     /**
      * Constant (maxRetryDelay too): long enough for the kill and the partner's start to fall within it, so that a mail
      * attempted before its time would reach the partner and fail the test; James's ActiveMQ queue hands a delayed mail
@@ -136,14 +135,11 @@ class ThreeNodesKillNineTest {
         }
         // Shared through PostgreSQL: the policy and the address, written once.
         first.webAdmin().put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
-        first.webAdmin().put("/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS,
-            "{\"host\":\"localhost\",\"port\":" + partnerPort + ",\"security\":\"STARTTLS\",\"username\":\"" + PARTNER_LOGIN
-                + "\",\"password\":\"" + PARTNER_PASSWORD + "\",\"verified\":true}", 200);
-        String sendAs = "/outbound-relay/users/" + ALICE + "/send-as/" + SEND_AS;
+        first.webAdmin().put(SEND_AS_PATH, AliceAndHerPartner.vouchedRelayOn(partnerPort), 200);
         for (Node node : List.of(second, third)) {
             await(node.name() + " sees the address registered through node-1", Duration.ofSeconds(10),
-                () -> get(node, sendAs).contains("\"status\":\"verified\""),
-                () -> node.webAdmin().get(sendAs).body() + "\n" + node.process().logTail());
+                () -> get(node, SEND_AS_PATH).contains("\"status\":\"verified\""),
+                () -> node.webAdmin().get(SEND_AS_PATH).body() + "\n" + node.process().logTail());
         }
 
         // The limit's worth of mail, spread over the three nodes: each one tried once and deferred (partner down).
@@ -226,8 +222,7 @@ class ThreeNodesKillNineTest {
     /** Submits a mail from Alice's send-as address through the node; returns its subject. */
     private static String submit(Node node, String label) throws Exception {
         String subject = label + " " + UUID.randomUUID();
-        SmtpSubmission.to(node.ports().submission()).authenticatedAs(ALICE, ALICE_PASSWORD)
-            .envelopeFrom(SEND_AS).fromHeader(SEND_AS).recipients(RECIPIENT).subject(subject).send();
+        AliceAndHerPartner.submit(node.ports().submission(), subject);
         return subject;
     }
 
