@@ -118,9 +118,11 @@ class ThreeNodesKillNineTest {
     void relayMailOutlivesAKilledNodeAndIsDeliveredOnceByTheOthersNotBeforeItsRetryTime() throws Exception {
         int partnerPort = SmtpPeer.freePort(); // nothing listens there until the partner comes up
         Node first = launch("node-1");
-        first.process().awaitStarted(NODE_START_TIMEOUT);
-        // Every node seals and opens relay passwords with the same key file, copied before it first starts.
+        // Every node seals and opens relay passwords with the same key file, copied before it first starts; node-1
+        // writes its own early in its start (atomically), so the others boot while it finishes.
         Path keyFile = Path.of("var/outbound-relay/relay-secrets.key");
+        await("node-1's key file", NODE_START_TIMEOUT, () -> Files.exists(nodesDirectory.resolve("node-1").resolve(keyFile)),
+            () -> first.process().logTail());
         for (String name : List.of("node-2", "node-3")) {
             Files.createDirectories(nodesDirectory.resolve(name).resolve(keyFile).getParent());
             Files.copy(nodesDirectory.resolve("node-1").resolve(keyFile), nodesDirectory.resolve(name).resolve(keyFile));
