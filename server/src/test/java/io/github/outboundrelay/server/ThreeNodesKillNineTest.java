@@ -8,29 +8,19 @@ import static io.github.outboundrelay.server.AliceAndHerPartner.SEND_AS;
 import static io.github.outboundrelay.server.AliceAndHerPartner.SEND_AS_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import javax.mail.Folder;
-import javax.mail.Message;
-import javax.mail.Session;
-import javax.mail.Store;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +29,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.RestartablePostgresql;
@@ -72,7 +59,6 @@ class ThreeNodesKillNineTest {
     private static final Duration NODE_START_TIMEOUT = ServerProcesses.START_TIMEOUT.multipliedBy(3);
     private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:\\s*(<[^>]+>)");
     private static final Pattern SUBJECT = Pattern.compile("(?m)^Subject: (.*)$");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path shared;
@@ -86,10 +72,6 @@ class ThreeNodesKillNineTest {
     final ServerProcesses servers = new ServerProcesses();
 
     private SmtpPeer partner;
-
-    /** One server of the deployment: its process, ports and WebAdmin. */
-    private record Node(String name, ServerProcess process, RunPorts ports, WebAdminClient webAdmin) {
-    }
 
     @BeforeAll
     static void sharedServices() {
@@ -117,7 +99,7 @@ class ThreeNodesKillNineTest {
     @Test
     void relayMailOutlivesAKilledNodeAndIsDeliveredOnceByTheOthersNotBeforeItsRetryTime() throws Exception {
         int partnerPort = SmtpPeer.freePort(); // nothing listens there until the partner comes up
-        Node first = launch("node-1");
+        RunNode first = launch("node-1");
         // Every node seals and opens relay passwords with the same key file, copied before it first starts; node-1
         // writes its own early in its start (atomically), so the others boot while it finishes.
         Path keyFile = Path.of("var/outbound-relay/relay-secrets.key");
@@ -127,22 +109,22 @@ class ThreeNodesKillNineTest {
             Files.createDirectories(nodesDirectory.resolve(name).resolve(keyFile).getParent());
             Files.copy(nodesDirectory.resolve("node-1").resolve(keyFile), nodesDirectory.resolve(name).resolve(keyFile));
         }
-        Node second = launch("node-2");
-        Node third = launch("node-3");
-        List<Node> nodes = List.of(first, second, third);
+        RunNode second = launch("node-2");
+        RunNode third = launch("node-3");
+        List<RunNode> nodes = List.of(first, second, third);
 
         // James's users are each node's own (./run keeps them in the node's Derby): Alice exists on every node before
         // her address does, or a node's DeletedUserSweep, which runs at start, would remove it from the shared store.
-        for (Node node : nodes) {
+        for (RunNode node : nodes) {
             node.process().awaitStarted(NODE_START_TIMEOUT);
             node.webAdmin().put("/users/" + ALICE, "{\"password\":\"" + ALICE_PASSWORD + "\"}", 204);
         }
         // Shared through PostgreSQL: the policy and the address, written once.
         first.webAdmin().put("/outbound-relay/domains/ourdomain.test", "{\"allowed\":true}", 200);
         first.webAdmin().put(SEND_AS_PATH, AliceAndHerPartner.vouchedRelayOn(partnerPort), 200);
-        for (Node node : List.of(second, third)) {
+        for (RunNode node : List.of(second, third)) {
             await(node.name() + " sees the address registered through node-1", Duration.ofSeconds(30),
-                () -> get(node, SEND_AS_PATH).contains("\"status\":\"verified\""),
+                () -> node.getOrEmpty(SEND_AS_PATH).contains("\"status\":\"verified\""),
                 () -> node.webAdmin().get(SEND_AS_PATH).body() + "\n" + node.process().logTail());
         }
 
@@ -157,14 +139,15 @@ class ThreeNodesKillNineTest {
 
         // Past the limit on every node: counted in PostgreSQL, so each is refused though each node relayed fewer.
         List<String> refused = new ArrayList<>();
-        for (Node node : nodes) {
+        for (RunNode node : nodes) {
             refused.add(submit(node, "over the limit via " + node.name()));
         }
         String refusal = "rate limit of " + LIMIT + " relayed recipients per PT1H reached";
         await("each mail past the limit refused", Duration.ofSeconds(60),
             () -> nodes.stream().mapToLong(node -> occurrences(node.process().log(), refusal)).sum() == refused.size());
         await("a DSN for each refused mail in Alice's mailbox (on the node that bounced it)", Duration.ofSeconds(60),
-            () -> nodes.stream().mapToInt(node -> sendingLimitDsns(node)).sum() == refused.size());
+            () -> nodes.stream().mapToInt(node -> node.inboxMessagesContaining(ALICE, ALICE_PASSWORD, "Sending limit reached")).sum()
+                == refused.size());
 
         // Between two attempts, with all the mail waiting in the broker: kill -9 the node that took a third of it.
         assertThat(second.process().killHard()).as("exit status of SIGKILL").isEqualTo(137);
@@ -185,11 +168,11 @@ class ThreeNodesKillNineTest {
         arrivals.forEach((messageId, arrival) -> assertThat(arrival)
             .as("arrival of %s, first deferred at %s", messageId, firstFailure.get(messageId))
             .isAfterOrEqualTo(firstFailure.get(messageId).plus(RETRY_DELAY).minus(POLL_INTERVAL)));
-        attemptsByMessageId(first).forEach((messageId, attempts) -> {
+        first.relayAttemptsByMessageId(ALICE).forEach((messageId, attempts) -> {
             assertThat(attempts).as("attempts of %s", messageId).extracting(attempt -> attempt.get("outcome").asText())
                 .last().isEqualTo("DELIVERED");
             for (int i = 1; i < attempts.size(); i++) {
-                assertThat(Duration.between(at(attempts.get(i - 1)), at(attempts.get(i))))
+                assertThat(Duration.between(RunNode.at(attempts.get(i - 1)), RunNode.at(attempts.get(i))))
                     .as("time between attempts %d and %d of %s", i, i + 1, messageId)
                     .isGreaterThanOrEqualTo(RETRY_DELAY.minus(POLL_INTERVAL));
             }
@@ -205,10 +188,10 @@ class ThreeNodesKillNineTest {
             assertThat(bySurvivors).as("deliveries of %s logged by node-1 and node-3", messageId).isEqualTo(1);
         }
         assertThat(second.process().log()).doesNotContain("Outbound relay delivered mail ");
-        await("the shared relay queue empty", Duration.ofSeconds(20), () -> queueSize(third, "outbound-relay") == 0);
+        await("the shared relay queue empty", Duration.ofSeconds(20), () -> third.queueSize("outbound-relay") == 0);
     }
 
-    private Node launch(String name) throws IOException {
+    private RunNode launch(String name) throws IOException {
         RunPorts ports = RunPorts.free();
         Path workingDirectory = nodesDirectory.resolve(name);
         ports.confWithTestRelays(RETRY_DELAY)
@@ -220,18 +203,18 @@ class ThreeNodesKillNineTest {
             .edit("outbound-relay.properties", "\n#queue.broker.username=\n", "\nqueue.broker.username=" + StandaloneActiveMQ.USER + "\n")
             .edit("outbound-relay.properties", "\n#queue.broker.password=\n", "\nqueue.broker.password=" + StandaloneActiveMQ.PASSWORD + "\n")
             .writeInto(workingDirectory);
-        return new Node(name, servers.launch(workingDirectory, name), ports, new WebAdminClient(ports.webAdmin()));
+        return new RunNode(name, servers.launch(workingDirectory, name), ports, new WebAdminClient(ports.webAdmin()));
     }
 
     /** Submits a mail from Alice's send-as address through the node; returns its subject. */
-    private static String submit(Node node, String label) throws Exception {
+    private static String submit(RunNode node, String label) throws Exception {
         String subject = label + " " + UUID.randomUUID();
         AliceAndHerPartner.submit(node.ports().submission(), subject);
         return subject;
     }
 
     /** Message-ID to the time the partner was first seen holding it; fails naming the nodes' logs if it takes too long. */
-    private Map<String, Instant> awaitArrivals(int count, Duration timeout, Node... survivors) throws InterruptedException {
+    private Map<String, Instant> awaitArrivals(int count, Duration timeout, RunNode... survivors) throws InterruptedException {
         Map<String, Instant> arrivals = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (arrivals.size() < count) {
@@ -241,7 +224,7 @@ class ThreeNodesKillNineTest {
             }
             if (System.nanoTime() > deadline) {
                 StringBuilder logs = new StringBuilder();
-                for (Node node : survivors) {
+                for (RunNode node : survivors) {
                     logs.append("\n--- ").append(node.name()).append(":\n").append(node.process().logTail());
                 }
                 throw new AssertionError("The partner received " + arrivals.size() + " of " + count + " mails within " + timeout + logs);
@@ -252,59 +235,14 @@ class ThreeNodesKillNineTest {
     }
 
     /** Message-ID to the time of its first attempt, for each mail attempted and not delivered at that attempt. */
-    private static Map<String, Instant> firstFailures(Node node) throws Exception {
+    private static Map<String, Instant> firstFailures(RunNode node) throws Exception {
         Map<String, Instant> firstFailures = new HashMap<>();
-        attemptsByMessageId(node).forEach((messageId, attempts) -> {
+        node.relayAttemptsByMessageId(ALICE).forEach((messageId, attempts) -> {
             if (!attempts.get(0).get("outcome").asText().equals("DELIVERED")) {
-                firstFailures.put(messageId, at(attempts.get(0)));
+                firstFailures.put(messageId, RunNode.at(attempts.get(0)));
             }
         });
         return firstFailures;
-    }
-
-    /** Alice's relay attempts from the shared audit trail, per Message-ID, oldest first. */
-    private static Map<String, List<JsonNode>> attemptsByMessageId(Node node) throws Exception {
-        Map<String, List<JsonNode>> attempts = new HashMap<>();
-        for (JsonNode attempt : JSON.readTree(get(node, "/outbound-relay/audit?type=relay-attempt&limit=1000&user=" + ALICE))) {
-            attempts.computeIfAbsent(attempt.get("messageId").asText(), any -> new ArrayList<>()).add(attempt);
-        }
-        attempts.values().forEach(list -> list.sort(Comparator.comparing(ThreeNodesKillNineTest::at)));
-        return attempts;
-    }
-
-    private static Instant at(JsonNode attempt) {
-        return Instant.parse(attempt.get("at").asText());
-    }
-
-    /** DSNs in Alice's INBOX on that node (mailboxes are per node in ./run's server) saying the limit was reached. */
-    private static int sendingLimitDsns(Node node) {
-        Properties properties = new Properties();
-        properties.put("mail.imap.host", "127.0.0.1");
-        properties.put("mail.imap.port", String.valueOf(node.ports().imap()));
-        try (Store store = Session.getInstance(properties).getStore("imap")) {
-            store.connect(ALICE, ALICE_PASSWORD);
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            int dsns = 0;
-            for (Message message : inbox.getMessages()) {
-                ByteArrayOutputStream raw = new ByteArrayOutputStream();
-                message.writeTo(raw);
-                dsns += raw.toString(StandardCharsets.UTF_8).contains("Sending limit reached") ? 1 : 0;
-            }
-            inbox.close(false);
-            return dsns;
-        } catch (Exception e) {
-            throw new AssertionError("Cannot read Alice's INBOX on " + node.name(), e);
-        }
-    }
-
-    private static long queueSize(Node node, String queue) throws Exception {
-        return JSON.readTree(get(node, "/mailQueues/" + queue)).get("size").asLong();
-    }
-
-    private static String get(Node node, String path) throws Exception {
-        HttpResponse<String> response = node.webAdmin().get(path);
-        return response.statusCode() == 200 ? response.body() : "";
     }
 
     private static String field(Pattern pattern, String content) {
