@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -49,6 +50,10 @@ class DeviceAuthorizationGrantTest {
             JsonAnswer.send(exchange, 200, "{\"device_code\":\"dc-secret-42\",\"user_code\":\"WDJB-MJHT\","
                 + "\"verification_uri\":\"https://login.partner.test/device\",\"expires_in\":900,\"interval\":5}");
         });
+        // Google's answer: "verification_url" (Microsoft's too, before RFC 8628 was final), here without expires_in.
+        http.createContext("/google/devicecode", exchange -> JsonAnswer.send(exchange, 200,
+            "{\"device_code\":\"dc-secret-43\",\"user_code\":\"GQVQ-JKEC\","
+                + "\"verification_url\":\"https://www.google.com/device\"}"));
         http.createContext("/token", exchange -> {
             tokenRequests.add(body(exchange));
             String next = tokenAnswers.poll();
@@ -99,6 +104,20 @@ class DeviceAuthorizationGrantTest {
         assertThatThrownBy(() -> client.awaitDeviceAuthorization(provider, device, slept::add))
             .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.DENIED));
         assertThat(tokenRequests).hasSize(2);
+    }
+
+    @Test
+    void aVerificationUrlAsGoogleNamesItAndNoExpiryAreUnderstood() throws Exception {
+        OAuthProvider google = new OAuthProvider("google", provider.authorizationEndpoint(), provider.tokenEndpoint(),
+            Optional.of(URI.create(provider.tokenEndpoint().resolve("/google/devicecode").toString())), "public-client",
+            Optional.empty(), provider.scopes(), Map.of(), provider.relay());
+
+        DeviceAuthorization device = client.startDeviceAuthorization(google);
+
+        assertThat(device.verificationUri()).isEqualTo(URI.create("https://www.google.com/device"));
+        assertThat(device.userCode()).isEqualTo("GQVQ-JKEC");
+        assertThat(device.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(device.expiresAt()).isBetween(Instant.now().plusSeconds(590), Instant.now().plusSeconds(610));
     }
 
     @Test

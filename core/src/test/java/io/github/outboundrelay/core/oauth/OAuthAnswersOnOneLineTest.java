@@ -37,6 +37,8 @@ class OAuthAnswersOnOneLineTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/token", exchange -> JsonAnswer.send(exchange, 400,
+            "{\"error\":\"invalid_grant\",\"error_description\":\"revoked" + json(FORGED) + "\"}"));
+        server.createContext("/forged-code/token", exchange -> JsonAnswer.send(exchange, 400,
             "{\"error\":\"invalid_grant" + json(FORGED) + "\",\"error_description\":\"revoked" + json(FORGED) + "\"}"));
         server.createContext("/.well-known/openid-configuration", exchange -> JsonAnswer.send(exchange, 200,
             "{\"issuer\":\"https://issuer.partner.test" + json(FORGED) + "\"}"));
@@ -50,15 +52,22 @@ class OAuthAnswersOnOneLineTest {
     }
 
     @Test
-    void aTokenEndpointsErrorAndDescriptionStayOnOneLine() {
-        OAuthProvider provider = new OAuthProvider("partner", base.resolve("/authorize"), base.resolve("/token"),
-            Optional.empty(), "client", Optional.empty(), List.of("smtp"), Map.of(),
-            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS));
-
-        assertThatThrownBy(() -> OAuthFixtures.client(Clock.systemUTC()).refresh(provider, "refresh-token"))
+    void aTokenEndpointsErrorDescriptionStaysOnOneLine() {
+        assertThatThrownBy(() -> OAuthFixtures.client(Clock.systemUTC()).refresh(provider("/token"), "refresh-token"))
             .isInstanceOfSatisfying(OAuthException.class, e -> {
+                assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED);
                 assertThat(e.getMessage()).contains("forged log line").doesNotContain("\r", "\n", "\u2028");
-                assertThat(e.errorCode()).startsWith("invalid_grant").doesNotContain("\r", "\n", "\u2028");
+            });
+    }
+
+    /** RFC 6749 section 5.2 allows no line break in {@code error}: such an answer is an unnamed refusal, on one line. */
+    @Test
+    void aTokenEndpointsErrorWithALineBreakIsNotTakenAsAnErrorCode() {
+        assertThatThrownBy(() -> OAuthFixtures.client(Clock.systemUTC()).refresh(provider("/forged-code/token"), "refresh-token"))
+            .isInstanceOfSatisfying(OAuthException.class, e -> {
+                assertThat(e.kind()).isEqualTo(OAuthException.Kind.MISCONFIGURED);
+                assertThat(e.getMessage()).doesNotContain("\r", "\n", "\u2028");
+                assertThat(e.errorCode()).doesNotContain("\r", "\n", "\u2028");
             });
     }
 
@@ -67,6 +76,12 @@ class OAuthAnswersOnOneLineTest {
         assertThatThrownBy(() -> new OAuthDiscovery(OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5)).discover(base))
             .isInstanceOfSatisfying(OAuthException.class, e ->
                 assertThat(e.getMessage()).contains("names another issuer").doesNotContain("\r", "\n", "\u2028"));
+    }
+
+    private OAuthProvider provider(String tokenPath) {
+        return new OAuthProvider("partner", base.resolve("/authorize"), base.resolve(tokenPath),
+            Optional.empty(), "client", Optional.empty(), List.of("smtp"), Map.of(),
+            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS));
     }
 
     private static String json(String text) {
