@@ -4,9 +4,18 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+
+import io.github.outboundrelay.core.Printable;
+
+import net.minidev.json.JSONObject;
+
 /**
- * The endpoints of an issuer from its discovery document: OpenID Connect's
- * {@code /.well-known/openid-configuration} (Microsoft and Google publish it), else RFC 8414's
+ * The endpoints of an issuer from its discovery document, read by the Nimbus SDK's {@link AuthorizationServerMetadata}:
+ * OpenID Connect's {@code /.well-known/openid-configuration} (Microsoft and Google publish it), else RFC 8414's
  * {@code /.well-known/oauth-authorization-server}. The document must name the very issuer asked for (RFC 8414
  * section 3.3) and every endpoint in it must pass the {@link OAuthEndpointPolicy}.
  */
@@ -18,39 +27,65 @@ public class OAuthDiscovery {
     private final OAuthEndpointPolicy policy;
 
     public OAuthDiscovery(OAuthEndpointPolicy policy, Duration timeout) {
-        this.http = new OAuthHttp(timeout);
+        this.http = new OAuthHttp(policy, timeout);
         this.policy = policy;
     }
 
     public Endpoints discover(URI issuer) throws OAuthException {
         policy.check("issuer", issuer);
         String base = issuer.toString().endsWith("/") ? issuer.toString().substring(0, issuer.toString().length() - 1) : issuer.toString();
-        OAuthHttp.Answer answer = http.getJson(URI.create(base + "/.well-known/openid-configuration"), "Discovery");
-        if (!answer.isSuccess() || answer.text("issuer").isEmpty()) {
+        Optional<JSONObject> document = document(URI.create(base + "/.well-known/openid-configuration"))
+            .filter(json -> !issuerOf(json).isEmpty());
+        if (document.isEmpty()) {
+            // RFC 8414 section 3.1: the well-known part goes between the host and the issuer's path.
             URI origin = issuer.resolve("/");
             String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
-            answer = http.getJson(URI.create(origin + ".well-known/oauth-authorization-server" + path), "Discovery");
+            document = document(URI.create(origin + ".well-known/oauth-authorization-server" + path));
         }
-        if (!answer.isSuccess()) {
-            throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Issuer " + issuer + " has no discovery document");
-        }
-        if (!answer.text("issuer").equals(base) && !answer.text("issuer").equals(issuer.toString())) {
+        JSONObject json = document.orElseThrow(() -> new OAuthException(OAuthException.Kind.MISCONFIGURED, "",
+            "Issuer " + issuer + " has no discovery document"));
+        String named = issuerOf(json);
+        if (!named.equals(base) && !named.equals(issuer.toString())) {
             throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Discovery document of " + issuer
-                + " names another issuer: " + answer.printable("issuer"));
+                + " names another issuer: " + Printable.of(named));
         }
-        URI authorization = endpoint(answer, "authorization_endpoint", issuer);
-        URI token = endpoint(answer, "token_endpoint", issuer);
-        Optional<URI> device = Optional.of(answer.text("device_authorization_endpoint")).filter(text -> !text.isEmpty())
-            .map(text -> checked("device_authorization_endpoint", URI.create(text)));
+        AuthorizationServerMetadata metadata;
+        try {
+            metadata = AuthorizationServerMetadata.parse(json);
+        } catch (ParseException e) {
+            throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Discovery document of " + issuer
+                + " is not valid: " + Printable.of(e.getMessage()));
+        }
+        URI authorization = required(metadata.getAuthorizationEndpointURI(), "authorization_endpoint", issuer);
+        URI token = required(metadata.getTokenEndpointURI(), "token_endpoint", issuer);
+        Optional<URI> device = Optional.ofNullable(metadata.getDeviceAuthorizationEndpointURI())
+            .map(uri -> checked("device_authorization_endpoint", uri));
         return new Endpoints(authorization, token, device);
     }
 
-    private URI endpoint(OAuthHttp.Answer answer, String field, URI issuer) throws OAuthException {
-        String value = answer.text(field);
-        if (value.isEmpty()) {
+    /** The JSON document at {@code location}, when it answers one. */
+    private Optional<JSONObject> document(URI location) throws OAuthException {
+        HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, location);
+        HTTPResponse answer = http.send(request, "issuer", "Discovery");
+        if (!answer.indicatesSuccess()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(answer.getBodyAsJSONObject());
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String issuerOf(JSONObject document) {
+        return document.get("issuer") instanceof String issuer ? issuer : "";
+    }
+
+    private URI required(URI endpoint, String field, URI issuer) throws OAuthException {
+        if (endpoint == null) {
             throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Discovery document of " + issuer + " has no " + field);
         }
-        return checked(field, URI.create(value));
+        return checked(field, endpoint);
     }
 
     private URI checked(String field, URI uri) {

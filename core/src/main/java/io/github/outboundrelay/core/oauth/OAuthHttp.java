@@ -1,53 +1,47 @@
 package io.github.outboundrelay.core.oauth;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 
+import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.Printable;
 
 /**
- * The HTTP side of talking to an authorization server, with java.net.http: form posts and JSON answers, redirects
- * never followed (a token request answered by a redirect is an error, not an invitation to send the secret elsewhere),
- * and every transport failure turned into a {@link OAuthException.Kind#TEMPORARY} failure. Nothing here logs: request
- * bodies hold secrets and answers hold tokens.
+ * Sends the requests the Nimbus OAuth SDK builds ({@code toHTTPRequest()}) with our own java.net.http client and
+ * hands its answer back as the SDK's {@link HTTPResponse}, for the SDK's {@code *Response.parse}. Ours, not the SDK's
+ * HttpURLConnection, so that every request gets the same guard: the endpoint checked against the
+ * {@link OAuthEndpointPolicy} before anything is sent, redirects never followed (a token request answered by a
+ * redirect is an error, not an invitation to send the secret elsewhere), a time limit on connecting and on the whole
+ * answer, and answers bounded in size. Every transport failure, a {@code 5xx} and a {@code 429} are
+ * {@link OAuthException.Kind#TEMPORARY}. Nothing here logs: request bodies hold secrets and answers hold tokens.
  */
 final class OAuthHttp {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Token answers and discovery documents are a few KiB; a bigger answer is not one of them. */
+    static final int MAX_ANSWER_BYTES = 256 * 1024;
     private static final int MAX_DESCRIPTION = 200;
-
-    record Answer(int status, JsonNode body) {
-        String text(String field) {
-            JsonNode node = body.path(field);
-            return node.isValueNode() ? node.asText() : "";
-        }
-
-        /** A field the server chose that we repeat in a message or a log line ({@code error}, {@code issuer}): on one line. */
-        String printable(String field) {
-            return Printable.of(text(field));
-        }
-
-        boolean isSuccess() {
-            return status >= 200 && status < 300;
-        }
-    }
 
     private final HttpClient client;
     private final Duration timeout;
+    private final OAuthEndpointPolicy policy;
 
-    OAuthHttp(Duration timeout) {
+    OAuthHttp(OAuthEndpointPolicy policy, Duration timeout) {
+        this.policy = policy;
         this.timeout = timeout;
         this.client = HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -55,26 +49,26 @@ final class OAuthHttp {
             .build();
     }
 
-    Answer postForm(URI endpoint, Map<String, String> form, String purpose) throws OAuthException {
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-            .timeout(timeout)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(formEncoded(form)))
-            .build();
-        return send(request, purpose);
-    }
-
-    Answer getJson(URI endpoint, String purpose) throws OAuthException {
-        return send(HttpRequest.newBuilder(endpoint).timeout(timeout).header("Accept", "application/json").GET().build(), purpose);
-    }
-
-    private Answer send(HttpRequest request, String purpose) throws OAuthException {
+    /**
+     * Sends {@code request} to its endpoint, checked first as the admin's {@code field}: an endpoint the policy refuses
+     * (as it resolves now) is {@link OAuthException.Kind#MISCONFIGURED} and nothing is sent.
+     */
+    HTTPResponse send(HTTPRequest request, String field, String purpose) throws OAuthException {
+        URI endpoint = request.getURI();
+        try {
+            policy.check(field, endpoint);
+        } catch (InvalidFieldException e) {
+            throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Nothing sent: " + e.getMessage());
+        }
         HttpResponse<String> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = client.send(toJavaRequest(request), info -> new BoundedBody());
         } catch (IOException e) {
-            throw new OAuthException(OAuthException.Kind.TEMPORARY, purpose + " at " + request.uri().getHost()
+            if (e instanceof AnswerTooLarge || e.getCause() instanceof AnswerTooLarge) {
+                throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", purpose + " at " + endpoint.getHost()
+                    + " answered more than " + MAX_ANSWER_BYTES / 1024 + " KiB: not an OAuth answer");
+            }
+            throw new OAuthException(OAuthException.Kind.TEMPORARY, purpose + " at " + endpoint.getHost()
                 + " could not be reached: " + e.getClass().getSimpleName(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,40 +77,96 @@ final class OAuthHttp {
         int status = response.statusCode();
         if (status >= 500 || status == 429) {
             throw new OAuthException(OAuthException.Kind.TEMPORARY, "http_" + status, purpose + " at "
-                + request.uri().getHost() + " answered HTTP " + status);
+                + endpoint.getHost() + " answered HTTP " + status);
         }
-        return new Answer(status, parse(response.body()));
+        return toNimbusResponse(response);
     }
 
-    private static JsonNode parse(String body) {
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node == null || !node.isObject() ? MissingNode.getInstance() : node;
-        } catch (JsonProcessingException e) {
-            return MissingNode.getInstance();
+    private HttpRequest toJavaRequest(HTTPRequest request) {
+        HttpRequest.BodyPublisher body = request.getBody() == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(request.getBody(), StandardCharsets.UTF_8);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.getURI())
+            .timeout(timeout)
+            .method(request.getMethod().name(), body);
+        request.getHeaderMap().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+        if (request.getAccept() == null) {
+            builder.header("Accept", "application/json");
         }
+        return builder.build();
+    }
+
+    private static HTTPResponse toNimbusResponse(HttpResponse<String> response) {
+        HTTPResponse answer = new HTTPResponse(response.statusCode());
+        response.headers().firstValue("Content-Type").ifPresent(type -> {
+            try {
+                answer.setContentType(type);
+            } catch (ParseException e) {
+                // Left unset: the SDK then refuses to read the body as JSON, as for any answer that is not JSON.
+            }
+        });
+        answer.setBody(response.body());
+        return answer;
     }
 
     /** The provider's error and description, made safe to show and log (on one line, bounded). */
-    static String describeError(Answer answer) {
-        String error = answer.printable("error");
-        String description = Printable.oneLine(answer.text("error_description"));
+    static String describeError(ErrorObject error, int status) {
+        String code = Printable.of(error.getCode() == null ? "" : error.getCode());
+        String description = Printable.oneLine(error.getDescription() == null ? "" : error.getDescription());
         if (description.length() > MAX_DESCRIPTION) {
             description = description.substring(0, MAX_DESCRIPTION) + "...";
         }
-        if (error.isEmpty()) {
-            return "HTTP " + answer.status();
+        if (code.isEmpty()) {
+            return "HTTP " + status;
         }
-        return description.isEmpty() ? error : error + " (" + description + ")";
+        return description.isEmpty() ? code : code + " (" + description + ")";
     }
 
-    static String formEncoded(Map<String, String> form) {
-        return form.entrySet().stream()
-            .map(entry -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
-            .collect(Collectors.joining("&"));
+    /** Thrown (through java.net.http, which wraps it) when an answer outgrows {@link #MAX_ANSWER_BYTES}. */
+    private static final class AnswerTooLarge extends IOException {
+        AnswerTooLarge() {
+            super("answer larger than " + MAX_ANSWER_BYTES + " bytes");
+        }
     }
 
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    /** The answer's body as text, read up to {@link #MAX_ANSWER_BYTES} and refused (connection dropped) beyond. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (bytes.size() + buffer.remaining() > MAX_ANSWER_BYTES) {
+                    subscription.cancel();
+                    body.completeExceptionally(new AnswerTooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            body.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
     }
 }

@@ -2,8 +2,8 @@ package io.github.outboundrelay.core.oauth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.Base64;
+
+import com.nimbusds.oauth2.sdk.id.State;
 
 /**
  * The {@code state} of an authorization request (RFC 6749 section 10.12): unguessable, kept with the pending
@@ -11,8 +11,6 @@ import java.util.Base64;
  * site (login CSRF) is refused.
  */
 public final class OAuthState {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final String value;
 
     private OAuthState(String value) {
@@ -20,7 +18,7 @@ public final class OAuthState {
     }
 
     public static OAuthState create() {
-        return new OAuthState(randomToken(RANDOM, 32));
+        return new OAuthState(new State(32).getValue()); // 32 random bytes, base64url
     }
 
     public static OAuthState of(String value) {
@@ -38,12 +36,6 @@ public final class OAuthState {
     public boolean matches(String received) {
         return received != null && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
             received.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String randomToken(SecureRandom random, int bytes) {
-        byte[] raw = new byte[bytes];
-        random.nextBytes(raw);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 
     @Override

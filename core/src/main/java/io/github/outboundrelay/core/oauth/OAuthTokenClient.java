@@ -4,19 +4,46 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
-import io.github.outboundrelay.core.InvalidFieldException;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationRequest;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationRequest;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
+import com.nimbusds.oauth2.sdk.device.DeviceCode;
+import com.nimbusds.oauth2.sdk.device.DeviceCodeGrant;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.token.Tokens;
+
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.SecretSealer;
 
+import net.minidev.json.JSONObject;
+
 /**
- * The client side of OAuth 2.0 for partner accounts, over java.net.http: the authorization request of the code flow
- * (PKCE S256 and {@code state}), the code exchange, refreshes, and the device authorization grant (RFC 8628) for an
- * admin without a browser at hand. The client authenticates with {@code client_secret_post} when the provider has a
- * secret (opened only for the request), as a public client otherwise.
+ * The client side of OAuth 2.0 for partner accounts, with the Nimbus OAuth SDK building the requests and reading the
+ * answers: the authorization request of the code flow (PKCE S256 and {@code state}), the code exchange, refreshes, and
+ * the device authorization grant (RFC 8628) for an admin without a browser at hand. The client authenticates with
+ * {@code client_secret_post} when the provider has a secret (opened only for the request), as a public client
+ * otherwise. The requests go through our own guarded HTTP client ({@link OAuthHttp}).
  *
  * <p>Every endpoint is checked against the {@link OAuthEndpointPolicy} before anything is sent (a refused one is
  * {@code MISCONFIGURED}). Failures are
@@ -28,7 +55,8 @@ public class OAuthTokenClient {
     static final Duration SLOW_DOWN_STEP = Duration.ofSeconds(5);
     /** Used when a token answer has no {@code expires_in} (RFC 6749 only recommends it): short, to stay safe. */
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
-    private static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+    /** Used when a device authorization answer has no {@code expires_in} (RFC 8628 requires it, not every server). */
+    static final long DEFAULT_DEVICE_CODE_LIFETIME_SECONDS = 600;
 
     /** Waits between two device polls; a test passes one that does not sleep. */
     @FunctionalInterface
@@ -42,7 +70,7 @@ public class OAuthTokenClient {
     private final Clock clock;
 
     public OAuthTokenClient(SecretSealer sealer, OAuthEndpointPolicy policy, Duration timeout, Clock clock) {
-        this.http = new OAuthHttp(timeout);
+        this.http = new OAuthHttp(policy, timeout);
         this.sealer = sealer;
         this.policy = policy;
         this.clock = clock;
@@ -52,29 +80,22 @@ public class OAuthTokenClient {
     public URI authorizationRequest(OAuthProvider provider, URI redirectUri, OAuthState state, Pkce pkce,
                                     Optional<String> loginHint) {
         policy.check("authorizationEndpoint", provider.authorizationEndpoint());
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("response_type", "code");
-        query.put("client_id", provider.clientId());
-        query.put("redirect_uri", redirectUri.toString());
-        query.put("scope", provider.scope());
-        query.put("state", state.value());
-        query.put("code_challenge", pkce.challenge());
-        query.put("code_challenge_method", Pkce.METHOD);
-        loginHint.ifPresent(hint -> query.put("login_hint", hint));
-        query.putAll(provider.authorizationParameters());
-        URI endpoint = provider.authorizationEndpoint();
-        String separator = endpoint.getRawQuery() == null ? "?" : "&";
-        return URI.create(endpoint + separator + OAuthHttp.formEncoded(query));
+        AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(
+                new ResponseType(ResponseType.Value.CODE), new ClientID(provider.clientId()))
+            .endpointURI(provider.authorizationEndpoint())
+            .redirectionURI(redirectUri)
+            .scope(scope(provider))
+            .state(new State(state.value()))
+            .codeChallenge(pkce.codeVerifier(), CodeChallengeMethod.S256);
+        loginHint.ifPresent(hint -> request.customParameter("login_hint", hint));
+        provider.authorizationParameters().forEach(request::customParameter);
+        return request.build().toURI();
     }
 
     /** The callback's code for tokens; the verifier proves this client started the flow. */
     public TokenGrant exchangeCode(OAuthProvider provider, String code, URI redirectUri, Pkce pkce) throws OAuthException {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        form.put("redirect_uri", redirectUri.toString());
-        form.put("code_verifier", pkce.verifier());
-        return tokenRequest(provider, form, "Code exchange");
+        return tokenRequest(provider, new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, pkce.codeVerifier()),
+            Optional.empty(), "Code exchange");
     }
 
     /**
@@ -83,11 +104,8 @@ public class OAuthTokenClient {
      * {@code grant.refreshToken()}.
      */
     public TokenGrant refresh(OAuthProvider provider, String refreshToken) throws OAuthException {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("refresh_token", refreshToken);
-        form.put("scope", provider.scope());
-        TokenGrant grant = tokenRequest(provider, form, "Token refresh");
+        TokenGrant grant = tokenRequest(provider, new RefreshTokenGrant(new RefreshToken(refreshToken)),
+            Optional.of(scope(provider)), "Token refresh");
         return grant.refreshToken().isPresent() ? grant
             : new TokenGrant(grant.accessToken(), Optional.of(refreshToken), grant.scope());
     }
@@ -96,26 +114,36 @@ public class OAuthTokenClient {
     public DeviceAuthorization startDeviceAuthorization(OAuthProvider provider) throws OAuthException {
         URI endpoint = provider.deviceAuthorizationEndpoint().orElseThrow(() -> new OAuthException(
             OAuthException.Kind.MISCONFIGURED, "", "Provider " + provider.id() + " has no device authorization endpoint"));
-        checkBeforeSending("deviceAuthorizationEndpoint", endpoint);
-        Map<String, String> form = clientAuthentication(provider);
-        form.put("scope", provider.scope());
-        OAuthHttp.Answer answer = http.postForm(endpoint, form, "Device authorization");
-        if (!answer.isSuccess()) {
-            throw failure(answer, "Device authorization");
+        DeviceAuthorizationRequest.Builder request = provider.clientSecret().isPresent()
+            ? new DeviceAuthorizationRequest.Builder(clientSecretPost(provider))
+            : new DeviceAuthorizationRequest.Builder(new ClientID(provider.clientId()));
+        HTTPRequest sent = request.endpointURI(endpoint).scope(scope(provider)).build().toHTTPRequest();
+        HTTPResponse answer = http.send(sent, "deviceAuthorizationEndpoint", "Device authorization");
+        if (!answer.indicatesSuccess()) {
+            throw failure(ErrorObject.parse(answer), answer, "Device authorization");
         }
-        String deviceCode = answer.text("device_code");
-        String userCode = answer.text("user_code");
-        // Microsoft answered "verification_url" before RFC 8628 was final.
-        String verification = answer.text("verification_uri").isEmpty() ? answer.text("verification_url") : answer.text("verification_uri");
-        if (deviceCode.isEmpty() || userCode.isEmpty() || verification.isEmpty()) {
+        DeviceAuthorizationSuccessResponse device;
+        try {
+            device = DeviceAuthorizationSuccessResponse.parse(withDeviceDefaults(answer.getBodyAsJSONObject()));
+        } catch (ParseException e) {
             throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Device authorization at "
                 + endpoint.getHost() + " gave no device code, user code or verification URI");
         }
-        long expiresIn = answer.body().path("expires_in").asLong(600);
-        long interval = Math.max(1, answer.body().path("interval").asLong(5));
-        Optional<URI> complete = Optional.of(answer.text("verification_uri_complete")).filter(text -> !text.isEmpty()).map(URI::create);
-        return new DeviceAuthorization(deviceCode, userCode, URI.create(verification), complete,
-            clock.instant().plusSeconds(expiresIn), Duration.ofSeconds(interval));
+        return new DeviceAuthorization(device.getDeviceCode().getValue(), device.getUserCode().getValue(),
+            device.getVerificationURI(), Optional.ofNullable(device.getVerificationURIComplete()),
+            clock.instant().plusSeconds(device.getLifetime()), Duration.ofSeconds(Math.max(1, device.getInterval())));
+    }
+
+    /**
+     * What servers answer beside RFC 8628: Google (and Microsoft before the RFC was final) name the verification URI
+     * {@code verification_url}, and a missing {@code expires_in} is read as 10 minutes.
+     */
+    private static JSONObject withDeviceDefaults(JSONObject answer) {
+        if (!answer.containsKey("verification_uri") && answer.get("verification_url") != null) {
+            answer.put("verification_uri", answer.get("verification_url"));
+        }
+        answer.putIfAbsent("expires_in", DEFAULT_DEVICE_CODE_LIFETIME_SECONDS);
+        return answer;
     }
 
     /**
@@ -137,11 +165,9 @@ public class OAuthTokenClient {
                 Thread.currentThread().interrupt();
                 throw new OAuthException(OAuthException.Kind.TEMPORARY, "Waiting for the user was interrupted", e);
             }
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("grant_type", DEVICE_CODE_GRANT);
-            form.put("device_code", device.deviceCode());
             try {
-                return tokenRequest(provider, form, "Device token request");
+                return tokenRequest(provider, new DeviceCodeGrant(new DeviceCode(device.deviceCode())), Optional.empty(),
+                    "Device token request");
             } catch (OAuthException e) {
                 switch (e.errorCode()) {
                     case "authorization_pending" -> { }
@@ -152,47 +178,50 @@ public class OAuthTokenClient {
         }
     }
 
-    private TokenGrant tokenRequest(OAuthProvider provider, Map<String, String> grantFields, String purpose)
-            throws OAuthException {
-        checkBeforeSending("tokenEndpoint", provider.tokenEndpoint());
-        Map<String, String> form = clientAuthentication(provider);
-        form.putAll(grantFields);
-        OAuthHttp.Answer answer = http.postForm(provider.tokenEndpoint(), form, purpose);
-        if (!answer.isSuccess()) {
-            throw failure(answer, purpose);
-        }
-        String accessToken = answer.text("access_token");
-        String tokenType = answer.text("token_type");
-        if (accessToken.isEmpty() || !tokenType.toLowerCase(Locale.ROOT).equals("bearer")) {
+    private TokenGrant tokenRequest(OAuthProvider provider, AuthorizationGrant grant, Optional<Scope> scope,
+                                    String purpose) throws OAuthException {
+        TokenRequest.Builder request = provider.clientSecret().isPresent()
+            ? new TokenRequest.Builder(provider.tokenEndpoint(), clientSecretPost(provider), grant)
+            : new TokenRequest.Builder(provider.tokenEndpoint(), new ClientID(provider.clientId()), grant);
+        scope.ifPresent(request::scope);
+        HTTPResponse answer = http.send(request.build().toHTTPRequest(), "tokenEndpoint", purpose);
+        TokenResponse response;
+        try {
+            response = TokenResponse.parse(answer);
+        } catch (ParseException e) {
+            // Not JSON, no access token, or a token type other than Bearer: nothing we could use.
             throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", purpose + " at "
                 + provider.tokenEndpoint().getHost() + " gave no bearer access token");
         }
-        Instant expiresAt = answer.body().has("expires_in")
-            ? clock.instant().plusSeconds(answer.body().path("expires_in").asLong())
-            : clock.instant().plus(DEFAULT_LIFETIME);
-        Optional<String> refreshToken = Optional.of(answer.text("refresh_token")).filter(token -> !token.isEmpty());
-        return new TokenGrant(new AccessToken(accessToken, expiresAt), refreshToken, answer.text("scope"));
-    }
-
-    /** The endpoint as it resolves now: an endpoint the policy refuses is the admin's to fix, nothing is sent. */
-    private void checkBeforeSending(String field, URI endpoint) throws OAuthException {
-        try {
-            policy.check(field, endpoint);
-        } catch (InvalidFieldException e) {
-            throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", "Nothing sent: " + e.getMessage());
+        if (response instanceof TokenErrorResponse error) {
+            throw failure(error.getErrorObject(), answer, purpose);
         }
+        Tokens tokens = response.toSuccessResponse().getTokens();
+        if (!(tokens.getAccessToken() instanceof BearerAccessToken accessToken)) {
+            throw new OAuthException(OAuthException.Kind.MISCONFIGURED, "", purpose + " at "
+                + provider.tokenEndpoint().getHost() + " gave no bearer access token");
+        }
+        // The SDK reads a missing expires_in as 0.
+        Instant expiresAt = accessToken.getLifetime() > 0 ? clock.instant().plusSeconds(accessToken.getLifetime())
+            : clock.instant().plus(DEFAULT_LIFETIME);
+        Optional<String> refreshToken = Optional.ofNullable(tokens.getRefreshToken()).map(RefreshToken::getValue);
+        String grantedScope = accessToken.getScope() == null ? "" : accessToken.getScope().toString();
+        return new TokenGrant(new AccessToken(accessToken.getValue(), expiresAt), refreshToken, grantedScope);
     }
 
-    private Map<String, String> clientAuthentication(OAuthProvider provider) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("client_id", provider.clientId());
-        provider.clientSecret().ifPresent(sealed -> form.put("client_secret", sealer.open(sealed, provider.secretContext())));
-        return form;
+    private static Scope scope(OAuthProvider provider) {
+        return new Scope(provider.scopes().toArray(String[]::new));
     }
 
-    private static OAuthException failure(OAuthHttp.Answer answer, String purpose) {
-        String error = answer.printable("error");
-        OAuthException.Kind kind = switch (error) {
+    /** The client secret, opened for this one request. */
+    private ClientSecretPost clientSecretPost(OAuthProvider provider) {
+        String secret = sealer.open(provider.clientSecret().orElseThrow(), provider.secretContext());
+        return new ClientSecretPost(new ClientID(provider.clientId()), new Secret(secret));
+    }
+
+    private static OAuthException failure(ErrorObject error, HTTPResponse answer, String purpose) {
+        String code = error.getCode() == null ? "" : Printable.of(error.getCode());
+        OAuthException.Kind kind = switch (code) {
             case "invalid_grant" -> OAuthException.Kind.RECONNECT_NEEDED;
             case "access_denied", "expired_token" -> OAuthException.Kind.DENIED;
             case "temporarily_unavailable", "server_error" -> OAuthException.Kind.TEMPORARY;
@@ -200,6 +229,7 @@ public class OAuthTokenClient {
         };
         String what = kind == OAuthException.Kind.RECONNECT_NEEDED
             ? "the account must be connected again: " : "";
-        return new OAuthException(kind, error, purpose + " refused, " + what + OAuthHttp.describeError(answer));
+        return new OAuthException(kind, code, purpose + " refused, " + what
+            + OAuthHttp.describeError(error, answer.getStatusCode()));
     }
 }

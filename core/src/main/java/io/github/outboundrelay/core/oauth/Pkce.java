@@ -1,55 +1,47 @@
 package io.github.outboundrelay.core.oauth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 
 /**
- * Proof Key for Code Exchange (RFC 7636) with the S256 method: the verifier stays with us until the code exchange,
- * the challenge goes into the authorization request. The verifier is a secret: never logged, not in toString.
+ * Proof Key for Code Exchange (RFC 7636) with the S256 method, over the Nimbus SDK's {@link CodeVerifier}: the verifier
+ * stays with us until the code exchange, the challenge goes into the authorization request. The verifier is a secret:
+ * never logged, not in toString.
  */
 public final class Pkce {
-    public static final String METHOD = "S256";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    public static final String METHOD = CodeChallengeMethod.S256.getValue();
 
-    private final String verifier;
-    private final String challenge;
+    private final CodeVerifier verifier;
 
-    private Pkce(String verifier) {
+    private Pkce(CodeVerifier verifier) {
         this.verifier = verifier;
-        this.challenge = challengeOf(verifier);
     }
 
     /** A verifier of 32 random bytes (43 base64url characters, RFC 7636 section 4.1). */
     public static Pkce create() {
-        return new Pkce(OAuthState.randomToken(RANDOM, 32));
+        return new Pkce(new CodeVerifier());
     }
 
     /** The verifier kept (sealed) between the authorization request and the callback. */
     public static Pkce of(String verifier) {
-        if (verifier == null || !verifier.matches("[A-Za-z0-9._~-]{43,128}")) {
+        if (verifier == null) {
             throw new IllegalArgumentException("a PKCE verifier is 43 to 128 unreserved characters");
         }
-        return new Pkce(verifier);
+        // The SDK refuses (IllegalArgumentException) a verifier that is not 43 to 128 unreserved characters.
+        return new Pkce(new CodeVerifier(verifier));
     }
 
     public String verifier() {
-        return verifier;
+        return verifier.getValue();
     }
 
     public String challenge() {
-        return challenge;
+        return CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue();
     }
 
-    static String challengeOf(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+    CodeVerifier codeVerifier() {
+        return verifier;
     }
 
     @Override

@@ -3,12 +3,10 @@ package io.github.outboundrelay.core.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -17,15 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.RelayServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The device authorization grant (RFC 8628). mock-oauth2-server has no device endpoint, so this test serves the two
@@ -33,7 +25,8 @@ import io.github.outboundrelay.core.RelayServer;
  * and checks the requests the client sends.
  */
 class DeviceAuthorizationGrantTest {
-    private HttpServer http;
+    @RegisterExtension
+    final ScriptedAuthorizationServer http = new ScriptedAuthorizationServer();
     private final Deque<String> tokenAnswers = new ConcurrentLinkedDeque<>();
     private final List<String> tokenRequests = new CopyOnWriteArrayList<>();
     private final List<String> deviceRequests = new CopyOnWriteArrayList<>();
@@ -42,29 +35,22 @@ class DeviceAuthorizationGrantTest {
     private OAuthProvider provider;
 
     @BeforeEach
-    void start() throws IOException {
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/devicecode", exchange -> {
-            deviceRequests.add(body(exchange));
-            JsonAnswer.send(exchange, 200, "{\"device_code\":\"dc-secret-42\",\"user_code\":\"WDJB-MJHT\","
+    void answers() {
+        http.handle("/devicecode", exchange -> {
+            deviceRequests.add(ScriptedAuthorizationServer.body(exchange));
+            ScriptedAuthorizationServer.send(exchange, 200, "{\"device_code\":\"dc-secret-42\",\"user_code\":\"WDJB-MJHT\","
                 + "\"verification_uri\":\"https://login.partner.test/device\",\"expires_in\":900,\"interval\":5}");
         });
-        http.createContext("/token", exchange -> {
-            tokenRequests.add(body(exchange));
+        // Google's answer: "verification_url" (Microsoft's too, before RFC 8628 was final), here without expires_in.
+        http.answer("/google/devicecode", 200, "{\"device_code\":\"dc-secret-43\",\"user_code\":\"GQVQ-JKEC\","
+            + "\"verification_url\":\"https://www.google.com/device\"}");
+        http.handle("/token", exchange -> {
+            tokenRequests.add(ScriptedAuthorizationServer.body(exchange));
             String next = tokenAnswers.poll();
-            JsonAnswer.send(exchange, next.startsWith("{\"error\"") ? 400 : 200, next);
+            ScriptedAuthorizationServer.send(exchange, next.startsWith("{\"error\"") ? 400 : 200, next);
         });
-        http.start();
-        String base = "http://127.0.0.1:" + http.getAddress().getPort();
-        provider = new OAuthProvider("device", URI.create(base + "/authorize"), URI.create(base + "/token"),
-            Optional.of(URI.create(base + "/devicecode")), "public-client", Optional.empty(),
-            List.of("https://outlook.office.com/SMTP.Send", "offline_access"), Map.of(),
-            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS));
-    }
-
-    @AfterEach
-    void stop() {
-        http.stop(0);
+        provider = http.provider("/token", Optional.of("/devicecode"),
+            List.of("https://outlook.office.com/SMTP.Send", "offline_access"));
     }
 
     @Test
@@ -102,14 +88,24 @@ class DeviceAuthorizationGrantTest {
     }
 
     @Test
+    void aVerificationUrlAsGoogleNamesItAndNoExpiryAreUnderstood() throws Exception {
+        OAuthProvider google = new OAuthProvider("google", provider.authorizationEndpoint(), provider.tokenEndpoint(),
+            Optional.of(http.uri("/google/devicecode")), "public-client",
+            Optional.empty(), provider.scopes(), Map.of(), provider.relay());
+
+        DeviceAuthorization device = client.startDeviceAuthorization(google);
+
+        assertThat(device.verificationUri()).isEqualTo(URI.create("https://www.google.com/device"));
+        assertThat(device.userCode()).isEqualTo("GQVQ-JKEC");
+        assertThat(device.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(device.expiresAt()).isBetween(Instant.now().plusSeconds(590), Instant.now().plusSeconds(610));
+    }
+
+    @Test
     void providerWithoutDeviceEndpointIsAConfigurationError() {
         OAuthProvider noDevice = new OAuthProvider("nodevice", provider.authorizationEndpoint(), provider.tokenEndpoint(),
             Optional.empty(), "public-client", Optional.empty(), provider.scopes(), Map.of(), provider.relay());
         assertThatThrownBy(() -> client.startDeviceAuthorization(noDevice))
             .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.MISCONFIGURED));
-    }
-
-    private static String body(HttpExchange exchange) throws IOException {
-        return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -3,24 +3,14 @@ package io.github.outboundrelay.core.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.sun.net.httpserver.HttpServer;
-
-import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.RelayServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What an authorization server writes in {@code error}, {@code error_description} or a discovery document's
@@ -30,43 +20,46 @@ import io.github.outboundrelay.core.RelayServer;
 class OAuthAnswersOnOneLineTest {
     static final String FORGED = "\r\n2024-01-01 00:00:00 [INFO ] forged log line\u2028another";
 
-    HttpServer server;
-    URI base;
+    @RegisterExtension
+    final ScriptedAuthorizationServer http = new ScriptedAuthorizationServer();
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/token", exchange -> JsonAnswer.send(exchange, 400,
-            "{\"error\":\"invalid_grant" + json(FORGED) + "\",\"error_description\":\"revoked" + json(FORGED) + "\"}"));
-        server.createContext("/.well-known/openid-configuration", exchange -> JsonAnswer.send(exchange, 200,
-            "{\"issuer\":\"https://issuer.partner.test" + json(FORGED) + "\"}"));
-        server.start();
-        base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop(0);
+    void answers() {
+        http.answer("/token", 400, "{\"error\":\"invalid_grant\",\"error_description\":\"revoked" + json(FORGED) + "\"}");
+        http.answer("/forged-code/token", 400,
+            "{\"error\":\"invalid_grant" + json(FORGED) + "\",\"error_description\":\"revoked" + json(FORGED) + "\"}");
+        http.answer("/.well-known/openid-configuration", 200, "{\"issuer\":\"https://issuer.partner.test" + json(FORGED) + "\"}");
     }
 
     @Test
-    void aTokenEndpointsErrorAndDescriptionStayOnOneLine() {
-        OAuthProvider provider = new OAuthProvider("partner", base.resolve("/authorize"), base.resolve("/token"),
-            Optional.empty(), "client", Optional.empty(), List.of("smtp"), Map.of(),
-            new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS));
-
-        assertThatThrownBy(() -> OAuthFixtures.client(Clock.systemUTC()).refresh(provider, "refresh-token"))
+    void aTokenEndpointsErrorDescriptionStaysOnOneLine() {
+        assertThatThrownBy(() -> OAuthFixtures.client(Clock.systemUTC()).refresh(provider("/token"), "refresh-token"))
             .isInstanceOfSatisfying(OAuthException.class, e -> {
+                assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED);
                 assertThat(e.getMessage()).contains("forged log line").doesNotContain("\r", "\n", "\u2028");
-                assertThat(e.errorCode()).startsWith("invalid_grant").doesNotContain("\r", "\n", "\u2028");
+            });
+    }
+
+    /** RFC 6749 section 5.2 allows no line break in {@code error}: such an answer is an unnamed refusal, on one line. */
+    @Test
+    void aTokenEndpointsErrorWithALineBreakIsNotTakenAsAnErrorCode() {
+        assertThatThrownBy(() -> OAuthFixtures.client(Clock.systemUTC()).refresh(provider("/forged-code/token"), "refresh-token"))
+            .isInstanceOfSatisfying(OAuthException.class, e -> {
+                assertThat(e.kind()).isEqualTo(OAuthException.Kind.MISCONFIGURED);
+                assertThat(e.getMessage()).doesNotContain("\r", "\n", "\u2028");
+                assertThat(e.errorCode()).doesNotContain("\r", "\n", "\u2028");
             });
     }
 
     @Test
     void aDiscoveryDocumentsIssuerStaysOnOneLine() {
-        assertThatThrownBy(() -> new OAuthDiscovery(OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5)).discover(base))
+        assertThatThrownBy(() -> new OAuthDiscovery(OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5)).discover(http.uri("")))
             .isInstanceOfSatisfying(OAuthException.class, e ->
                 assertThat(e.getMessage()).contains("names another issuer").doesNotContain("\r", "\n", "\u2028"));
+    }
+
+    private OAuthProvider provider(String tokenPath) {
+        return http.provider(tokenPath, Optional.empty(), List.of("smtp"));
     }
 
     private static String json(String text) {
