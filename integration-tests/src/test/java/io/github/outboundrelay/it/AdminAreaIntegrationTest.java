@@ -99,8 +99,8 @@ class AdminAreaIntegrationTest {
             .queryParam("type", "settings").get("/outbound-relay/audit").then().statusCode(200)
             .extract().jsonPath().getList("findAll { it.event == 'domain-policy-changed' && it.actorName == '" + BOSS + "' }");
         assertThat(events).extracting(event -> event.get("actor"), event -> event.get("detail")).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("admin", "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true"),
-            org.assertj.core.groups.Tuple.tuple("admin", "allowed true -> false, allowInsecure false -> false, allowAlternateAddresses true -> true"));
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> true"),
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed true -> false, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> true"));
     }
 
     @Test

@@ -71,6 +71,13 @@ public class SendAsSettings {
             Optional.of(dmarc));
     }
 
+    /** Without the DMARC check (no policy is looked up). */
+    public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                          SettingsEvents events) {
+        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, Clock.systemUTC());
+    }
+
     /** Password addresses only (no OAuth provider is set). */
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                           SendAsVerifier verifier, RelayProbes probes, SettingsEvents events) {
