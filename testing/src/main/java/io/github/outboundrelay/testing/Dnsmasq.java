@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * test starts, in the foreground, with a configuration file of the test's own in {@code directory} and nothing else:
  * no system resolver ({@code no-resolv}), no {@code /etc/hosts}, no upstream server, listening on 127.0.0.1 only on a
  * free port (UDP and TCP), and authoritative for {@code .test} (a name under {@code .test} it does not serve answers
- * NXDOMAIN). It serves the TXT records it is given, with a TTL of one second. {@link #serve} restarts it on the same
+ * NXDOMAIN), answering {@code localhost} with 127.0.0.1. It serves the TXT records it is given, with a TTL of one second. {@link #serve} restarts it on the same
  * port with other records, as a domain that changes its DNS.
  *
  * <p>Run as root, dnsmasq drops its privileges to {@code nobody} once its socket is bound (its default).</p>
@@ -62,7 +62,9 @@ public final class Dnsmasq implements AutoCloseable {
         stop();
         Path conf = directory.resolve("dnsmasq.conf");
         List<String> lines = new ArrayList<>(List.of("port=" + port, "listen-address=127.0.0.1", "bind-interfaces",
-            "no-resolv", "no-hosts", "no-poll", "local=/test/", "local-ttl=1", "log-queries"));
+            "no-resolv", "no-hosts", "no-poll", "local=/test/", "local-ttl=1", "log-queries",
+            // what /etc/hosts would have said: relays and peers of the tests listen on "localhost"
+            "host-record=localhost,127.0.0.1"));
         new LinkedHashMap<>(txtRecords).forEach((name, text) -> lines.add("txt-record=" + name + ",\"" + text + "\""));
         try {
             Files.createDirectories(directory);

@@ -12,8 +12,13 @@ public final class SilentDnsServer implements AutoCloseable {
     private final DatagramSocket socket;
 
     public SilentDnsServer() {
+        this(0);
+    }
+
+    /** On that port of 127.0.0.1 (e.g. the one a stopped {@link Dnsmasq} served on). */
+    public SilentDnsServer(int port) {
         try {
-            socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            socket = new DatagramSocket(port, InetAddress.getLoopbackAddress());
         } catch (SocketException e) {
             throw new UncheckedIOException(e);
         }
