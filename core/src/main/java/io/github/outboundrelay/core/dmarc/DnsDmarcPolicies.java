@@ -46,6 +46,8 @@ public class DnsDmarcPolicies implements DmarcPolicies {
     private final Executor executor;
     private final Cache<Domain, CompletableFuture<DmarcPolicy>> answers;
     private final Cache<Domain, DmarcPolicy> unknown;
+    /** The latest answer per domain, shown by {@link #known} while a newer lookup is under way. */
+    private final Cache<Domain, DmarcPolicy> latest;
 
     @Inject
     public DnsDmarcPolicies(DNSService dns, DmarcLookupSettings settings) {
@@ -60,6 +62,7 @@ public class DnsDmarcPolicies implements DmarcPolicies {
             .expireAfterWrite(settings.maxAge()).ticker(ticker).build();
         this.unknown = CacheBuilder.newBuilder().maximumSize(settings.cacheSize())
             .expireAfterWrite(settings.retryUnknownAfter()).ticker(ticker).build();
+        this.latest = CacheBuilder.newBuilder().maximumSize(settings.cacheSize()).build();
     }
 
     @Override
@@ -87,12 +90,25 @@ public class DnsDmarcPolicies implements DmarcPolicies {
             return DmarcPolicy.UNKNOWN;
         }
         CompletableFuture<DmarcPolicy> answer = answerFor(domain);
-        return answer.isDone() && !answer.isCompletedExceptionally() ? answer.join() : DmarcPolicy.UNKNOWN;
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            return answer.join();
+        }
+        DmarcPolicy previous = latest.getIfPresent(domain);
+        return previous != null ? previous : DmarcPolicy.UNKNOWN;
     }
 
     private CompletableFuture<DmarcPolicy> answerFor(Domain domain) {
         try {
-            return answers.get(domain, () -> CompletableFuture.supplyAsync(() -> ask(domain), executor));
+            return answers.get(domain, () -> {
+                CompletableFuture<DmarcPolicy> lookup = CompletableFuture.supplyAsync(() -> ask(domain), executor);
+                // not the late answer of a lookup that timed out (it was removed from the cache): see unknownFor
+                lookup.thenAccept(policy -> {
+                    if (answers.asMap().get(domain) == lookup) {
+                        latest.put(domain, policy);
+                    }
+                });
+                return lookup;
+            });
         } catch (ExecutionException | RuntimeException e) {
             // no lookup thread free (a DNS server that never answers holds them all): unknown for now
             return CompletableFuture.failedFuture(e.getCause() != null ? e.getCause() : e);
@@ -102,6 +118,7 @@ public class DnsDmarcPolicies implements DmarcPolicies {
     /** The late answer of a lookup that timed out is not trusted: James answers a resolver timeout as "no record". */
     private DmarcPolicy unknownFor(Domain domain, CompletableFuture<DmarcPolicy> answer, String why) {
         answers.asMap().remove(domain, answer);
+        latest.invalidate(domain);
         unknown.put(domain, DmarcPolicy.UNKNOWN);
         LOGGER.info("outbound-relay: the DMARC policy of {} is unknown for now ({}); asked again after {}",
             domain.asString(), why, settings.retryUnknownAfter());
@@ -153,11 +170,5 @@ public class DnsDmarcPolicies implements DmarcPolicies {
             }, new ThreadPoolExecutor.AbortPolicy());
         executor.allowCoreThreadTimeOut(true);
         return executor;
-    }
-
-    /** For tests: no cached answer and nothing unknown. */
-    void forgetAll() {
-        answers.invalidateAll();
-        unknown.invalidateAll();
     }
 }
