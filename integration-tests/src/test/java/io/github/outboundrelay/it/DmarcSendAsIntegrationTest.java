@@ -21,19 +21,13 @@ import java.util.Map;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
-import org.apache.james.dnsservice.dnsjava.DNSJavaService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import com.google.inject.Module;
-import com.google.inject.Scopes;
-import com.google.inject.name.Names;
-
 import io.github.outboundrelay.testing.Dnsmasq;
-import io.github.outboundrelay.testing.LoopbackPortDnsJavaService;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SilentDnsServer;
 import io.github.outboundrelay.testing.SmtpPeer;
@@ -53,7 +47,7 @@ class DmarcSendAsIntegrationTest {
         "_dmarc.none.test", "v=DMARC1; p=none",
         "_dmarc.parent.test", "v=DMARC1; p=none; sp=reject",
         "_dmarc.hardening.test", "v=DMARC1; p=none");
-    static final Dnsmasq DNS = Dnsmasq.onFreePort(temporaryFolder());
+    static final Dnsmasq DNS = Dnsmasq.onFreePort(temporaryFolder("dmarc-dns"));
     static final String PARTNER_LOGIN = "alice@reject.test";
     static final String PARTNER_PASSWORD = "partner-secret";
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
@@ -63,19 +57,13 @@ class DmarcSendAsIntegrationTest {
     static final String POLICY = "/outbound-relay/domains/" + OutboundRelayJames.DOMAIN;
     static final String REFUSAL = "reject.test asks receivers to reject mail not sent by its own servers: add its SMTP server";
 
-    /** James's DNS service, asking dnsmasq's port (dnsservice.xml names servers without a port: see the class). */
-    static final Module JAMES_DNS_ON_DNSMASQ = binder -> {
-        binder.bindConstant().annotatedWith(Names.named(LoopbackPortDnsJavaService.PORT)).to(DNS.port());
-        binder.bind(DNSJavaService.class).to(LoopbackPortDnsJavaService.class).in(Scopes.SINGLETON);
-    };
-
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extensionOverriding(JamesConfFolder.shipped()
         .withGateway(GATEWAY)
         .trustingTestRelays()
         .selfServiceOn(PORT)
         .edit("outbound-relay.properties", "#dmarc.maxAge=1h", "dmarc.maxAge=1s")
-        .edit("outbound-relay.properties", "#dmarc.retryUnknownAfter=1m", "dmarc.retryUnknownAfter=1s"), JAMES_DNS_ON_DNSMASQ);
+        .edit("outbound-relay.properties", "#dmarc.retryUnknownAfter=1m", "dmarc.retryUnknownAfter=1s"), OutboundRelayJames.dnsServiceAsking(DNS));
 
     static final SelfServiceClient CLIENT = new SelfServiceClient(PORT);
 
@@ -232,9 +220,9 @@ class DmarcSendAsIntegrationTest {
         return "/outbound-relay/users/" + ALICE + "/send-as/" + address;
     }
 
-    private static Path temporaryFolder() {
+    static Path temporaryFolder(String prefix) {
         try {
-            return Files.createTempDirectory("dmarc-dns");
+            return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -80,13 +80,13 @@ final class PageRoutes {
             render(session, response, FormErrors.none(), Map.of())));
         service.post("/send-as/add", (request, response) -> action(request, response, "add", (session, address) -> {
             SendAsView saved = settings.save(Actor.USER, session.user(), address, relayRequest(request, address, true));
-            return (saved.status().equals("pending") ? "Enter the code we sent to " + saved.address() : saved.address() + " is saved.")
-                + dmarcWarningOf(saved);
+            return withDmarcWarning(saved.status().equals("pending") ? "Enter the code we sent to " + saved.address()
+                : saved.address() + " is saved.", saved);
         }));
         service.post("/send-as/edit", (request, response) -> action(request, response, "edit", (session, address) -> {
             SendAsView saved = settings.save(Actor.USER, session.user(), address, relayRequest(request, address, false));
-            return (saved.status().equals("pending") ? "Saved. Enter the code we sent to " + saved.address()
-                : "Saved: " + saved.address() + " stays verified.") + dmarcWarningOf(saved);
+            return withDmarcWarning(saved.status().equals("pending") ? "Saved. Enter the code we sent to " + saved.address()
+                : "Saved: " + saved.address() + " stays verified.", saved);
         }));
         service.post("/send-as/confirm", (request, response) -> action(request, response, "confirm", (session, address) -> {
             settings.confirm(Actor.USER, session.user(), address, text(request, "code"));
@@ -207,9 +207,12 @@ final class PageRoutes {
             rows, session.takeNotice(), session.takeAlert(), errors, addValues, choices));
     }
 
-    /** A saved address's DMARC warning (quarantine, unknown), after the notice that it was saved. */
-    private static String dmarcWarningOf(SendAsView saved) {
-        return saved.dmarcWarning() == null ? "" : " Note: " + saved.dmarcWarning() + ".";
+    /** The notice that an address was saved, and its DMARC warning (quarantine, unknown) when it has one. */
+    private static String withDmarcWarning(String notice, SendAsView saved) {
+        if (saved.dmarcWarning() == null) {
+            return notice;
+        }
+        return notice + (notice.endsWith(".") ? "" : ".") + " Note: " + saved.dmarcWarning() + ".";
     }
 
     private String lastOutcome(SendAsView view) {
