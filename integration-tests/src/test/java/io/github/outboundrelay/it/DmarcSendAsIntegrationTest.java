@@ -171,16 +171,20 @@ class DmarcSendAsIntegrationTest {
         DNS.serve(with("_dmarc.hardening.test", "v=DMARC1; p=reject"));
         try {
             Thread.sleep(2200); // dmarc.maxAge (1 s) here and the record's TTL (1 s) in James's DNS cache
-            String first = uniqueSubject();
-            scenario.submissionAs(ALICE, "alice@hardening.test").subject(first).send();
-            ReceivedMail sent = awaitAt(GATEWAY, first);
-            assertThat(sent.envelopeSender()).as("still through our servers, on her behalf").isEqualTo(ALICE);
+            // The mail path never waits for DNS: the first mail starts the lookup, a later one finds its answer.
+            for (int i = 0; i < 3; i++) {
+                String subject = uniqueSubject();
+                scenario.submissionAs(ALICE, "alice@hardening.test").subject(subject).send();
+                ReceivedMail sent = awaitAt(GATEWAY, subject);
+                assertThat(sent.envelopeSender()).as("still through our servers, on her behalf").isEqualTo(ALICE);
+                Thread.sleep(500);
+            }
             String mailbox = scenario.awaitMailboxContaining(ALICE, "hardening.test now publishes the DMARC policy p=reject");
             assertThat(mailbox).contains("Subject: hardening.test may reject your mail from alice@hardening.test");
 
-            String second = uniqueSubject();
-            scenario.submissionAs(ALICE, "alice@hardening.test").subject(second).send();
-            awaitAt(GATEWAY, second);
+            String last = uniqueSubject();
+            scenario.submissionAs(ALICE, "alice@hardening.test").subject(last).send();
+            awaitAt(GATEWAY, last);
             Thread.sleep(1500); // a second notice would be in the mailbox by now
             assertThat(count(scenario.awaitMailboxContaining(ALICE, "p=reject"), "now publishes the DMARC policy"))
                 .as("told once").isEqualTo(1);

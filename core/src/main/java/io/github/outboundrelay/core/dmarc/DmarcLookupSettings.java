@@ -13,7 +13,7 @@ import org.apache.james.utils.PropertiesProvider;
 /**
  * How DMARC policies are looked up, from {@code outbound-relay.properties} ({@code dmarc.*}; every key optional):
  * <ul>
- *     <li>{@code dmarc.timeout}: how long a registration or a mail waits for the answer before the policy is
+ *     <li>{@code dmarc.timeout}: how long saving an address waits for the answer before the policy is
  *     "unknown" (100ms..9s, below dnsjava's own 10 s resolver timeout, which James answers as "no record");
  *     default 2s;</li>
  *     <li>{@code dmarc.cacheSize}: how many domains' answers are kept (1..1000000); default 10000;</li>

@@ -104,13 +104,15 @@ public class DmarcCheck {
 
     /**
      * For mail our servers are sending as {@code sendAs}: the policy to tell its owner about, when its domain's policy
-     * (looked up now, waiting at most the lookup timeout) is stricter than what they were last told; recorded as told.
+     * is stricter than what they were last told; recorded as told. Never waits for DNS (mail is not held for it): the
+     * policy known now, a lookup started in the background when there is none or it is older than the cache's max
+     * age, so a policy that hardened is told at the first mail after its answer came.
      */
     public Optional<DmarcPolicy> toTellOnce(SendAsAddress sendAs) {
         if (checkedPolicyOf(sendAs).isEmpty()) {
             return Optional.empty();
         }
-        DmarcPolicy now = dmarc.lookup(sendAs.address().getDomain());
+        DmarcPolicy now = dmarc.known(sendAs.address().getDomain());
         if (!now.harmsMailFromOurServers()) {
             return Optional.empty();
         }
