@@ -47,7 +47,8 @@ class DmarcSendAsIntegrationTest {
         "_dmarc.none.test", "v=DMARC1; p=none",
         "_dmarc.parent.test", "v=DMARC1; p=none; sp=reject",
         "_dmarc.hardening.test", "v=DMARC1; p=none");
-    static final Dnsmasq DNS = Dnsmasq.onFreePort(temporaryFolder("dmarc-dns"));
+    static final Path DNS_FOLDER = temporaryFolder("dmarc-dns");
+    static final Dnsmasq DNS = Dnsmasq.onFreePort(DNS_FOLDER);
     static final String PARTNER_LOGIN = "alice@reject.test";
     static final String PARTNER_PASSWORD = "partner-secret";
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
@@ -79,6 +80,7 @@ class DmarcSendAsIntegrationTest {
     @AfterAll
     static void stopPeers() {
         DNS.close();
+        deleteFolder(DNS_FOLDER);
         PARTNER.close();
         GATEWAY.close();
     }
@@ -222,6 +224,11 @@ class DmarcSendAsIntegrationTest {
 
     private static String sendAs(String address) {
         return "/outbound-relay/users/" + ALICE + "/send-as/" + address;
+    }
+
+    /** The folder of a stopped dnsmasq: its configuration and log. */
+    static void deleteFolder(Path folder) {
+        org.apache.commons.io.FileUtils.deleteQuietly(folder.toFile());
     }
 
     static Path temporaryFolder(String prefix) {
