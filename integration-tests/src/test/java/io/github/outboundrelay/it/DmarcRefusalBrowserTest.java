@@ -2,7 +2,6 @@ package io.github.outboundrelay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.james.GuiceJamesServer;
@@ -24,8 +23,7 @@ import io.github.outboundrelay.testing.SmtpPeer;
  * The screenshot dmarc-refused.png is the one docs/API.md shows (copied to docs/images/).
  */
 class DmarcRefusalBrowserTest {
-    static final Path DNS_FOLDER = DmarcSendAsIntegrationTest.temporaryFolder("dmarc-browser-dns");
-    static final Dnsmasq DNS = Dnsmasq.onFreePort(DNS_FOLDER);
+    static final Dnsmasq DNS = Dnsmasq.onFreePort();
     static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
     static final int PORT = SmtpPeer.freePort();
     static final String ALICE = "alice@" + OutboundRelayJames.DOMAIN;
@@ -56,7 +54,6 @@ class DmarcRefusalBrowserTest {
             }
         } finally {
             DNS.close();
-            DmarcSendAsIntegrationTest.deleteFolder(DNS_FOLDER);
             GATEWAY.close();
         }
     }

@@ -9,11 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,8 +43,7 @@ class DmarcSendAsIntegrationTest {
         "_dmarc.none.test", "v=DMARC1; p=none",
         "_dmarc.parent.test", "v=DMARC1; p=none; sp=reject",
         "_dmarc.hardening.test", "v=DMARC1; p=none");
-    static final Path DNS_FOLDER = temporaryFolder("dmarc-dns");
-    static final Dnsmasq DNS = Dnsmasq.onFreePort(DNS_FOLDER);
+    static final Dnsmasq DNS = Dnsmasq.onFreePort();
     static final String PARTNER_LOGIN = "alice@reject.test";
     static final String PARTNER_PASSWORD = "partner-secret";
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
@@ -80,7 +75,6 @@ class DmarcSendAsIntegrationTest {
     @AfterAll
     static void stopPeers() {
         DNS.close();
-        deleteFolder(DNS_FOLDER);
         PARTNER.close();
         GATEWAY.close();
     }
@@ -224,18 +218,5 @@ class DmarcSendAsIntegrationTest {
 
     private static String sendAs(String address) {
         return "/outbound-relay/users/" + ALICE + "/send-as/" + address;
-    }
-
-    /** The folder of a stopped dnsmasq: its configuration and log. */
-    static void deleteFolder(Path folder) {
-        org.apache.commons.io.FileUtils.deleteQuietly(folder.toFile());
-    }
-
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
