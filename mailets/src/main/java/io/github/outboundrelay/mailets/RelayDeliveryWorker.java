@@ -178,7 +178,7 @@ class RelayDeliveryWorker {
             // A password whose key is gone, an OAuth provider removed: handled like a refused password.
             LOGGER.warn("Outbound relay cannot use the stored credential of {}: {}", sendAs.get().address().asString(),
                 e.getMessage());
-            result = DeliveryResult.authRejected(recipients, e.getMessage());
+            result = DeliveryResult.failed(recipients, RelayOutcomes.authRejected(e.getMessage()));
         }
         countPerRelay(host, result);
         countPerCredentialKind(sendAs.get(), result);
@@ -312,7 +312,7 @@ class RelayDeliveryWorker {
 
     private void log(Mail mail, SendAsAddress sendAs, DeliveryResult result) {
         String messageId = RelayAttemptRecorder.messageId(mail);
-        String replyCode = RelayAttemptRecorder.replyCode(result).map(String::valueOf).orElse("none");
+        String replyCode = result.outcome().replyCode().map(String::valueOf).orElse("none");
         if (result.isCompleteSuccess()) {
             LOGGER.info("Outbound relay delivered mail {} (Message-ID {}) of {} as {} via {} to {} recipient(s), reply {}",
                 mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(), sendAs.requireRelayAccount().server().host(),

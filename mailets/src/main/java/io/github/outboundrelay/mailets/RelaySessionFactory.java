@@ -55,7 +55,8 @@ class RelaySessionFactory {
         } catch (AuthenticationFailedException e) {
             transport.closeQuietly();
             if (transport.clearTextAuthRefused()) {
-                return unavailable("Relay " + host + " was not asked to authenticate: the connection was not encrypted");
+                throw new RelayConnectException(RelayOutcomes.connectFailure(e, transport, "Relay " + host
+                    + " was not asked to authenticate: the connection was not encrypted"));
             }
             if (!transport.authCommandSent()) {
                 // AUTH announced, but with no mechanism javax.mail can use: nothing was sent.
@@ -63,14 +64,15 @@ class RelaySessionFactory {
             }
             int code = transport.lastReplyCode();
             if (code == CREDENTIALS_REFUSED || code == STRONGER_CREDENTIALS_NEEDED) {
-                throw new RelayConnectException(RelayConnectException.Reason.CREDENTIALS_REJECTED, "Relay " + host
-                    + " rejected the credentials of " + sendAs.address().asString() + ": " + describe(e, checked, host));
+                throw new RelayConnectException(RelayOutcomes.authRejected("Relay " + host
+                    + " rejected the credentials of " + sendAs.address().asString() + ": " + describe(e, checked, host)));
             }
-            return unavailable("Relay " + host + " could not authenticate " + sendAs.address().asString() + ": "
-                + describe(e, checked, host));
+            throw new RelayConnectException(RelayOutcomes.connectFailure(e, transport, "Relay " + host
+                + " could not authenticate " + sendAs.address().asString() + ": " + describe(e, checked, host)));
         } catch (MessagingException | RuntimeException e) {
             transport.closeQuietly();
-            return unavailable("Relay " + host + " could not be used: " + describe(e, checked, host));
+            throw new RelayConnectException(RelayOutcomes.connectFailure(e, transport, "Relay " + host
+                + " could not be used: " + describe(e, checked, host)));
         }
     }
 
@@ -90,21 +92,16 @@ class RelaySessionFactory {
         try {
             return targets.vet(relay);
         } catch (RelayTargetGuard.RelayTargetRefusedException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.NOT_ALLOWED_TARGET, "Relay " + relay.host()
-                + " is not an allowed relay target: " + e.getMessage());
+            throw new RelayConnectException(RelayOutcomes.notAllowedTarget("Relay " + relay.host()
+                + " is not an allowed relay target: " + e.getMessage()));
         } catch (UnknownHostException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + relay.host()
-                + " does not resolve");
+            throw new RelayConnectException(RelayOutcomes.unreachable("Relay " + relay.host() + " does not resolve"));
         }
     }
 
     private static RelayConnectException authNotOffered(String host) {
-        return new RelayConnectException(RelayConnectException.Reason.AUTH_NOT_OFFERED, "Relay " + host
-            + " did not offer SMTP AUTH with a mechanism we can use (AUTH not offered): nothing is sent unauthenticated");
-    }
-
-    private static RelaySession unavailable(String diagnostic) throws RelayConnectException {
-        throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, diagnostic);
+        return new RelayConnectException(RelayOutcomes.authNotOffered("Relay " + host
+            + " did not offer SMTP AUTH with a mechanism we can use (AUTH not offered): nothing is sent unauthenticated"));
     }
 
     /**

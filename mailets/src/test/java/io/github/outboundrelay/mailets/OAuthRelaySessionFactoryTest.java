@@ -118,7 +118,7 @@ class OAuthRelaySessionFactoryTest {
         OAUTH.server().signInAs("bob@partner.test");
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
+            assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED);
             assertThat(e.getMessage()).contains("refused a fresh OAuth token").contains("535");
         });
         assertThat(peer.tokenRefusals()).hasSize(2);
@@ -130,7 +130,7 @@ class OAuthRelaySessionFactoryTest {
         OAUTH.server().revokeGrants(true);
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
+            assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED);
             assertThat(e.getMessage()).contains("connected again");
         });
         assertThat(peer.connectionCount()).isZero();
@@ -142,7 +142,7 @@ class OAuthRelaySessionFactoryTest {
         OAUTH.server().failTokenRequests(true);
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class,
-            e -> assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.UNAVAILABLE));
+            e -> assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.UNREACHABLE));
         assertThat(peer.connectionCount()).isZero();
     }
 
@@ -151,7 +151,7 @@ class OAuthRelaySessionFactoryTest {
         peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE, "password").start();
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.UNAVAILABLE);
+            assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.UNREACHABLE);
             assertThat(e.getMessage()).contains("neither AUTH XOAUTH2 nor OAUTHBEARER");
         });
     }

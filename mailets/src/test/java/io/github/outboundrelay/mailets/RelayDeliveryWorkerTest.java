@@ -115,9 +115,9 @@ class RelayDeliveryWorkerTest {
             assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10))
                 .extracting(RelayAttempt::outcome, RelayAttempt::replyCode, RelayAttempt::relayPort, RelayAttempt::recipientCount)
                 .containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.AUTH_REJECTED, java.util.Optional.of(535), rejecting.port(), 1),
-                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.DELIVERED, java.util.Optional.of(250), closedPort, 1),
-                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.UNREACHABLE, java.util.Optional.empty(), closedPort, 1));
+                    org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED, java.util.Optional.of(535), rejecting.port(), 1),
+                    org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.RelayOutcome.Kind.DELIVERED, java.util.Optional.of(250), closedPort, 1),
+                    org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.RelayOutcome.Kind.UNREACHABLE, java.util.Optional.empty(), closedPort, 1));
             assertThat(attempts.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10))
                 .allSatisfy(attempt -> assertThat(attempt.messageId()).isNotBlank());
             // Counted per relay host too (all peers are "localhost" here).
@@ -322,7 +322,7 @@ class RelayDeliveryWorkerTest {
                     .contains("cannot be opened"));
             assertThat(queue.getSize()).isEqualTo(1);
             assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10))
-                .extracting(RelayAttempt::outcome).containsExactly(RelayAttempt.Outcome.AUTH_REJECTED);
+                .extracting(RelayAttempt::outcome).containsExactly(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED);
         }
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.PortRange;
-import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
@@ -44,9 +44,9 @@ class RelayVerificationWrongCertificateNameTest {
                 new RelayServer("relay.wrong-name.test", peer.port(), security), LOGIN,
                 RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));
 
-            ProbeResult result = mailer.probe(sendAs, new RelayLogin.WithPassword(PASSWORD));
+            RelayOutcome result = mailer.probe(sendAs, new RelayLogin.WithPassword(PASSWORD));
 
-            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.TLS_FAILED);
+            assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.TLS_FAILED);
             assertThat(peer.authAttempts()).isZero();
         }
     }

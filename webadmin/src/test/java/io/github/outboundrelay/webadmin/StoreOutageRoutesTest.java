@@ -60,13 +60,13 @@ class StoreOutageRoutesTest {
         }
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
-            return ProbeResult.ok();
+        public io.github.outboundrelay.core.RelayOutcome probe(SendAsAddress sendAs, RelayLogin login) {
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
-            return ProbeResult.ok();
+        public io.github.outboundrelay.core.RelayOutcome sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
     };
 

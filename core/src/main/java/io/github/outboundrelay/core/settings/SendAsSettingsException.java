@@ -16,7 +16,10 @@ public class SendAsSettingsException extends RuntimeException {
         DOMAIN_NOT_ALLOWED,
         /** 409: held by another user, already verified, nothing to confirm, locked. */
         CONFLICT,
-        /** 422: the relay test or the verification mail failed (a reason class, never the relay's reply). */
+        /**
+         * 422: the relay test or the verification mail failed ({@link RelayCheckFailedException}, with the relay's
+         * outcome: a reason class, never the relay's reply), or an OAuth provider refused to connect the account.
+         */
         RELAY_CHECK_FAILED,
         /** 429: too many verification mails or relay tests. */
         TOO_MANY_REQUESTS,

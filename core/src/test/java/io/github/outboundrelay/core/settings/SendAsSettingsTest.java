@@ -447,18 +447,18 @@ class SendAsSettingsTest {
         }
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
+        public io.github.outboundrelay.core.RelayOutcome probe(SendAsAddress sendAs, RelayLogin login) {
             calls.add("probe " + sendAs.address().asString() + " " + (login instanceof RelayLogin.WithPassword password
                 ? password.password() : ((RelayLogin.WithOAuth) login).grant().key()));
-            return ProbeResult.ok();
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
+        public io.github.outboundrelay.core.RelayOutcome sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
             calls.add("code " + sendAs.address().asString());
             lastCode = code;
             lastCodeCouldUseRelay = login.isPresent();
-            return ProbeResult.ok();
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
     }
 }
