@@ -10,6 +10,7 @@ import javax.mail.Session;
 import javax.net.ssl.SSLSocketFactory;
 
 import io.github.outboundrelay.core.RelayAccount;
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
@@ -25,15 +26,19 @@ class RelaySessionFactory {
     private static final int CREDENTIALS_REFUSED = 535;
     private static final int STRONGER_CREDENTIALS_NEEDED = 534;
 
-    private final RelayDeliveryConfiguration configuration;
+    private final RelayConnectionRules rules;
     private final RelayTargetGuard targets;
     private final SSLSocketFactory tlsSocketFactory;
     private final RelayMailSessions mailSessions = new RelayMailSessions();
 
-    RelaySessionFactory(RelayDeliveryConfiguration configuration, RelayTargetGuard targets) {
-        this.configuration = configuration;
+    RelaySessionFactory(RelayConnectionRules rules, RelayTargetGuard targets) {
+        this.rules = rules;
         this.targets = targets;
-        this.tlsSocketFactory = RelayTrust.socketFactory(configuration.extraTrustStore());
+        this.tlsSocketFactory = RelayTrust.socketFactory(rules.trustStore());
+    }
+
+    RelayConnectionRules rules() {
+        return rules;
     }
 
     RelaySession open(RelaySessionKey key, SendAsAddress sendAs, String password) throws RelayConnectException {
@@ -114,9 +119,9 @@ class RelaySessionFactory {
         properties.put("mail.smtp.auth", "true");
         // Accepted recipients still get the mail when others are refused; the refused ones are reported.
         properties.put("mail.smtp.sendpartial", "true");
-        properties.put("mail.smtp.connectiontimeout", String.valueOf(configuration.connectionTimeout().toMillis()));
-        properties.put("mail.smtp.timeout", String.valueOf(configuration.commandTimeout().toMillis()));
-        properties.put("mail.smtp.writetimeout", String.valueOf(configuration.dataTimeout().toMillis()));
+        properties.put("mail.smtp.connectiontimeout", String.valueOf(rules.connectionTimeout().toMillis()));
+        properties.put("mail.smtp.timeout", String.valueOf(rules.commandTimeout().toMillis()));
+        properties.put("mail.smtp.writetimeout", String.valueOf(rules.dataTimeout().toMillis()));
         // Wait for the reply to QUIT (javax.mail's default): the connection slot is freed only once the relay is done.
         properties.put("mail.smtp.quitwait", "true");
         switch (security) {

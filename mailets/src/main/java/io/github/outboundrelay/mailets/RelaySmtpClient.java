@@ -22,6 +22,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import com.sun.mail.smtp.SMTPAddressFailedException;
 import com.sun.mail.smtp.SMTPSendFailedException;
 
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -40,6 +41,7 @@ class RelaySmtpClient implements AutoCloseable {
     private static final int DATA_ACCEPTED = 250;
 
     private final RelayDeliveryConfiguration configuration;
+    private final RelayConnectionRules rules;
     private final RelaySessions sessionFactory;
     private final RelaySessionPool pool;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
@@ -48,12 +50,13 @@ class RelaySmtpClient implements AutoCloseable {
     /** Password addresses only. */
     RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessionFactory sessionFactory, MetricFactory metricFactory,
                     Clock clock) {
-        this(configuration, new RelaySessions(sessionFactory, null), metricFactory, clock);
+        this(configuration, sessionFactory.rules(), new RelaySessions(sessionFactory, null), metricFactory, clock);
     }
 
-    RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessions sessionFactory, MetricFactory metricFactory,
-                    Clock clock) {
+    RelaySmtpClient(RelayDeliveryConfiguration configuration, RelayConnectionRules rules, RelaySessions sessionFactory,
+                    MetricFactory metricFactory, Clock clock) {
         this.configuration = configuration;
+        this.rules = rules;
         this.sessionFactory = sessionFactory;
         this.pool = new RelaySessionPool(configuration.pool(), metricFactory, clock);
         this.deadlineTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -104,7 +107,7 @@ class RelaySmtpClient implements AutoCloseable {
         while (true) {
             RelaySession session;
             try {
-                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, login), configuration.connectionTimeout(), freshOnly);
+                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, login), rules.connectionTimeout(), freshOnly);
             } catch (RelayConnectException e) {
                 // Deferred whatever the reason, a target that is not allowed too (DNS may point elsewhere again; the
                 // lifetime ends it): the worker reads in the outcome whether the credentials are at fault.

@@ -17,7 +17,8 @@ import com.sun.mail.smtp.SMTPMessage;
 
 import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayOutcome;
-import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayConnectionRules;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.RelayLogin;
@@ -26,10 +27,10 @@ import io.github.outboundrelay.core.SendAsAddress;
 /**
  * The settings' way to try a relay, with exactly the rules of the delivery (target guard, TLS modes, trust store,
  * timeouts), and to mail a verification code: by default by the normal path to the address's mailbox
- * ({@link RelayDeliveryConfiguration.VerificationMail#MAILBOX}), or through the relay where the admin opts in. The
- * OutboundRelayDelivery mailet builds it from its own configuration. Sessions opened here are never pooled.
+ * ({@link RelayConnectionRules.VerificationMail#MAILBOX}), or through the relay where the admin opts in. Part of the
+ * {@link SmtpRelayConnector}. Sessions opened here are never pooled.
  */
-class RelayVerificationMailer implements RelayProbe {
+class RelayVerificationMailer implements RelayConnector {
     private static final Mustache CODE_MAIL = MailTemplates.compile("verification-code.mustache");
 
     /** What the code mail says: who asked, for which address, through which relay, and how to confirm. */
@@ -39,11 +40,11 @@ class RelayVerificationMailer implements RelayProbe {
     private final RelaySessions sessions;
     private final RelayTargetGuard targets;
     private final MailetContext mailetContext;
-    private final RelayDeliveryConfiguration.VerificationMail route;
+    private final RelayConnectionRules.VerificationMail route;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
 
     RelayVerificationMailer(RelaySessions sessions, RelayTargetGuard targets, MailetContext mailetContext,
-                            RelayDeliveryConfiguration.VerificationMail route) {
+                            RelayConnectionRules.VerificationMail route) {
         this.sessions = sessions;
         this.targets = targets;
         this.mailetContext = mailetContext;
@@ -70,8 +71,13 @@ class RelayVerificationMailer implements RelayProbe {
     }
 
     @Override
+    public boolean mailsCodesThroughRelays() {
+        return route == RelayConnectionRules.VerificationMail.RELAY;
+    }
+
+    @Override
     public RelayOutcome sendVerificationCode(SendAsAddress sendAs, Optional<RelayLogin> relayLogin, String code) {
-        return route == RelayDeliveryConfiguration.VerificationMail.RELAY && relayLogin.isPresent()
+        return mailsCodesThroughRelays() && relayLogin.isPresent()
             ? throughRelay(sendAs, relayLogin.get(), code)
             : toMailbox(sendAs, code);
     }

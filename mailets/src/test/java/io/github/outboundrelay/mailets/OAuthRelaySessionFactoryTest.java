@@ -52,8 +52,7 @@ class OAuthRelaySessionFactoryTest {
 
     @BeforeEach
     void connectAccount() throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
-        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayPeers.testRules(), RelayPeers.loopbackTargets()),
             RelayPeers.loopbackTargets(), cache);
         OAuthProvider provider = OAuthFixtures.provider(OAUTH.server());
         grant = new OAuthFixtures.MemoryGrant(ALICE, provider,
@@ -161,7 +160,7 @@ class OAuthRelaySessionFactoryTest {
         peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
         OAUTH.server().accessTokensLastSeconds(4);
         AccessTokenCache shortLived = new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(1));
-        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayDeliveryConfiguration.from(RelayPeers.testConfig().build()),
+        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayPeers.testRules(),
             RelayPeers.loopbackTargets()), RelayPeers.loopbackTargets(), shortLived);
         RelayServer relay = new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS);
         RelaySessionKey key = key();

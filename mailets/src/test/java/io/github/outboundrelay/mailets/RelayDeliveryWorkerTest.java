@@ -35,6 +35,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.DomainRelayPolicy;
@@ -362,7 +363,8 @@ class RelayDeliveryWorkerTest {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
             RelayDeliveryWorker worker = worker(testConfig().setProperty("maxConnectionsPerRelay", "1")
-                .setProperty("connectionTimeout", "200 ms").setProperty("maxQueueLifetime", "1 minute"));
+                .setProperty("maxQueueLifetime", "1 minute"), RelayPeers.testRules().withTimeouts(Duration.ofMillis(200),
+                Duration.ofSeconds(10)));
             // The relay's only connection slot is taken (a slow delivery in progress) for the whole test.
             RelaySessionKey key = RelaySessionKey.of(alice, PASSWORD, new PasswordFingerprints());
             RelaySession holder = clients.get(0).pool().acquire(key,
@@ -458,17 +460,26 @@ class RelayDeliveryWorkerTest {
     }
 
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config) throws Exception {
-        return worker(config, new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock));
+        return worker(config, RelayPeers.testRules());
+    }
+
+    private RelayDeliveryWorker worker(FakeMailetConfig.Builder config, RelayConnectionRules rules) throws Exception {
+        return worker(config, rules, new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock));
     }
 
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config, MailQueueFactory<? extends ManageableMailQueue> queues)
         throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
+        return worker(config, RelayPeers.testRules(), queues);
+    }
+
+    private RelayDeliveryWorker worker(FakeMailetConfig.Builder config, RelayConnectionRules rules,
+                                       MailQueueFactory<? extends ManageableMailQueue> queues) throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build(), rules);
         queue = queues.createQueue(MailQueueName.of("outbound-relay"));
         when(users.getMailAddressFor(OWNER)).thenReturn(new MailAddress("alice@ourdomain.test"));
         RelayBouncer bouncer = new RelayBouncer(context, users, configuration.bounceProcessor());
         RelaySmtpClient client = new RelaySmtpClient(configuration,
-            new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), metrics, clock);
+            new RelaySessionFactory(rules, RelayPeers.loopbackTargets()), metrics, clock);
         clients.add(client);
         org.apache.james.domainlist.api.DomainList domains = mock(org.apache.james.domainlist.api.DomainList.class);
         when(domains.containsDomain(org.mockito.ArgumentMatchers.any()))

@@ -9,6 +9,7 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -24,7 +25,7 @@ class RelayVerificationMailerTest {
     @Test
     void aRelayThatDoesNotOfferAuthFailsTheTestWithAnyPassword() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
-            RelayOutcome result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
                 .probe(sendAs(peer), new RelayLogin.WithPassword("wrong"));
 
             assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.AUTH_NOT_OFFERED);
@@ -35,7 +36,7 @@ class RelayVerificationMailerTest {
     @Test
     void aRelayThatDoesNotOfferAuthNeverGetsTheCodeMailEvenWhereItIsTheRoute() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
-            RelayOutcome result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.RELAY)
                 .sendVerificationCode(sendAs(peer), java.util.Optional.of(new RelayLogin.WithPassword("wrong")), "K7QD-M2XP-4TZA-9RWE");
 
             assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.AUTH_NOT_OFFERED);
@@ -46,7 +47,7 @@ class RelayVerificationMailerTest {
     @Test
     void aStartTlsRelayThatDoesNotOfferStartTlsFailsTheTestAsTlsFailed() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
-            RelayOutcome result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
                 .probe(sendAs(peer), new RelayLogin.WithPassword(PASSWORD));
 
             assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.TLS_FAILED);
@@ -60,7 +61,7 @@ class RelayVerificationMailerTest {
             SendAsAddress smtps = RelayPeers.sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.SMTPS,
                 LOGIN, PASSWORD);
 
-            RelayOutcome result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
                 .probe(smtps, new RelayLogin.WithPassword(PASSWORD));
 
             assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.TLS_FAILED);
@@ -70,7 +71,7 @@ class RelayVerificationMailerTest {
     @Test
     void aRelayWithAuthPassesTheTest() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
-            assertThat(mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX).probe(sendAs(peer), new RelayLogin.WithPassword(PASSWORD)).succeeded()).isTrue();
+            assertThat(mailer(RelayConnectionRules.VerificationMail.MAILBOX).probe(sendAs(peer), new RelayLogin.WithPassword(PASSWORD)).succeeded()).isTrue();
             assertThat(peer.authAttempts()).isEqualTo(1);
         }
     }
@@ -78,7 +79,7 @@ class RelayVerificationMailerTest {
     @Test
     void byDefaultTheCodeIsMailedToTheMailboxByTheNormalPathNotThroughTheRelay() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
-            RelayOutcome result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
                 .sendVerificationCode(sendAs(peer), java.util.Optional.of(new RelayLogin.WithPassword(PASSWORD)), "K7QD-M2XP-4TZA-9RWE");
 
             assertThat(result.succeeded()).isTrue();
@@ -95,7 +96,7 @@ class RelayVerificationMailerTest {
         SendAsAddress withoutRelay = SendAsAddress.withoutRelay(new MailAddress("alice@partner.test"),
             org.apache.james.core.Username.of("alice@ourdomain.test"), java.util.Optional.empty());
 
-        RelayOutcome result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
+        RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.RELAY)
             .sendVerificationCode(withoutRelay, java.util.Optional.empty(), "K7QD-M2XP-4TZA-9RWE");
 
         assertThat(result.succeeded()).isTrue();
@@ -105,9 +106,8 @@ class RelayVerificationMailerTest {
             .contains("through the mail servers of ourdomain.test");
     }
 
-    private RelayVerificationMailer mailer(RelayDeliveryConfiguration.VerificationMail route) throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(testConfig().build());
-        return new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), null),
+    private RelayVerificationMailer mailer(RelayConnectionRules.VerificationMail route) throws Exception {
+        return new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(RelayPeers.testRules(), RelayPeers.loopbackTargets()), null),
             RelayPeers.loopbackTargets(), context, route);
     }
 

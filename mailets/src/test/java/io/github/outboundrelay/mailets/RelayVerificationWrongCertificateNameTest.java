@@ -37,9 +37,8 @@ class RelayVerificationWrongCertificateNameTest {
             RelayTargetGuard guard = new RelayTargetGuard(new InMemoryDNSService()
                 .registerRecord("relay.wrong-name.test", InetAddress.getByName("127.0.0.1"), "relay.wrong-name.test"),
                 PortRange.parseList("allowedRelayPorts", "1-65535"), List.of(), List.of("127.0.0.0/8"));
-            RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
-            RelayVerificationMailer mailer = new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(configuration, guard), null), guard,
-                FakeMailContext.defaultContext(), RelayDeliveryConfiguration.VerificationMail.RELAY);
+            RelayVerificationMailer mailer = new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(RelayPeers.testRules(), guard), null), guard,
+                FakeMailContext.defaultContext(), io.github.outboundrelay.core.RelayConnectionRules.VerificationMail.RELAY);
             SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
                 new RelayServer("relay.wrong-name.test", peer.port(), security), LOGIN,
                 RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));

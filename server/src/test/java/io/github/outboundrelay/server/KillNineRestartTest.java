@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 import io.github.outboundrelay.testing.SmtpSubmission;
-import io.github.outboundrelay.testing.TestTls;
 
 /**
  * Issue 3, durability: the server ./run starts is killed with SIGKILL while a relay mail waits in the
@@ -68,12 +67,9 @@ class KillNineRestartTest {
         ports.conf()
             .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>" + RETRY_DELAY.toSeconds() + " seconds</retryDelay>")
             .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>" + RETRY_DELAY.toSeconds() + " seconds</maxRetryDelay>")
-            .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-                + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-                + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>")
+            .trustingTestRelays()
             // The partner listens on loopback, on an ephemeral port: allowed as an admin allows an internal relay.
-            .edit("mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
-                "<allowedRelayPorts>1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>")
+            .allowingLoopbackRelays("1024-65535")
             .writeInto(workingDirectory);
 
         james = servers.start(workingDirectory, "first-run");

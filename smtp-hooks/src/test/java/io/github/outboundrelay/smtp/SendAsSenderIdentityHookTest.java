@@ -262,6 +262,9 @@ class SendAsSenderIdentityHookTest {
                     bind(UsersRepository.class).toProvider(instance(users));
                     bind(CanSendFrom.class).toProvider(instance(canSendFrom));
                     bind(JamesDirectoriesProvider.class).toProvider(instance(mock(JamesDirectoriesProvider.class)));
+                    // The relay connector's own module (mailets) is not loaded here.
+                    bind(io.github.outboundrelay.core.RelayConnector.class)
+                        .toProvider(instance(mock(io.github.outboundrelay.core.RelayConnector.class)));
                 }
             });
             SendAsSenderIdentityHook wired = injector.getInstance(SendAsSenderIdentityHook.class);

@@ -9,15 +9,14 @@ import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayOutcome;
-import io.github.outboundrelay.core.RelayProbe;
-import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
- * How the settings try relays and mail verification codes, through the running delivery mailet's {@link RelayProbe},
+ * How the settings try relays and mail verification codes, through the {@link RelayConnector} the delivery uses too,
  * so that a relay is judged by the rules that will deliver its mail. A failure is a {@link RelayCheckFailedException}
  * holding the {@link RelayOutcome}, whose message gives its reason class (unreachable, TLS failed, AUTH rejected, not
  * an allowed target, refused): what the relay said is logged for the admin, never echoed, so the API cannot be used to
@@ -26,15 +25,15 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
 class RelayChecks {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayChecks.class);
 
-    private final RelayProbes probes;
+    private final RelayConnector connector;
     private final SendAsVerifier verifier;
     private final RelayLogins logins;
     private final SettingsRateLimits limits;
     private final SettingsEvents events;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, RelayLogins logins, SettingsRateLimits limits,
+    RelayChecks(RelayConnector connector, SendAsVerifier verifier, RelayLogins logins, SettingsRateLimits limits,
                 SettingsEvents events) {
-        this.probes = probes;
+        this.connector = connector;
         this.verifier = verifier;
         this.logins = logins;
         this.limits = limits;
@@ -43,7 +42,7 @@ class RelayChecks {
 
     /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
     void checkTarget(RelayServer relay) {
-        probe().checkTarget(relay);
+        connector.checkTarget(relay);
     }
 
     /**
@@ -51,9 +50,8 @@ class RelayChecks {
      * the limits) is recorded in the audit trail.
      */
     void requireWorkingRelay(Actor actor, SendAsAddress sendAs, RelayLogin login) {
-        RelayProbe probe = probe();
         limits.acquireProbe(sendAs);
-        RelayOutcome result = probe.probe(sendAs, login);
+        RelayOutcome result = connector.probe(sendAs, login);
         events.relayTested(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result, "The relay test failed");
     }
@@ -62,10 +60,9 @@ class RelayChecks {
      * Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail.
      *
      * @param throughItsRelay whether the address's relay may carry its mail now: only then may the delivery's
-     *                        {@code verificationMail=relay} send the code through it
+     *                        {@code relay.verificationMail=relay} send the code through it
      */
     void sendCode(Actor actor, SendAsAddress sendAs, boolean throughItsRelay) {
-        RelayProbe probe = probe();
         limits.acquireCodeMail(sendAs);
         String code;
         try {
@@ -73,8 +70,9 @@ class RelayChecks {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        RelayOutcome result = probe.sendVerificationCode(sendAs,
-            throughItsRelay ? Optional.of(login(sendAs)) : Optional.empty(), code);
+        // The stored credential is opened only when the code goes through the relay: not for the mailbox route.
+        RelayOutcome result = connector.sendVerificationCode(sendAs,
+            throughItsRelay && connector.mailsCodesThroughRelays() ? Optional.of(login(sendAs)) : Optional.empty(), code);
         events.codeMailed(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result,
             "The verification mail could not be sent (the address stays pending; ask again with POST "
@@ -95,11 +93,6 @@ class RelayChecks {
                 ? "is required: the stored one can no longer be opened on this server (its sealing key is missing)"
                 : "is no longer set up on this server: connect the account again");
         }
-    }
-
-    private RelayProbe probe() {
-        return probes.current().orElseThrow(() -> new SendAsSettingsException(Kind.UNAVAILABLE,
-            "No OutboundRelayDelivery mailet is running: relays cannot be checked; see mailetcontainer.xml"));
     }
 
     private static void refuseOnFailure(SendAsAddress sendAs, RelayOutcome result, String what) {

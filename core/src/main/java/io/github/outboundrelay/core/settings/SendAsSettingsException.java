@@ -23,7 +23,7 @@ public class SendAsSettingsException extends RuntimeException {
         RELAY_CHECK_FAILED,
         /** 429: too many verification mails or relay tests. */
         TOO_MANY_REQUESTS,
-        /** 503: no delivery mailet is running to check relays. */
+        /** 503: a service the request needs cannot answer now (the domain list, an OAuth provider). */
         UNAVAILABLE
     }
 

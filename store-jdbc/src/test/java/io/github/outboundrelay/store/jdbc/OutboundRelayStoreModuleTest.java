@@ -350,6 +350,8 @@ class OutboundRelayStoreModuleTest {
             protected void configure() {
                 bind(JamesDirectoriesProvider.class).toProvider(() -> mock(JamesDirectoriesProvider.class));
                 bind(DomainList.class).toProvider(() -> mock(DomainList.class));
+                bind(io.github.outboundrelay.core.RelayConnector.class)
+                    .toProvider(() -> mock(io.github.outboundrelay.core.RelayConnector.class));
             }
         });
 
@@ -395,6 +397,9 @@ class OutboundRelayStoreModuleTest {
                     bind(PropertiesProvider.class).toProvider(() -> propertiesProvider);
                     bind(JamesDirectoriesProvider.class).toProvider(() -> directories);
                     bind(DomainList.class).toProvider(() -> mock(DomainList.class));
+                    // bound by the mailets' RelayConnectorModule in James
+                    bind(io.github.outboundrelay.core.RelayConnector.class)
+                        .toProvider(() -> mock(io.github.outboundrelay.core.RelayConnector.class));
                 }
             });
         } catch (CreationException e) {
