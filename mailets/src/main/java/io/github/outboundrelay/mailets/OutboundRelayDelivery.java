@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelaySendingLedger;
@@ -78,8 +79,11 @@ import io.github.outboundrelay.core.SendAsRegistry;
  * {@link SmtpRelayConnector}'s, read from {@code outbound-relay.properties}; the relay test of the settings uses the
  * very same connector.
  *
- * A mail that no longer satisfies the relay rule when it reaches this mailet (the policy was switched off a moment
- * ago) is left untouched, so the processor's next mailet sends it down the normal path.
+ * The relay decision comes with the mail from the {@code FromIsRelayableSendAs} matcher
+ * ({@link RelayDecisionAttributes}): the rule is not run again here (the delivery asks it again at each attempt). A
+ * mail whose decided address was removed a moment ago, or that no longer satisfies the rule when it reaches this
+ * mailet without a carried decision, is left untouched, so the processor's next mailet sends it down the normal
+ * path.
  */
 public class OutboundRelayDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRelayDelivery.class);
@@ -140,8 +144,9 @@ public class OutboundRelayDelivery extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        SendAsDecision decision = rule.decide(mail);
-        Optional<SendAsAddress> sendAs = decision instanceof SendAsDecision.ThroughRelay ? decision.sendAs() : Optional.empty();
+        Optional<SendAsAddress> sendAs = RelayDecisionAttributes.carried(mail)
+            ? RelayDecisionAttributes.take(mail, registry)
+            : decidedHere(mail);
         if (sendAs.isEmpty()) {
             LOGGER.info("Mail {} no longer qualifies for outbound relay; it continues down the processor", mail.getName());
             return;
@@ -160,6 +165,12 @@ public class OutboundRelayDelivery extends GenericMailet {
         RelayMailAttributes.stamp(mail, sendAs.get(), Instant.now(clock));
         queue.enQueue(mail);
         mail.setState(Mail.GHOST);
+    }
+
+    /** Mail routed here by other matchers than FromIsRelayableSendAs (composed with And) carries no decision. */
+    private Optional<SendAsAddress> decidedHere(Mail mail) throws MessagingException {
+        SendAsDecision decision = rule.decide(mail);
+        return decision instanceof SendAsDecision.ThroughRelay ? decision.sendAs() : Optional.empty();
     }
 
     @Override

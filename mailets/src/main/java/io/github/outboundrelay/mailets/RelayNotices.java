@@ -85,8 +85,7 @@ class RelayNotices {
         } finally {
             LifecycleUtil.dispose(noticeMail);
         }
-        LOGGER.info("Told {} that the relay credentials of {} at {} were rejected", sendAs.owner().asString(),
-            sendAs.address().asString(), sendAs.requireRelayAccount().server().host());
+        LOGGER.info("Told {} that the relay credentials were rejected", sendAs.owner().asString());
     }
 
     void delayWarningOnceIfDue(Mail mail, Collection<MailAddress> waitingRecipients, SendAsAddress sendAs, Instant now,

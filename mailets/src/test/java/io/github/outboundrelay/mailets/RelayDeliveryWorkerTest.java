@@ -154,6 +154,39 @@ class RelayDeliveryWorkerTest {
         }
     }
 
+    /**
+     * As James's RemoteDelivery: the mail, its sender and its relay are the log context of the delivery (MDC), set once
+     * for the mail, and the lines do not repeat them; a mail name with a line break stays on one line there too.
+     */
+    @Test
+    void everyLineOfADeliveryCarriesTheMailItsSenderAndItsRelayAsLogContext() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(RelayDeliveryWorker.class);
+        Level level = logger.getLevel();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.setLevel(Level.INFO);
+        logger.addAppender(logged);
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            Mail mail = queuedMail(register(peer, RelaySecurity.STARTTLS));
+            mail.setName("mail-1\r\nforged");
+
+            worker(testConfig()).deliver(mail);
+
+            assertThat(logged.list).singleElement().satisfies(event -> {
+                assertThat(event.getFormattedMessage()).startsWith("Outbound relay delivered mail")
+                    .doesNotContain("mail-1", "alice@partner.test", "localhost:" + peer.port());
+                assertThat(event.getMDCPropertyMap())
+                    .containsEntry(DeliveryLogContext.MAIL, "mail-1\\r\\nforged")
+                    .containsEntry(DeliveryLogContext.SENDER, "alice@partner.test")
+                    .containsEntry(DeliveryLogContext.RELAY, "localhost:" + peer.port());
+            });
+            assertThat(org.slf4j.MDC.get(DeliveryLogContext.MAIL)).as("removed once the mail is handled").isNull();
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
+        }
+    }
+
     @Test
     void rejectedCredentialsWithBounceEndAsADsnAndLeaveTheQueue() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().rejectAllAuth().start()) {
