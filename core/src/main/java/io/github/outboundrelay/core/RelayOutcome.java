@@ -1,6 +1,5 @@
 package io.github.outboundrelay.core;
 
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,7 +9,8 @@ import java.util.Optional;
  *
  * <p>{@link #detail()} is the relay's reply or the network cause on one line ({@link Printable}), never anything we
  * sent (no credential); {@link #replyCode()} the relay's SMTP reply code when the attempt got one. {@link #kind()}
- * names the record, for the exhaustive switches of the surfaces (Java 17 has none over sealed types).</p>
+ * names the record, for the exhaustive switches of the surfaces (Java 17 has none over sealed types). The mailets'
+ * {@code RelayOutcomes} builds them.</p>
  */
 public sealed interface RelayOutcome {
     enum Kind {
@@ -72,87 +72,50 @@ public sealed interface RelayOutcome {
     }
 
     record Refused(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public Refused {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.REFUSED;
         }
     }
 
     record Deferred(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public Deferred {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.DEFERRED;
         }
     }
 
     record AuthRejected(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public AuthRejected {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.AUTH_REJECTED;
         }
     }
 
     record AuthNotOffered(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public AuthNotOffered {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.AUTH_NOT_OFFERED;
         }
     }
 
     record Unreachable(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public Unreachable {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.UNREACHABLE;
         }
     }
 
     record TlsFailed(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public TlsFailed {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.TLS_FAILED;
         }
     }
 
     record NotAllowedTarget(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public NotAllowedTarget {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.NOT_ALLOWED_TARGET;
         }
     }
 
     record Busy(String detail, Optional<Integer> replyCode) implements RelayOutcome {
-        public Busy {
-            requireDetail(detail, replyCode);
-        }
-
         public Kind kind() {
             return Kind.BUSY;
         }
-    }
-
-    private static void requireDetail(String detail, Optional<Integer> replyCode) {
-        Objects.requireNonNull(detail, "detail");
-        Objects.requireNonNull(replyCode, "replyCode");
     }
 }

@@ -130,27 +130,18 @@ class RelayDeliveryWorkerTest {
 
     /** The sender writes the Message-ID: a line break in it does not make a line of the log or of the audit trail. */
     @Test
-    void aMessageIdWithALineBreakIsLoggedAndAuditedOnOneLine() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(RelayDeliveryWorker.class);
-        Level level = logger.getLevel();
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.setLevel(Level.INFO);
-        logger.addAppender(logged);
+    void aMessageIdWithALineBreakIsLoggedAndAuditedOnOneLine() throws Throwable {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             Mail mail = queuedMail(register(peer, RelaySecurity.STARTTLS));
             mail.getMessage().setHeader("Message-ID", "<1@partner.test>\r\n2024-01-01 00:00:00 [INFO ] forged line");
 
-            worker(testConfig()).deliver(mail);
+            List<ILoggingEvent> logged = workerLogWhile(() -> worker(testConfig()).deliver(mail));
 
-            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(logged).extracting(ILoggingEvent::getFormattedMessage)
                 .anySatisfy(line -> assertThat(line).contains("Outbound relay delivered mail").contains("forged line"))
                 .allSatisfy(line -> assertThat(line).doesNotContain("\r", "\n"));
             assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10)).singleElement()
                 .satisfies(attempt -> assertThat(attempt.messageId()).contains("forged line").doesNotContain("\r", "\n"));
-        } finally {
-            logger.detachAppender(logged);
-            logger.setLevel(level);
         }
     }
 
@@ -159,20 +150,14 @@ class RelayDeliveryWorkerTest {
      * for the mail, and the lines do not repeat them; a mail name with a line break stays on one line there too.
      */
     @Test
-    void everyLineOfADeliveryCarriesTheMailItsSenderAndItsRelayAsLogContext() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(RelayDeliveryWorker.class);
-        Level level = logger.getLevel();
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.setLevel(Level.INFO);
-        logger.addAppender(logged);
+    void everyLineOfADeliveryCarriesTheMailItsSenderAndItsRelayAsLogContext() throws Throwable {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             Mail mail = queuedMail(register(peer, RelaySecurity.STARTTLS));
             mail.setName("mail-1\r\nforged");
 
-            worker(testConfig()).deliver(mail);
+            List<ILoggingEvent> logged = workerLogWhile(() -> worker(testConfig()).deliver(mail));
 
-            assertThat(logged.list).singleElement().satisfies(event -> {
+            assertThat(logged).singleElement().satisfies(event -> {
                 assertThat(event.getFormattedMessage()).startsWith("Outbound relay delivered mail")
                     .doesNotContain("mail-1", "alice@partner.test", "localhost:" + peer.port());
                 assertThat(event.getMDCPropertyMap())
@@ -181,6 +166,20 @@ class RelayDeliveryWorkerTest {
                     .containsEntry(DeliveryLogContext.RELAY, "localhost:" + peer.port());
             });
             assertThat(org.slf4j.MDC.get(DeliveryLogContext.MAIL)).as("removed once the mail is handled").isNull();
+        }
+    }
+
+    /** What the worker logged at INFO while {@code action} ran. */
+    private static List<ILoggingEvent> workerLogWhile(org.junit.jupiter.api.function.Executable action) throws Throwable {
+        Logger logger = (Logger) LoggerFactory.getLogger(RelayDeliveryWorker.class);
+        Level level = logger.getLevel();
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.setLevel(Level.INFO);
+        logger.addAppender(logged);
+        try {
+            action.execute();
+            return logged.list;
         } finally {
             logger.detachAppender(logged);
             logger.setLevel(level);
