@@ -75,12 +75,11 @@ final class BenchJames implements AutoCloseable {
             + "</gatewayPassword><startTLS>true</startTLS><mail.smtp.starttls.required>true</mail.smtp.starttls.required>"
             + "<mail.smtp.ssl.trust>localhost</mail.smtp.ssl.trust>"});
         // The relay mailet must trust the sinks' test CA (what an admin does for a private CA).
-        edits.add(new String[] {"mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>",
-            "<outgoingQueue>outbound-relay</outgoingQueue><trustStore>" + trustStore + "</trustStore><trustStorePassword>"
-                + trustStorePassword + "</trustStorePassword>"});
+        edits.add(new String[] {"outbound-relay.properties", "\n#relay.trustStore=/path/to/relays.p12\n#relay.trustStorePassword=\n",
+            "\nrelay.trustStore=" + trustStore + "\nrelay.trustStorePassword=" + trustStorePassword + "\n"});
         // Its relay target guard must let it reach the sinks: localhost, on ephemeral ports.
-        edits.add(new String[] {"mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
-            "<allowedRelayPorts>1024-65535</allowedRelayPorts><allowedRelayHosts>localhost</allowedRelayHosts>"});
+        edits.add(new String[] {"outbound-relay.properties", "\nrelay.allowedPorts=25,465,587,2525\n",
+            "\nrelay.allowedPorts=1024-65535\nrelay.allowedHosts=localhost\n"});
         // A benchmark sends far more than a user's hourly allowance (500 by default): the limit is not what is measured.
         edits.add(new String[] {"mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>",
             "<maxRelayedPerUser>off</maxRelayedPerUser>"});

@@ -106,7 +106,7 @@ public class RelayHealthCheck implements HealthCheck {
 
     private static String describe(String relay, List<RelayAttempt> attempts) {
         String outcomes = attempts.stream()
-            .map(attempt -> attempt.outcome() == RelayAttempt.Outcome.AUTH_REJECTED ? "AUTH rejected" : "unreachable")
+            .map(attempt -> attempt.outcome().isCredentialFailure() ? "AUTH rejected" : "unreachable")
             .distinct()
             .sorted()
             .collect(Collectors.joining(", "));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.github.outboundrelay.core.RelayAttempt.Outcome;
+import io.github.outboundrelay.core.RelayOutcome.Kind;
 
 /**
  * What every {@link RelayAttemptLog} must do, James style: an implementation's test implements this interface and
@@ -41,10 +41,10 @@ public interface RelayAttemptLogContract {
     RelayAttemptLog log();
 
     static RelayAttempt attempt(Instant at, Username user, String sendAs) {
-        return attempt(at, user, sendAs, Outcome.DELIVERED);
+        return attempt(at, user, sendAs, Kind.DELIVERED);
     }
 
-    static RelayAttempt attempt(Instant at, Username user, String sendAs, Outcome outcome) {
+    static RelayAttempt attempt(Instant at, Username user, String sendAs, Kind outcome) {
         return new RelayAttempt(at, user, SendAsRegistryContract.address(sendAs), "smtp.partner.test", 587,
             "<" + at.toEpochMilli() + "." + user.getLocalPart() + "@ourdomain.test>", 3, outcome, Optional.of(250));
     }
@@ -52,7 +52,7 @@ public interface RelayAttemptLogContract {
     /** A distinct attempt per index, all at {@code at}: the recipient count tells them apart. */
     static RelayAttempt numbered(Instant at, int index) {
         return new RelayAttempt(at, ALICE, SendAsRegistryContract.address("alice@partner.test"), "smtp.partner.test", 587,
-            "<" + index + "@ourdomain.test>", index, Outcome.DELIVERED, Optional.of(250));
+            "<" + index + "@ourdomain.test>", index, Kind.DELIVERED, Optional.of(250));
     }
 
     @Test
@@ -76,7 +76,7 @@ public interface RelayAttemptLogContract {
     @Test
     default void aRecordedAttemptRoundTrips() {
         RelayAttempt attempt = new RelayAttempt(T0, ALICE, SendAsRegistryContract.address("alice@partner.test"),
-            "smtp.partner.test", 465, "<abc.123@ourdomain.test>", 7, Outcome.PARTIALLY_DELIVERED, Optional.of(550));
+            "smtp.partner.test", 465, "<abc.123@ourdomain.test>", 7, Kind.REFUSED, true, Optional.of(550), RelayAttempt.PASSWORD);
 
         log().record(attempt);
 
@@ -89,7 +89,9 @@ public interface RelayAttemptLogContract {
         assertThat(found.relayPort()).isEqualTo(465);
         assertThat(found.messageId()).isEqualTo("<abc.123@ourdomain.test>");
         assertThat(found.recipientCount()).isEqualTo(7);
-        assertThat(found.outcome()).isEqualTo(Outcome.PARTIALLY_DELIVERED);
+        assertThat(found.outcome()).isEqualTo(Kind.REFUSED);
+        assertThat(found.partiallyDelivered()).isTrue();
+        assertThat(found.reportedOutcome()).isEqualTo("PARTIALLY_DELIVERED");
         assertThat(found.replyCode()).contains(550);
         assertThat(found.credential()).isEqualTo("password");
     }
@@ -97,7 +99,7 @@ public interface RelayAttemptLogContract {
     @Test
     default void theCredentialKindOfAnAttemptRoundTrips() {
         RelayAttempt attempt = new RelayAttempt(T0, ALICE, SendAsRegistryContract.address("alice@partner.test"),
-            "smtp.office365.test", 587, "<abc.124@ourdomain.test>", 1, Outcome.AUTH_REJECTED, Optional.empty(), "oauth");
+            "smtp.office365.test", 587, "<abc.124@ourdomain.test>", 1, Kind.AUTH_REJECTED, Optional.empty(), "oauth");
 
         log().record(attempt);
 
@@ -109,7 +111,7 @@ public interface RelayAttemptLogContract {
     @Test
     default void anAttemptWithoutReplyCodeNorMessageIdRoundTrips() {
         RelayAttempt attempt = new RelayAttempt(T0, ALICE, SendAsRegistryContract.address("alice@partner.test"),
-            "smtp.partner.test", 587, null, 1, Outcome.UNREACHABLE, Optional.empty());
+            "smtp.partner.test", 587, null, 1, Kind.UNREACHABLE, Optional.empty());
 
         log().record(attempt);
 
@@ -121,8 +123,8 @@ public interface RelayAttemptLogContract {
     }
 
     @ParameterizedTest
-    @EnumSource(Outcome.class)
-    default void everyOutcomeRoundTrips(Outcome outcome) {
+    @EnumSource(Kind.class)
+    default void everyOutcomeRoundTrips(Kind outcome) {
         log().record(attempt(T0, ALICE, "alice@partner.test", outcome));
 
         assertThat(log().find(Optional.empty(), Instant.EPOCH, 0, 100)).extracting(RelayAttempt::outcome)
@@ -241,19 +243,19 @@ public interface RelayAttemptLogContract {
 
     @Test
     default void latestForIsTheNewestAttemptThroughThatAddress() {
-        log().record(attempt(T0, ALICE, "alice@partner.test", Outcome.DEFERRED));
-        RelayAttempt latest = attempt(T0.plus(Duration.ofMinutes(5)), ALICE, "alice@partner.test", Outcome.DELIVERED);
+        log().record(attempt(T0, ALICE, "alice@partner.test", Kind.DEFERRED));
+        RelayAttempt latest = attempt(T0.plus(Duration.ofMinutes(5)), ALICE, "alice@partner.test", Kind.DELIVERED);
         log().record(latest);
-        log().record(attempt(T0.plus(Duration.ofMinutes(6)), ALICE, "alice2@partner.test", Outcome.BOUNCED));
+        log().record(attempt(T0.plus(Duration.ofMinutes(6)), ALICE, "alice2@partner.test", Kind.REFUSED));
 
         assertThat(log().latestFor(SendAsRegistryContract.address("alice@partner.test"))).contains(latest);
     }
 
     @Test
     default void latestForIsTheNewestByTimeEvenWhenRecordedEarlier() {
-        RelayAttempt latest = attempt(T0.plusSeconds(10), ALICE, "alice@partner.test", Outcome.DELIVERED);
+        RelayAttempt latest = attempt(T0.plusSeconds(10), ALICE, "alice@partner.test", Kind.DELIVERED);
         log().record(latest);
-        log().record(attempt(T0, ALICE, "alice@partner.test", Outcome.DEFERRED));
+        log().record(attempt(T0, ALICE, "alice@partner.test", Kind.DEFERRED));
 
         assertThat(log().latestFor(SendAsRegistryContract.address("alice@partner.test"))).contains(latest);
     }
@@ -277,8 +279,8 @@ public interface RelayAttemptLogContract {
 
     @Test
     default void latestForTakesEveryCaseVariantOfTheAddressAsOne() {
-        log().record(attempt(T0, ALICE, "alice@partner.test", Outcome.DEFERRED));
-        RelayAttempt latest = attempt(T0.plusSeconds(1), ALICE, "ALICE@Partner.test", Outcome.DELIVERED);
+        log().record(attempt(T0, ALICE, "alice@partner.test", Kind.DEFERRED));
+        RelayAttempt latest = attempt(T0.plusSeconds(1), ALICE, "ALICE@Partner.test", Kind.DELIVERED);
         log().record(latest);
 
         assertThat(log().latestFor(SendAsRegistryContract.address("alice@PARTNER.test"))).contains(latest);

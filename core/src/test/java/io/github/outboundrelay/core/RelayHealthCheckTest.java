@@ -13,7 +13,7 @@ import org.apache.james.core.Username;
 import org.apache.james.core.healthcheck.Result;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.RelayAttempt.Outcome;
+import io.github.outboundrelay.core.RelayOutcome.Kind;
 import reactor.core.publisher.Mono;
 
 class RelayHealthCheckTest {
@@ -29,9 +29,9 @@ class RelayHealthCheckTest {
 
     @Test
     void degradedWhenEveryRecentAttemptOfARelayFailedAuthNamingTheRelay() {
-        log.record(attempt("smtp.partner.test", 5, Outcome.AUTH_REJECTED));
-        log.record(attempt("smtp.partner.test", 1, Outcome.AUTH_REJECTED));
-        log.record(attempt("smtp.other.test", 1, Outcome.DELIVERED));
+        log.record(attempt("smtp.partner.test", 5, Kind.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 1, Kind.AUTH_REJECTED));
+        log.record(attempt("smtp.other.test", 1, Kind.DELIVERED));
 
         Result result = result();
 
@@ -43,31 +43,31 @@ class RelayHealthCheckTest {
 
     @Test
     void unreachableRelayDegradesToo() {
-        log.record(attempt("smtp.down.test", 2, Outcome.UNREACHABLE));
+        log.record(attempt("smtp.down.test", 2, Kind.UNREACHABLE));
 
         assertThat(result().getCause()).get().asString().contains("smtp.down.test:587").contains("unreachable");
     }
 
     @Test
     void oneSuccessInTheWindowKeepsTheRelayHealthy() {
-        log.record(attempt("smtp.partner.test", 10, Outcome.AUTH_REJECTED));
-        log.record(attempt("smtp.partner.test", 5, Outcome.DELIVERED));
-        log.record(attempt("smtp.partner.test", 1, Outcome.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 10, Kind.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 5, Kind.DELIVERED));
+        log.record(attempt("smtp.partner.test", 1, Kind.AUTH_REJECTED));
 
         assertThat(result().isHealthy()).isTrue();
     }
 
     @Test
     void refusedMailsDoNotMakeARelayUnhealthy() {
-        log.record(attempt("smtp.partner.test", 1, Outcome.BOUNCED));
-        log.record(attempt("smtp.partner.test", 1, Outcome.DEFERRED));
+        log.record(attempt("smtp.partner.test", 1, Kind.REFUSED));
+        log.record(attempt("smtp.partner.test", 1, Kind.DEFERRED));
 
         assertThat(result().isHealthy()).isTrue();
     }
 
     @Test
     void failuresOlderThanTheWindowAreForgotten() {
-        log.record(attempt("smtp.partner.test", 16, Outcome.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 16, Kind.AUTH_REJECTED));
 
         assertThat(result().isHealthy()).isTrue();
     }
@@ -76,7 +76,7 @@ class RelayHealthCheckTest {
     void auditLogKeepsTheNewestAttemptsAndPagesByUser() {
         InMemoryRelayAttemptLog small = new InMemoryRelayAttemptLog(3);
         for (int minutesAgo = 5; minutesAgo >= 1; minutesAgo--) {
-            small.record(attempt("smtp.partner.test", minutesAgo, Outcome.DELIVERED));
+            small.record(attempt("smtp.partner.test", minutesAgo, Kind.DELIVERED));
         }
 
         assertThat(small.find(Optional.empty(), Instant.EPOCH, 0, 10)).extracting(RelayAttempt::at)
@@ -88,11 +88,11 @@ class RelayHealthCheckTest {
 
     @Test
     void latestAttemptIsKeptPerSendAsAddress() throws Exception {
-        log.record(attempt("smtp.partner.test", 5, Outcome.AUTH_REJECTED));
-        log.record(attempt("smtp.partner.test", 1, Outcome.DELIVERED));
+        log.record(attempt("smtp.partner.test", 5, Kind.AUTH_REJECTED));
+        log.record(attempt("smtp.partner.test", 1, Kind.DELIVERED));
 
         assertThat(log.latestFor(new MailAddress("Alice@Partner.test"))).get()
-            .extracting(RelayAttempt::outcome).isEqualTo(Outcome.DELIVERED);
+            .extracting(RelayAttempt::outcome).isEqualTo(Kind.DELIVERED);
         assertThat(log.latestFor(new MailAddress("bob@partner.test"))).isEmpty();
     }
 
@@ -114,7 +114,7 @@ class RelayHealthCheckTest {
         return Mono.from(check.check()).block();
     }
 
-    private static RelayAttempt attempt(String host, int minutesAgo, Outcome outcome) {
+    private static RelayAttempt attempt(String host, int minutesAgo, Kind outcome) {
         try {
             return new RelayAttempt(NOW.minus(Duration.ofMinutes(minutesAgo)), Username.of("alice@ourdomain.test"),
                 new MailAddress("alice@partner.test"), host, 587, "<id@x>", 1, outcome, Optional.empty());

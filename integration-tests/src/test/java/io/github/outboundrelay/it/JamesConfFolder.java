@@ -16,14 +16,14 @@ final class JamesConfFolder {
     private volatile File workingDirectory;
 
     static JamesConfFolder shipped() {
-        return new JamesConfFolder()
+        JamesConfFolder folder = new JamesConfFolder();
+        // The test relays listen on loopback, on ephemeral ports: allowed as an admin allows an internal relay.
+        folder.copy.allowingLoopbackRelays("25,465,587,2525,1024-65535");
+        return folder
             .edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>")
             .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:0</bind>")
             .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:0</bind>")
-            .edit("webadmin.properties", "port=8000", "port=0")
-            // The test relays listen on loopback, on ephemeral ports: allowed as an admin allows an internal relay.
-            .edit("mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
-                "<allowedRelayPorts>25,465,587,2525,1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>");
+            .edit("webadmin.properties", "port=8000", "port=0");
     }
 
     /** The domain's gateway (james-conf: port 2526 of localhost) is {@code gateway}. */
@@ -31,11 +31,16 @@ final class JamesConfFolder {
         return edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + gateway.port() + "</gatewayPort>");
     }
 
-    /** The relay mailet trusts the test CA of the test relays ({@link TestTls}), besides the JVM's CAs. */
+    /** Relays (delivery and relay test) may present the test CA of the test relays ({@link TestTls}). */
     JamesConfFolder trustingTestRelays() {
-        return edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-            + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-            + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>");
+        copy.trustingTestRelays();
+        return this;
+    }
+
+    /** Code mails through the address's own relay ({@code relay.verificationMail=relay}). */
+    JamesConfFolder verificationMailThroughRelays() {
+        copy.verificationMailThroughRelays();
+        return this;
     }
 
     /** Retries after 200 ms doubling to 400 ms, and a queue lifetime of {@code lifetime} (e.g. "2 seconds"). */

@@ -60,7 +60,7 @@ class OAuthRelayIntegrationTest {
     static final JamesConfFolder CONF = JamesConfFolder.shipped()
         .withShortRetries("2 minutes")
         .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
-        .edit("mailetcontainer.xml", "<verificationMail>mailbox</verificationMail>", "<verificationMail>relay</verificationMail>")
+        .verificationMailThroughRelays()
         // Idle pooled sessions close quickly, so that a revoked grant is met by the next mail's new session.
         .edit("mailetcontainer.xml", "<poolIdleTimeout>30 seconds</poolIdleTimeout>", "<poolIdleTimeout>1 seconds</poolIdleTimeout>")
         // Sessions are retired after 20 mails: new ones open all along the pooled run, across token expiries.

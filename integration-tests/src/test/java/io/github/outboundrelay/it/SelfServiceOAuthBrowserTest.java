@@ -81,7 +81,7 @@ class SelfServiceOAuthBrowserTest {
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
         .withShortRetries("2 minutes")
         .edit("mailetcontainer.xml", "<gatewayPort>2526</gatewayPort>", "<gatewayPort>" + GATEWAY.port() + "</gatewayPort>")
-        .edit("mailetcontainer.xml", "<verificationMail>mailbox</verificationMail>", "<verificationMail>relay</verificationMail>")
+        .verificationMailThroughRelays()
         // Idle pooled sessions close quickly, so that a revoked grant is met by the next mail's new session.
         .edit("mailetcontainer.xml", "<poolIdleTimeout>30 seconds</poolIdleTimeout>", "<poolIdleTimeout>1 seconds</poolIdleTimeout>")
         .trustingTestRelays()

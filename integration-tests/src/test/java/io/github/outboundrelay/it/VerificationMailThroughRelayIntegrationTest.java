@@ -20,7 +20,7 @@ import io.github.outboundrelay.testing.ReceivedMail;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
- * {@code verificationMail=relay}, where the admin opts in: the code goes through the address's own relay (from the
+ * {@code relay.verificationMail=relay}, where the admin opts in: the code goes through the address's own relay (from the
  * address, authenticated, over TLS), not by the normal path.
  */
 class VerificationMailThroughRelayIntegrationTest {
@@ -33,7 +33,7 @@ class VerificationMailThroughRelayIntegrationTest {
     @RegisterExtension
     static JamesServerExtension james = OutboundRelayJames.extension(JamesConfFolder.shipped()
         .withGateway(GATEWAY)
-        .edit("mailetcontainer.xml", "<verificationMail>mailbox</verificationMail>", "<verificationMail>relay</verificationMail>")
+        .verificationMailThroughRelays()
         .trustingTestRelays());
 
     @BeforeAll

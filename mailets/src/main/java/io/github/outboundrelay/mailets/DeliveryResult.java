@@ -4,60 +4,49 @@ import java.util.List;
 
 import org.apache.james.core.MailAddress;
 
+import io.github.outboundrelay.core.RelayOutcome;
+
 /**
  * What one attempt to hand a mail to its relay achieved, recipient by recipient: delivered, refused for good (5xx),
- * or to be tried again. {@link Deferral} says why the temporarily failed ones were not delivered.
+ * or to be tried again; {@link #outcome()} says what the relay made of the attempt (for a mail delivered to some
+ * recipients only, what it made of the others).
  */
 public record DeliveryResult(List<MailAddress> delivered,
                              List<MailAddress> permanentlyFailed,
                              List<MailAddress> temporarilyFailed,
-                             String diagnostic,
-                             Deferral deferral) {
-
-    public enum Deferral {
-        /** A 4xx reply or a failure during the transaction: a failed attempt, retried with the doubling delay. */
-        RELAY_FAILURE,
-        /** No session could be opened (DNS, TCP, TLS, a refused AUTH mechanism): retried like RELAY_FAILURE. */
-        RELAY_UNREACHABLE,
-        /** The relay refused the credentials (535/534). */
-        AUTH_REJECTED,
-        /** Every allowed connection to the relay stayed busy: nothing was tried, so no attempt is counted. */
-        RELAY_BUSY
-    }
+                             RelayOutcome outcome) {
 
     public static DeliveryResult success(List<MailAddress> recipients) {
-        return new DeliveryResult(List.copyOf(recipients), List.of(), List.of(), "", Deferral.RELAY_FAILURE);
+        return new DeliveryResult(List.copyOf(recipients), List.of(), List.of(), new RelayOutcome.Delivered());
     }
 
-    public static DeliveryResult temporaryFailure(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.RELAY_FAILURE);
+    /** Every recipient failed alike: bounced when the relay refused for good, to be tried again otherwise. */
+    public static DeliveryResult failed(List<MailAddress> recipients, RelayOutcome outcome) {
+        if (outcome.kind() == RelayOutcome.Kind.REFUSED) {
+            return new DeliveryResult(List.of(), List.copyOf(recipients), List.of(), outcome);
+        }
+        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), outcome);
     }
 
-    public static DeliveryResult unreachable(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.RELAY_UNREACHABLE);
+    /** The relay's reply or the cause, for logs and DSNs. */
+    public String diagnostic() {
+        return outcome.detail();
     }
 
-    public static DeliveryResult permanentFailure(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.copyOf(recipients), List.of(), diagnostic, Deferral.RELAY_FAILURE);
-    }
-
-    public static DeliveryResult authRejected(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.AUTH_REJECTED);
-    }
-
-    public static DeliveryResult relayBusy(List<MailAddress> recipients, String diagnostic) {
-        return new DeliveryResult(List.of(), List.of(), List.copyOf(recipients), diagnostic, Deferral.RELAY_BUSY);
-    }
-
+    /** The credentials were refused (or AUTH not offered): the mail waits and its sender is told. */
     public boolean authRejected() {
-        return !temporarilyFailed.isEmpty() && deferral == Deferral.AUTH_REJECTED;
+        return !temporarilyFailed.isEmpty() && outcome.kind().isCredentialFailure();
     }
 
     public boolean relayBusy() {
-        return !temporarilyFailed.isEmpty() && deferral == Deferral.RELAY_BUSY;
+        return !temporarilyFailed.isEmpty() && outcome.kind() == RelayOutcome.Kind.BUSY;
     }
 
     public boolean isCompleteSuccess() {
         return permanentlyFailed.isEmpty() && temporarilyFailed.isEmpty();
+    }
+
+    public boolean isPartialDelivery() {
+        return !delivered.isEmpty() && !isCompleteSuccess();
     }
 }

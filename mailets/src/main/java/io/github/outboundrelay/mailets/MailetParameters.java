@@ -1,14 +1,8 @@
 package io.github.outboundrelay.mailets;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -17,8 +11,6 @@ import javax.mail.MessagingException;
 import org.apache.james.util.DurationParser;
 import org.apache.mailet.MailetConfig;
 
-import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.PortRange;
 
 /**
  * Reads one mailet parameter at a time and refuses a bad value with an error that names the parameter, so that
@@ -33,24 +25,6 @@ record MailetParameters(MailetConfig config) {
             throw invalid(name, "must not be empty");
         }
         return value;
-    }
-
-    /** A comma-separated list; empty when the parameter is absent or blank. */
-    List<String> list(String name) {
-        String raw = config.getInitParameter(name);
-        if (raw == null) {
-            return List.of();
-        }
-        return Arrays.stream(raw.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
-    }
-
-    List<PortRange> portRanges(String name, String defaultValue) throws MessagingException {
-        String raw = Optional.ofNullable(config.getInitParameter(name)).orElse(defaultValue);
-        try {
-            return PortRange.parseList(name, raw);
-        } catch (InvalidFieldException e) {
-            throw new MessagingException(e.getMessage());
-        }
     }
 
     /** A positive whole number that is off when set to {@code off} or 0. */
@@ -101,24 +75,6 @@ record MailetParameters(MailetConfig config) {
                 .map(value -> "'" + value.name().toLowerCase(Locale.ROOT) + "'")
                 .collect(Collectors.joining(" or "));
             throw invalid(name, "must be " + allowed + ", got '" + raw + "'");
-        }
-    }
-
-    Optional<KeyStore> trustStore(String pathName, String passwordName, String typeName) throws MessagingException {
-        String path = config.getInitParameter(pathName);
-        if (path == null || path.isBlank()) {
-            return Optional.empty();
-        }
-        String password = Optional.ofNullable(config.getInitParameter(passwordName)).orElse("");
-        String type = nonBlank(typeName, "PKCS12");
-        try (InputStream in = new FileInputStream(path.trim())) {
-            KeyStore store = KeyStore.getInstance(type);
-            store.load(in, password.toCharArray());
-            return Optional.of(store);
-        } catch (IOException | GeneralSecurityException e) {
-            // The key store's own message, never the password.
-            throw invalid(pathName, "cannot load " + type + " trust store '" + path + "' (check '" + passwordName
-                + "' and '" + typeName + "'): " + e.getMessage());
         }
     }
 

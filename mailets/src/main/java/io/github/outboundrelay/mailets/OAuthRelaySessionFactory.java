@@ -23,7 +23,7 @@ import io.github.outboundrelay.core.oauth.OAuthGrant;
  * <p>A token is taken from the {@link AccessTokenCache} before connecting (no connection is opened while the token
  * endpoint is down or the grant revoked). A relay answering 535 to a cached token may have seen it revoked early: the
  * token is dropped and the exchange tried once more on the same connection with a freshly refreshed one; a 535 to that
- * one means the relay refuses the account ({@link RelayConnectException.Reason#CREDENTIALS_REJECTED}).</p>
+ * one means the relay refuses the account ({@link io.github.outboundrelay.core.RelayOutcome.AuthRejected}).</p>
  */
 class OAuthRelaySessionFactory {
     private static final int AUTH_OK = 235;
@@ -54,20 +54,20 @@ class OAuthRelaySessionFactory {
         try {
             transport.connect(checked.getHostAddress(), relay.port(), null, null);
             OAuthSaslMechanism mechanism = OAuthSaslMechanism.choose(transport.getExtensionParameter("AUTH"))
-                .orElseThrow(() -> new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay "
-                    + relay.host() + " offers neither AUTH XOAUTH2 nor OAUTHBEARER"));
+                .orElseThrow(() -> new RelayConnectException(RelayOutcomes.unreachable("Relay "
+                    + relay.host() + " offers neither AUTH XOAUTH2 nor OAUTHBEARER")));
             int reply = authenticate(transport, mechanism, username, relay, token);
             if (isRefusal(reply)) {
                 tokens.invalidate(grant, token);
                 reply = authenticate(transport, mechanism, username, relay, token(grant, relay));
                 if (isRefusal(reply)) {
-                    throw new RelayConnectException(RelayConnectException.Reason.CREDENTIALS_REJECTED, "Relay " + relay.host()
-                        + " refused a fresh OAuth token of " + username + ": " + lastReply(transport));
+                    throw new RelayConnectException(RelayOutcomes.authRejected("Relay " + relay.host()
+                        + " refused a fresh OAuth token of " + username + ": " + lastReply(transport)));
                 }
             }
             if (reply != AUTH_OK) {
-                throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + relay.host()
-                    + " could not authenticate " + username + " with " + mechanism + ": " + lastReply(transport));
+                throw new RelayConnectException(RelayOutcomes.unreachable("Relay " + relay.host()
+                    + " could not authenticate " + username + " with " + mechanism + ": " + lastReply(transport)));
             }
             return new RelaySession(key, transport);
         } catch (RelayConnectException e) {
@@ -78,7 +78,7 @@ class OAuthRelaySessionFactory {
             String why = transport.clearTextAuthRefused()
                 ? "was not asked to authenticate: the connection was not encrypted"
                 : "could not be used: " + RelayDiagnostics.describe(e);
-            throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + relay.host() + " " + why);
+            throw new RelayConnectException(RelayOutcomes.connectFailure(e, transport, "Relay " + relay.host() + " " + why));
         }
     }
 
@@ -105,13 +105,13 @@ class OAuthRelaySessionFactory {
         try {
             return tokens.get(grant);
         } catch (OAuthException e) {
-            RelayConnectException.Reason reason = switch (e.kind()) {
+            String detail = "No OAuth token for " + relay.host() + ": " + e.getMessage();
+            throw new RelayConnectException(switch (e.kind()) {
                 // Like a refused password: the mail waits, the user is told to reconnect the account.
-                case RECONNECT_NEEDED, DENIED -> RelayConnectException.Reason.CREDENTIALS_REJECTED;
+                case RECONNECT_NEEDED, DENIED -> RelayOutcomes.authRejected(detail);
                 // Like a relay outage: retried on the usual schedule.
-                case TEMPORARY, MISCONFIGURED -> RelayConnectException.Reason.UNAVAILABLE;
-            };
-            throw new RelayConnectException(reason, "No OAuth token for " + relay.host() + ": " + e.getMessage());
+                case TEMPORARY, MISCONFIGURED -> RelayOutcomes.unreachable(detail);
+            });
         }
     }
 
@@ -119,10 +119,10 @@ class OAuthRelaySessionFactory {
         try {
             return targets.vet(relay);
         } catch (RelayTargetGuard.RelayTargetRefusedException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.NOT_ALLOWED_TARGET, "Relay " + relay.host()
-                + " is not an allowed relay target: " + e.getMessage());
+            throw new RelayConnectException(RelayOutcomes.notAllowedTarget("Relay " + relay.host()
+                + " is not an allowed relay target: " + e.getMessage()));
         } catch (UnknownHostException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + relay.host() + " does not resolve");
+            throw new RelayConnectException(RelayOutcomes.unreachable("Relay " + relay.host() + " does not resolve"));
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Optional;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
@@ -18,18 +17,14 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.RelayProbe;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySendingLedger;
-import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsDecision;
 import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.oauth.AccessTokenCache;
 
 /**
  * Delivers mail written from a send-as address through that address's own relay, in the manner of James's
@@ -64,9 +59,6 @@ import io.github.outboundrelay.core.oauth.AccessTokenCache;
  *         <earlyMailHold>1 second</earlyMailHold>
  *         <authFailure>defer</authFailure>
  *         <bounceProcessor>bounces</bounceProcessor>
- *         <connectionTimeout>30 seconds</connectionTimeout>
- *         <timeout>5 minutes</timeout>
- *         <dataTimeout>10 minutes</dataTimeout>
  *         <poolIdleTimeout>30 seconds</poolIdleTimeout>
  *         <poolMaxMessagesPerSession>100</poolMaxMessagesPerSession>
  *         <poolMaxIdleSessionsPerCredential>4</poolMaxIdleSessionsPerCredential>
@@ -77,18 +69,21 @@ import io.github.outboundrelay.core.oauth.AccessTokenCache;
  *         <onFailure>bounce</onFailure>
  *         <gatewayProcessor>relay</gatewayProcessor>
  *         <ourServersProcessor>transport</ourServersProcessor>
- *         <allowedRelayPorts>25,465,587,2525</allowedRelayPorts>
- *         <allowedRelayHosts></allowedRelayHosts>
- *         <allowedRelayNetworks></allowedRelayNetworks>
  *         <maxRelayedPerUser>500</maxRelayedPerUser>
  *         <maxRelayedPerUserWindow>1 hour</maxRelayedPerUserWindow>
- *         <verificationMail>mailbox</verificationMail>
  *     </mailet>
  * </processor>
  * }</pre>
  *
- * A mail that no longer satisfies the relay rule when it reaches this mailet (the policy was switched off a moment
- * ago) is left untouched, so the processor's next mailet sends it down the normal path.
+ * How it connects to relays (allowed targets, trust store, timeouts, where the code mail goes) is the
+ * {@link SmtpRelayConnector}'s, read from {@code outbound-relay.properties}; the relay test of the settings uses the
+ * very same connector.
+ *
+ * The relay decision comes with the mail from the {@code FromIsRelayableSendAs} matcher
+ * ({@link RelayDecisionAttributes}): the rule is not run again here (the delivery asks it again at each attempt). A
+ * mail whose decided address was removed a moment ago, or that no longer satisfies the rule when it reaches this
+ * mailet without a carried decision, is left untouched, so the processor's next mailet sends it down the normal
+ * path.
  */
 public class OutboundRelayDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRelayDelivery.class);
@@ -97,80 +92,61 @@ public class OutboundRelayDelivery extends GenericMailet {
     private final OutboundRelayRule rule;
     private final SendAsRegistry registry;
     private final RelayLogins logins;
-    private final AccessTokenCache tokens;
+    private final SmtpRelayConnector connector;
     private final UsersRepository usersRepository;
     private final MetricFactory metricFactory;
     private final RelayAttemptLog attempts;
-    private final DNSService dns;
-    private final RelayProbes probes;
     private final RelaySendingLedger sendingLedger;
     private final Clock clock;
     private MailQueue queue;
     private RelayDeliveryWorker worker;
-    private RelayProbe probe;
     private RelayRateLimiter rateLimiter;
     private RelayBouncer bouncer;
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                                 RelayLogins logins, AccessTokenCache tokens, UsersRepository usersRepository,
-                                 MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes,
-                                 RelaySendingLedger sendingLedger) {
-        this(queueFactory, rule, registry, logins, tokens, usersRepository, metricFactory, attempts, dns,
-            probes, sendingLedger, Clock.systemUTC());
+                                 RelayLogins logins, SmtpRelayConnector connector, UsersRepository usersRepository,
+                                 MetricFactory metricFactory, RelayAttemptLog attempts, RelaySendingLedger sendingLedger) {
+        this(queueFactory, rule, registry, logins, connector, usersRepository, metricFactory, attempts, sendingLedger,
+            Clock.systemUTC());
     }
 
     OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
-                          RelayLogins logins, AccessTokenCache tokens, UsersRepository usersRepository,
-                          MetricFactory metricFactory, RelayAttemptLog attempts, DNSService dns, RelayProbes probes,
-                          RelaySendingLedger sendingLedger, Clock clock) {
+                          RelayLogins logins, SmtpRelayConnector connector, UsersRepository usersRepository,
+                          MetricFactory metricFactory, RelayAttemptLog attempts, RelaySendingLedger sendingLedger,
+                          Clock clock) {
         this.queueFactory = queueFactory;
         this.rule = rule;
         this.registry = registry;
         this.logins = logins;
-        this.tokens = tokens;
+        this.connector = connector;
         this.usersRepository = usersRepository;
         this.metricFactory = metricFactory;
         this.attempts = attempts;
-        this.dns = dns;
-        this.probes = probes;
         this.sendingLedger = sendingLedger;
         this.clock = clock;
     }
 
     @Override
     public void init() throws MessagingException {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(getMailetConfig());
-        RelayTargetGuard targets = targetGuard(configuration.targets());
-        RelaySessionFactory passwordSessions = new RelaySessionFactory(configuration, targets);
-        RelaySessions sessions = new RelaySessions(passwordSessions,
-            new OAuthRelaySessionFactory(passwordSessions, targets, tokens));
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(getMailetConfig(), connector.rules());
         queue = queueFactory.createQueue(MailQueueName.of(configuration.queueName()));
         bouncer = new RelayBouncer(getMailetContext(), usersRepository, configuration.bounceProcessor());
         rateLimiter = new RelayRateLimiter(configuration.userRateLimit(), configuration.userRateWindow(), sendingLedger, clock);
         RelayDeliveryWorker.Collaborators collaborators = new RelayDeliveryWorker.Collaborators(registry, rule,
             usersRepository, logins,
-            new RelaySmtpClient(configuration, sessions, metricFactory, clock), bouncer,
+            new RelaySmtpClient(configuration, connector.rules(), connector.sessions(), metricFactory, clock), bouncer,
             new RelayFailureRouter(configuration, getMailetContext(), bouncer, metricFactory),
             new RelayNotices(configuration, getMailetContext(), bouncer), new RelayAttemptRecorder(attempts, clock));
         worker = new RelayDeliveryWorker(queue, configuration, collaborators, metricFactory, clock);
         worker.start();
-        probe = new RelayVerificationMailer(sessions, targets, getMailetContext(), configuration.verificationMail());
-        probes.install(probe);
-    }
-
-    private RelayTargetGuard targetGuard(RelayDeliveryConfiguration.RelayTargetRules rules) throws MessagingException {
-        try {
-            return new RelayTargetGuard(dns, rules.ports(), rules.hosts(), rules.networks());
-        } catch (InvalidFieldException e) {
-            throw new MessagingException(e.getMessage());
-        }
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        SendAsDecision decision = rule.decide(mail);
-        Optional<SendAsAddress> sendAs = decision instanceof SendAsDecision.ThroughRelay ? decision.sendAs() : Optional.empty();
+        Optional<SendAsAddress> sendAs = RelayDecisionAttributes.carried(mail)
+            ? RelayDecisionAttributes.take(mail, registry)
+            : decidedHere(mail);
         if (sendAs.isEmpty()) {
             LOGGER.info("Mail {} no longer qualifies for outbound relay; it continues down the processor", mail.getName());
             return;
@@ -191,11 +167,14 @@ public class OutboundRelayDelivery extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
+    /** Mail routed here by other matchers than FromIsRelayableSendAs (composed with And) carries no decision. */
+    private Optional<SendAsAddress> decidedHere(Mail mail) throws MessagingException {
+        SendAsDecision decision = rule.decide(mail);
+        return decision instanceof SendAsDecision.ThroughRelay ? decision.sendAs() : Optional.empty();
+    }
+
     @Override
     public void destroy() {
-        if (probe != null) {
-            probes.uninstall(probe);
-        }
         if (worker != null) {
             worker.stop();
         }

@@ -9,8 +9,8 @@ import org.apache.mailet.Mail;
 
 import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayAttempt.Outcome;
 import io.github.outboundrelay.core.RelayAttemptLog;
+import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
@@ -32,31 +32,10 @@ class RelayAttemptRecorder {
             return;
         }
         int recipients = result.delivered().size() + result.permanentlyFailed().size() + result.temporarilyFailed().size();
-        log.record(new RelayAttempt(clock.instant(), sendAs.owner(), sendAs.address(), sendAs.requireRelayAccount().server().host(),
-            sendAs.requireRelayAccount().server().port(), messageId(mail), recipients, outcome(result), replyCode(result), sendAs.requireRelayAccount().credential().kind()));
-    }
-
-    static Outcome outcome(DeliveryResult result) {
-        if (result.isCompleteSuccess()) {
-            return Outcome.DELIVERED;
-        }
-        if (!result.delivered().isEmpty()) {
-            return Outcome.PARTIALLY_DELIVERED;
-        }
-        if (result.authRejected()) {
-            return Outcome.AUTH_REJECTED;
-        }
-        if (!result.temporarilyFailed().isEmpty()) {
-            return result.deferral() == DeliveryResult.Deferral.RELAY_UNREACHABLE ? Outcome.UNREACHABLE : Outcome.DEFERRED;
-        }
-        return Outcome.BOUNCED;
-    }
-
-    static Optional<Integer> replyCode(DeliveryResult result) {
-        if (result.isCompleteSuccess()) {
-            return Optional.of(250);
-        }
-        return RelayDiagnostics.replyCode(result.diagnostic());
+        RelayServer relay = sendAs.requireRelayAccount().server();
+        log.record(new RelayAttempt(clock.instant(), sendAs.owner(), sendAs.address(), relay.host(), relay.port(),
+            messageId(mail), recipients, result.outcome().kind(), result.isPartialDelivery(), result.outcome().replyCode(),
+            sendAs.requireRelayAccount().credential().kind()));
     }
 
     /**

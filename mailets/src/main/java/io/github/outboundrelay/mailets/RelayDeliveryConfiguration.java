@@ -1,25 +1,24 @@
 package io.github.outboundrelay.mailets;
 
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
 
 import org.apache.mailet.MailetConfig;
 
-import io.github.outboundrelay.core.PortRange;
+import io.github.outboundrelay.core.RelayConnectionRules;
 
 /**
  * The parameters of {@link OutboundRelayDelivery}, read and validated once in {@code init()}: every error names
  * the parameter at fault.
  *
- * <p>Timeouts: {@code connectionTimeout} bounds the TCP connect and also the wait for a free connection slot to a
- * relay; {@code timeout} bounds every wait for a server reply (greeting, EHLO, AUTH, MAIL, RCPT and the reply after
- * the end of DATA); {@code dataTimeout} bounds each write to the relay, which in practice is the message content
- * during DATA; {@code attemptTimeout} bounds a whole attempt (slot, connect, TLS, AUTH, the transaction), so that a
- * relay answering one byte at a time cannot hold a delivery thread for ever.</p>
+ * <p>How James connects to relays (allowed targets, trust store, the connect, reply and write timeouts, where the
+ * code mail goes) is not set here but in {@code outbound-relay.properties} ({@link RelayConnectionRules}), shared with
+ * the relay test; such a parameter still set on the mailet stops start-up, naming its key there.
+ * {@code attemptTimeout} bounds a whole delivery attempt (slot, connect, TLS, AUTH, the transaction), so that a relay
+ * answering one byte at a time cannot hold a delivery thread for ever.</p>
  *
  * <p>{@code ourServersProcessor} ({@code transport} by default) takes back a queued mail whose address's relay is no
  * longer allowed (relays or relays without TLS switched off since it was queued): the rule sends it through our
@@ -36,21 +35,15 @@ public record RelayDeliveryConfiguration(String queueName,
                                          Duration earlyMailHold,
                                          String bounceProcessor,
                                          AuthFailureHandling authFailure,
-                                         Duration connectionTimeout,
-                                         Duration commandTimeout,
-                                         Duration dataTimeout,
                                          Duration attemptTimeout,
-                                         Optional<KeyStore> extraTrustStore,
                                          RelayPoolSettings pool,
                                          Optional<Duration> delayWarningAfter,
                                          String delayWarningProcessor,
                                          OnFailure onFailure,
                                          String gatewayProcessor,
                                          String ourServersProcessor,
-                                         RelayTargetRules targets,
                                          Optional<Integer> userRateLimit,
-                                         Duration userRateWindow,
-                                         VerificationMail verificationMail) {
+                                         Duration userRateWindow) {
 
     /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or given up at once. */
     public enum AuthFailureHandling { DEFER, BOUNCE }
@@ -62,21 +55,6 @@ public record RelayDeliveryConfiguration(String queueName,
      */
     public enum OnFailure { BOUNCE, GATEWAY }
 
-    /**
-     * How the verification code reaches the send-as address: {@code mailbox} (default) by the normal path, through
-     * James's mailet context (spool, transport, the gateway), from the postmaster, as Gmail mails the address itself,
-     * so that only who reads that mailbox can confirm; {@code relay} through the address's own relay, from the
-     * address (proves the relay account and, only when the relay delivers to it, the mailbox).
-     */
-    public enum VerificationMail { MAILBOX, RELAY }
-
-    /**
-     * Which relays user-supplied settings may reach: these ports, and only public addresses unless a host or network
-     * is allowed here (a relay inside the admin's own network, or loopback in tests).
-     */
-    public record RelayTargetRules(List<PortRange> ports, List<String> hosts, List<String> networks) {
-    }
-
     static final String QUEUE = "outgoingQueue";
     static final String THREADS = "deliveryThreads";
     static final String RETRY_DELAY = "retryDelay";
@@ -87,13 +65,7 @@ public record RelayDeliveryConfiguration(String queueName,
     private static final Duration EARLY_MAIL_HOLD_MAX = Duration.ofMinutes(1);
     static final String BOUNCE_PROCESSOR = "bounceProcessor";
     static final String AUTH_FAILURE = "authFailure";
-    static final String CONNECTION_TIMEOUT = "connectionTimeout";
-    static final String COMMAND_TIMEOUT = "timeout";
-    static final String DATA_TIMEOUT = "dataTimeout";
     static final String ATTEMPT_TIMEOUT = "attemptTimeout";
-    static final String TRUST_STORE = "trustStore";
-    static final String TRUST_STORE_PASSWORD = "trustStorePassword";
-    static final String TRUST_STORE_TYPE = "trustStoreType";
     static final String POOL_IDLE_TIMEOUT = "poolIdleTimeout";
     static final String POOL_MAX_MESSAGES = "poolMaxMessagesPerSession";
     static final String POOL_MAX_IDLE = "poolMaxIdleSessionsPerCredential";
@@ -104,14 +76,29 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String ON_FAILURE = "onFailure";
     static final String GATEWAY_PROCESSOR = "gatewayProcessor";
     static final String OUR_SERVERS_PROCESSOR = "ourServersProcessor";
-    static final String ALLOWED_PORTS = "allowedRelayPorts";
-    static final String ALLOWED_HOSTS = "allowedRelayHosts";
-    static final String ALLOWED_NETWORKS = "allowedRelayNetworks";
     static final String USER_RATE_LIMIT = "maxRelayedPerUser";
     static final String USER_RATE_WINDOW = "maxRelayedPerUserWindow";
-    static final String VERIFICATION_MAIL = "verificationMail";
+    /** Former parameters of this mailet, now connection rules: the key of outbound-relay.properties for each. */
+    static final Map<String, String> MOVED_TO_PROPERTIES = Map.ofEntries(
+        Map.entry("connectionTimeout", RelayConnectionRules.CONNECTION_TIMEOUT),
+        Map.entry("timeout", RelayConnectionRules.COMMAND_TIMEOUT),
+        Map.entry("dataTimeout", RelayConnectionRules.DATA_TIMEOUT),
+        Map.entry("trustStore", RelayConnectionRules.TRUST_STORE),
+        Map.entry("trustStorePassword", RelayConnectionRules.TRUST_STORE_PASSWORD),
+        Map.entry("trustStoreType", RelayConnectionRules.TRUST_STORE_TYPE),
+        Map.entry("allowedRelayPorts", RelayConnectionRules.ALLOWED_PORTS),
+        Map.entry("allowedRelayHosts", RelayConnectionRules.ALLOWED_HOSTS),
+        Map.entry("allowedRelayNetworks", RelayConnectionRules.ALLOWED_NETWORKS),
+        Map.entry("verificationMail", RelayConnectionRules.VERIFICATION_MAIL));
 
+    /** With the default connection rules (tests). */
     public static RelayDeliveryConfiguration from(MailetConfig config) throws MessagingException {
+        return from(config, RelayConnectionRules.defaults());
+    }
+
+    /** @param rules the connection rules, against which {@code attemptTimeout} is checked */
+    public static RelayDeliveryConfiguration from(MailetConfig config, RelayConnectionRules rules) throws MessagingException {
+        refuseMovedParameters(config);
         MailetParameters parameters = new MailetParameters(config);
         Duration initialRetryDelay = parameters.duration(RETRY_DELAY, "5 minutes");
         Duration maxRetryDelay = parameters.duration(MAX_RETRY_DELAY, "1 hour");
@@ -135,12 +122,11 @@ public record RelayDeliveryConfiguration(String queueName,
             throw MailetParameters.invalid(MAX_CONNECTIONS_PER_RELAY, "must be below '" + THREADS + "' (" + deliveryThreads
                 + "), or one slow relay can hold every delivery thread");
         }
-        Duration connectionTimeout = parameters.duration(CONNECTION_TIMEOUT, "30 seconds");
-        Duration commandTimeout = parameters.duration(COMMAND_TIMEOUT, "5 minutes");
         Duration attemptTimeout = parameters.duration(ATTEMPT_TIMEOUT, "15 minutes");
-        if (attemptTimeout.compareTo(commandTimeout) <= 0 || attemptTimeout.compareTo(connectionTimeout) <= 0) {
-            throw MailetParameters.invalid(ATTEMPT_TIMEOUT, "must be longer than '" + COMMAND_TIMEOUT + "' and '"
-                + CONNECTION_TIMEOUT + "', or every slow reply would end the attempt");
+        if (attemptTimeout.compareTo(rules.commandTimeout()) <= 0 || attemptTimeout.compareTo(rules.connectionTimeout()) <= 0) {
+            throw MailetParameters.invalid(ATTEMPT_TIMEOUT, "must be longer than '" + RelayConnectionRules.COMMAND_TIMEOUT
+                + "' and '" + RelayConnectionRules.CONNECTION_TIMEOUT + "' of outbound-relay.properties ("
+                + rules.commandTimeout() + ", " + rules.connectionTimeout() + "), or every slow reply would end the attempt");
         }
         return new RelayDeliveryConfiguration(
             parameters.nonBlank(QUEUE, "outbound-relay"),
@@ -151,11 +137,7 @@ public record RelayDeliveryConfiguration(String queueName,
             earlyMailHold,
             parameters.nonBlank(BOUNCE_PROCESSOR, "bounces"),
             parameters.choice(AUTH_FAILURE, AuthFailureHandling.class, AuthFailureHandling.DEFER),
-            connectionTimeout,
-            commandTimeout,
-            parameters.duration(DATA_TIMEOUT, "10 minutes"),
             attemptTimeout,
-            parameters.trustStore(TRUST_STORE, TRUST_STORE_PASSWORD, TRUST_STORE_TYPE),
             new RelayPoolSettings(
                 parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
                 parameters.positiveInt(POOL_MAX_MESSAGES, 100),
@@ -167,11 +149,19 @@ public record RelayDeliveryConfiguration(String queueName,
             parameters.choice(ON_FAILURE, OnFailure.class, OnFailure.BOUNCE),
             parameters.nonBlank(GATEWAY_PROCESSOR, "relay"),
             parameters.nonBlank(OUR_SERVERS_PROCESSOR, "transport"),
-            new RelayTargetRules(parameters.portRanges(ALLOWED_PORTS, "25,465,587,2525"), parameters.list(ALLOWED_HOSTS),
-                parameters.list(ALLOWED_NETWORKS)),
             parameters.optionalPositiveInt(USER_RATE_LIMIT, 500),
-            parameters.duration(USER_RATE_WINDOW, "1 hour"),
-            parameters.choice(VERIFICATION_MAIL, VerificationMail.class, VerificationMail.MAILBOX));
+            parameters.duration(USER_RATE_WINDOW, "1 hour"));
+    }
+
+    /** A connection rule left in mailetcontainer.xml stops start-up: it would be ignored, silently. */
+    private static void refuseMovedParameters(MailetConfig config) throws MessagingException {
+        for (Map.Entry<String, String> moved : MOVED_TO_PROPERTIES.entrySet()) {
+            if (config.getInitParameter(moved.getKey()) != null) {
+                throw new MessagingException("'" + moved.getKey() + "' is no longer a parameter of OutboundRelayDelivery:"
+                    + " set '" + moved.getValue() + "' in outbound-relay.properties instead (the relay test uses the same"
+                    + " connection rules), and remove it from mailetcontainer.xml");
+            }
+        }
     }
 
     /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */

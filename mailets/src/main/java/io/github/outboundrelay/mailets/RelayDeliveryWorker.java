@@ -144,6 +144,14 @@ class RelayDeliveryWorker {
         Optional<Username> owner = RelayMailAttributes.owner(mail);
         Optional<MailAddress> address = RelayMailAttributes.sendAs(mail);
         Optional<SendAsAddress> sendAs = owner.flatMap(user -> address.flatMap(from -> with.registry().findOwnedBy(user, from)));
+        try (DeliveryLogContext context = DeliveryLogContext.of(mail, address, sendAs)) {
+            deliver(mail, owner, address, sendAs);
+        }
+    }
+
+    /** Within the mail's log context: the lines logged here name neither the mail, its sender nor its relay. */
+    private void deliver(Mail mail, Optional<Username> owner, Optional<MailAddress> address, Optional<SendAsAddress> sendAs)
+            throws MessagingException {
         if (sendAs.isEmpty()) {
             // Removed while the mail waited: we have no credentials, and the gateway would break SPF/DMARC alignment.
             handleGone(mail, owner, address);
@@ -176,9 +184,8 @@ class RelayDeliveryWorker {
                     () -> with.client().send(sendAs.get(), login, message, recipients)));
         } catch (RelayLogins.UnusableCredentialException e) {
             // A password whose key is gone, an OAuth provider removed: handled like a refused password.
-            LOGGER.warn("Outbound relay cannot use the stored credential of {}: {}", sendAs.get().address().asString(),
-                e.getMessage());
-            result = DeliveryResult.authRejected(recipients, e.getMessage());
+            LOGGER.warn("Outbound relay cannot use the stored credential: {}", e.getMessage());
+            result = DeliveryResult.failed(recipients, RelayOutcomes.authRejected(e.getMessage()));
         }
         countPerRelay(host, result);
         countPerCredentialKind(sendAs.get(), result);
@@ -204,8 +211,7 @@ class RelayDeliveryWorker {
     /** Neither the relay (not vouched for any more) nor the gateway (a forged envelope sender): back to the sender. */
     private void bounceUnsent(Mail mail, SendAsAddress sendAs, String why) throws MessagingException {
         metricFactory.generate("outbound-relay-bounced").add(mail.getRecipients().size());
-        LOGGER.info("Outbound relay bounced mail {} of {} as {}: {}", mail.getName(), sendAs.owner().asString(),
-            sendAs.address().asString(), why);
+        LOGGER.info("Outbound relay bounced mail of {}: {}", sendAs.owner().asString(), why);
         with.bouncer().bounce(mail, mail.getRecipients(), sendAs.owner(), why);
     }
 
@@ -290,8 +296,7 @@ class RelayDeliveryWorker {
         metricFactory.generate("outbound-relay-deferred").increment();
         mail.setRecipients(result.temporarilyFailed());
         enQueueAgainAfter(mail, delay);
-        LOGGER.info("Outbound relay deferred mail {} of {} via {} for {} (attempt {})", mail.getName(),
-            sendAs.address().asString(), sendAs.requireRelayAccount().server().host(), delay, failedAttempts);
+        LOGGER.info("Outbound relay deferred mail for {} (attempt {})", delay, failedAttempts);
     }
 
     /** The delay is written into the mail too: the queue may ignore it (see RetrySchedule). */
@@ -312,16 +317,15 @@ class RelayDeliveryWorker {
 
     private void log(Mail mail, SendAsAddress sendAs, DeliveryResult result) {
         String messageId = RelayAttemptRecorder.messageId(mail);
-        String replyCode = RelayAttemptRecorder.replyCode(result).map(String::valueOf).orElse("none");
+        String replyCode = result.outcome().replyCode().map(String::valueOf).orElse("none");
         if (result.isCompleteSuccess()) {
-            LOGGER.info("Outbound relay delivered mail {} (Message-ID {}) of {} as {} via {} to {} recipient(s), reply {}",
-                mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(), sendAs.requireRelayAccount().server().host(),
-                result.delivered().size(), replyCode);
+            LOGGER.info("Outbound relay delivered mail (Message-ID {}) of {} to {} recipient(s), reply {}", messageId,
+                sendAs.owner().asString(), result.delivered().size(), replyCode);
         } else {
-            LOGGER.info("Outbound relay attempt for mail {} (Message-ID {}) of {} as {} via {}: {} delivered, {} refused, {} deferred, "
-                    + "reply {}: {}", mail.getName(), messageId, sendAs.owner().asString(), sendAs.address().asString(),
-                sendAs.requireRelayAccount().server().host(), result.delivered().size(), result.permanentlyFailed().size(), result.temporarilyFailed().size(),
-                replyCode, result.diagnostic());
+            LOGGER.info("Outbound relay attempt for mail (Message-ID {}) of {}: {} delivered, {} refused, {} deferred, {}, "
+                    + "reply {}: {}", messageId, sendAs.owner().asString(), result.delivered().size(),
+                result.permanentlyFailed().size(), result.temporarilyFailed().size(), result.outcome().kind(), replyCode,
+                result.diagnostic());
         }
     }
 }

@@ -55,9 +55,8 @@ class RelayFailureRouter {
      */
     void sendThroughOurServers(Mail mail, SendAsDecision.ThroughOurServers decision) throws MessagingException {
         metricFactory.generate("outbound-relay-through-our-servers").add(mail.getRecipients().size());
-        LOGGER.info("Outbound relay hands mail {} of {} as {} back to processor '{}' ({}): its relay is no longer allowed",
-            mail.getName(), decision.address().owner().asString(), decision.address().address().asString(),
-            configuration.ourServersProcessor(), decision.reason().apiName());
+        LOGGER.info("Outbound relay hands mail of {} back to processor '{}' ({}): its relay is no longer allowed",
+            decision.address().owner().asString(), configuration.ourServersProcessor(), decision.reason().apiName());
         context.sendMail(mail, configuration.ourServersProcessor());
     }
 
@@ -71,7 +70,7 @@ class RelayFailureRouter {
             LifecycleUtil.dispose(copy);
         }
         metricFactory.generate("outbound-relay-gatewayed").add(recipients.size());
-        LOGGER.warn("Outbound relay gave up on mail {} of {} via {} and sent it to processor '{}' instead: {}", mail.getName(),
-            sendAs.address().asString(), sendAs.requireRelayAccount().server().host(), configuration.gatewayProcessor(), diagnostic);
+        LOGGER.warn("Outbound relay gave up on mail of {} and sent it to processor '{}' instead: {}", sendAs.owner().asString(),
+            configuration.gatewayProcessor(), diagnostic);
     }
 }

@@ -63,8 +63,7 @@ class RelayNotices {
             "Your mail from " + sendAs.address().asString() + " is waiting: "
                 + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention"),
             credentialsRejectedText(mail, sendAs, diagnostic));
-        LOGGER.info("Told {} that the relay credentials of {} at {} were rejected", sendAs.owner().asString(),
-            sendAs.address().asString(), sendAs.requireRelayAccount().server().host());
+        LOGGER.info("Told {} that the relay credentials were rejected", sendAs.owner().asString());
     }
 
     void delayWarningOnceIfDue(Mail mail, Collection<MailAddress> waitingRecipients, SendAsAddress sendAs, Instant now,

@@ -10,6 +10,7 @@ import javax.mail.Session;
 import javax.net.ssl.SSLSocketFactory;
 
 import io.github.outboundrelay.core.RelayAccount;
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
@@ -25,15 +26,19 @@ class RelaySessionFactory {
     private static final int CREDENTIALS_REFUSED = 535;
     private static final int STRONGER_CREDENTIALS_NEEDED = 534;
 
-    private final RelayDeliveryConfiguration configuration;
+    private final RelayConnectionRules rules;
     private final RelayTargetGuard targets;
     private final SSLSocketFactory tlsSocketFactory;
     private final RelayMailSessions mailSessions = new RelayMailSessions();
 
-    RelaySessionFactory(RelayDeliveryConfiguration configuration, RelayTargetGuard targets) {
-        this.configuration = configuration;
+    RelaySessionFactory(RelayConnectionRules rules, RelayTargetGuard targets) {
+        this.rules = rules;
         this.targets = targets;
-        this.tlsSocketFactory = RelayTrust.socketFactory(configuration.extraTrustStore());
+        this.tlsSocketFactory = RelayTrust.socketFactory(rules.trustStore());
+    }
+
+    RelayConnectionRules rules() {
+        return rules;
     }
 
     RelaySession open(RelaySessionKey key, SendAsAddress sendAs, String password) throws RelayConnectException {
@@ -55,7 +60,8 @@ class RelaySessionFactory {
         } catch (AuthenticationFailedException e) {
             transport.closeQuietly();
             if (transport.clearTextAuthRefused()) {
-                return unavailable("Relay " + host + " was not asked to authenticate: the connection was not encrypted");
+                throw new RelayConnectException(RelayOutcomes.connectFailure(e, transport, "Relay " + host
+                    + " was not asked to authenticate: the connection was not encrypted"));
             }
             if (!transport.authCommandSent()) {
                 // AUTH announced, but with no mechanism javax.mail can use: nothing was sent.
@@ -63,14 +69,15 @@ class RelaySessionFactory {
             }
             int code = transport.lastReplyCode();
             if (code == CREDENTIALS_REFUSED || code == STRONGER_CREDENTIALS_NEEDED) {
-                throw new RelayConnectException(RelayConnectException.Reason.CREDENTIALS_REJECTED, "Relay " + host
-                    + " rejected the credentials of " + sendAs.address().asString() + ": " + describe(e, checked, host));
+                throw new RelayConnectException(RelayOutcomes.authRejected("Relay " + host
+                    + " rejected the credentials of " + sendAs.address().asString() + ": " + describe(e, checked, host)));
             }
-            return unavailable("Relay " + host + " could not authenticate " + sendAs.address().asString() + ": "
-                + describe(e, checked, host));
+            throw new RelayConnectException(RelayOutcomes.connectFailure(e, transport, "Relay " + host
+                + " could not authenticate " + sendAs.address().asString() + ": " + describe(e, checked, host)));
         } catch (MessagingException | RuntimeException e) {
             transport.closeQuietly();
-            return unavailable("Relay " + host + " could not be used: " + describe(e, checked, host));
+            throw new RelayConnectException(RelayOutcomes.connectFailure(e, transport, "Relay " + host
+                + " could not be used: " + describe(e, checked, host)));
         }
     }
 
@@ -90,21 +97,16 @@ class RelaySessionFactory {
         try {
             return targets.vet(relay);
         } catch (RelayTargetGuard.RelayTargetRefusedException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.NOT_ALLOWED_TARGET, "Relay " + relay.host()
-                + " is not an allowed relay target: " + e.getMessage());
+            throw new RelayConnectException(RelayOutcomes.notAllowedTarget("Relay " + relay.host()
+                + " is not an allowed relay target: " + e.getMessage()));
         } catch (UnknownHostException e) {
-            throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, "Relay " + relay.host()
-                + " does not resolve");
+            throw new RelayConnectException(RelayOutcomes.unreachable("Relay " + relay.host() + " does not resolve"));
         }
     }
 
     private static RelayConnectException authNotOffered(String host) {
-        return new RelayConnectException(RelayConnectException.Reason.AUTH_NOT_OFFERED, "Relay " + host
-            + " did not offer SMTP AUTH with a mechanism we can use (AUTH not offered): nothing is sent unauthenticated");
-    }
-
-    private static RelaySession unavailable(String diagnostic) throws RelayConnectException {
-        throw new RelayConnectException(RelayConnectException.Reason.UNAVAILABLE, diagnostic);
+        return new RelayConnectException(RelayOutcomes.authNotOffered("Relay " + host
+            + " did not offer SMTP AUTH with a mechanism we can use (AUTH not offered): nothing is sent unauthenticated"));
     }
 
     /**
@@ -117,9 +119,9 @@ class RelaySessionFactory {
         properties.put("mail.smtp.auth", "true");
         // Accepted recipients still get the mail when others are refused; the refused ones are reported.
         properties.put("mail.smtp.sendpartial", "true");
-        properties.put("mail.smtp.connectiontimeout", String.valueOf(configuration.connectionTimeout().toMillis()));
-        properties.put("mail.smtp.timeout", String.valueOf(configuration.commandTimeout().toMillis()));
-        properties.put("mail.smtp.writetimeout", String.valueOf(configuration.dataTimeout().toMillis()));
+        properties.put("mail.smtp.connectiontimeout", String.valueOf(rules.connectionTimeout().toMillis()));
+        properties.put("mail.smtp.timeout", String.valueOf(rules.commandTimeout().toMillis()));
+        properties.put("mail.smtp.writetimeout", String.valueOf(rules.dataTimeout().toMillis()));
         // Wait for the reply to QUIT (javax.mail's default): the connection slot is freed only once the relay is done.
         properties.put("mail.smtp.quitwait", "true");
         switch (security) {

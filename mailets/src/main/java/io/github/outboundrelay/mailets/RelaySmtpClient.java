@@ -22,7 +22,9 @@ import org.apache.james.metrics.api.MetricFactory;
 import com.sun.mail.smtp.SMTPAddressFailedException;
 import com.sun.mail.smtp.SMTPSendFailedException;
 
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelayLogin;
+import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.SendAsAddress;
 
 /**
@@ -39,6 +41,7 @@ class RelaySmtpClient implements AutoCloseable {
     private static final int DATA_ACCEPTED = 250;
 
     private final RelayDeliveryConfiguration configuration;
+    private final RelayConnectionRules rules;
     private final RelaySessions sessionFactory;
     private final RelaySessionPool pool;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
@@ -47,12 +50,13 @@ class RelaySmtpClient implements AutoCloseable {
     /** Password addresses only. */
     RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessionFactory sessionFactory, MetricFactory metricFactory,
                     Clock clock) {
-        this(configuration, new RelaySessions(sessionFactory, null), metricFactory, clock);
+        this(configuration, sessionFactory.rules(), new RelaySessions(sessionFactory, null), metricFactory, clock);
     }
 
-    RelaySmtpClient(RelayDeliveryConfiguration configuration, RelaySessions sessionFactory, MetricFactory metricFactory,
-                    Clock clock) {
+    RelaySmtpClient(RelayDeliveryConfiguration configuration, RelayConnectionRules rules, RelaySessions sessionFactory,
+                    MetricFactory metricFactory, Clock clock) {
         this.configuration = configuration;
+        this.rules = rules;
         this.sessionFactory = sessionFactory;
         this.pool = new RelaySessionPool(configuration.pool(), metricFactory, clock);
         this.deadlineTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -71,8 +75,9 @@ class RelaySmtpClient implements AutoCloseable {
             DeliveryResult result = sendWithin(sendAs, login, message, recipients);
             if (deadline.expired() && !result.temporarilyFailed().isEmpty()) {
                 return new DeliveryResult(result.delivered(), result.permanentlyFailed(), result.temporarilyFailed(),
-                    "Relay " + sendAs.requireRelayAccount().server().host() + " did not complete the attempt within " + deadline.limit()
-                        + " (attemptTimeout): " + result.diagnostic(), DeliveryResult.Deferral.RELAY_FAILURE);
+                    RelayOutcomes.deferred("Relay " + sendAs.requireRelayAccount().server().host()
+                        + " did not complete the attempt within " + deadline.limit() + " (attemptTimeout): "
+                        + result.diagnostic()));
             }
             return result;
         }
@@ -84,13 +89,14 @@ class RelaySmtpClient implements AutoCloseable {
             InternetAddress[] addresses = toInternetAddresses(recipients);
             return sendOverPool(key, sendAs, login, message, addresses, recipients);
         } catch (NoConnectionSlotException e) {
-            return DeliveryResult.relayBusy(recipients, e.getMessage());
+            return DeliveryResult.failed(recipients, RelayOutcomes.busy(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return DeliveryResult.relayBusy(recipients, "Interrupted while waiting for a connection to " + key.relay());
+            return DeliveryResult.failed(recipients, RelayOutcomes.busy("Interrupted while waiting for a connection to "
+                + key.relay()));
         } catch (MessagingException e) {
-            return DeliveryResult.temporaryFailure(recipients, "Mail could not be prepared for " + sendAs.requireRelayAccount().server().host()
-                + ": " + RelayDiagnostics.describe(e));
+            return DeliveryResult.failed(recipients, RelayOutcomes.deferred("Mail could not be prepared for "
+                + sendAs.requireRelayAccount().server().host() + ": " + RelayDiagnostics.describe(e)));
         }
     }
 
@@ -101,13 +107,11 @@ class RelaySmtpClient implements AutoCloseable {
         while (true) {
             RelaySession session;
             try {
-                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, login), configuration.connectionTimeout(), freshOnly);
+                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, login), rules.connectionTimeout(), freshOnly);
             } catch (RelayConnectException e) {
-                return e.reason() == RelayConnectException.Reason.CREDENTIALS_REJECTED
-                    || e.reason() == RelayConnectException.Reason.AUTH_NOT_OFFERED
-                    ? DeliveryResult.authRejected(recipients, e.getMessage())
-                    : DeliveryResult.unreachable(recipients, e.getMessage());
-                // A target that is not allowed is deferred too: DNS may point elsewhere again; the lifetime ends it.
+                // Deferred whatever the reason, a target that is not allowed too (DNS may point elsewhere again; the
+                // lifetime ends it): the worker reads in the outcome whether the credentials are at fault.
+                return DeliveryResult.failed(recipients, e.outcome());
             }
             AttemptDeadline.watchCurrent(session.transport());
             try {
@@ -134,8 +138,8 @@ class RelaySmtpClient implements AutoCloseable {
                 if (e instanceof SendFailedException sendFailed) {
                     return classify(recipients, sendFailed);
                 }
-                return DeliveryResult.temporaryFailure(recipients, "Relay " + sendAs.requireRelayAccount().server().host() + " could not be used: "
-                    + RelayDiagnostics.describe(e));
+                return DeliveryResult.failed(recipients, RelayOutcomes.deferred("Relay "
+                    + sendAs.requireRelayAccount().server().host() + " could not be used: " + RelayDiagnostics.describe(e)));
             }
         }
     }
@@ -167,7 +171,10 @@ class RelaySmtpClient implements AutoCloseable {
                 temporary.add(recipient);
             }
         }
-        return new DeliveryResult(delivered, permanent, temporary, RelayDiagnostics.describe(e), DeliveryResult.Deferral.RELAY_FAILURE);
+        String detail = RelayDiagnostics.describe(e);
+        RelayOutcome outcome = !temporary.isEmpty() ? RelayOutcomes.deferred(detail)
+            : !permanent.isEmpty() ? RelayOutcomes.refused(detail) : new RelayOutcome.Delivered();
+        return new DeliveryResult(delivered, permanent, temporary, outcome);
     }
 
     /** Looks for the RCPT reply of that recipient in the exception chain. */

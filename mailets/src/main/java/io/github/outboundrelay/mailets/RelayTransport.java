@@ -41,6 +41,7 @@ class RelayTransport extends SMTPTransport {
     private volatile boolean tlsStarted;
     private volatile boolean mailFromAccepted;
     private volatile boolean clearTextAuthRefused;
+    private volatile boolean startTlsNotOffered;
     private volatile boolean inAuthentication;
     private volatile boolean authCommandSent;
 
@@ -75,6 +76,24 @@ class RelayTransport extends SMTPTransport {
     protected void startTLS() throws MessagingException {
         super.startTLS();
         tlsStarted = true;
+    }
+
+    /** Records a STARTTLS that a relay must offer ({@code starttls.required}) and did not: javax.mail then gives up. */
+    @Override
+    public boolean supportsExtension(String extension) {
+        boolean supported = super.supportsExtension(extension);
+        if (!supported && "STARTTLS".equalsIgnoreCase(extension) && getRequireStartTLS()) {
+            startTlsNotOffered = true;
+        }
+        return supported;
+    }
+
+    /**
+     * Whether this connection failed for want of TLS: STARTTLS required and not offered, or AUTH refused because the
+     * connection was not encrypted. (A failed handshake shows as an SSLException instead.)
+     */
+    boolean tlsMissing() {
+        return startTlsNotOffered || clearTextAuthRefused;
     }
 
     boolean isEncrypted() {

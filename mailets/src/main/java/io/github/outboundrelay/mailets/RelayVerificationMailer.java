@@ -2,7 +2,6 @@ package io.github.outboundrelay.mailets;
 
 import java.net.UnknownHostException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -17,7 +16,9 @@ import com.github.mustachejava.Mustache;
 import com.sun.mail.smtp.SMTPMessage;
 
 import io.github.outboundrelay.core.Printable;
-import io.github.outboundrelay.core.RelayProbe;
+import io.github.outboundrelay.core.RelayOutcome;
+import io.github.outboundrelay.core.RelayConnectionRules;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
 import io.github.outboundrelay.core.RelayLogin;
@@ -26,10 +27,10 @@ import io.github.outboundrelay.core.SendAsAddress;
 /**
  * The settings' way to try a relay, with exactly the rules of the delivery (target guard, TLS modes, trust store,
  * timeouts), and to mail a verification code: by default by the normal path to the address's mailbox
- * ({@link RelayDeliveryConfiguration.VerificationMail#MAILBOX}), or through the relay where the admin opts in. The
- * OutboundRelayDelivery mailet builds it from its own configuration. Sessions opened here are never pooled.
+ * ({@link RelayConnectionRules.VerificationMail#MAILBOX}), or through the relay where the admin opts in. Part of the
+ * {@link SmtpRelayConnector}. Sessions opened here are never pooled.
  */
-class RelayVerificationMailer implements RelayProbe {
+class RelayVerificationMailer implements RelayConnector {
     private static final Mustache CODE_MAIL = MailTemplates.compile("verification-code.mustache");
 
     /** What the code mail says: who asked, for which address, through which relay, and how to confirm. */
@@ -39,11 +40,11 @@ class RelayVerificationMailer implements RelayProbe {
     private final RelaySessions sessions;
     private final RelayTargetGuard targets;
     private final MailetContext mailetContext;
-    private final RelayDeliveryConfiguration.VerificationMail route;
+    private final RelayConnectionRules.VerificationMail route;
     private final PasswordFingerprints fingerprints = new PasswordFingerprints();
 
     RelayVerificationMailer(RelaySessions sessions, RelayTargetGuard targets, MailetContext mailetContext,
-                            RelayDeliveryConfiguration.VerificationMail route) {
+                            RelayConnectionRules.VerificationMail route) {
         this.sessions = sessions;
         this.targets = targets;
         this.mailetContext = mailetContext;
@@ -60,50 +61,55 @@ class RelayVerificationMailer implements RelayProbe {
     }
 
     @Override
-    public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
+    public RelayOutcome probe(SendAsAddress sendAs, RelayLogin login) {
         try {
             open(sendAs, login).transport().closeQuietly();
-            return ProbeResult.ok();
+            return new RelayOutcome.Delivered();
         } catch (RelayConnectException e) {
-            return failure(e);
+            return e.outcome();
         }
     }
 
     @Override
-    public ProbeResult sendVerificationCode(SendAsAddress sendAs, Optional<RelayLogin> relayLogin, String code) {
-        return route == RelayDeliveryConfiguration.VerificationMail.RELAY && relayLogin.isPresent()
+    public boolean mailsCodesThroughRelays() {
+        return route == RelayConnectionRules.VerificationMail.RELAY;
+    }
+
+    @Override
+    public RelayOutcome sendVerificationCode(SendAsAddress sendAs, Optional<RelayLogin> relayLogin, String code) {
+        return mailsCodesThroughRelays() && relayLogin.isPresent()
             ? throughRelay(sendAs, relayLogin.get(), code)
             : toMailbox(sendAs, code);
     }
 
     /** Like any mail James sends: spool, transport, then the normal path (the gateway); bounces go to the postmaster. */
-    private ProbeResult toMailbox(SendAsAddress sendAs, String code) {
+    private RelayOutcome toMailbox(SendAsAddress sendAs, String code) {
         try {
             MailAddress postmaster = mailetContext.getPostmaster();
             SMTPMessage message = confirmation(sendAs, code, postmaster.asString());
             mailetContext.sendMail(postmaster, List.of(sendAs.address()), message);
-            return ProbeResult.ok();
+            return new RelayOutcome.Delivered();
         } catch (MessagingException e) {
-            return ProbeResult.failed(ProbeResult.Failure.REFUSED, "The verification mail to " + sendAs.address().asString()
+            return RelayOutcomes.refused("The verification mail to " + sendAs.address().asString()
                 + " could not be queued: " + RelayDiagnostics.describe(e));
         }
     }
 
-    private ProbeResult throughRelay(SendAsAddress sendAs, RelayLogin login, String code) {
+    private RelayOutcome throughRelay(SendAsAddress sendAs, RelayLogin login, String code) {
         RelaySession session;
         try {
             session = open(sendAs, login);
         } catch (RelayConnectException e) {
-            return failure(e);
+            return e.outcome();
         }
         try {
             String address = sendAs.address().asString();
             SMTPMessage message = confirmation(sendAs, code, address);
             message.setEnvelopeFrom(address);
             session.transport().sendMessage(message, message.getAllRecipients());
-            return ProbeResult.ok();
+            return new RelayOutcome.Delivered();
         } catch (MessagingException e) {
-            return ProbeResult.failed(ProbeResult.Failure.REFUSED, "Relay " + sendAs.requireRelayAccount().server().host()
+            return RelayOutcomes.refused("Relay " + sendAs.requireRelayAccount().server().host()
                 + " did not take the verification mail: " + RelayDiagnostics.describe(e));
         } finally {
             session.transport().closeQuietly();
@@ -127,20 +133,5 @@ class RelayVerificationMailer implements RelayProbe {
             code, ownerDomain)), "UTF-8");
         message.saveChanges();
         return message;
-    }
-
-    private static ProbeResult failure(RelayConnectException e) {
-        return switch (e.reason()) {
-            case CREDENTIALS_REJECTED -> ProbeResult.failed(ProbeResult.Failure.AUTH_REJECTED, e.getMessage());
-            case AUTH_NOT_OFFERED -> ProbeResult.failed(ProbeResult.Failure.AUTH_NOT_OFFERED, e.getMessage());
-            case NOT_ALLOWED_TARGET -> ProbeResult.failed(ProbeResult.Failure.NOT_ALLOWED_TARGET, e.getMessage());
-            case UNAVAILABLE -> ProbeResult.failed(looksLikeTls(e.getMessage()) ? ProbeResult.Failure.TLS_FAILED
-                : ProbeResult.Failure.UNREACHABLE, e.getMessage());
-        };
-    }
-
-    private static boolean looksLikeTls(String diagnostic) {
-        String text = diagnostic.toLowerCase(Locale.ROOT);
-        return text.contains("ssl") || text.contains("tls") || text.contains("certificate") || text.contains("handshake");
     }
 }

@@ -52,8 +52,7 @@ class OAuthRelaySessionFactoryTest {
 
     @BeforeEach
     void connectAccount() throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
-        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayPeers.testRules(), RelayPeers.loopbackTargets()),
             RelayPeers.loopbackTargets(), cache);
         OAuthProvider provider = OAuthFixtures.provider(OAUTH.server());
         grant = new OAuthFixtures.MemoryGrant(ALICE, provider,
@@ -118,7 +117,7 @@ class OAuthRelaySessionFactoryTest {
         OAUTH.server().signInAs("bob@partner.test");
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
+            assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED);
             assertThat(e.getMessage()).contains("refused a fresh OAuth token").contains("535");
         });
         assertThat(peer.tokenRefusals()).hasSize(2);
@@ -130,7 +129,7 @@ class OAuthRelaySessionFactoryTest {
         OAUTH.server().revokeGrants(true);
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.CREDENTIALS_REJECTED);
+            assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED);
             assertThat(e.getMessage()).contains("connected again");
         });
         assertThat(peer.connectionCount()).isZero();
@@ -142,7 +141,7 @@ class OAuthRelaySessionFactoryTest {
         OAUTH.server().failTokenRequests(true);
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class,
-            e -> assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.UNAVAILABLE));
+            e -> assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.UNREACHABLE));
         assertThat(peer.connectionCount()).isZero();
     }
 
@@ -151,7 +150,7 @@ class OAuthRelaySessionFactoryTest {
         peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE, "password").start();
 
         assertThatThrownBy(this::open).isInstanceOfSatisfying(RelayConnectException.class, e -> {
-            assertThat(e.reason()).isEqualTo(RelayConnectException.Reason.UNAVAILABLE);
+            assertThat(e.outcome().kind()).isEqualTo(io.github.outboundrelay.core.RelayOutcome.Kind.UNREACHABLE);
             assertThat(e.getMessage()).contains("neither AUTH XOAUTH2 nor OAUTHBEARER");
         });
     }
@@ -161,7 +160,7 @@ class OAuthRelaySessionFactoryTest {
         peer = SmtpPeer.builder().requireStartTls().requireOAuth(OAUTH.server().validator(), List.of("XOAUTH2")).start();
         OAUTH.server().accessTokensLastSeconds(4);
         AccessTokenCache shortLived = new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(1));
-        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayDeliveryConfiguration.from(RelayPeers.testConfig().build()),
+        factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayPeers.testRules(),
             RelayPeers.loopbackTargets()), RelayPeers.loopbackTargets(), shortLived);
         RelayServer relay = new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS);
         RelaySessionKey key = key();

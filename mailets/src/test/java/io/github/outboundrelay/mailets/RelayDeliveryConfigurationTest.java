@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.RelayConnectionRules;
+
 class RelayDeliveryConfigurationTest {
     @Test
     void defaultsAreCloseToPostfix() throws Exception {
@@ -24,38 +26,42 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.earlyMailHold()).isEqualTo(Duration.ofSeconds(1));
         assertThat(configuration.authFailure()).isEqualTo(RelayDeliveryConfiguration.AuthFailureHandling.DEFER);
         assertThat(configuration.bounceProcessor()).isEqualTo("bounces");
-        assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(configuration.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 40, 10));
         assertThat(configuration.delayWarningAfter()).isEmpty();
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
         assertThat(configuration.gatewayProcessor()).isEqualTo("relay");
         assertThat(configuration.ourServersProcessor()).isEqualTo("transport");
-        assertThat(configuration.targets().ports()).hasToString("[25, 465, 587, 2525]");
-        assertThat(configuration.targets().hosts()).isEmpty();
-        assertThat(configuration.targets().networks()).isEmpty();
-        assertThat(configuration.verificationMail()).isEqualTo(RelayDeliveryConfiguration.VerificationMail.MAILBOX);
+    }
+
+    /** The connection rules moved to outbound-relay.properties: one left in mailetcontainer.xml would be ignored. */
+    @ParameterizedTest
+    @CsvSource({
+        "connectionTimeout, relay.connectionTimeout",
+        "timeout, relay.timeout",
+        "dataTimeout, relay.dataTimeout",
+        "trustStore, relay.trustStore",
+        "trustStorePassword, relay.trustStorePassword",
+        "trustStoreType, relay.trustStoreType",
+        "allowedRelayPorts, relay.allowedPorts",
+        "allowedRelayHosts, relay.allowedHosts",
+        "allowedRelayNetworks, relay.allowedNetworks",
+        "verificationMail, relay.verificationMail"})
+    void aConnectionRuleLeftOnTheMailetStopsStartUpNamingItsNewHome(String parameter, String key) {
+        assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty(parameter, "x").build()))
+            .isInstanceOf(MessagingException.class)
+            .hasMessageContaining("'" + parameter + "' is no longer a parameter of OutboundRelayDelivery")
+            .hasMessageContaining("'" + key + "' in outbound-relay.properties");
     }
 
     @Test
-    void verificationMailMayGoThroughTheRelayWhereTheAdminOptsIn() throws Exception {
-        assertThat(RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty("verificationMail", "relay").build())
-            .verificationMail()).isEqualTo(RelayDeliveryConfiguration.VerificationMail.RELAY);
-    }
+    void theAttemptTimeoutMustOutlastTheConnectionRulesTimeouts() throws Exception {
+        RelayConnectionRules slow = RelayConnectionRules.defaults().withTimeouts(Duration.ofSeconds(30), Duration.ofMinutes(20));
 
-    @Test
-    void relayTargetParametersAreRead() throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
-            .setProperty("allowedRelayPorts", "587, 10000-10100")
-            .setProperty("allowedRelayHosts", "smtp.internal.test, relay.corp.test")
-            .setProperty("allowedRelayNetworks", "10.20.0.0/16,fd00:1::/64")
-            .build());
-
-        assertThat(configuration.targets().ports()).hasToString("[587, 10000-10100]");
-        assertThat(configuration.targets().hosts()).containsExactly("smtp.internal.test", "relay.corp.test");
-        assertThat(configuration.targets().networks()).containsExactly("10.20.0.0/16", "fd00:1::/64");
+        assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder().build(), slow))
+            .hasMessageContaining("'attemptTimeout'").hasMessageContaining("'relay.timeout'");
+        assertThat(RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty("attemptTimeout", "30 minutes").build(),
+            slow).attemptTimeout()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
@@ -66,7 +72,6 @@ class RelayDeliveryConfigurationTest {
             .setProperty("poolMaxIdleSessionsPerCredential", "3")
             .setProperty("poolMaxIdleSessionsPerRelay", "12")
             .setProperty("maxConnectionsPerRelay", "5")
-            .setProperty("dataTimeout", "2 minutes")
             .setProperty("delayWarningAfter", "4 hours")
             .setProperty("delayWarningProcessor", "warn")
             .setProperty("onFailure", "Gateway")
@@ -74,7 +79,6 @@ class RelayDeliveryConfigurationTest {
             .build());
 
         assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(10), 1, 3, 12, 5));
-        assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(configuration.delayWarningAfter()).contains(Duration.ofHours(4));
         assertThat(configuration.delayWarningProcessor()).isEqualTo("warn");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.GATEWAY);
@@ -116,10 +120,6 @@ class RelayDeliveryConfigurationTest {
         "earlyMailHold, soon",
         "authFailure, ignore",
         "outgoingQueue, ' '",
-        "trustStore, /no/such/file.p12",
-        "connectionTimeout, 0 seconds",
-        "timeout, never",
-        "dataTimeout, -1 minutes",
         "bounceProcessor, ' '",
         "maxRetryDelay, later",
         "poolIdleTimeout, 0 seconds",
@@ -141,13 +141,8 @@ class RelayDeliveryConfigurationTest {
         "delayWarningAfter, 0 hours",
         "delayWarningProcessor, ' '",
         "onFailure, drop",
-        "verificationMail, smtp",
         "gatewayProcessor, ' '",
-        "ourServersProcessor, ' '",
-        "allowedRelayPorts, ' '",
-        "allowedRelayPorts, smtp",
-        "allowedRelayPorts, 0-25",
-        "allowedRelayPorts, 600-500"})
+        "ourServersProcessor, ' '"})
     void badValuesNameTheParameter(String parameter, String value) {
         assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty(parameter, value).build()))
             .isInstanceOf(MessagingException.class)
@@ -158,7 +153,7 @@ class RelayDeliveryConfigurationTest {
     void oneRelayCanNeverHoldEveryDeliveryThread() throws Exception {
         RelayDeliveryConfiguration defaults = RelayDeliveryConfiguration.from(FakeMailetConfig.builder().build());
         assertThat(defaults.pool().maxConnectionsPerRelay()).isLessThan(defaults.deliveryThreads());
-        assertThat(defaults.attemptTimeout()).isGreaterThan(defaults.commandTimeout());
+        assertThat(defaults.attemptTimeout()).isGreaterThan(RelayConnectionRules.defaults().commandTimeout());
 
         assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
             .setProperty("deliveryThreads", "10").setProperty("maxConnectionsPerRelay", "10").build()))

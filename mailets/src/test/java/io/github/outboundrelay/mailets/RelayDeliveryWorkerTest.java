@@ -35,6 +35,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.DomainRelayPolicy;
@@ -115,9 +116,9 @@ class RelayDeliveryWorkerTest {
             assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10))
                 .extracting(RelayAttempt::outcome, RelayAttempt::replyCode, RelayAttempt::relayPort, RelayAttempt::recipientCount)
                 .containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.AUTH_REJECTED, java.util.Optional.of(535), rejecting.port(), 1),
-                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.DELIVERED, java.util.Optional.of(250), closedPort, 1),
-                    org.assertj.core.groups.Tuple.tuple(RelayAttempt.Outcome.UNREACHABLE, java.util.Optional.empty(), closedPort, 1));
+                    org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED, java.util.Optional.of(535), rejecting.port(), 1),
+                    org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.RelayOutcome.Kind.DELIVERED, java.util.Optional.of(250), closedPort, 1),
+                    org.assertj.core.groups.Tuple.tuple(io.github.outboundrelay.core.RelayOutcome.Kind.UNREACHABLE, java.util.Optional.empty(), closedPort, 1));
             assertThat(attempts.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10))
                 .allSatisfy(attempt -> assertThat(attempt.messageId()).isNotBlank());
             // Counted per relay host too (all peers are "localhost" here).
@@ -129,24 +130,56 @@ class RelayDeliveryWorkerTest {
 
     /** The sender writes the Message-ID: a line break in it does not make a line of the log or of the audit trail. */
     @Test
-    void aMessageIdWithALineBreakIsLoggedAndAuditedOnOneLine() throws Exception {
+    void aMessageIdWithALineBreakIsLoggedAndAuditedOnOneLine() throws Throwable {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            Mail mail = queuedMail(register(peer, RelaySecurity.STARTTLS));
+            mail.getMessage().setHeader("Message-ID", "<1@partner.test>\r\n2024-01-01 00:00:00 [INFO ] forged line");
+
+            List<ILoggingEvent> logged = workerLogWhile(() -> worker(testConfig()).deliver(mail));
+
+            assertThat(logged).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("Outbound relay delivered mail").contains("forged line"))
+                .allSatisfy(line -> assertThat(line).doesNotContain("\r", "\n"));
+            assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10)).singleElement()
+                .satisfies(attempt -> assertThat(attempt.messageId()).contains("forged line").doesNotContain("\r", "\n"));
+        }
+    }
+
+    /**
+     * As James's RemoteDelivery: the mail, its sender and its relay are the log context of the delivery (MDC), set once
+     * for the mail, and the lines do not repeat them; a mail name with a line break stays on one line there too.
+     */
+    @Test
+    void everyLineOfADeliveryCarriesTheMailItsSenderAndItsRelayAsLogContext() throws Throwable {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            Mail mail = queuedMail(register(peer, RelaySecurity.STARTTLS));
+            mail.setName("mail-1\r\nforged");
+
+            List<ILoggingEvent> logged = workerLogWhile(() -> worker(testConfig()).deliver(mail));
+
+            assertThat(logged).singleElement().satisfies(event -> {
+                assertThat(event.getFormattedMessage()).startsWith("Outbound relay delivered mail")
+                    .doesNotContain("mail-1", "alice@partner.test", "localhost:" + peer.port());
+                assertThat(event.getMDCPropertyMap())
+                    .containsEntry(DeliveryLogContext.MAIL, "mail-1\\r\\nforged")
+                    .containsEntry(DeliveryLogContext.SENDER, "alice@partner.test")
+                    .containsEntry(DeliveryLogContext.RELAY, "localhost:" + peer.port());
+            });
+            assertThat(org.slf4j.MDC.get(DeliveryLogContext.MAIL)).as("removed once the mail is handled").isNull();
+        }
+    }
+
+    /** What the worker logged at INFO while {@code action} ran. */
+    private static List<ILoggingEvent> workerLogWhile(org.junit.jupiter.api.function.Executable action) throws Throwable {
         Logger logger = (Logger) LoggerFactory.getLogger(RelayDeliveryWorker.class);
         Level level = logger.getLevel();
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         logger.setLevel(Level.INFO);
         logger.addAppender(logged);
-        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
-            Mail mail = queuedMail(register(peer, RelaySecurity.STARTTLS));
-            mail.getMessage().setHeader("Message-ID", "<1@partner.test>\r\n2024-01-01 00:00:00 [INFO ] forged line");
-
-            worker(testConfig()).deliver(mail);
-
-            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anySatisfy(line -> assertThat(line).contains("Outbound relay delivered mail").contains("forged line"))
-                .allSatisfy(line -> assertThat(line).doesNotContain("\r", "\n"));
-            assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10)).singleElement()
-                .satisfies(attempt -> assertThat(attempt.messageId()).contains("forged line").doesNotContain("\r", "\n"));
+        try {
+            action.execute();
+            return logged.list;
         } finally {
             logger.detachAppender(logged);
             logger.setLevel(level);
@@ -322,7 +355,7 @@ class RelayDeliveryWorkerTest {
                     .contains("cannot be opened"));
             assertThat(queue.getSize()).isEqualTo(1);
             assertThat(attempts.find(java.util.Optional.of(OWNER), java.time.Instant.EPOCH, 0, 10))
-                .extracting(RelayAttempt::outcome).containsExactly(RelayAttempt.Outcome.AUTH_REJECTED);
+                .extracting(RelayAttempt::outcome).containsExactly(io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED);
         }
     }
 
@@ -362,7 +395,8 @@ class RelayDeliveryWorkerTest {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
             SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
             RelayDeliveryWorker worker = worker(testConfig().setProperty("maxConnectionsPerRelay", "1")
-                .setProperty("connectionTimeout", "200 ms").setProperty("maxQueueLifetime", "1 minute"));
+                .setProperty("maxQueueLifetime", "1 minute"), RelayPeers.testRules().withTimeouts(Duration.ofMillis(200),
+                Duration.ofSeconds(10)));
             // The relay's only connection slot is taken (a slow delivery in progress) for the whole test.
             RelaySessionKey key = RelaySessionKey.of(alice, PASSWORD, new PasswordFingerprints());
             RelaySession holder = clients.get(0).pool().acquire(key,
@@ -458,17 +492,26 @@ class RelayDeliveryWorkerTest {
     }
 
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config) throws Exception {
-        return worker(config, new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock));
+        return worker(config, RelayPeers.testRules());
+    }
+
+    private RelayDeliveryWorker worker(FakeMailetConfig.Builder config, RelayConnectionRules rules) throws Exception {
+        return worker(config, rules, new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory(), clock));
     }
 
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config, MailQueueFactory<? extends ManageableMailQueue> queues)
         throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
+        return worker(config, RelayPeers.testRules(), queues);
+    }
+
+    private RelayDeliveryWorker worker(FakeMailetConfig.Builder config, RelayConnectionRules rules,
+                                       MailQueueFactory<? extends ManageableMailQueue> queues) throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build(), rules);
         queue = queues.createQueue(MailQueueName.of("outbound-relay"));
         when(users.getMailAddressFor(OWNER)).thenReturn(new MailAddress("alice@ourdomain.test"));
         RelayBouncer bouncer = new RelayBouncer(context, users, configuration.bounceProcessor());
         RelaySmtpClient client = new RelaySmtpClient(configuration,
-            new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), metrics, clock);
+            new RelaySessionFactory(rules, RelayPeers.loopbackTargets()), metrics, clock);
         clients.add(client);
         org.apache.james.domainlist.api.DomainList domains = mock(org.apache.james.domainlist.api.DomainList.class);
         when(domains.containsDomain(org.mockito.ArgumentMatchers.any()))

@@ -45,7 +45,7 @@ class RelayMailSessionsTest {
     @Test
     void relayConnectionsOpenedOneAfterTheOtherRecycleOneSessionAndEachDelivers() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth("alice-login", "alice-secret").start()) {
-            RelaySessionFactory factory = new RelaySessionFactory(RelayDeliveryConfiguration.from(RelayPeers.testConfig().build()),
+            RelaySessionFactory factory = new RelaySessionFactory(RelayPeers.testRules(),
                 RelayPeers.loopbackTargets());
             SendAsAddress alice = RelayPeers.sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.STARTTLS,
                 "alice-login", "alice-secret");

@@ -6,6 +6,7 @@ import java.util.List;
 
 import javax.mail.internet.MimeMessage;
 
+import org.apache.commons.configuration2.BaseConfiguration;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.core.builder.MimeMessageBuilder;
@@ -14,6 +15,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.base.test.FakeMailetConfig;
 
 import io.github.outboundrelay.core.PortRange;
+import io.github.outboundrelay.core.RelayConnectionRules;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
@@ -27,16 +29,32 @@ final class RelayPeers {
     }
 
     static FakeMailetConfig.Builder testConfig() {
-        return FakeMailetConfig.builder().mailetName("OutboundRelayDelivery")
-            .setProperty("connectionTimeout", "2 seconds")
-            .setProperty("timeout", "10 seconds")
-            .setProperty("trustStore", TestTls.trustStorePath().toString())
-            .setProperty("trustStorePassword", TestTls.trustStorePassword());
+        return FakeMailetConfig.builder().mailetName("OutboundRelayDelivery");
+    }
+
+    /** The connection rules of the tests: short timeouts, the test CA trusted (outbound-relay.properties' keys). */
+    static RelayConnectionRules testRules() {
+        return rules(true).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    /** Every default but the test CA, when {@code withTestTrustStore}. */
+    static RelayConnectionRules rules(boolean withTestTrustStore) {
+        BaseConfiguration properties = new BaseConfiguration();
+        if (withTestTrustStore) {
+            properties.addProperty(RelayConnectionRules.TRUST_STORE, TestTls.trustStorePath().toString());
+            properties.addProperty(RelayConnectionRules.TRUST_STORE_PASSWORD, TestTls.trustStorePassword());
+        }
+        return RelayConnectionRules.from(properties);
     }
 
     static RelaySmtpClient client(FakeMailetConfig.Builder config, MetricFactory metrics, Clock clock) throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
-        return new RelaySmtpClient(configuration, new RelaySessionFactory(configuration, loopbackTargets()), metrics, clock);
+        return client(config, testRules(), metrics, clock);
+    }
+
+    static RelaySmtpClient client(FakeMailetConfig.Builder config, RelayConnectionRules rules, MetricFactory metrics,
+                                  Clock clock) throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build(), rules);
+        return new RelaySmtpClient(configuration, new RelaySessionFactory(rules, loopbackTargets()), metrics, clock);
     }
 
     static SendAsAddress sendAs(String address, String owner, SmtpPeer peer, RelaySecurity security, String login,

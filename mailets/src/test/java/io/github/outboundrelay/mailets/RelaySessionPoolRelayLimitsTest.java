@@ -148,7 +148,7 @@ class RelaySessionPoolRelayLimitsTest {
     private RelaySession acquire(RelaySmtpClient client, SendAsAddress account, Duration slotWait) throws Exception {
         String password = passwordOf(account.requireRelayAccount().username());
         RelaySessionKey key = RelaySessionKey.of(account, password, fingerprints);
-        RelaySessionFactory factory = new RelaySessionFactory(RelayDeliveryConfiguration.from(testConfig().build()),
+        RelaySessionFactory factory = new RelaySessionFactory(RelayPeers.testRules(),
             RelayPeers.loopbackTargets());
         return client.pool().acquire(key, () -> factory.open(key, account, password), slotWait, false);
     }

@@ -196,8 +196,9 @@ class RelaySessionPoolTest {
     void neverMoreConnectionsToOneRelayThanTheInUseCapPlusTheIdleCapWhateverTheNumberOfThreads() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE_LOGIN, ALICE_PASSWORD).start();
              RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxConnectionsPerRelay", "2")
-                 .setProperty("poolMaxIdleSessionsPerRelay", "1")
-                 .setProperty("connectionTimeout", "10 seconds"), metrics, Clock.systemUTC())) {
+                 .setProperty("poolMaxIdleSessionsPerRelay", "1"),
+                 RelayPeers.testRules().withTimeouts(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10)), metrics,
+                 Clock.systemUTC())) {
             peer.acceptCredentials(BOB_LOGIN, BOB_PASSWORD);
             SendAsAddress alice = sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.STARTTLS, ALICE_LOGIN, ALICE_PASSWORD);
             SendAsAddress bob = sendAs("bob@partner.test", "bob@ourdomain.test", peer, RelaySecurity.STARTTLS, BOB_LOGIN, BOB_PASSWORD);
@@ -228,13 +229,14 @@ class RelaySessionPoolTest {
     @Test
     void aThreadThatFindsEveryConnectionBusyGivesUpAfterTheBoundedWait() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE_LOGIN, ALICE_PASSWORD).start();
-             RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxConnectionsPerRelay", "1")
-                 .setProperty("connectionTimeout", "1 second"), metrics, Clock.systemUTC())) {
+             RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxConnectionsPerRelay", "1"),
+                 RelayPeers.testRules().withTimeouts(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(10)), metrics,
+                 Clock.systemUTC())) {
             peer.acceptCredentials(BOB_LOGIN, BOB_PASSWORD);
             SendAsAddress alice = sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.STARTTLS, ALICE_LOGIN, ALICE_PASSWORD);
             SendAsAddress bob = sendAs("bob@partner.test", "bob@ourdomain.test", peer, RelaySecurity.STARTTLS, BOB_LOGIN, BOB_PASSWORD);
             RelaySessionKey aliceKey = RelaySessionKey.of(alice, ALICE_PASSWORD, new PasswordFingerprints());
-            RelaySessionFactory factory = new RelaySessionFactory(RelayDeliveryConfiguration.from(testConfig().build()),
+            RelaySessionFactory factory = new RelaySessionFactory(RelayPeers.testRules(),
                 RelayPeers.loopbackTargets());
             RelaySession busy = client.pool().acquire(aliceKey, () -> factory.open(aliceKey, alice, ALICE_PASSWORD), Duration.ofSeconds(1), false);
             try {

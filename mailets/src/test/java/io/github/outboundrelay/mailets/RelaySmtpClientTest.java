@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -224,13 +225,9 @@ class RelaySmtpClientTest {
     }
 
     private static RelaySmtpClient newClient(RelayTargetGuard guard) throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
-            .mailetName("OutboundRelayDelivery")
-            .setProperty("trustStore", TestTls.trustStorePath().toString())
-            .setProperty("trustStorePassword", TestTls.trustStorePassword())
-            .build());
-        return new RelaySmtpClient(configuration, new RelaySessionFactory(configuration, guard), new RecordingMetricFactory(),
-            Clock.systemUTC());
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
+        return new RelaySmtpClient(configuration, new RelaySessionFactory(RelayPeers.rules(true), guard),
+            new RecordingMetricFactory(), Clock.systemUTC());
     }
 
     /**
@@ -253,14 +250,9 @@ class RelaySmtpClientTest {
             });
             dripper.setDaemon(true);
             dripper.start();
-            RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
-                .mailetName("OutboundRelayDelivery")
-                .setProperty("connectionTimeout", "1 second")
-                .setProperty("timeout", "2 seconds")
-                .setProperty("attemptTimeout", "3 seconds")
-                .build());
-            RelaySmtpClient client = new RelaySmtpClient(configuration,
-                new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), new RecordingMetricFactory(), Clock.systemUTC());
+            RelaySmtpClient client = RelayPeers.client(RelayPeers.testConfig().setProperty("attemptTimeout", "3 seconds"),
+                RelayPeers.rules(false).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)), new RecordingMetricFactory(),
+                Clock.systemUTC());
             clients.add(client);
             SendAsAddress sendAs = SendAsAddress.withPassword(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
                 new RelayServer("localhost", dripping.getLocalPort(), RelaySecurity.NONE), LOGIN, PASSWORD, SEALER);
@@ -307,15 +299,8 @@ class RelaySmtpClientTest {
     }
 
     static RelaySmtpClient newClient(boolean withTestTrustStore) throws Exception {
-        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("OutboundRelayDelivery")
-            .setProperty("connectionTimeout", "5 seconds")
-            .setProperty("timeout", "10 seconds");
-        if (withTestTrustStore) {
-            config.setProperty("trustStore", TestTls.trustStorePath().toString())
-                .setProperty("trustStorePassword", TestTls.trustStorePassword());
-        }
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(config.build());
-        return new RelaySmtpClient(configuration, new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()),
+        return RelayPeers.client(RelayPeers.testConfig(),
+            RelayPeers.rules(withTestTrustStore).withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)),
             new RecordingMetricFactory(), Clock.systemUTC());
     }
 

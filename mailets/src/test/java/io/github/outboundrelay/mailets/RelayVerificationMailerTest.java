@@ -9,7 +9,8 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.RelayLogin;
-import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelayConnectionRules;
+import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.testing.SmtpPeer;
@@ -24,10 +25,10 @@ class RelayVerificationMailerTest {
     @Test
     void aRelayThatDoesNotOfferAuthFailsTheTestWithAnyPassword() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
-            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
                 .probe(sendAs(peer), new RelayLogin.WithPassword("wrong"));
 
-            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
+            assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.AUTH_NOT_OFFERED);
             assertThat(result.detail()).contains("AUTH not offered");
         }
     }
@@ -35,18 +36,42 @@ class RelayVerificationMailerTest {
     @Test
     void aRelayThatDoesNotOfferAuthNeverGetsTheCodeMailEvenWhereItIsTheRoute() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().withoutAuth().start()) {
-            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.RELAY)
                 .sendVerificationCode(sendAs(peer), java.util.Optional.of(new RelayLogin.WithPassword("wrong")), "K7QD-M2XP-4TZA-9RWE");
 
-            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.AUTH_NOT_OFFERED);
+            assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.AUTH_NOT_OFFERED);
             assertThat(peer.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStartTlsRelayThatDoesNotOfferStartTlsFailsTheTestAsTlsFailed() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
+                .probe(sendAs(peer), new RelayLogin.WithPassword(PASSWORD));
+
+            assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.TLS_FAILED);
+            assertThat(peer.authAttempts()).isZero();
+        }
+    }
+
+    @Test
+    void anSmtpsRelayThatSpeaksPlainSmtpFailsTheTestAsTlsFailed() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress smtps = RelayPeers.sendAs("alice@partner.test", "alice@ourdomain.test", peer, RelaySecurity.SMTPS,
+                LOGIN, PASSWORD);
+
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
+                .probe(smtps, new RelayLogin.WithPassword(PASSWORD));
+
+            assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.TLS_FAILED);
         }
     }
 
     @Test
     void aRelayWithAuthPassesTheTest() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
-            assertThat(mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX).probe(sendAs(peer), new RelayLogin.WithPassword(PASSWORD)).isOk()).isTrue();
+            assertThat(mailer(RelayConnectionRules.VerificationMail.MAILBOX).probe(sendAs(peer), new RelayLogin.WithPassword(PASSWORD)).succeeded()).isTrue();
             assertThat(peer.authAttempts()).isEqualTo(1);
         }
     }
@@ -54,10 +79,10 @@ class RelayVerificationMailerTest {
     @Test
     void byDefaultTheCodeIsMailedToTheMailboxByTheNormalPathNotThroughTheRelay() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
-            ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.MAILBOX)
+            RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.MAILBOX)
                 .sendVerificationCode(sendAs(peer), java.util.Optional.of(new RelayLogin.WithPassword(PASSWORD)), "K7QD-M2XP-4TZA-9RWE");
 
-            assertThat(result.isOk()).isTrue();
+            assertThat(result.succeeded()).isTrue();
             assertThat(peer.connectionCount()).isZero();
             FakeMailContext.SentMail sent = context.getSentMails().get(0);
             assertThat(sent.getSender().asString()).isEqualTo("postmaster@ourdomain.test");
@@ -71,19 +96,18 @@ class RelayVerificationMailerTest {
         SendAsAddress withoutRelay = SendAsAddress.withoutRelay(new MailAddress("alice@partner.test"),
             org.apache.james.core.Username.of("alice@ourdomain.test"), java.util.Optional.empty());
 
-        ProbeResult result = mailer(RelayDeliveryConfiguration.VerificationMail.RELAY)
+        RelayOutcome result = mailer(RelayConnectionRules.VerificationMail.RELAY)
             .sendVerificationCode(withoutRelay, java.util.Optional.empty(), "K7QD-M2XP-4TZA-9RWE");
 
-        assertThat(result.isOk()).isTrue();
+        assertThat(result.succeeded()).isTrue();
         FakeMailContext.SentMail sent = context.getSentMails().get(0);
         assertThat(sent.getRecipients()).containsExactly(new MailAddress("alice@partner.test"));
         assertThat(sent.getMsg().getContent().toString()).contains("Confirmation code: K7QD-M2XP-4TZA-9RWE")
             .contains("through the mail servers of ourdomain.test");
     }
 
-    private RelayVerificationMailer mailer(RelayDeliveryConfiguration.VerificationMail route) throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(testConfig().build());
-        return new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(configuration, RelayPeers.loopbackTargets()), null),
+    private RelayVerificationMailer mailer(RelayConnectionRules.VerificationMail route) throws Exception {
+        return new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(RelayPeers.testRules(), RelayPeers.loopbackTargets()), null),
             RelayPeers.loopbackTargets(), context, route);
     }
 

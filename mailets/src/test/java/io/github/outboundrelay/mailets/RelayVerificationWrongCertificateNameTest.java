@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.PortRange;
-import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.RelayTargetGuard;
@@ -37,16 +37,15 @@ class RelayVerificationWrongCertificateNameTest {
             RelayTargetGuard guard = new RelayTargetGuard(new InMemoryDNSService()
                 .registerRecord("relay.wrong-name.test", InetAddress.getByName("127.0.0.1"), "relay.wrong-name.test"),
                 PortRange.parseList("allowedRelayPorts", "1-65535"), List.of(), List.of("127.0.0.0/8"));
-            RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(RelayPeers.testConfig().build());
-            RelayVerificationMailer mailer = new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(configuration, guard), null), guard,
-                FakeMailContext.defaultContext(), RelayDeliveryConfiguration.VerificationMail.RELAY);
+            RelayVerificationMailer mailer = new RelayVerificationMailer(new RelaySessions(new RelaySessionFactory(RelayPeers.testRules(), guard), null), guard,
+                FakeMailContext.defaultContext(), io.github.outboundrelay.core.RelayConnectionRules.VerificationMail.RELAY);
             SendAsAddress sendAs = new SendAsAddress(new MailAddress("alice@partner.test"), Username.of("alice@ourdomain.test"),
                 new RelayServer("relay.wrong-name.test", peer.port(), security), LOGIN,
                 RelaySmtpClientTest.SEALER.seal(PASSWORD, "alice@partner.test"));
 
-            ProbeResult result = mailer.probe(sendAs, new RelayLogin.WithPassword(PASSWORD));
+            RelayOutcome result = mailer.probe(sendAs, new RelayLogin.WithPassword(PASSWORD));
 
-            assertThat(result.failure()).isEqualTo(ProbeResult.Failure.TLS_FAILED);
+            assertThat(result.kind()).isEqualTo(RelayOutcome.Kind.TLS_FAILED);
             assertThat(peer.authAttempts()).isZero();
         }
     }

@@ -11,6 +11,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.SendAsDecision;
 
 /**
@@ -27,6 +28,9 @@ import io.github.outboundrelay.core.SendAsDecision;
  * </mailet>
  * }</pre>
  *
+ * The decision travels with the mail (mail attributes, {@link RelayDecisionAttributes}) to the
+ * {@code OutboundRelayDelivery} mailet of that processor, which queues the mail without deciding again.
+ *
  * All recipients match, local ones included: like Gmail's "send through the other domain's SMTP server", the whole
  * mail leaves through the partner relay so every recipient sees the same, aligned, message.
  */
@@ -40,6 +44,9 @@ public class FromIsRelayableSendAs extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        return rule.decide(mail) instanceof SendAsDecision.ThroughRelay ? mail.getRecipients() : List.of();
+        SendAsDecision decision = rule.decide(mail);
+        // Carried to OutboundRelayDelivery, which then does not decide again.
+        RelayDecisionAttributes.record(mail, decision);
+        return decision instanceof SendAsDecision.ThroughRelay ? mail.getRecipients() : List.of();
     }
 }

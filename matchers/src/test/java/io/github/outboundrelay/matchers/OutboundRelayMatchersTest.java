@@ -30,6 +30,7 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -37,6 +38,7 @@ import io.github.outboundrelay.core.SendAsAddress;
 class OutboundRelayMatchersTest {
     static final Domain OUR_DOMAIN = Domain.of("ourdomain.test");
     InMemoryDomainRelayPolicies policies;
+    InMemorySendAsRegistry registry;
     FromIsRelayableSendAs whole;
     FromIsSendAsOfAuthenticatedSender registered;
     SenderDomainAllowsOutboundRelay allowed;
@@ -44,7 +46,7 @@ class OutboundRelayMatchersTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        InMemorySendAsRegistry registry = new InMemorySendAsRegistry();
+        registry = new InMemorySendAsRegistry();
         policies = new InMemoryDomainRelayPolicies();
         DomainList domainList = mock(DomainList.class);
         when(domainList.containsDomain(any())).thenAnswer(call -> OUR_DOMAIN.equals(call.getArgument(0)));
@@ -75,6 +77,31 @@ class OutboundRelayMatchersTest {
         assertThat(registered.match(mail)).hasSize(2);
         assertThat(allowed.match(mail)).hasSize(2);
         assertThat(ourServers.match(mail)).isEmpty();
+    }
+
+    /** The delivery mailet queues the mail as the address decided here, without running the rule again. */
+    @Test
+    void theRelayDecisionTravelsWithTheMailToTheDeliveryMailet() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true));
+        Mail mail = mail("alice@ourdomain.test", "alice@partner.test");
+
+        whole.match(mail);
+
+        assertThat(RelayDecisionAttributes.carried(mail)).isTrue();
+        assertThat(RelayDecisionAttributes.take(mail, registry)).map(sendAs -> sendAs.address().asString())
+            .contains("alice@partner.test");
+        assertThat(RelayDecisionAttributes.carried(mail)).as("taken off the mail").isFalse();
+    }
+
+    @Test
+    void aDecisionLeftByAnEarlierPassIsDroppedWhenTheMailIsNotRelayedNow() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, true));
+        Mail mail = mail("alice@ourdomain.test", "alice@partner.test");
+        whole.match(mail);
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, false));
+
+        assertThat(whole.match(mail)).isEmpty();
+        assertThat(RelayDecisionAttributes.carried(mail)).isFalse();
     }
 
     @Test

@@ -164,7 +164,7 @@ final class AdminAuditRoutes {
     private static AdminAuditPage.Entry entry(AuditEntry entry) {
         AdminSendAsPage.When at = AdminSendAsPage.When.of(entry.at());
         if (entry instanceof RelayAttempt attempt) {
-            return new AdminAuditPage.Entry(at, "relay attempt", RELAY_ATTEMPT, outcome(attempt.outcome()),
+            return new AdminAuditPage.Entry(at, "relay attempt", RELAY_ATTEMPT, outcome(attempt),
                 attempt.user().asString(), attempt.user().asString(), attempt.sendAs().asString(),
                 "through " + attempt.relay() + " (" + attempt.credential() + "), " + attempt.recipientCount() + " recipient(s)"
                     + attempt.replyCode().map(code -> ", SMTP " + code).orElse("")
@@ -178,14 +178,16 @@ final class AdminAuditRoutes {
             event.domain().map(domain -> "domain " + domain.asString() + ": ").orElse("") + event.detail());
     }
 
-    private static String outcome(RelayAttempt.Outcome outcome) {
-        return switch (outcome) {
+    private static String outcome(RelayAttempt attempt) {
+        if (attempt.partiallyDelivered()) {
+            return "delivered to some recipients";
+        }
+        return switch (attempt.outcome()) {
             case DELIVERED -> "delivered";
-            case PARTIALLY_DELIVERED -> "delivered to some recipients";
-            case DEFERRED -> "deferred (to be retried)";
-            case BOUNCED -> "refused by the relay (bounced)";
-            case AUTH_REJECTED -> "sign-in refused by the relay";
-            case UNREACHABLE -> "relay unreachable";
+            case DEFERRED, BUSY -> "deferred (to be retried)";
+            case REFUSED -> "refused by the relay (bounced)";
+            case AUTH_REJECTED, AUTH_NOT_OFFERED -> "sign-in refused by the relay";
+            case UNREACHABLE, TLS_FAILED, NOT_ALLOWED_TARGET -> "relay unreachable";
         };
     }
 }

@@ -22,14 +22,16 @@ final class OutcomeWords {
         }
         RelayAttempt attempt = latest.get();
         String when = ago(Duration.between(attempt.at(), now));
+        if (attempt.partiallyDelivered()) {
+            return "delivered to some recipients " + when + ", refused for others (see the bounce in your inbox)";
+        }
         return switch (attempt.outcome()) {
             case DELIVERED -> "delivered " + when;
-            case PARTIALLY_DELIVERED -> "delivered to some recipients " + when + ", refused for others (see the bounce in your inbox)";
-            case DEFERRED -> "waiting: the relay asked to try again later (" + when + ")";
-            case BOUNCED -> "refused by the relay " + when + " (see the bounce in your inbox)";
-            case AUTH_REJECTED -> oauth ? "the provider or the relay refused the account's access: reconnect it"
+            case DEFERRED, BUSY -> "waiting: the relay asked to try again later (" + when + ")";
+            case REFUSED -> "refused by the relay " + when + " (see the bounce in your inbox)";
+            case AUTH_REJECTED, AUTH_NOT_OFFERED -> oauth ? "the provider or the relay refused the account's access: reconnect it"
                 : "the relay refused the password: update it";
-            case UNREACHABLE -> "waiting: the relay cannot be reached (" + when + ")";
+            case UNREACHABLE, TLS_FAILED, NOT_ALLOWED_TARGET -> "waiting: the relay cannot be reached (" + when + ")";
         };
     }
 
@@ -40,14 +42,15 @@ final class OutcomeWords {
         }
         RelayAttempt attempt = latest.get();
         String when = ago(Duration.between(attempt.at(), now));
-        String words = switch (attempt.outcome()) {
+        String words = attempt.partiallyDelivered()
+            ? "delivered to some recipients " + when + ", refused for others (bounced to the sender)"
+            : switch (attempt.outcome()) {
             case DELIVERED -> "delivered " + when;
-            case PARTIALLY_DELIVERED -> "delivered to some recipients " + when + ", refused for others (bounced to the sender)";
-            case DEFERRED -> "deferred " + when + ": the relay asked to try again later";
-            case BOUNCED -> "refused by the relay " + when + " (bounced to the sender)";
-            case AUTH_REJECTED -> "the relay refused the " + (oauth ? "account's access" : "password") + " " + when
+            case DEFERRED, BUSY -> "deferred " + when + ": the relay asked to try again later";
+            case REFUSED -> "refused by the relay " + when + " (bounced to the sender)";
+            case AUTH_REJECTED, AUTH_NOT_OFFERED -> "the relay refused the " + (oauth ? "account's access" : "password") + " " + when
                 + ": the user must " + (oauth ? "reconnect it" : "update it");
-            case UNREACHABLE -> "the relay could not be reached " + when;
+            case UNREACHABLE, TLS_FAILED, NOT_ALLOWED_TARGET -> "the relay could not be reached " + when;
         };
         return words + attempt.replyCode().map(code -> " (SMTP " + code + ")").orElse("");
     }

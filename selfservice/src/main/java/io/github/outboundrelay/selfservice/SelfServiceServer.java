@@ -22,7 +22,7 @@ import spark.Service;
 
 /**
  * The users' self-service HTTPS surface, started by James as a {@code guice.extension.startable}
- * (extensions.properties) in the extension's injector, so it shares the settings flow, the store and the relay probe
+ * (extensions.properties) in the extension's injector, so it shares the settings flow, the store and the relay connector
  * with WebAdmin and the mailets. Configured by {@code conf/outbound-relay-selfservice.properties}; without that file,
  * or with {@code enabled=false}, it does not listen at all.
  */

@@ -41,7 +41,7 @@ import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
-import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
@@ -124,7 +124,7 @@ class OAuthConnectRoutesTest {
         OAuthTokenClient client = new OAuthTokenClient(sealer, OAuthEndpointPolicy.httpsOnly().resolvingWith(host ->
             new java.net.InetAddress[] {java.net.InetAddress.getByName("93.184.216.34")}), Duration.ofSeconds(1), Clock.systemUTC());
         SendAsSettings settings = new SendAsSettings(new InMemorySendAsRegistry(), policies, mock(DomainList.class), sealer,
-            new SendAsVerifier(new InMemoryVerifications()), new RelayProbes(), providers,
+            new SendAsVerifier(new InMemoryVerifications()), mock(RelayConnector.class), providers,
             new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN),
             new SettingsEvents(new InMemorySettingsEventLog()));
         UsersRepository users = mock(UsersRepository.class);

@@ -69,13 +69,13 @@ class SelfServicePiecesTest {
     void theLastOutcomeReadsAsWords() throws Exception {
         Instant now = Instant.parse("2026-11-28T10:00:00Z");
         assertThat(OutcomeWords.of(Optional.empty(), now)).isEqualTo("nothing sent yet");
-        assertThat(OutcomeWords.of(Optional.of(attempt(now.minusSeconds(180), RelayAttempt.Outcome.DELIVERED)), now))
+        assertThat(OutcomeWords.of(Optional.of(attempt(now.minusSeconds(180), io.github.outboundrelay.core.RelayOutcome.Kind.DELIVERED)), now))
             .isEqualTo("delivered 3 minutes ago");
-        assertThat(OutcomeWords.of(Optional.of(attempt(now.minusSeconds(7200), RelayAttempt.Outcome.UNREACHABLE)), now))
+        assertThat(OutcomeWords.of(Optional.of(attempt(now.minusSeconds(7200), io.github.outboundrelay.core.RelayOutcome.Kind.UNREACHABLE)), now))
             .isEqualTo("waiting: the relay cannot be reached (2 hours ago)");
-        assertThat(OutcomeWords.of(Optional.of(attempt(now, RelayAttempt.Outcome.AUTH_REJECTED)), now))
+        assertThat(OutcomeWords.of(Optional.of(attempt(now, io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED)), now))
             .isEqualTo("the relay refused the password: update it");
-        assertThat(OutcomeWords.of(Optional.of(attempt(now, RelayAttempt.Outcome.AUTH_REJECTED)), now, true))
+        assertThat(OutcomeWords.of(Optional.of(attempt(now, io.github.outboundrelay.core.RelayOutcome.Kind.AUTH_REJECTED)), now, true))
             .isEqualTo("the provider or the relay refused the account's access: reconnect it");
         assertThat(OutcomeWords.ago(Duration.ofSeconds(61))).isEqualTo("1 minute ago");
     }
@@ -247,7 +247,7 @@ class SelfServicePiecesTest {
     static final DomainRelayPolicy OPEN = new DomainRelayPolicy(Domain.of("ourdomain.test"), true);
     static final DomainRelayPolicy RELAYS_OFF = new DomainRelayPolicy(Domain.of("ourdomain.test"), false);
 
-    private static RelayAttempt attempt(Instant at, RelayAttempt.Outcome outcome) throws Exception {
+    private static RelayAttempt attempt(Instant at, io.github.outboundrelay.core.RelayOutcome.Kind outcome) throws Exception {
         return new RelayAttempt(at, Username.of("alice@ourdomain.test"), new MailAddress("alice@partner.test"),
             "smtp.partner.test", 587, "<id>", 1, outcome, Optional.empty());
     }

@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.github.outboundrelay.testing.JamesConfCopy;
 import io.github.outboundrelay.testing.SmtpPeer;
-import io.github.outboundrelay.testing.TestTls;
 
 /**
  * Free loopback ports in place of james-conf's fixed ones (SMTP 2525, submission 2587, IMAP 1143, WebAdmin 8000,
@@ -37,10 +36,8 @@ record RunPorts(int smtp, int submission, int imap, int webAdmin, int jmap, int 
         return conf()
             .edit("mailetcontainer.xml", "<retryDelay>5 minutes</retryDelay>", "<retryDelay>" + retryDelay.toSeconds() + " seconds</retryDelay>")
             .edit("mailetcontainer.xml", "<maxRetryDelay>1 hour</maxRetryDelay>", "<maxRetryDelay>" + retryDelay.toSeconds() + " seconds</maxRetryDelay>")
-            .edit("mailetcontainer.xml", "<outgoingQueue>outbound-relay</outgoingQueue>", "<outgoingQueue>outbound-relay</outgoingQueue>"
-                + "<trustStore>" + TestTls.trustStorePath() + "</trustStore>"
-                + "<trustStorePassword>" + TestTls.trustStorePassword() + "</trustStorePassword>")
-            .edit("mailetcontainer.xml", "<allowedRelayPorts>25,465,587,2525</allowedRelayPorts>",
-                "<allowedRelayPorts>1024-65535</allowedRelayPorts><allowedRelayNetworks>127.0.0.0/8</allowedRelayNetworks>");
+            .trustingTestRelays()
+            // The partner listens on loopback, on an ephemeral port: allowed as an admin allows an internal relay.
+            .allowingLoopbackRelays("1024-65535");
     }
 }

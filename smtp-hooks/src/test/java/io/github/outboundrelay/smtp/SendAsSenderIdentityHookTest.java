@@ -266,6 +266,9 @@ class SendAsSenderIdentityHookTest {
                     bind(JamesDirectoriesProvider.class).toProvider(instance(mock(JamesDirectoriesProvider.class)));
                     bind(DNSService.class).toProvider(instance(new InMemoryDNSService()));
                     bind(PropertiesProvider.class).toProvider(instance(mock(PropertiesProvider.class)));
+                    // The relay connector's own module (mailets) is not loaded here.
+                    bind(io.github.outboundrelay.core.RelayConnector.class)
+                        .toProvider(instance(mock(io.github.outboundrelay.core.RelayConnector.class)));
                 }
             });
             SendAsSenderIdentityHook wired = injector.getInstance(SendAsSenderIdentityHook.class);

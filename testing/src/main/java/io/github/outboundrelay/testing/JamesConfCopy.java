@@ -21,6 +21,8 @@ public final class JamesConfCopy {
     }
 
     private static final String SELF_SERVICE = "outbound-relay-selfservice.properties";
+    /** Where the connection rules of the relays are (relay.*). */
+    private static final String RELAY_RULES = "outbound-relay.properties";
     private static final String SELF_SERVICE_PORT = "port=8443";
     /** Where james-conf's listeners, JMAP and the users' page look for their key, and the sample's password of it. */
     private static final String KEY_STORE = "file://conf/keystore";
@@ -42,6 +44,28 @@ public final class JamesConfCopy {
         edits.removeIf(edit -> edit.file().equals(SELF_SERVICE) && edit.from().equals(SELF_SERVICE_PORT));
         return edit(SELF_SERVICE, SELF_SERVICE_PORT, "port=" + port)
             .edit(SELF_SERVICE, SELF_SERVICE_PUBLIC_URL, "public.url=https://127.0.0.1:" + port);
+    }
+
+    /**
+     * The relays of the tests listen on loopback, on ephemeral ports: allowed as an admin allows an internal relay
+     * (the connection rules of outbound-relay.properties).
+     *
+     * @param ports the allowed ports, e.g. {@code 1024-65535}
+     */
+    public JamesConfCopy allowingLoopbackRelays(String ports) {
+        return edit(RELAY_RULES, "\nrelay.allowedPorts=25,465,587,2525\n", "\nrelay.allowedPorts=" + ports + "\n")
+            .edit(RELAY_RULES, "\n#relay.allowedNetworks=\n", "\nrelay.allowedNetworks=127.0.0.0/8\n");
+    }
+
+    /** Relays may present a certificate of the test CA ({@link TestTls}), besides the JVM's CAs. */
+    public JamesConfCopy trustingTestRelays() {
+        return edit(RELAY_RULES, "\n#relay.trustStore=/path/to/relays.p12\n#relay.trustStorePassword=\n",
+            "\nrelay.trustStore=" + TestTls.trustStorePath() + "\nrelay.trustStorePassword=" + TestTls.trustStorePassword() + "\n");
+    }
+
+    /** Code mails through the address's own relay ({@code relay.verificationMail=relay}). */
+    public JamesConfCopy verificationMailThroughRelays() {
+        return edit(RELAY_RULES, "\nrelay.verificationMail=mailbox\n", "\nrelay.verificationMail=relay\n");
     }
 
     public JamesConfCopy edit(String file, String from, String to) {

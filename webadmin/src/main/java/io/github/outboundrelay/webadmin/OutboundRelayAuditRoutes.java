@@ -92,7 +92,7 @@ public class OutboundRelayAuditRoutes extends AdminApiRoutes {
         static RelayAttemptView of(RelayAttempt attempt) {
             return new RelayAttemptView(RELAY_ATTEMPT, attempt.at().toString(), attempt.user().asString(), attempt.sendAs().asString(),
                 attempt.relayHost(), attempt.relayPort(), attempt.messageId(), attempt.recipientCount(),
-                attempt.outcome().name(), attempt.replyCode().orElse(null), attempt.credential());
+                attempt.reportedOutcome(), attempt.replyCode().orElse(null), attempt.credential());
         }
     }
 

@@ -57,7 +57,7 @@ public class SendAsOverviewRoutes extends AdminApiRoutes {
 
     record LastOutcome(String at, String outcome, Integer replyCode) {
         static LastOutcome of(RelayAttempt attempt) {
-            return new LastOutcome(attempt.at().toString(), attempt.outcome().name(), attempt.replyCode().orElse(null));
+            return new LastOutcome(attempt.at().toString(), attempt.reportedOutcome(), attempt.replyCode().orElse(null));
         }
     }
 }

@@ -38,7 +38,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RotatingSecretSealer;
 import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.verification.InMemoryVerifications;
@@ -87,9 +86,8 @@ class AdminApiGuardTest {
             users = MemoryUsersRepository.withVirtualHosting(domains);
             users.addUser(Username.of("alice@ourdomain.test"), "secret");
             requests = new AdminRequests(domains, users);
-            RelayProbes probes = new RelayProbes();
-            probes.install(StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY);
-            settings = new SendAsSettings(registry, policies, domains, sealer, verifier, probes, events);
+            settings = new SendAsSettings(registry, policies, domains, sealer, verifier,
+                StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY, events);
         }
 
         OutboundRelayRoutes sendAs() {

@@ -56,7 +56,7 @@ class OutboundRelayAuditRoutesTest {
         events.record(new SettingsEvent(T0.plusSeconds(1), Actor.USER, SettingsEvent.Type.SEND_AS_ADDED, Optional.of(ALICE),
             Optional.of(new MailAddress("alice@partner.test")), Optional.empty(), "smtp.partner.test:587 STARTTLS"));
         attempts.record(new RelayAttempt(T0.plusSeconds(2), ALICE, new MailAddress("alice@partner.test"), "smtp.partner.test",
-            587, "<m1@ourdomain.test>", 1, RelayAttempt.Outcome.DELIVERED, Optional.of(250)));
+            587, "<m1@ourdomain.test>", 1, io.github.outboundrelay.core.RelayOutcome.Kind.DELIVERED, Optional.of(250)));
 
         given().spec(admin).get("/outbound-relay/audit").then().statusCode(200)
             .body("type", contains("settings", "settings", "relay-attempt"))
@@ -93,7 +93,7 @@ class OutboundRelayAuditRoutesTest {
                     Optional.of(new MailAddress("a" + index + "@partner.test")), Optional.empty(), ""));
             } else {
                 attempts.record(new RelayAttempt(at, ALICE, new MailAddress("a" + index + "@partner.test"), "smtp.partner.test",
-                    587, "", 1, RelayAttempt.Outcome.DELIVERED, Optional.of(250)));
+                    587, "", 1, io.github.outboundrelay.core.RelayOutcome.Kind.DELIVERED, Optional.of(250)));
             }
         }
         for (int index = 0; index < 25; index++) {

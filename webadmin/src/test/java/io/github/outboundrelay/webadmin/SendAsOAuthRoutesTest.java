@@ -28,7 +28,6 @@ import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
@@ -62,10 +61,8 @@ class SendAsOAuthRoutesTest {
         users.addUser(Username.of("alice@ourdomain.test"), "secret");
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
         AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
-        RelayProbes probes = new RelayProbes();
-        probes.install(StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY);
         SendAsSettings settings = new SendAsSettings(new InMemorySendAsRegistry(), policies, domains, sealer,
-            new SendAsVerifier(new InMemoryVerifications()), probes,
+            new SendAsVerifier(new InMemoryVerifications()), StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY,
             new io.github.outboundrelay.core.settings.SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()));
         InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
         providers.save(new OAuthProvider("no-device", URI.create("https://login.partner.test/authorize"),

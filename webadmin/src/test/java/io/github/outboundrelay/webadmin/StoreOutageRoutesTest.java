@@ -33,8 +33,7 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayLogin;
-import io.github.outboundrelay.core.RelayProbe;
-import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.StoreUnavailableException;
@@ -54,19 +53,24 @@ class StoreOutageRoutesTest {
     static final String SEND_AS = "/outbound-relay/users/alice@ourdomain.test/send-as/alice@partner.test";
 
     /** The relay checks are not what this test is about: every relay passes them. */
-    static final RelayProbe ACCEPTING_EVERY_RELAY = new RelayProbe() {
+    static final RelayConnector ACCEPTING_EVERY_RELAY = new RelayConnector() {
         @Override
         public void checkTarget(RelayServer relay) {
         }
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
-            return ProbeResult.ok();
+        public io.github.outboundrelay.core.RelayOutcome probe(SendAsAddress sendAs, RelayLogin login) {
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
-            return ProbeResult.ok();
+        public boolean mailsCodesThroughRelays() {
+            return false;
+        }
+
+        @Override
+        public io.github.outboundrelay.core.RelayOutcome sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
     };
 
@@ -102,11 +106,9 @@ class StoreOutageRoutesTest {
         };
         AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
         SendAsVerifier verifier = new SendAsVerifier(new InMemoryVerifications());
-        RelayProbes probes = new RelayProbes();
-        probes.install(ACCEPTING_EVERY_RELAY);
         SettingsEvents events = new SettingsEvents(new InMemorySettingsEventLog());
         OutboundRelayRoutes routes = new OutboundRelayRoutes(new AdminRequests(domains, users),
-            new DomainPolicySettings(policies, events), new SendAsSettings(registry, policies, domains, sealer, verifier, probes, events));
+            new DomainPolicySettings(policies, events), new SendAsSettings(registry, policies, domains, sealer, verifier, ACCEPTING_EVERY_RELAY, events));
         server = WebAdminUtils.createWebAdminServer(routes).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }

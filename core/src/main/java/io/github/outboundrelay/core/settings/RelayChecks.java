@@ -8,32 +8,32 @@ import org.slf4j.LoggerFactory;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.RelayProbe;
-import io.github.outboundrelay.core.RelayProbe.ProbeResult;
-import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayOutcome;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
- * How the settings try relays and mail verification codes, through the running delivery mailet's {@link RelayProbe},
- * so that a relay is judged by the rules that will deliver its mail. Failures are RELAY_CHECK_FAILED with a reason
- * class (unreachable, TLS failed, AUTH rejected, not an allowed target, refused): what the relay said is logged for the
- * admin, never echoed, so the API cannot be used to read banners of hosts it should not reach.
+ * How the settings try relays and mail verification codes, through the {@link RelayConnector} the delivery uses too,
+ * so that a relay is judged by the rules that will deliver its mail. A failure is a {@link RelayCheckFailedException}
+ * holding the {@link RelayOutcome}, whose message gives its reason class (unreachable, TLS failed, AUTH rejected, not
+ * an allowed target, refused): what the relay said is logged for the admin, never echoed, so the API cannot be used to
+ * read banners of hosts it should not reach.
  */
 class RelayChecks {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayChecks.class);
 
-    private final RelayProbes probes;
+    private final RelayConnector connector;
     private final SendAsVerifier verifier;
     private final RelayLogins logins;
     private final SettingsRateLimits limits;
     private final SettingsEvents events;
 
-    RelayChecks(RelayProbes probes, SendAsVerifier verifier, RelayLogins logins, SettingsRateLimits limits,
+    RelayChecks(RelayConnector connector, SendAsVerifier verifier, RelayLogins logins, SettingsRateLimits limits,
                 SettingsEvents events) {
-        this.probes = probes;
+        this.connector = connector;
         this.verifier = verifier;
         this.logins = logins;
         this.limits = limits;
@@ -42,7 +42,7 @@ class RelayChecks {
 
     /** Refuses (400 naming port or host) a relay the delivery would never connect to. */
     void checkTarget(RelayServer relay) {
-        probe().checkTarget(relay);
+        connector.checkTarget(relay);
     }
 
     /**
@@ -50,9 +50,8 @@ class RelayChecks {
      * the limits) is recorded in the audit trail.
      */
     void requireWorkingRelay(Actor actor, SendAsAddress sendAs, RelayLogin login) {
-        RelayProbe probe = probe();
         limits.acquireProbe(sendAs);
-        ProbeResult result = probe.probe(sendAs, login);
+        RelayOutcome result = connector.probe(sendAs, login);
         events.relayTested(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result, "The relay test failed");
     }
@@ -61,10 +60,9 @@ class RelayChecks {
      * Issues a new code for a pending address and mails it to the address; a mail tried is recorded in the audit trail.
      *
      * @param throughItsRelay whether the address's relay may carry its mail now: only then may the delivery's
-     *                        {@code verificationMail=relay} send the code through it
+     *                        {@code relay.verificationMail=relay} send the code through it
      */
     void sendCode(Actor actor, SendAsAddress sendAs, boolean throughItsRelay) {
-        RelayProbe probe = probe();
         limits.acquireCodeMail(sendAs);
         String code;
         try {
@@ -72,8 +70,9 @@ class RelayChecks {
         } catch (SendAsVerifier.TooManyCodesException e) {
             throw new SendAsSettingsException(Kind.TOO_MANY_REQUESTS, e.getMessage());
         }
-        ProbeResult result = probe.sendVerificationCode(sendAs,
-            throughItsRelay ? Optional.of(login(sendAs)) : Optional.empty(), code);
+        // The stored credential is opened only when the code goes through the relay: not for the mailbox route.
+        RelayOutcome result = connector.sendVerificationCode(sendAs,
+            throughItsRelay && connector.mailsCodesThroughRelays() ? Optional.of(login(sendAs)) : Optional.empty(), code);
         events.codeMailed(actor, sendAs, failureOf(result));
         refuseOnFailure(sendAs, result,
             "The verification mail could not be sent (the address stays pending; ask again with POST "
@@ -96,46 +95,17 @@ class RelayChecks {
         }
     }
 
-    private RelayProbe probe() {
-        return probes.current().orElseThrow(() -> new SendAsSettingsException(Kind.UNAVAILABLE,
-            "No OutboundRelayDelivery mailet is running: relays cannot be checked; see mailetcontainer.xml"));
-    }
-
-    private static void refuseOnFailure(SendAsAddress sendAs, ProbeResult result, String what) {
-        if (result.isOk()) {
+    private static void refuseOnFailure(SendAsAddress sendAs, RelayOutcome result, String what) {
+        if (result.succeeded()) {
             return;
         }
         LOGGER.info("outbound-relay: relay check of {} via {} failed ({}): {}", sendAs.address().asString(),
-            sendAs.relayAccount().map(account -> account.server().host()).orElse("our servers"), result.failure(),
+            sendAs.relayAccount().map(account -> account.server().host()).orElse("our servers"), result.kind(),
             result.detail());
-        throw new SendAsSettingsException(Kind.RELAY_CHECK_FAILED, fieldAtFault(result.failure()),
-            what + ": " + describe(result.failure()));
+        throw new RelayCheckFailedException(what, result);
     }
 
-    /** Which of the user's fields to look at again: the password for AUTH trouble, the host for the connection. */
-    private static Optional<String> fieldAtFault(ProbeResult.Failure failure) {
-        return switch (failure) {
-            case AUTH_REJECTED -> Optional.of("password");
-            case UNREACHABLE, TLS_FAILED, NOT_ALLOWED_TARGET, AUTH_NOT_OFFERED -> Optional.of("host");
-            case REFUSED, NONE -> Optional.empty();
-        };
-    }
-
-    private static Optional<String> failureOf(ProbeResult result) {
-        return result.isOk() ? Optional.empty() : Optional.of(describe(result.failure()));
-    }
-
-    private static String describe(ProbeResult.Failure failure) {
-        return switch (failure) {
-            case UNREACHABLE -> "unreachable (no SMTP session could be opened to the relay)";
-            case TLS_FAILED -> "TLS failed (no TLS offered, or a certificate that is not trusted for that host name)";
-            case AUTH_REJECTED -> "AUTH rejected (the relay refused the username and password or OAuth token, or the "
-                + "OAuth provider refused the grant)";
-            case AUTH_NOT_OFFERED -> "AUTH not offered (the relay offered no SMTP AUTH we can use: it would not check the "
-                + "password, nothing is sent through it unauthenticated)";
-            case NOT_ALLOWED_TARGET -> "not an allowed target (the relay's port or address is not allowed here)";
-            case REFUSED -> "refused (the relay did not accept the mail)";
-            case NONE -> "no failure";
-        };
+    private static Optional<String> failureOf(RelayOutcome result) {
+        return result.succeeded() ? Optional.empty() : Optional.of(RelayCheckFailedException.reasonClass(result.kind()));
     }
 }

@@ -20,7 +20,7 @@ import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -65,41 +65,41 @@ public class SendAsSettings {
 
     @Inject
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                          SendAsVerifier verifier, RelayConnector connector, OAuthProviders providers, AccessTokenCache tokens,
                           SettingsEvents events, DmarcCheck dmarc) {
-        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, Clock.systemUTC(),
+        this(registry, policies, domainList, sealer, verifier, connector, providers, tokens, events, Clock.systemUTC(),
             Optional.of(dmarc));
     }
 
     /** Without the DMARC check (no policy is looked up). */
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                          SendAsVerifier verifier, RelayConnector connector, OAuthProviders providers, AccessTokenCache tokens,
                           SettingsEvents events) {
-        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, Clock.systemUTC());
+        this(registry, policies, domainList, sealer, verifier, connector, providers, tokens, events, Clock.systemUTC());
     }
 
     /** Password addresses only (no OAuth provider is set). */
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                          SendAsVerifier verifier, RelayProbes probes, SettingsEvents events) {
-        this(registry, policies, domainList, sealer, verifier, probes, events, Clock.systemUTC());
+                          SendAsVerifier verifier, RelayConnector connector, SettingsEvents events) {
+        this(registry, policies, domainList, sealer, verifier, connector, events, Clock.systemUTC());
     }
 
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                   SendAsVerifier verifier, RelayProbes probes, SettingsEvents events, Clock clock) {
-        this(registry, policies, domainList, sealer, verifier, probes, new InMemoryOAuthProviders(),
+                   SendAsVerifier verifier, RelayConnector connector, SettingsEvents events, Clock clock) {
+        this(registry, policies, domainList, sealer, verifier, connector, new InMemoryOAuthProviders(),
             new AccessTokenCache(new OAuthTokenClient(sealer, OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(30), clock),
                 clock, AccessTokenCache.DEFAULT_MARGIN), events, clock);
     }
 
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                   SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                   SendAsVerifier verifier, RelayConnector connector, OAuthProviders providers, AccessTokenCache tokens,
                    SettingsEvents events, Clock clock) {
-        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, clock, Optional.empty());
+        this(registry, policies, domainList, sealer, verifier, connector, providers, tokens, events, clock, Optional.empty());
     }
 
     /** @param dmarc the DMARC check; without one (tests of other concerns) no policy is looked up */
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
-                   SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                   SendAsVerifier verifier, RelayConnector connector, OAuthProviders providers, AccessTokenCache tokens,
                    SettingsEvents events, Clock clock, Optional<DmarcCheck> dmarc) {
         this.registry = registry;
         this.sealer = sealer;
@@ -110,7 +110,7 @@ public class SendAsSettings {
         this.rule = new OutboundRelayRule(registry, policies, domainList, verifier);
         this.domainRules = new SendAsDomainRules(policies, domainList);
         this.dmarc = dmarc.orElseGet(() -> DmarcCheck.off(policies, new InMemorySettingsEventLog(), events));
-        this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers),
+        this.checks = new RelayChecks(connector, verifier, new RelayLogins(sealer, registry, providers),
             new SettingsRateLimits(clock), events);
     }
 

@@ -16,7 +16,10 @@ public class SendAsSettingsException extends RuntimeException {
         DOMAIN_NOT_ALLOWED,
         /** 409: held by another user, already verified, nothing to confirm, locked. */
         CONFLICT,
-        /** 422: the relay test or the verification mail failed (a reason class, never the relay's reply). */
+        /**
+         * 422: the relay test or the verification mail failed ({@link RelayCheckFailedException}, with the relay's
+         * outcome: a reason class, never the relay's reply), or an OAuth provider refused to connect the account.
+         */
         RELAY_CHECK_FAILED,
         /**
          * 422: the address's domain publishes a DMARC policy of {@code p=reject}, so its mail must go through that
@@ -25,7 +28,7 @@ public class SendAsSettingsException extends RuntimeException {
         OTHER_DOMAIN_REJECTS,
         /** 429: too many verification mails or relay tests. */
         TOO_MANY_REQUESTS,
-        /** 503: no delivery mailet is running to check relays. */
+        /** 503: a service the request needs cannot answer now (the domain list, an OAuth provider). */
         UNAVAILABLE
     }
 

@@ -27,7 +27,6 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.dmarc.DmarcPolicies;
 import io.github.outboundrelay.core.dmarc.DmarcPolicy;
@@ -79,10 +78,8 @@ class DmarcSendAsSettingsTest {
     void setUp() throws Exception {
         DomainList domainList = mock(DomainList.class);
         when(domainList.containsDomain(any())).thenAnswer(call -> OURDOMAIN.equals(call.getArgument(0)));
-        RelayProbes probes = new RelayProbes();
-        probes.install(probe);
         SecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
-        settings = new SendAsSettings(registry, policies, domainList, sealer, verifier, probes, new InMemoryOAuthProviders(),
+        settings = new SendAsSettings(registry, policies, domainList, sealer, verifier, probe, new InMemoryOAuthProviders(),
             new AccessTokenCache(new OAuthTokenClient(sealer, OAuthEndpointPolicy.httpsOnly(), Duration.ofSeconds(30), clock),
                 clock, AccessTokenCache.DEFAULT_MARGIN), events, clock, Optional.of(check));
     }

@@ -27,7 +27,6 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
@@ -69,11 +68,9 @@ class OAuthCodeConnectionsTest {
         providers.save(new OAuthProvider("partner", OAUTH.server().authorizationEndpoint(), OAUTH.server().tokenEndpoint(), Optional.empty(),
             "outbound-relay", Optional.empty(), List.of("openid", "smtp", "offline_access"), Map.of(),
             new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS)));
-        RelayProbes probes = new RelayProbes();
-        probes.install(probe);
         client = new OAuthTokenClient(sealer, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), Clock.systemUTC());
         settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer,
-            new SendAsVerifier(new InMemoryVerifications()), probes, providers,
+            new SendAsVerifier(new InMemoryVerifications()), probe, providers,
             new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN),
             new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()), Clock.systemUTC());
         connections = new OAuthCodeConnections(settings, providers, client);

@@ -24,7 +24,6 @@ import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayCredential;
-import io.github.outboundrelay.core.RelayProbes;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -49,7 +48,7 @@ class SendAsOverviewTest {
         InMemoryDomainRelayPolicies policies = new InMemoryDomainRelayPolicies();
         policies.set(new DomainRelayPolicy(OURS, true));
         SendAsSettings settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer, verifier,
-            new RelayProbes(), new SettingsEvents(new InMemorySettingsEventLog()));
+            new SendAsSettingsTest.RecordingProbe(), new SettingsEvents(new InMemorySettingsEventLog()));
         overview = new SendAsOverview(registry, settings);
         add(ALICE, "alice@partner.test", true);
         add(ALICE, "alice@b.test", false);

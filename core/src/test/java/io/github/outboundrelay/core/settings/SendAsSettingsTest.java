@@ -33,8 +33,7 @@ import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayLogin;
-import io.github.outboundrelay.core.RelayProbe;
-import io.github.outboundrelay.core.RelayProbes;
+import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -67,14 +66,12 @@ class SendAsSettingsTest {
 
     /** The flow over these stores, with ourdomain.test as our only domain and {@code probe} as the running mailet's. */
     static SendAsSettings settingsOver(InMemorySendAsRegistry registry, InMemoryDomainRelayPolicies policies,
-                                       SendAsVerifier verifier, RelayProbe probe, SettingsEvents events, Clock clock)
+                                       SendAsVerifier verifier, RelayConnector probe, SettingsEvents events, Clock clock)
             throws Exception {
         DomainList domainList = mock(DomainList.class);
         when(domainList.containsDomain(any())).thenAnswer(call -> Domain.of("ourdomain.test").equals(call.getArgument(0)));
-        RelayProbes probes = new RelayProbes();
-        probes.install(probe);
         return new SendAsSettings(registry, policies, domainList,
-            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probes, events, clock);
+            new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k"), verifier, probe, events, clock);
     }
 
     @Test
@@ -95,10 +92,8 @@ class SendAsSettingsTest {
             Optional.empty(), "app", Optional.empty(), List.of("SMTP.Send", "offline_access"), Map.of(),
             new RelayServer("smtp.office365.test", 587, RelaySecurity.STARTTLS));
         providers.save(provider);
-        RelayProbes probes = new RelayProbes();
-        probes.install(probe);
         DomainList domainList = mock(DomainList.class);
-        SendAsSettings oauthSettings = new SendAsSettings(registry, policies, domainList, sealer, verifier, probes, providers,
+        SendAsSettings oauthSettings = new SendAsSettings(registry, policies, domainList, sealer, verifier, probe, providers,
             new io.github.outboundrelay.core.oauth.AccessTokenCache(new io.github.outboundrelay.core.oauth.OAuthTokenClient(
                 sealer, io.github.outboundrelay.core.oauth.OAuthEndpointPolicy.httpsOnly(), java.time.Duration.ofSeconds(1), clock),
                 clock, java.time.Duration.ofMinutes(2)),
@@ -436,29 +431,36 @@ class SendAsSettingsTest {
     }
 
     /** Every relay works; it records what it was asked and keeps the last code. */
-    static class RecordingProbe implements RelayProbe {
+    static class RecordingProbe implements RelayConnector {
         final List<String> calls = new ArrayList<>();
         String lastCode;
         /** Whether the last code was handed a relay login (could go through the relay), or only the address. */
         boolean lastCodeCouldUseRelay;
+        /** relay.verificationMail=relay: codes may go through the relays. */
+        boolean codesThroughRelays = true;
+
+        @Override
+        public boolean mailsCodesThroughRelays() {
+            return codesThroughRelays;
+        }
 
         @Override
         public void checkTarget(RelayServer relay) {
         }
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, RelayLogin login) {
+        public io.github.outboundrelay.core.RelayOutcome probe(SendAsAddress sendAs, RelayLogin login) {
             calls.add("probe " + sendAs.address().asString() + " " + (login instanceof RelayLogin.WithPassword password
                 ? password.password() : ((RelayLogin.WithOAuth) login).grant().key()));
-            return ProbeResult.ok();
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
+        public io.github.outboundrelay.core.RelayOutcome sendVerificationCode(SendAsAddress sendAs, java.util.Optional<RelayLogin> login, String code) {
             calls.add("code " + sendAs.address().asString());
             lastCode = code;
             lastCodeCouldUseRelay = login.isPresent();
-            return ProbeResult.ok();
+            return new io.github.outboundrelay.core.RelayOutcome.Delivered();
         }
     }
 }

@@ -94,6 +94,17 @@ class SendAsWithoutRelaySettingsTest {
     }
 
     @Test
+    void whereCodesGoToTheMailboxTheStoredCredentialIsNotHandedToTheCodeMail() {
+        probe.codesThroughRelays = false;
+        policies.set(new DomainRelayPolicy(OURDOMAIN, true));
+
+        settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret"));
+
+        assertThat(probe.calls).containsExactly("probe alice@partner.test secret", "code alice@partner.test");
+        assertThat(probe.lastCodeCouldUseRelay).as("no relay login opened for a code mailed to the mailbox").isFalse();
+    }
+
+    @Test
     void addingARelayLaterNeedsRelaysAllowedTriesItAndVerifiesTheAddressAgain() {
         verifiedWithoutRelay();
 

@@ -23,7 +23,7 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
-import io.github.outboundrelay.core.RelayProbe.ProbeResult;
+import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -44,19 +44,19 @@ class SettingsEventsTest {
     SendAsSettings settings;
 
     static class FailingProbe extends SendAsSettingsTest.RecordingProbe {
-        ProbeResult.Failure probeFailure = ProbeResult.Failure.NONE;
-        ProbeResult.Failure codeFailure = ProbeResult.Failure.NONE;
+        RelayOutcome probeOutcome = new RelayOutcome.Delivered();
+        RelayOutcome codeOutcome = new RelayOutcome.Delivered();
 
         @Override
-        public ProbeResult probe(SendAsAddress sendAs, io.github.outboundrelay.core.RelayLogin login) {
+        public RelayOutcome probe(SendAsAddress sendAs, io.github.outboundrelay.core.RelayLogin login) {
             super.probe(sendAs, login);
-            return probeFailure == ProbeResult.Failure.NONE ? ProbeResult.ok() : ProbeResult.failed(probeFailure, "535 no");
+            return probeOutcome;
         }
 
         @Override
-        public ProbeResult sendVerificationCode(SendAsAddress sendAs, java.util.Optional<io.github.outboundrelay.core.RelayLogin> login, String code) {
+        public RelayOutcome sendVerificationCode(SendAsAddress sendAs, java.util.Optional<io.github.outboundrelay.core.RelayLogin> login, String code) {
             super.sendVerificationCode(sendAs, login, code);
-            return codeFailure == ProbeResult.Failure.NONE ? ProbeResult.ok() : ProbeResult.failed(codeFailure, "550 no");
+            return codeOutcome;
         }
     }
 
@@ -115,14 +115,14 @@ class SettingsEventsTest {
 
     @Test
     void failedRelayTestsAndCodeMailsAreRecordedWithTheirReasonClassOnly() {
-        probe.probeFailure = ProbeResult.Failure.AUTH_REJECTED;
+        probe.probeOutcome = new RelayOutcome.AuthRejected("535 no", java.util.Optional.of(535));
         assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "wrong")))
             .isInstanceOf(SendAsSettingsException.class);
-        probe.probeFailure = ProbeResult.Failure.NONE;
-        probe.codeFailure = ProbeResult.Failure.REFUSED;
+        probe.probeOutcome = new RelayOutcome.Delivered();
+        probe.codeOutcome = new RelayOutcome.Refused("550 no", java.util.Optional.of(550));
         assertThatThrownBy(() -> settings.save(Actor.USER, ALICE, ADDRESS, request("smtp.partner.test", 587, "alice", "secret")))
             .isInstanceOf(SendAsSettingsException.class);
-        probe.probeFailure = ProbeResult.Failure.UNREACHABLE;
+        probe.probeOutcome = new RelayOutcome.Unreachable("connection refused", java.util.Optional.empty());
         assertThatThrownBy(() -> settings.test(Actor.ADMIN, ALICE, ADDRESS)).isInstanceOf(SendAsSettingsException.class);
 
         assertThat(events()).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::detail).containsExactly(

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.mail.internet.AddressException;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.RelayAttempt;
+import io.github.outboundrelay.core.RelayOutcome;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.StoreUnavailableException;
@@ -54,7 +56,9 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
     static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
 
     private static final String COLUMNS = "attempted_at_ms, user_name, send_as, relay_host, relay_port, message_id,"
-        + " recipient_count, outcome, reply_code, credential_kind";
+        + " recipient_count, outcome, partially_delivered, reply_code, credential_kind";
+    private static final String LEGACY_PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED";
+    private static final Set<String> LEGACY_REFUSED = Set.of("BOUNCED", LEGACY_PARTIALLY_DELIVERED);
     private static final String PURGE = "DELETE FROM outbound_relay_attempt WHERE id IN (SELECT id FROM outbound_relay_attempt"
         + " WHERE attempted_at_ms < ? LIMIT " + AuditRetention.PURGE_BATCH + ")";
 
@@ -139,11 +143,15 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
     private Optional<RelayAttempt> fromRow(ResultSet rows) throws SQLException {
         int replyCode = rows.getInt("reply_code");
         Optional<Integer> reply = rows.wasNull() ? Optional.empty() : Optional.of(replyCode);
+        String outcome = rows.getString("outcome");
+        // Names written before schema V22, by a node not upgraded yet (V22 renamed the stored ones).
+        boolean partiallyDelivered = rows.getBoolean("partially_delivered") || LEGACY_PARTIALLY_DELIVERED.equals(outcome);
         try {
             return Optional.of(new RelayAttempt(Instant.ofEpochMilli(rows.getLong("attempted_at_ms")),
                 Username.of(rows.getString("user_name")), new MailAddress(rows.getString("send_as")),
                 rows.getString("relay_host"), rows.getInt("relay_port"), rows.getString("message_id"),
-                rows.getInt("recipient_count"), RelayAttempt.Outcome.valueOf(rows.getString("outcome")), reply,
+                rows.getInt("recipient_count"), LEGACY_REFUSED.contains(outcome) ? RelayOutcome.Kind.REFUSED
+                    : RelayOutcome.Kind.valueOf(outcome), partiallyDelivered, reply,
                 rows.getString("credential_kind")));
         } catch (AddressException | IllegalArgumentException e) {
             // e.g. an outcome written by a newer version of the extension on another node

@@ -47,8 +47,8 @@ final class RelayAttemptWriter implements AutoCloseable {
     static final int RELAY_HOST_LENGTH = 255;
 
     private static final String INSERT = "INSERT INTO outbound_relay_attempt (attempted_at_ms, user_name, send_as, send_as_key,"
-        + " relay_host, relay_port, message_id, recipient_count, outcome, reply_code, credential_kind)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        + " relay_host, relay_port, message_id, recipient_count, outcome, reply_code, credential_kind,"
+        + " partially_delivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final Duration pauseAfterConnectionFailure;
@@ -230,6 +230,7 @@ final class RelayAttemptWriter implements AutoCloseable {
             statement.setNull(10, Types.INTEGER);
         }
         statement.setString(11, attempt.credential());
+        statement.setBoolean(12, attempt.partiallyDelivered());
     }
 
     private static void rollbackQuietly(Connection connection) {

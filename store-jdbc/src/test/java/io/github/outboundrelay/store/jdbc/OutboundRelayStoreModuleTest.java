@@ -353,6 +353,8 @@ class OutboundRelayStoreModuleTest {
                 bind(DomainList.class).toProvider(() -> mock(DomainList.class));
                 bind(DNSService.class).toProvider(() -> mock(DNSService.class));
                 bind(PropertiesProvider.class).toProvider(() -> mock(PropertiesProvider.class));
+                bind(io.github.outboundrelay.core.RelayConnector.class)
+                    .toProvider(() -> mock(io.github.outboundrelay.core.RelayConnector.class));
             }
         });
 
@@ -399,6 +401,9 @@ class OutboundRelayStoreModuleTest {
                     bind(JamesDirectoriesProvider.class).toProvider(() -> directories);
                     bind(DomainList.class).toProvider(() -> mock(DomainList.class));
                     bind(DNSService.class).toProvider(() -> mock(DNSService.class));
+                    // bound by the mailets' RelayConnectorModule in James
+                    bind(io.github.outboundrelay.core.RelayConnector.class)
+                        .toProvider(() -> mock(io.github.outboundrelay.core.RelayConnector.class));
                 }
             });
         } catch (CreationException e) {

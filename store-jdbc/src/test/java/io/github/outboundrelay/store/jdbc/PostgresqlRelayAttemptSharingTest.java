@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayAttempt.Outcome;
+import io.github.outboundrelay.core.RelayOutcome.Kind;
 import io.github.outboundrelay.core.RelayAttemptLogContract;
 import io.github.outboundrelay.core.RelayHealthCheck;
 import io.github.outboundrelay.core.SendAsRegistryContract;
@@ -46,9 +46,9 @@ class PostgresqlRelayAttemptSharingTest {
     void eachNodeSeesTheOtherNodesAttempts() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         RelayAttempt onA = RelayAttemptLogContract.attempt(now.minusSeconds(2), RelayAttemptLogContract.ALICE, "alice@partner.test",
-            Outcome.DEFERRED);
+            Kind.DEFERRED);
         RelayAttempt onB = RelayAttemptLogContract.attempt(now.minusSeconds(1), RelayAttemptLogContract.ALICE, "alice@partner.test",
-            Outcome.DELIVERED);
+            Kind.DELIVERED);
         RelayAttempt bobOnA = RelayAttemptLogContract.attempt(now, RelayAttemptLogContract.BOB, "bob@partner.test");
 
         nodeA.relayAttemptLog().record(onA);
@@ -73,10 +73,10 @@ class PostgresqlRelayAttemptSharingTest {
         Instant now = Instant.now();
         nodeA.relayAttemptLog().record(new RelayAttempt(now.minusSeconds(60), RelayAttemptLogContract.ALICE,
             SendAsRegistryContract.address("alice@partner.test"), "smtp.down.test", 587, "<1@ourdomain.test>", 1,
-            Outcome.UNREACHABLE, Optional.empty()));
+            Kind.UNREACHABLE, Optional.empty()));
         nodeB.relayAttemptLog().record(new RelayAttempt(now.minusSeconds(30), RelayAttemptLogContract.ALICE,
             SendAsRegistryContract.address("alice@partner.test"), "smtp.down.test", 587, "<2@ourdomain.test>", 1,
-            Outcome.UNREACHABLE, Optional.empty()));
+            Kind.UNREACHABLE, Optional.empty()));
         nodeA.relayAttemptLog().awaitRecorded();
         nodeB.relayAttemptLog().awaitRecorded();
 

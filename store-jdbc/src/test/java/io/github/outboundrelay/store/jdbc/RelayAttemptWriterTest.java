@@ -126,7 +126,7 @@ class RelayAttemptWriterTest {
         // send_as is VARCHAR(512): the database refuses this row
         RelayAttempt refused = new RelayAttempt(now, RelayAttemptLogContract.ALICE,
             new MailAddress("a".repeat(600) + "@partner.test"), "smtp.partner.test", 587, "<id@test>", 1,
-            RelayAttempt.Outcome.DELIVERED, Optional.of(250));
+            io.github.outboundrelay.core.RelayOutcome.Kind.DELIVERED, Optional.of(250));
         try (JdbcRelayAttemptLog log = log(dataSource)) {
             databaseBlocked = new CountDownLatch(1);
             JdbcRelayAttemptLog blockedLog = log(blockingDataSource());
