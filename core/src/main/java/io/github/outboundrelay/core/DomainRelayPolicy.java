@@ -13,17 +13,30 @@ import org.apache.james.core.Domain;
  *     by default);</li>
  *     <li>{@code insecureRelayAllowed}: may such a relay be reached without TLS ({@link RelaySecurity#NONE}, which
  *     sends the relay password in clear; off unless asked for).</li>
+ *     <li>{@code dmarcCheck}: is the DMARC policy of an alternate address's domain looked up (on by default), so that
+ *     an address whose domain asks receivers to reject mail not sent by its own servers ({@code p=reject}) is refused
+ *     without its relay, and a {@code p=quarantine} one warned about.</li>
  * </ul>
  */
 public record DomainRelayPolicy(Domain domain, boolean relayAllowed, boolean insecureRelayAllowed,
-                                boolean alternateAddressesAllowed) {
+                                boolean alternateAddressesAllowed, boolean dmarcCheck) {
     public DomainRelayPolicy {
         Objects.requireNonNull(domain, "domain");
     }
 
     /** Alternate addresses on, through our servers; relaying off until an admin turns it on. */
     public static DomainRelayPolicy defaultFor(Domain domain) {
-        return new DomainRelayPolicy(domain, false, false, true);
+        return new DomainRelayPolicy(domain, false, false, true, true);
+    }
+
+    /** The DMARC check on (the default). */
+    public DomainRelayPolicy(Domain domain, boolean relayAllowed, boolean insecureRelayAllowed,
+                             boolean alternateAddressesAllowed) {
+        this(domain, relayAllowed, insecureRelayAllowed, alternateAddressesAllowed, true);
+    }
+
+    public DomainRelayPolicy withDmarcCheck(boolean check) {
+        return new DomainRelayPolicy(domain, relayAllowed, insecureRelayAllowed, alternateAddressesAllowed, check);
     }
 
     /** Alternate addresses allowed (the default). */

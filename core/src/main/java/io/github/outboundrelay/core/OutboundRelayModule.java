@@ -6,8 +6,14 @@ import java.time.Duration;
 
 import javax.inject.Singleton;
 
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.utils.PropertiesProvider;
 
+import io.github.outboundrelay.core.dmarc.DmarcLookupSettings;
+import io.github.outboundrelay.core.dmarc.DmarcPolicies;
+import io.github.outboundrelay.core.dmarc.DnsDmarcPolicies;
+import io.github.outboundrelay.core.settings.DmarcCheck;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
 import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
@@ -51,6 +57,16 @@ public class OutboundRelayModule extends AbstractModule {
         bind(SettingsEvents.class).in(Singleton.class);
         bind(DomainPolicySettings.class).in(Singleton.class);
         bind(AuditTrail.class).in(Singleton.class);
+        bind(DnsDmarcPolicies.class).in(Singleton.class);
+        bind(DmarcPolicies.class).to(DnsDmarcPolicies.class);
+        bind(DmarcCheck.class).in(Singleton.class);
+    }
+
+    /** The DMARC lookup's settings, {@code dmarc.*} of outbound-relay.properties (defaults without the file). */
+    @Provides
+    @Singleton
+    DmarcLookupSettings dmarcLookupSettings(PropertiesProvider properties) throws ConfigurationException {
+        return DmarcLookupSettings.from(properties);
     }
 
     /**

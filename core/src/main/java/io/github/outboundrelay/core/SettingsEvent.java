@@ -42,7 +42,11 @@ public record SettingsEvent(Instant at, Actor actor, Type type, Optional<Usernam
         SECRET_KEYS_ROTATED,
         /** An OAuth provider added or changed (never its client secret: only whether one is set). */
         OAUTH_PROVIDER_SAVED,
-        OAUTH_PROVIDER_REMOVED;
+        OAUTH_PROVIDER_REMOVED,
+        /** The DMARC policy of an address's domain, as seen when the address was saved without a relay. */
+        DMARC_POLICY_CHECKED,
+        /** The DMARC policy of an address's domain became stricter since the owner was last told: they were told. */
+        DMARC_POLICY_HARDENED;
 
         /** The name the API shows: {@code send-as-added}, ... */
         public String label() {

@@ -37,6 +37,20 @@ public interface DomainRelayPoliciesContract {
     }
 
     @Test
+    default void theDmarcCheckIsOnByDefault() {
+        assertThat(policies().get(OURDOMAIN).dmarcCheck()).isTrue();
+    }
+
+    @Test
+    default void theDmarcCheckTurnedOffIsKeptBesideTheOtherSwitches() {
+        policies().set(new DomainRelayPolicy(OURDOMAIN, true, false, true, false));
+
+        assertThat(policies().get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, true, false, true, false));
+        policies().set(new DomainRelayPolicy(OURDOMAIN, true, false, true, true));
+        assertThat(policies().get(OURDOMAIN).dmarcCheck()).isTrue();
+    }
+
+    @Test
     default void allowingRelayIsKept() {
         policies().set(new DomainRelayPolicy(OURDOMAIN, true));
 

@@ -86,21 +86,30 @@ class AdminAreaIntegrationTest {
         String token = SelfServiceClient.csrf(get("/admin", boss).body());
 
         HttpResponse<String> on = saveSwitch(boss, Map.of("csrf", token, "domain", OutboundRelayJames.DOMAIN, "allowed", "true",
-            "allowAlternateAddresses", "true"));
+            "allowAlternateAddresses", "true", "checkDmarc", "true"));
         assertThat(on.statusCode()).isEqualTo(303);
         assertThat(allowed()).isTrue();
         assertThat(get("/admin", boss).body()).contains("Saved for ourdomain.test: users may send through external SMTP servers");
         HttpResponse<String> off = saveSwitch(boss, Map.of("csrf", token, "domain", OutboundRelayJames.DOMAIN,
-            "allowAlternateAddresses", "true"));
+            "allowAlternateAddresses", "true", "checkDmarc", "true"));
         assertThat(off.statusCode()).isEqualTo(303);
         assertThat(allowed()).isFalse();
+        assertThat(get("/admin", boss).body()).contains("name=\"checkDmarc\" value=\"true\" checked");
+        saveSwitch(boss, Map.of("csrf", token, "domain", OutboundRelayJames.DOMAIN, "allowAlternateAddresses", "true"));
+        assertThat(policy().getBoolean("checkDmarc")).as("the DMARC box unchecked").isFalse();
+        assertThat(get("/admin", boss).body()).contains("name=\"checkDmarc\" value=\"true\" aria-describedby");
+        saveSwitch(boss, Map.of("csrf", token, "domain", OutboundRelayJames.DOMAIN, "allowAlternateAddresses", "true",
+            "checkDmarc", "true"));
+        assertThat(policy().getBoolean("checkDmarc")).isTrue();
 
         List<Map<String, Object>> events = given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
             .queryParam("type", "settings").get("/outbound-relay/audit").then().statusCode(200)
             .extract().jsonPath().getList("findAll { it.event == 'domain-policy-changed' && it.actorName == '" + BOSS + "' }");
         assertThat(events).extracting(event -> event.get("actor"), event -> event.get("detail")).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("admin", "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true"),
-            org.assertj.core.groups.Tuple.tuple("admin", "allowed true -> false, allowInsecure false -> false, allowAlternateAddresses true -> true"));
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> true"),
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed true -> false, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> true"),
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed false -> false, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> false"),
+            org.assertj.core.groups.Tuple.tuple("admin", "allowed false -> false, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc false -> true"));
     }
 
     @Test
@@ -192,9 +201,13 @@ class AdminAreaIntegrationTest {
     }
 
     private static boolean allowed() {
+        return policy().getBoolean("allowed");
+    }
+
+    private static io.restassured.path.json.JsonPath policy() {
         return given().spec(OutboundRelayJames.webAdmin(james.getGuiceJamesServer()))
             .get("/outbound-relay/domains/" + OutboundRelayJames.DOMAIN).then().statusCode(200)
-            .extract().jsonPath().getBoolean("allowed");
+            .extract().jsonPath();
     }
 
     private static HttpResponse<String> get(String path, String session) throws Exception {

@@ -113,8 +113,8 @@ class AdminBrowserTest {
             .queryParam("limit", 1000).get("/outbound-relay/audit").then().statusCode(200).extract().jsonPath()
             .getList("findAll { it.event == 'domain-policy-changed' && it.actorName == '" + ADMIN + "' }");
         assertThat(changes).extracting(change -> change.get("detail")).containsExactly(
-            "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true",
-            "allowed true -> false, allowInsecure false -> false, allowAlternateAddresses true -> true");
+            "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> true",
+            "allowed true -> false, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> true");
     }
 
     @Test

@@ -93,7 +93,7 @@ class AuditTrailIntegrationTest {
             "secret-keys-rotated");
         assertThat(events).allSatisfy(event -> assertThat(event.get("actor")).isEqualTo("admin"));
         assertThat(events.get(0)).containsEntry("domain", "ourdomain.test")
-            .containsEntry("detail", "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true");
+            .containsEntry("detail", "allowed false -> true, allowInsecure false -> false, allowAlternateAddresses true -> true, checkDmarc true -> true");
         assertThat(events.subList(1, 9)).allSatisfy(event -> assertThat(event)
             .containsEntry("user", "alice@ourdomain.test").containsEntry("sendAs", "alice@partner.test"));
         assertThat(events.get(4)).containsEntry("detail", "by the code mailed to the address");

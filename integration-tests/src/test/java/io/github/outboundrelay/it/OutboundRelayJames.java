@@ -5,6 +5,7 @@ import org.apache.james.JamesServerBuilder;
 import org.apache.james.JamesServerExtension;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.dnsservice.dnsjava.DNSJavaService;
 import org.apache.james.jmap.JMAPConfiguration;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
@@ -12,6 +13,11 @@ import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.WebAdminGuiceProbe;
 
 import com.google.inject.Module;
+import com.google.inject.Scopes;
+import com.google.inject.name.Names;
+
+import io.github.outboundrelay.testing.Dnsmasq;
+import io.github.outboundrelay.testing.LoopbackPortDnsJavaService;
 
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
@@ -34,6 +40,17 @@ final class OutboundRelayJames {
      */
     static final Module JMAP_ON_A_FREE_PORT = binder -> binder.bind(JMAPConfiguration.class)
         .toInstance(JMAPConfiguration.builder().enable().randomPort().build());
+
+    /**
+     * James's own DNS service asking {@code dns} (a dnsmasq on loopback) instead of the system's servers: dnsservice.xml
+     * names servers by host only (port 53), so the port is set by {@link LoopbackPortDnsJavaService}.
+     */
+    static Module dnsServiceAsking(Dnsmasq dns) {
+        return binder -> {
+            binder.bindConstant().annotatedWith(Names.named(LoopbackPortDnsJavaService.PORT)).to(dns.port());
+            binder.bind(DNSJavaService.class).to(LoopbackPortDnsJavaService.class).in(Scopes.SINGLETON);
+        };
+    }
 
     static JamesServerExtension extension(JamesConfFolder conf) {
         return extension(conf, MemoryJamesServerMain::createServer);

@@ -4,15 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
-import java.util.UUID;
 
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.james.core.builder.MimeMessageBuilder;
-import org.apache.james.lifecycle.api.LifecycleUtil;
-import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
@@ -20,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import com.github.mustachejava.Mustache;
 
-import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -65,26 +59,10 @@ class RelayNotices {
         if (!RelayMailAttributes.markOnce(mail, RelayMailAttributes.AUTH_FAILURE_NOTIFIED)) {
             return;
         }
-        MailAddress owner = bouncer.localAddressOf(sendAs.owner());
-        MailAddress postmaster = context.getPostmaster();
-        MimeMessage notice = MimeMessageBuilder.mimeMessageBuilder()
-            .addFrom(postmaster.asString())
-            .addToRecipient(owner.asString())
-            .setSubject(Printable.oneLine("Your mail from " + sendAs.address().asString() + " is waiting: "
-                + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention")))
-            .setText(credentialsRejectedText(mail, sendAs, diagnostic))
-            .build();
-        MailImpl noticeMail = MailImpl.builder()
-            .name("outbound-relay-auth-notice-" + UUID.randomUUID())
-            .sender(postmaster)
-            .addRecipient(owner)
-            .mimeMessage(notice)
-            .build();
-        try {
-            context.sendMail(noticeMail);
-        } finally {
-            LifecycleUtil.dispose(noticeMail);
-        }
+        OwnerNotice.send(context, bouncer.localAddressOf(sendAs.owner()), "auth-notice",
+            "Your mail from " + sendAs.address().asString() + " is waiting: "
+                + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention"),
+            credentialsRejectedText(mail, sendAs, diagnostic));
         LOGGER.info("Told {} that the relay credentials of {} at {} were rejected", sendAs.owner().asString(),
             sendAs.address().asString(), sendAs.requireRelayAccount().server().host());
     }

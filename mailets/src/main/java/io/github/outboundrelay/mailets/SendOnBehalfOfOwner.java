@@ -7,6 +7,7 @@ import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
+import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.server.core.MailImpl;
@@ -17,7 +18,14 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.github.mustachejava.Mustache;
+
 import io.github.outboundrelay.core.AuthenticatedSender;
+import io.github.outboundrelay.core.DomainRelayPolicies;
+import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.dmarc.DmarcPolicy;
+import io.github.outboundrelay.core.settings.DmarcCheck;
 
 /**
  * Sends a mail written from an alternate address through our own servers on behalf of its owner, as Gmail does
@@ -34,15 +42,40 @@ import io.github.outboundrelay.core.AuthenticatedSender;
  *         class="io.github.outboundrelay.mailets.SendOnBehalfOfOwner"/>
  * }</pre>
  * A mail without an authenticated sender is left untouched (it is not anyone's send-as).
+ *
+ * <p>Where the owner's domain has the DMARC check on, and the address's domain now asks receivers to reject or
+ * quarantine mail not sent by its own servers, stricter than the owner was last told ({@link DmarcCheck#toTellOnce}),
+ * the owner gets one notice in their mailbox ({@code dmarc-hardened.mustache}); the mail goes on as before.</p>
  */
 public class SendOnBehalfOfOwner extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(SendOnBehalfOfOwner.class);
 
+    private static final Mustache DMARC_HARDENED = MailTemplates.compile("dmarc-hardened.mustache");
+
+    /** The notice's values. */
+    record DmarcHardened(String domain, String address, String policy, boolean reject, String warning) {
+    }
+
     private final UsersRepository usersRepository;
+    private final Optional<OutboundRelayRule> rule;
+    private final Optional<DmarcCheck> dmarc;
+    private final DomainRelayPolicies policies;
 
     @Inject
+    public SendOnBehalfOfOwner(UsersRepository usersRepository, OutboundRelayRule rule, DmarcCheck dmarc,
+                               DomainRelayPolicies policies) {
+        this.usersRepository = usersRepository;
+        this.rule = Optional.of(rule);
+        this.dmarc = Optional.of(dmarc);
+        this.policies = policies;
+    }
+
+    /** Without the DMARC notice. */
     public SendOnBehalfOfOwner(UsersRepository usersRepository) {
         this.usersRepository = usersRepository;
+        this.rule = Optional.empty();
+        this.dmarc = Optional.empty();
+        this.policies = null;
     }
 
     @Override
@@ -70,6 +103,31 @@ public class SendOnBehalfOfOwner extends GenericMailet {
         message.setSender(new InternetAddress(ownAddress.asString()));
         message.saveChanges();
         LOGGER.debug("Mail {} is sent through our servers on behalf of {}", mail.getName(), ownAddress.asString());
+        tellOnceIfDmarcHardened(mail, ownAddress);
+    }
+
+    /** Never fails the mail: it leaves whatever the notice does. */
+    private void tellOnceIfDmarcHardened(Mail mail, MailAddress ownAddress) {
+        if (rule.isEmpty() || dmarc.isEmpty()) {
+            return;
+        }
+        try {
+            Optional<SendAsAddress> sendAs = rule.get().decide(mail).sendAs();
+            Optional<DmarcPolicy> hardened = sendAs.flatMap(dmarc.get()::toTellOnce);
+            if (hardened.isPresent()) {
+                Domain domain = sendAs.get().address().getDomain();
+                String warning = DmarcCheck.warning(domain, hardened.get(), policies.get(ownAddress.getDomain())).orElseThrow();
+                OwnerNotice.send(getMailetContext(), ownAddress, "dmarc-notice", domain.asString()
+                        + " may " + (hardened.get() == DmarcPolicy.REJECT ? "reject" : "file as spam") + " your mail from "
+                        + sendAs.get().address().asString(),
+                    MailTemplates.render(DMARC_HARDENED, new DmarcHardened(domain.asString(), sendAs.get().address().asString(),
+                        hardened.get().apiName(), hardened.get() == DmarcPolicy.REJECT, warning)));
+                LOGGER.info("Told {} that {} now publishes DMARC p={}", ownAddress.asString(), domain.asString(),
+                    hardened.get().apiName());
+            }
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.warn("The DMARC notice about mail {} could not be sent ({})", mail.getName(), e.getClass().getSimpleName());
+        }
     }
 
     private MailAddress ownAddressOf(Username owner) throws MessagingException {

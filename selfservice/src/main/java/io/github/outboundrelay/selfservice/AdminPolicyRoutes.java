@@ -41,7 +41,8 @@ final class AdminPolicyRoutes {
                 Domain domain = services.knownDomain(named);
                 // The form holds every field of the policy: one added to DomainRelayPolicy needs its checkbox here.
                 DomainRelayPolicy saved = services.policies.set(AdminArea.actor(session), new DomainRelayPolicy(domain,
-                    checked(request, "allowed"), checked(request, "allowInsecure"), checked(request, "allowAlternateAddresses")));
+                    checked(request, "allowed"), checked(request, "allowInsecure"), checked(request, "allowAlternateAddresses"),
+                    checked(request, "checkDmarc")));
                 session.notice(saved(saved));
                 return PageRoutes.redirect(response, AdminArea.ROOT);
             } catch (RuntimeException e) {
@@ -75,7 +76,7 @@ final class AdminPolicyRoutes {
             DomainRelayPolicy policy = services.policies.get(domains.get(i));
             String name = policy.domain().asString();
             forms.add(new AdminDomainsPage.Domain("domain-" + i, name, policy.alternateAddressesAllowed(),
-                policy.relayAllowed(), policy.insecureRelayAllowed(),
+                policy.relayAllowed(), policy.insecureRelayAllowed(), policy.dmarcCheck(),
                 name.equalsIgnoreCase(Optional.ofNullable(failedDomain).orElse("")) ? error : null,
                 AdminArea.ROOT + "/send-as?domain=" + URLEncoder.encode(name, StandardCharsets.UTF_8)));
         }

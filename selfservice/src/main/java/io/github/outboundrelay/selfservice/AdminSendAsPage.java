@@ -17,7 +17,7 @@ record AdminSendAsPage(AdminArea.Header header, String domain, List<SendAsPage.F
 
     record Row(String id, String user, String address, String displayName, String status, String statusClass,
                String relay, String security, String credential, String lastOutcome, When lastAt, String error,
-               List<Action> actions) {
+               List<Action> actions, String dmarcWarning) {
     }
 
     /** An instant, as the page writes it and as {@code <time datetime>} holds it. */

@@ -215,7 +215,7 @@ final class AdminSendAsRoutes {
             view.host() == null ? "none: sent by our servers" : view.host() + ":" + view.port(),
             view.host() == null ? "" : securityOf(view.security()),
             view.host() == null ? "" : view.provider() == null ? "password" : "OAuth (" + view.provider() + ")",
-            last.words(), last.at(), error, actions);
+            last.words(), last.at(), error, actions, view.dmarcWarning());
     }
 
     private record Last(String words, AdminSendAsPage.When at) {

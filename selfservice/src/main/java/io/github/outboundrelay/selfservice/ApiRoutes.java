@@ -64,10 +64,11 @@ final class ApiRoutes {
             settings.test(Actor.USER, Visitor.user(request), address(request))));
     }
 
-    record PolicyView(String domain, boolean allowed, boolean allowInsecure, boolean allowAlternateAddresses) {
+    record PolicyView(String domain, boolean allowed, boolean allowInsecure, boolean allowAlternateAddresses,
+                      boolean checkDmarc) {
         static PolicyView of(DomainRelayPolicy policy) {
             return new PolicyView(policy.domain().asString(), policy.relayAllowed(), policy.insecureRelayAllowed(),
-                policy.alternateAddressesAllowed());
+                policy.alternateAddressesAllowed(), policy.dmarcCheck());
         }
     }
 

@@ -80,12 +80,13 @@ final class PageRoutes {
             render(session, response, FormErrors.none(), Map.of())));
         service.post("/send-as/add", (request, response) -> action(request, response, "add", (session, address) -> {
             SendAsView saved = settings.save(Actor.USER, session.user(), address, relayRequest(request, address, true));
-            return saved.status().equals("pending") ? "Enter the code we sent to " + saved.address() : saved.address() + " is saved.";
+            return withDmarcWarning(saved.status().equals("pending") ? "Enter the code we sent to " + saved.address()
+                : saved.address() + " is saved.", saved);
         }));
         service.post("/send-as/edit", (request, response) -> action(request, response, "edit", (session, address) -> {
             SendAsView saved = settings.save(Actor.USER, session.user(), address, relayRequest(request, address, false));
-            return saved.status().equals("pending") ? "Saved. Enter the code we sent to " + saved.address()
-                : "Saved: " + saved.address() + " stays verified.";
+            return withDmarcWarning(saved.status().equals("pending") ? "Saved. Enter the code we sent to " + saved.address()
+                : "Saved: " + saved.address() + " stays verified.", saved);
         }));
         service.post("/send-as/confirm", (request, response) -> action(request, response, "confirm", (session, address) -> {
             settings.confirm(Actor.USER, session.user(), address, text(request, "code"));
@@ -204,6 +205,14 @@ final class PageRoutes {
             .toList();
         return templates.sendAs(SendAsPage.of(session.user().asString(), session.csrfToken(), settings.policyOf(session.user()),
             rows, session.takeNotice(), session.takeAlert(), errors, addValues, choices));
+    }
+
+    /** The notice that an address was saved, and its DMARC warning (quarantine, unknown) when it has one. */
+    private static String withDmarcWarning(String notice, SendAsView saved) {
+        if (saved.dmarcWarning() == null) {
+            return notice;
+        }
+        return notice + (notice.endsWith(".") ? "" : ".") + " Note: " + saved.dmarcWarning() + ".";
     }
 
     private String lastOutcome(SendAsView view) {

@@ -25,7 +25,7 @@ record Refusal(int status, String type, String message, Optional<String> field) 
                 case NOT_FOUND -> new Refusal(404, "notFound", e.getMessage(), Optional.empty());
                 case DOMAIN_NOT_ALLOWED -> new Refusal(403, "WrongState", e.getMessage(), Optional.empty());
                 case CONFLICT -> new Refusal(409, "WrongState", e.getMessage(), refused.field());
-                case RELAY_CHECK_FAILED -> new Refusal(422, "InvalidArgument", e.getMessage(), refused.field());
+                case RELAY_CHECK_FAILED, OTHER_DOMAIN_REJECTS -> new Refusal(422, "InvalidArgument", e.getMessage(), refused.field());
                 case TOO_MANY_REQUESTS -> new Refusal(429, "InvalidArgument", e.getMessage(), refused.field());
                 case UNAVAILABLE -> new Refusal(503, "ServerError", e.getMessage(), Optional.empty());
             });

@@ -36,10 +36,11 @@ record SendAsPage(String user, String csrf, String notice, String alert, boolean
     /** One address as shown, with the forms it offers. */
     /** {@code relay}, {@code security}, {@code credential}, {@code signsInWith} are null for an address without relay. */
     /** {@code reconfirmWarning}: adding a server to this verified address asks for a new code (shown in its Edit). */
+    /** {@code dmarcWarning}: what the address's domain's DMARC policy means for mail our servers send (null: nothing). */
     record Address(String id, String address, String displayName, String path, String pathInWords, String relay,
                    String security, String credential, String signsInWith, String status, String lastOutcome,
                    Form confirm, Button resend, Reconnect reconnect, Button test, Form edit, Button remove,
-                   boolean reconfirmWarning) {
+                   boolean reconfirmWarning, String dmarcWarning) {
     }
 
     /** A form with fields; {@code error} is a refusal that concerns none of them, shown at its top. */
@@ -125,7 +126,7 @@ record SendAsPage(String user, String csrf, String notice, String alert, boolean
             // An OAuth address has no password to change, and its server is the provider's: reconnect instead.
             edit,
             button(id + "-remove", "/send-as/remove", "Remove", errors),
-            relays && !hasRelay && view.status().equals("verified"));
+            relays && !hasRelay && view.status().equals("verified"), view.dmarcWarning());
     }
 
     /**

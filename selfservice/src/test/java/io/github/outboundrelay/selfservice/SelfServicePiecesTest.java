@@ -30,7 +30,7 @@ class SelfServicePiecesTest {
     @Test
     void everythingAUserOrARelaySuppliedIsEscaped() {
         SendAsView view = new SendAsView("alice@partner.test", HOSTILE, 587, "STARTTLS", HOSTILE, false, "pending", "password",
-            null, false, HOSTILE, "none", "pending");
+            null, false, HOSTILE, "none", "pending", null, null);
         FormErrors errors = FormErrors.of("add", new Refusal(400, "InvalidArgument", HOSTILE, Optional.of("host")));
 
         String page = sendAs(HOSTILE, HOSTILE, OPEN, List.of(new SendAsPage.Row(view, HOSTILE)), HOSTILE, HOSTILE, errors,
@@ -158,7 +158,7 @@ class SelfServicePiecesTest {
     @Test
     void anOAuthAddressWhoseGrantWasRefusedOffersReconnectAndNoPasswordEdit() {
         SendAsView view = new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test",
-            false, "verified", "oauth", "m365", true, null, "relay", "relayAllowed");
+            false, "verified", "oauth", "m365", true, null, "relay", "relayAllowed", null, null);
 
         String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
             "", "The account was not connected", FormErrors.none(), Map.of(), List.of(new SendAsPage.Provider("m365", "Microsoft 365")));
@@ -171,7 +171,7 @@ class SelfServicePiecesTest {
             .doesNotContain("/send-as/edit");
         String connected = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(
                 new SendAsView("alice@partner.test", "smtp.office365.com", 587, "STARTTLS", "alice@partner.test", false,
-                    "verified", "oauth", "m365", false, null, "relay", "relayAllowed"), "nothing sent yet")),
+                    "verified", "oauth", "m365", false, null, "relay", "relayAllowed", null, null), "nothing sent yet")),
             "", "", FormErrors.none(), Map.of(), List.of());
         assertThat(connected).doesNotContain("Reconnect").doesNotContain("id=\"alert\"");
     }
@@ -179,7 +179,7 @@ class SelfServicePiecesTest {
     @Test
     void anAddressWithoutRelaySaysOurServersSendItsMailAndOffersToAddAServerWithAWarningThatItAsksForANewCode() {
         SendAsView view = new SendAsView("alice@partner.test", null, null, null, null, false, "verified", null, null,
-            false, null, "ourServers", "noRelay");
+            false, null, "ourServers", "noRelay", null, null);
 
         String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
             "", "", FormErrors.none(), Map.of(), List.of());
@@ -192,11 +192,23 @@ class SelfServicePiecesTest {
     }
 
     @Test
+    void anAddressWhoseDomainsDmarcPolicyMattersShowsTheWarningBesideIt() {
+        SendAsView view = new SendAsView("alice@partner.test", null, null, null, null, false, "verified", null, null,
+            false, null, "ourServers", "noRelay", "quarantine", "partner.test asks receivers to treat mail <b>as spam</b>");
+
+        String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(new SendAsPage.Row(view, "nothing sent yet")),
+            "", "", FormErrors.none(), Map.of(), List.of());
+
+        assertThat(page).contains("<p class=\"blocked dmarc-warning\" id=\"a0-dmarc\" role=\"status\">partner.test asks "
+            + "receivers to treat mail &lt;b&gt;as spam&lt;/b&gt;</p>");
+    }
+
+    @Test
     void whileRelaysAreOffTheAddFormAsksForTheAddressAndNameOnlyAndAStoredRelayIsNotEditable() {
         SendAsView relayKept = new SendAsView("alice@partner.test", "smtp.partner.test", 587, "STARTTLS", "alice@partner.test",
-            false, "verified", "password", null, false, null, "ourServers", "relaysOff");
+            false, "verified", "password", null, false, null, "ourServers", "relaysOff", null, null);
         SendAsView withoutRelay = new SendAsView("alice2@partner.test", null, null, null, null, false, "verified", null, null,
-            false, null, "ourServers", "noRelay");
+            false, null, "ourServers", "noRelay", null, null);
 
         String page = sendAs("alice@ourdomain.test", "tok", RELAYS_OFF, List.of(new SendAsPage.Row(relayKept, "nothing sent yet"),
             new SendAsPage.Row(withoutRelay, "nothing sent yet")), "", "", FormErrors.none(), Map.of(), List.of());

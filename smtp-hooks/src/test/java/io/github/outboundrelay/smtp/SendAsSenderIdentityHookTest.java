@@ -16,6 +16,7 @@ import org.apache.james.dnsservice.api.InMemoryDNSService;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.domainlist.memory.MemoryDomainList;
+import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
@@ -27,6 +28,7 @@ import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
 import org.apache.james.smtpserver.ExtendedSMTPSession;
 import org.apache.james.smtpserver.SenderAuthIdentifyVerificationHook;
 import org.apache.james.user.api.UsersRepository;
+import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.user.memory.MemoryUsersRepository;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -262,6 +264,8 @@ class SendAsSenderIdentityHookTest {
                     bind(UsersRepository.class).toProvider(instance(users));
                     bind(CanSendFrom.class).toProvider(instance(canSendFrom));
                     bind(JamesDirectoriesProvider.class).toProvider(instance(mock(JamesDirectoriesProvider.class)));
+                    bind(DNSService.class).toProvider(instance(new InMemoryDNSService()));
+                    bind(PropertiesProvider.class).toProvider(instance(mock(PropertiesProvider.class)));
                 }
             });
             SendAsSenderIdentityHook wired = injector.getInstance(SendAsSenderIdentityHook.class);

@@ -48,7 +48,7 @@ final class ApiErrors {
             case NOT_FOUND -> notFound(e.getMessage());
             case DOMAIN_NOT_ALLOWED -> error(HttpStatus.FORBIDDEN_403, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
             case CONFLICT -> conflict(e.getMessage());
-            case RELAY_CHECK_FAILED -> error(HttpStatus.UNPROCESSABLE_ENTITY_422, ErrorResponder.ErrorType.INVALID_ARGUMENT,
+            case RELAY_CHECK_FAILED, OTHER_DOMAIN_REJECTS -> error(HttpStatus.UNPROCESSABLE_ENTITY_422, ErrorResponder.ErrorType.INVALID_ARGUMENT,
                 e.getMessage());
             case TOO_MANY_REQUESTS -> tooManyRequests(e.getMessage());
             case UNAVAILABLE -> unavailable(e.getMessage());

@@ -22,7 +22,8 @@ import spark.Service;
  * The outbound relay admin API, a WebAdmin route extension ({@code extensions.routes} in webadmin.properties):
  * <ul>
  *     <li>{@code GET|PUT /outbound-relay/domains/{domain}} with
- *     {@code {"allowed": true, "allowInsecure": false, "allowAlternateAddresses": true}}: the domain's policy;</li>
+ *     {@code {"allowed": true, "allowInsecure": false, "allowAlternateAddresses": true, "checkDmarc": true}}: the
+ *     domain's policy;</li>
  *     <li>{@code GET /outbound-relay/users/{user}/send-as}: the user's send-as addresses;</li>
  *     <li>{@code GET|PUT|DELETE /outbound-relay/users/{user}/send-as/{address}} with
  *     {@code {"host", "port", "security", "username", "password", "verified", "displayName"}}: one send-as address
@@ -34,7 +35,8 @@ import spark.Service;
  */
 public class OutboundRelayRoutes extends AdminApiRoutes {
     static final String BASE = "/outbound-relay";
-    private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure", "allowAlternateAddresses");
+    private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure", "allowAlternateAddresses",
+        "checkDmarc");
 
     private final AdminRequests requests;
     private final DomainPolicySettings policies;
@@ -71,7 +73,7 @@ public class OutboundRelayRoutes extends AdminApiRoutes {
         JsonNode body = requests.body(request);
         body.fieldNames().forEachRemaining(name -> {
             if (!POLICY_FIELDS.contains(name)) {
-                throw new InvalidFieldException(name, "is not a known field (expected allowed, allowInsecure, allowAlternateAddresses)");
+                throw new InvalidFieldException(name, "is not a known field (expected allowed, allowInsecure, allowAlternateAddresses, checkDmarc)");
             }
         });
         JsonNode allowed = body.get("allowed");
@@ -82,15 +84,20 @@ public class OutboundRelayRoutes extends AdminApiRoutes {
         if (allowInsecure != null && !allowInsecure.isBoolean()) {
             throw new InvalidFieldException("allowInsecure", "must be true or false");
         }
-        JsonNode allowAlternateAddresses = body.get("allowAlternateAddresses");
-        if (allowAlternateAddresses != null && !allowAlternateAddresses.isBoolean()) {
-            throw new InvalidFieldException("allowAlternateAddresses", "must be true or false");
-        }
-        // Left out, the switch keeps its value: a client of the two older fields never turns it back on or off.
-        boolean alternateAddresses = allowAlternateAddresses != null
-            ? allowAlternateAddresses.booleanValue() : policies.get(domain).alternateAddressesAllowed();
+        // Left out, these switches keep their values: a client of the older fields never turns them back on or off.
+        DomainRelayPolicy current = policies.get(domain);
+        boolean alternateAddresses = optionalSwitch(body, "allowAlternateAddresses", current.alternateAddressesAllowed());
+        boolean checkDmarc = optionalSwitch(body, "checkDmarc", current.dmarcCheck());
         DomainRelayPolicy policy = new DomainRelayPolicy(domain, allowed.booleanValue(),
-            allowInsecure != null && allowInsecure.booleanValue(), alternateAddresses);
+            allowInsecure != null && allowInsecure.booleanValue(), alternateAddresses, checkDmarc);
         return DomainPolicyView.of(policies.set(Actor.ADMIN, policy));
+    }
+
+    private static boolean optionalSwitch(JsonNode body, String field, boolean current) {
+        JsonNode value = body.get(field);
+        if (value != null && !value.isBoolean()) {
+            throw new InvalidFieldException(field, "must be true or false");
+        }
+        return value != null ? value.booleanValue() : current;
     }
 }

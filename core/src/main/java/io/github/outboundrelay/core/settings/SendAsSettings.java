@@ -13,6 +13,7 @@ import org.apache.james.domainlist.api.DomainList;
 
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayAccount;
@@ -25,6 +26,7 @@ import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.dmarc.DmarcPolicy;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
@@ -59,8 +61,17 @@ public class SendAsSettings {
     private final SettingsEvents events;
     private final OutboundRelayRule rule;
     private final SendAsDomainRules domainRules;
+    private final DmarcCheck dmarc;
 
     @Inject
+    public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                          SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                          SettingsEvents events, DmarcCheck dmarc) {
+        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, Clock.systemUTC(),
+            Optional.of(dmarc));
+    }
+
+    /** Without the DMARC check (no policy is looked up). */
     public SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                           SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
                           SettingsEvents events) {
@@ -83,6 +94,13 @@ public class SendAsSettings {
     SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
                    SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
                    SettingsEvents events, Clock clock) {
+        this(registry, policies, domainList, sealer, verifier, probes, providers, tokens, events, clock, Optional.empty());
+    }
+
+    /** @param dmarc the DMARC check; without one (tests of other concerns) no policy is looked up */
+    SendAsSettings(SendAsRegistry registry, DomainRelayPolicies policies, DomainList domainList, SecretSealer sealer,
+                   SendAsVerifier verifier, RelayProbes probes, OAuthProviders providers, AccessTokenCache tokens,
+                   SettingsEvents events, Clock clock, Optional<DmarcCheck> dmarc) {
         this.registry = registry;
         this.sealer = sealer;
         this.verifier = verifier;
@@ -91,6 +109,7 @@ public class SendAsSettings {
         this.events = events;
         this.rule = new OutboundRelayRule(registry, policies, domainList, verifier);
         this.domainRules = new SendAsDomainRules(policies, domainList);
+        this.dmarc = dmarc.orElseGet(() -> DmarcCheck.off(policies, new InMemorySettingsEventLog(), events));
         this.checks = new RelayChecks(probes, verifier, new RelayLogins(sealer, registry, providers),
             new SettingsRateLimits(clock), events);
     }
@@ -122,7 +141,11 @@ public class SendAsSettings {
         boolean vouched = vouchedBy(actor, request.verified());
         Optional<SendAsAddress> abandoned = abandonedByAnotherUser(owner, address);
         if (request.relay().isEmpty()) {
-            return store(actor, SendAsAddress.withoutRelay(address, owner, request.displayName()), false, vouched, abandoned);
+            Optional<DmarcPolicy> seen = dmarc.requireAcceptableWithoutRelay(domainRules.policyOf(owner), address);
+            SendAsAddress withoutRelay = SendAsAddress.withoutRelay(address, owner, request.displayName());
+            SendAsView saved = store(actor, withoutRelay, false, vouched, abandoned);
+            dmarc.recordChecked(actor, withoutRelay, seen);
+            return saved;
         }
         SendAsRequest.Relay relay = request.relay().get();
         domainRules.requireAdmittedSecurity(owner, relay.server().security());
@@ -205,7 +228,7 @@ public class SendAsSettings {
         if (status == SendAsStatus.PENDING) {
             checks.sendCode(actor, sendAs, throughItsRelay(sendAs));
         }
-        return SendAsView.of(sendAs, status, rule.decide(sendAs));
+        return SendAsView.of(sendAs, status, rule.decide(sendAs)).withDmarc(dmarc.statusOf(sendAs));
     }
 
     /** Whether the address's relay may carry its mail now (set, and allowed by its owner's domain). */
@@ -325,7 +348,8 @@ public class SendAsSettings {
         // Stored when a node was refused; this node's own memory counts too (the store may have been out meanwhile).
         boolean reconnectNeeded = sendAs.oauthCredential().filter(oauth -> oauth.reconnectNeeded()
             || SendAsOAuthGrant.keyOf(sendAs).filter(tokens::reconnectNeeded).isPresent()).isPresent();
-        return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded, rule.decide(sendAs));
+        return SendAsView.of(sendAs, verifier.status(sendAs), reconnectNeeded, rule.decide(sendAs))
+            .withDmarc(dmarc.statusOf(sendAs));
     }
 
     private static boolean vouchedBy(Actor actor, Optional<Boolean> verified) {

@@ -18,6 +18,11 @@ public class SendAsSettingsException extends RuntimeException {
         CONFLICT,
         /** 422: the relay test or the verification mail failed (a reason class, never the relay's reply). */
         RELAY_CHECK_FAILED,
+        /**
+         * 422: the address's domain publishes a DMARC policy of {@code p=reject}, so its mail must go through that
+         * domain's SMTP server, not ours (the message says so and what to do).
+         */
+        OTHER_DOMAIN_REJECTS,
         /** 429: too many verification mails or relay tests. */
         TOO_MANY_REQUESTS,
         /** 503: no delivery mailet is running to check relays. */

@@ -89,11 +89,22 @@ public class SettingsEvents {
         sendAs(actor, Type.VERIFICATION_CODE_MAILED, sendAs, failure.map(reason -> "failed, " + reason).orElse("sent"));
     }
 
+    /** What the DMARC check saw when an address was saved to be sent by our servers ({@code DmarcPolicy#apiName}). */
+    void dmarcChecked(Actor actor, SendAsAddress sendAs, String policy) {
+        sendAs(actor, Type.DMARC_POLICY_CHECKED, sendAs, policy);
+    }
+
+    /** Recorded by the system (an admin-side event) when the owner was told by a notice mail. */
+    void dmarcHardened(SendAsAddress sendAs, String policy) {
+        sendAs(Actor.ADMIN, Type.DMARC_POLICY_HARDENED, sendAs, policy + "; the owner was told by a notice mail");
+    }
+
     void policyChanged(Actor actor, DomainRelayPolicy before, DomainRelayPolicy after) {
         List<String> changes = new ArrayList<>();
         changes.add(change("allowed", before.relayAllowed(), after.relayAllowed()));
         changes.add(change("allowInsecure", before.insecureRelayAllowed(), after.insecureRelayAllowed()));
         changes.add(change("allowAlternateAddresses", before.alternateAddressesAllowed(), after.alternateAddressesAllowed()));
+        changes.add(change("checkDmarc", before.dmarcCheck(), after.dmarcCheck()));
         record(actor, Type.DOMAIN_POLICY_CHANGED, Optional.empty(), Optional.empty(), Optional.of(after.domain()),
             String.join(", ", changes));
     }

@@ -186,9 +186,9 @@ class SettingsEventsTest {
         assertThat(eventsAfter(seen)).extracting(SettingsEvent::actor, SettingsEvent::type, SettingsEvent::domain, SettingsEvent::user,
             SettingsEvent::detail).containsExactly(
             tuple(Actor.ADMIN, Type.DOMAIN_POLICY_CHANGED, Optional.of(OURDOMAIN), Optional.empty(),
-                "allowed true -> true, allowInsecure false -> true, allowAlternateAddresses true -> true"),
+                "allowed true -> true, allowInsecure false -> true, allowAlternateAddresses true -> true, checkDmarc true -> true"),
             tuple(Actor.ADMIN, Type.DOMAIN_POLICY_CHANGED, Optional.of(OURDOMAIN), Optional.empty(),
-                "allowed true -> false, allowInsecure true -> false, allowAlternateAddresses true -> true"));
+                "allowed true -> false, allowInsecure true -> false, allowAlternateAddresses true -> true, checkDmarc true -> true"));
         assertThat(policies.get(OURDOMAIN)).isEqualTo(new DomainRelayPolicy(OURDOMAIN, false, false));
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.james.core.Domain;
+import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import org.apache.james.utils.PropertiesProvider;
@@ -350,6 +351,8 @@ class OutboundRelayStoreModuleTest {
             protected void configure() {
                 bind(JamesDirectoriesProvider.class).toProvider(() -> mock(JamesDirectoriesProvider.class));
                 bind(DomainList.class).toProvider(() -> mock(DomainList.class));
+                bind(DNSService.class).toProvider(() -> mock(DNSService.class));
+                bind(PropertiesProvider.class).toProvider(() -> mock(PropertiesProvider.class));
             }
         });
 
@@ -395,6 +398,7 @@ class OutboundRelayStoreModuleTest {
                     bind(PropertiesProvider.class).toProvider(() -> propertiesProvider);
                     bind(JamesDirectoriesProvider.class).toProvider(() -> directories);
                     bind(DomainList.class).toProvider(() -> mock(DomainList.class));
+                    bind(DNSService.class).toProvider(() -> mock(DNSService.class));
                 }
             });
         } catch (CreationException e) {
