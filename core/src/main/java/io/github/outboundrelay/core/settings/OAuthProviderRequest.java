@@ -59,7 +59,16 @@ public final class OAuthProviderRequest {
                 throw new InvalidFieldException("clientId", "is required");
             }
             if (preset != null) {
-                presetGivesTheRest(preset);
+                notWithPreset(preset, "issuer", issuer);
+                notWithPreset(preset, "authorizationEndpoint", authorizationEndpoint);
+                notWithPreset(preset, "tokenEndpoint", tokenEndpoint);
+                notWithPreset(preset, "deviceAuthorizationEndpoint", deviceAuthorizationEndpoint);
+                notWithPreset(preset, "scopes", scopes);
+                notWithPreset(preset, "authorizationParameters", authorizationParameters);
+                notWithPreset(preset, "relay", relay);
+                if (!preset.equals(MICROSOFT_365) && !preset.equals(GOOGLE)) {
+                    throw new InvalidFieldException("preset", "must be microsoft365 or google, got '" + preset + "'");
+                }
                 if (preset.equals(MICROSOFT_365) && tenant == null) {
                     throw new InvalidFieldException("tenant", "is required for microsoft365");
                 }
@@ -93,19 +102,6 @@ public final class OAuthProviderRequest {
         public static Body ofPreset(String preset, Optional<String> tenant, String clientId, Optional<String> newSecret) {
             return new Body(preset, tenant.orElse(null), null, null, null, null, clientId,
                 newSecret.isPresent() ? newSecret : null, null, null, null);
-        }
-
-        private void presetGivesTheRest(String preset) {
-            notWithPreset(preset, "issuer", issuer);
-            notWithPreset(preset, "authorizationEndpoint", authorizationEndpoint);
-            notWithPreset(preset, "tokenEndpoint", tokenEndpoint);
-            notWithPreset(preset, "deviceAuthorizationEndpoint", deviceAuthorizationEndpoint);
-            notWithPreset(preset, "scopes", scopes);
-            notWithPreset(preset, "authorizationParameters", authorizationParameters);
-            notWithPreset(preset, "relay", relay);
-            if (!preset.equals(MICROSOFT_365) && !preset.equals(GOOGLE)) {
-                throw new InvalidFieldException("preset", "must be microsoft365 or google, got '" + preset + "'");
-            }
         }
 
         private static void notWithPreset(String preset, String field, Object value) {

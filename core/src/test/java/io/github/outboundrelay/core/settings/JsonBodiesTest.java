@@ -60,6 +60,13 @@ class JsonBodiesTest {
     }
 
     @Test
+    void aFieldAPresetGivesIsRefusedNamingIt() {
+        assertThatThrownBy(() -> JsonBodies.read("{\"preset\": \"google\", \"clientId\": \"a\", \"scopes\": [\"x\"]}",
+            OAuthProviderRequest.Body.class))
+            .hasMessage("'scopes' is given by the preset 'google'");
+    }
+
+    @Test
     void aMissingRequiredFieldIsNamedByTheRecordsOwnRule() {
         assertThatThrownBy(() -> JsonBodies.read("{\"host\": \"smtp.partner.test\"}", SendAsRequest.Body.class))
             .hasMessage("'port' is required");
