@@ -1,9 +1,7 @@
 package io.github.outboundrelay.core.settings;
 
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
@@ -67,17 +65,21 @@ public record SendAsRequest(Optional<Relay> relay, Optional<Boolean> verified, O
                        String displayName) {
         public Body {
             if (host == null) {
-                Optional<String> relayField = new TreeMap<>(Map.of("password", Optional.ofNullable(password),
-                    "port", Optional.ofNullable(port), "security", Optional.ofNullable(security),
-                    "username", Optional.ofNullable(username))).entrySet().stream()
-                    .filter(field -> field.getValue().isPresent()).map(Map.Entry::getKey).findFirst();
-                if (relayField.isPresent()) {
-                    throw new InvalidFieldException("host", "is required with '" + relayField.get() + "' (leave out every "
-                        + "relay field to send through our servers)");
-                }
+                // The first one given, in alphabetical order.
+                notWithoutHost("password", password);
+                notWithoutHost("port", port);
+                notWithoutHost("security", security);
+                notWithoutHost("username", username);
             } else {
                 required("port", port);
                 required("security", security);
+            }
+        }
+
+        private static void notWithoutHost(String field, Object value) {
+            if (value != null) {
+                throw new InvalidFieldException("host", "is required with '" + field + "' (leave out every relay field to "
+                    + "send through our servers)");
             }
         }
 
