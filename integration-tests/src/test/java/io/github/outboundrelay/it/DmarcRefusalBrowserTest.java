@@ -23,7 +23,7 @@ import io.github.outboundrelay.testing.SmtpPeer;
  * The screenshot dmarc-refused.png is the one docs/API.md shows (copied to docs/images/).
  */
 class DmarcRefusalBrowserTest {
-    static final Dnsmasq DNS = Dnsmasq.onFreePort(DmarcSendAsIntegrationTest.temporaryFolder("dmarc-browser-dns"));
+    static final Dnsmasq DNS = Dnsmasq.onFreePort();
     static final SmtpPeer GATEWAY = SmtpPeer.builder().plain().start();
     static final int PORT = SmtpPeer.freePort();
     static final String ALICE = "alice@" + OutboundRelayJames.DOMAIN;

@@ -9,11 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,7 +43,7 @@ class DmarcSendAsIntegrationTest {
         "_dmarc.none.test", "v=DMARC1; p=none",
         "_dmarc.parent.test", "v=DMARC1; p=none; sp=reject",
         "_dmarc.hardening.test", "v=DMARC1; p=none");
-    static final Dnsmasq DNS = Dnsmasq.onFreePort(temporaryFolder("dmarc-dns"));
+    static final Dnsmasq DNS = Dnsmasq.onFreePort();
     static final String PARTNER_LOGIN = "alice@reject.test";
     static final String PARTNER_PASSWORD = "partner-secret";
     static final SmtpPeer PARTNER = SmtpPeer.builder().requireStartTls().requireAuth(PARTNER_LOGIN, PARTNER_PASSWORD).start();
@@ -222,13 +218,5 @@ class DmarcSendAsIntegrationTest {
 
     private static String sendAs(String address) {
         return "/outbound-relay/users/" + ALICE + "/send-as/" + address;
-    }
-
-    static Path temporaryFolder(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -31,19 +31,35 @@ public final class Dnsmasq implements AutoCloseable {
 
     private final Path command;
     private final Path directory;
+    private final boolean ownsDirectory;
     private final int port;
     private Process process;
 
-    private Dnsmasq(Path command, Path directory, int port) {
+    private Dnsmasq(Path command, Path directory, boolean ownsDirectory, int port) {
         this.command = command;
         this.directory = directory;
+        this.ownsDirectory = ownsDirectory;
         this.port = port;
     }
 
     /** A server that is not started yet, on a free port: {@link #port()} is known before it serves. */
     public static Dnsmasq onFreePort(Path directory) {
-        // in /usr/sbin, on root's PATH (and on other users' in Debian since bookworm)
-        return new Dnsmasq(RequiredCommand.require("dnsmasq", "dnsmasq-base"), directory, SmtpPeer.freePort());
+        return new Dnsmasq(command(), directory, false, SmtpPeer.freePort());
+    }
+
+    /** The same, with its configuration and log in a temporary folder of its own, deleted by {@link #close()}. */
+    public static Dnsmasq onFreePort() {
+        Path command = command();
+        try {
+            return new Dnsmasq(command, Files.createTempDirectory("dnsmasq"), true, SmtpPeer.freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** In /usr/sbin: on root's PATH (./test adds it for other users). */
+    private static Path command() {
+        return RequiredCommand.require("dnsmasq", "dnsmasq-base");
     }
 
     /** Starts a server on a free port serving {@code txtRecords} (name to the text of its one TXT record). */
@@ -98,6 +114,13 @@ public final class Dnsmasq implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (ownsDirectory) {
+            try (var files = Files.walk(directory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** Asks for {@code ready.test} TXT until an answer (NXDOMAIN is one) comes back. */

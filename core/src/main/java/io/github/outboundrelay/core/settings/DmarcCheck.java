@@ -1,5 +1,6 @@
 package io.github.outboundrelay.core.settings;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,7 +156,7 @@ public class DmarcCheck {
         int offset = 0;
         List<SettingsEvent> page;
         do {
-            page = log.find(Optional.of(sendAs.owner()), Optional.of(sendAs.address()), java.time.Instant.EPOCH, offset, 500);
+            page = log.find(Optional.of(sendAs.owner()), Optional.of(sendAs.address()), Instant.EPOCH, offset, 500);
             for (SettingsEvent event : page) {
                 if (event.type() == SettingsEvent.Type.DMARC_POLICY_CHECKED || event.type() == SettingsEvent.Type.DMARC_POLICY_HARDENED) {
                     last = policyNamed(event.detail());
