@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.settings.Refusal;
 import spark.Request;
 
 /**

@@ -8,12 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.settings.OAuthProviderRequest;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
+import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import spark.Request;
 import spark.Response;
@@ -75,14 +73,10 @@ final class AdminOAuthRoutes {
             if (!mode.equals("add") && existing.isEmpty()) {
                 throw new SendAsSettingsException(SendAsSettingsException.Kind.NOT_FOUND, "No OAuth provider " + id);
             }
-            ObjectNode body = JsonNodeFactory.instance.objectNode().put("preset", preset).put("clientId", PageRoutes.text(request, "clientId"));
-            if (preset.equals(MICROSOFT)) {
-                body.put("tenant", PageRoutes.text(request, "tenant"));
-            }
             String secret = RequestGuard.field(request, "clientSecret").orElse("");
-            if (!secret.isEmpty()) {
-                body.put("clientSecret", secret);
-            }
+            OAuthProviderRequest.Body body = OAuthProviderRequest.Body.ofPreset(preset,
+                preset.equals(MICROSOFT) ? Optional.of(PageRoutes.text(request, "tenant")) : Optional.empty(),
+                PageRoutes.text(request, "clientId"), secret.isEmpty() ? Optional.empty() : Optional.of(secret));
             OAuthProvider provider = services.providerRequests.parse(id, body, existing);
             services.providers.save(AdminArea.actor(session), provider);
             session.notice("The provider " + id + " is saved" + (existing.filter(provider::tokenEndpointMovedFrom).isPresent()

@@ -11,6 +11,7 @@ import org.apache.james.domainlist.api.DomainList;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
+import io.github.outboundrelay.core.settings.Refusal;
 import spark.Request;
 import spark.Response;
 import spark.Service;

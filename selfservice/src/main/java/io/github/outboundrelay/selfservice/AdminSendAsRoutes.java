@@ -16,6 +16,7 @@ import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsOverview;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;

@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.settings.CodeRequest;
+import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
-import io.github.outboundrelay.core.settings.SettingsJson;
 import spark.Request;
 import spark.Response;
 import spark.Route;
@@ -48,14 +49,14 @@ final class ApiRoutes {
         service.get("/api/send-as", json((request, response) -> settings.list(Visitor.user(request))));
         service.get(SEND_AS, json((request, response) -> settings.get(Visitor.user(request), address(request))));
         service.put(SEND_AS, json((request, response) -> settings.save(Actor.USER, Visitor.user(request), address(request),
-            SendAsRequest.parse(SettingsJson.readObject(RequestGuard.body(request))))));
+            SendAsRequest.parse(RequestGuard.body(request)))));
         service.delete(SEND_AS, json((request, response) -> {
             settings.remove(Actor.USER, Visitor.user(request), address(request));
             response.status(204);
             return null;
         }));
         service.post(SEND_AS + "/confirm", json((request, response) -> settings.confirm(Actor.USER, Visitor.user(request),
-            address(request), SettingsJson.code(SettingsJson.readObject(RequestGuard.body(request))))));
+            address(request), CodeRequest.parse(RequestGuard.body(request)))));
         service.post(SEND_AS + "/verification", json((request, response) -> {
             response.status(202);
             return settings.resendCode(Actor.USER, Visitor.user(request), address(request));
@@ -74,7 +75,7 @@ final class ApiRoutes {
 
     private void authenticate(Service service, Request request, Response response) throws JsonProcessingException {
         if (!Visitor.isSameOrigin(request)) {
-            throw service.halt(403, error(403, "InvalidArgument", "Requests from another site are refused", response));
+            throw service.halt(403, error(403, "Requests from another site are refused", response));
         }
         Optional<Visitor.BasicCredentials> basic = Visitor.basic(request);
         if (basic.isPresent()) {
@@ -82,28 +83,28 @@ final class ApiRoutes {
             try {
                 user = signIn.authenticate(basic.get().login(), basic.get().password(), request.ip());
             } catch (SignIn.ThrottledException e) {
-                throw service.halt(429, error(429, "InvalidArgument", e.getMessage(), response));
+                throw service.halt(429, error(429, e.getMessage(), response));
             }
             if (user.isEmpty()) {
                 response.header("WWW-Authenticate", "Basic realm=\"Send mail as\", charset=\"UTF-8\"");
-                throw service.halt(401, error(401, "InvalidArgument", SignIn.WRONG, response));
+                throw service.halt(401, error(401, SignIn.WRONG, response));
             }
             Visitor.setUser(request, user.get());
         } else {
             Optional<Sessions.Session> session = Visitor.sessionId(request).flatMap(sessions::find);
             if (session.isEmpty()) {
                 response.header("WWW-Authenticate", "Basic realm=\"Send mail as\", charset=\"UTF-8\"");
-                throw service.halt(401, error(401, "InvalidArgument", "Sign in first (HTTP Basic with your mail account, "
+                throw service.halt(401, error(401, "Sign in first (HTTP Basic with your mail account, "
                     + "or the page's session)", response));
             }
             if (Visitor.isStateChanging(request) && !sameToken(session.get().csrfToken(), request.headers(Visitor.CSRF_HEADER))) {
-                throw service.halt(403, error(403, "InvalidArgument", "'" + Visitor.CSRF_HEADER
+                throw service.halt(403, error(403, "'" + Visitor.CSRF_HEADER
                     + "' must carry the session's CSRF token", response));
             }
             Visitor.setUser(request, session.get().user());
         }
         if (Visitor.isStateChanging(request) && !isJson(request)) {
-            throw service.halt(415, error(415, "InvalidArgument", "The Content-Type header must be application/json (was '"
+            throw service.halt(415, error(415, "The Content-Type header must be application/json (was '"
                 + request.contentType() + "')", response));
         }
     }
@@ -136,8 +137,9 @@ final class ApiRoutes {
         };
     }
 
-    private String error(int status, String type, String message, Response response) throws JsonProcessingException {
+    /** A refusal of the API's own door (sign-in, origin, content type), in the same document as the settings' ones. */
+    private String error(int status, String message, Response response) throws JsonProcessingException {
         response.type("application/json");
-        return mapper.writeValueAsString(new Refusal.ErrorDocument(status, type, message));
+        return mapper.writeValueAsString(new Refusal.Document(status, Refusal.Type.INVALID_ARGUMENT.asJson(), message));
     }
 }

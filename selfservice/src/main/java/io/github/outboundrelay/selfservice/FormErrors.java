@@ -3,6 +3,7 @@ package io.github.outboundrelay.selfservice;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import io.github.outboundrelay.core.settings.Refusal;
 
 /**
  * What went wrong with one form of the page, by field, so that each message is shown next to its field; a refusal

@@ -13,6 +13,7 @@ import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
+import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import io.github.outboundrelay.core.settings.SendAsView;
 import spark.Request;

@@ -12,13 +12,11 @@ import javax.mail.internet.AddressException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SendAsView;
@@ -224,36 +222,35 @@ final class PageRoutes {
     }
 
     /**
-     * The form as the API's body, checked by the API's own rules ({@link SendAsRequest#parse}): an empty SMTP server
-     * (or none offered, where relays are not allowed) registers the address without relay; the port and security,
-     * which always carry a value, go along only with a server, and a password typed without one is refused there.
+     * The form as the API's body ({@link SendAsRequest.Body}, checked by the same rules): an empty SMTP server (or
+     * none offered, where relays are not allowed) registers the address without relay; the port and security, which
+     * always carry a value, go along only with a server, and a password typed without one is refused there.
      */
     private static SendAsRequest relayRequest(Request request, MailAddress address, boolean passwordRequired) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        String displayName = text(request, "displayName");
-        if (!displayName.isEmpty()) {
-            body.put("displayName", displayName);
-        }
         String host = text(request, "host");
         String password = RequestGuard.field(request, "password").orElse("");
+        Integer port = null;
+        String security = null;
+        String username = null;
         if (!host.isEmpty()) {
             String portText = text(request, "port");
             try {
-                body.put("port", Integer.parseInt(portText.isEmpty() ? "587" : portText));
+                port = Integer.parseInt(portText.isEmpty() ? "587" : portText);
             } catch (NumberFormatException e) {
                 throw new InvalidFieldException("port", "must be a whole number between 1 and 65535");
             }
-            String username = text(request, "username");
-            body.put("host", host).put("security", text(request, "security"))
-                .put("username", username.isEmpty() ? address.asString() : username);
+            security = text(request, "security");
+            username = text(request, "username").isEmpty() ? address.asString() : text(request, "username");
             if (passwordRequired && password.isEmpty()) {
                 throw new InvalidFieldException("password", "is required");
             }
         }
-        if (!password.isEmpty()) {
-            body.put("password", password);
-        }
-        return SendAsRequest.parse(body);
+        return new SendAsRequest.Body(host.isEmpty() ? null : host, port, security, username,
+            password.isEmpty() ? null : password, null, nonEmpty(text(request, "displayName"))).toRequest();
+    }
+
+    private static String nonEmpty(String value) {
+        return value.isEmpty() ? null : value;
     }
 
     private static Map<String, String> entered(Request request) {

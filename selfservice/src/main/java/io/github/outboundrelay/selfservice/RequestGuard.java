@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import spark.Request;
 import spark.Response;
 import spark.Service;
+import io.github.outboundrelay.core.settings.Refusal;
 
 /**
  * What every request of the users' surface must satisfy before any route or other filter reads it (registered first,
@@ -134,7 +135,7 @@ final class RequestGuard {
         }
         if (request.uri().startsWith("/api/")) {
             response.type("application/json");
-            return mapper.writeValueAsString(new Refusal.ErrorDocument(status, "InvalidArgument", message));
+            return mapper.writeValueAsString(new Refusal.Document(status, Refusal.Type.INVALID_ARGUMENT.asJson(), message));
         }
         response.type("text/html; charset=utf-8");
         return templates.refused(new Pages.RefusedPage(message));

@@ -20,6 +20,7 @@ import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.oauth.OAuthPresets;
+import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsView;
 
 class SelfServicePiecesTest {
@@ -31,7 +32,7 @@ class SelfServicePiecesTest {
     void everythingAUserOrARelaySuppliedIsEscaped() {
         SendAsView view = new SendAsView("alice@partner.test", HOSTILE, 587, "STARTTLS", HOSTILE, false, "pending", "password",
             null, false, HOSTILE, "none", "pending", null, null);
-        FormErrors errors = FormErrors.of("add", new Refusal(400, "InvalidArgument", HOSTILE, Optional.of("host")));
+        FormErrors errors = FormErrors.of("add", new Refusal(400, Refusal.Type.INVALID_ARGUMENT, HOSTILE, Optional.of("host")));
 
         String page = sendAs(HOSTILE, HOSTILE, OPEN, List.of(new SendAsPage.Row(view, HOSTILE)), HOSTILE, HOSTILE, errors,
             Map.of("host", HOSTILE), List.of(new SendAsPage.Provider("m365", HOSTILE)));
@@ -143,7 +144,7 @@ class SelfServicePiecesTest {
 
     @Test
     void aRefusedConnectionShowsItsMessageNextToItsFieldAndKeepsWhatWasTyped() {
-        FormErrors errors = FormErrors.of(SendAsPage.CONNECT_FORM, new Refusal(400, "InvalidArgument",
+        FormErrors errors = FormErrors.of(SendAsPage.CONNECT_FORM, new Refusal(400, Refusal.Type.INVALID_ARGUMENT,
             "'username' is required", Optional.of("username")));
 
         String page = sendAs("alice@ourdomain.test", "tok", OPEN, List.of(), "", "", errors,

@@ -10,16 +10,14 @@ import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.PlainAddress;
-import io.github.outboundrelay.core.settings.SettingsJson;
+import io.github.outboundrelay.core.settings.JsonBodies;
 import spark.Request;
 
 /**
  * What every admin route reads from a request, checked the same way everywhere: a known domain or user (404
- * otherwise), a valid address, a JSON object body (400 naming the field).
+ * otherwise), a valid address, a JSON body bound to its record (400 naming the field).
  */
 class AdminRequests {
     private final DomainList domainList;
@@ -82,7 +80,8 @@ class AdminRequests {
         return PlainAddress.parse(request.params("address"));
     }
 
-    JsonNode body(Request request) {
-        return SettingsJson.readObject(request.body());
+    /** The JSON body bound to {@code type} ({@link JsonBodies}: 400 naming the field). */
+    static <T extends Record> T body(Request request, Class<T> type) {
+        return JsonBodies.read(request.body(), type);
     }
 }

@@ -1,19 +1,18 @@
 package io.github.outboundrelay.webadmin;
 
 import org.apache.james.webadmin.utils.ErrorResponder;
-import org.eclipse.jetty.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.StoreUnavailableException;
-import io.github.outboundrelay.core.settings.SendAsSettingsException;
+import io.github.outboundrelay.core.settings.Refusal;
 import spark.HaltException;
 import spark.Route;
 
 /**
- * The admin API's error answers, as James's JSON error documents.
+ * The admin API's error answers, as James's JSON error documents, with the statuses and types of {@link Refusal}
+ * (the table the users' API and page answer with too).
  */
 final class ApiErrors {
     private static final Logger LOGGER = LoggerFactory.getLogger(ApiErrors.class);
@@ -21,69 +20,46 @@ final class ApiErrors {
     }
 
     /**
-     * Turns a refused field into a 400 naming it, and a store that cannot be reached into a 503 (nothing was
-     * changed: the admin retries), whatever the route.
+     * Turns a refused field into a 400 naming it, a refusal of the settings into its status, and a store that cannot
+     * be reached into a 503 (nothing was changed: the admin retries), whatever the route.
      */
     static Route validated(Route route) {
         return (request, response) -> {
             try {
                 return route.handle(request, response);
-            } catch (InvalidFieldException e) {
-                throw badRequest(e.getMessage());
-            } catch (SendAsSettingsException e) {
-                throw of(e);
-            } catch (StoreUnavailableException e) {
-                // The answer names the operation only; the cause (database details) goes to the server log.
-                // The path comes URL-decoded: %0D%0A would be a line break.
-                LOGGER.warn("outbound-relay admin API: {} {} answered 503", request.requestMethod(),
-                    Printable.of(request.pathInfo()), e);
-                throw unavailable(e.getMessage());
+            } catch (HaltException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                Refusal refusal = Refusal.of(e).orElseThrow(() -> e);
+                if (e instanceof StoreUnavailableException) {
+                    // The answer names the operation only; the cause (database details) goes to the server log.
+                    // The path comes URL-decoded: %0D%0A would be a line break.
+                    LOGGER.warn("outbound-relay admin API: {} {} answered 503", request.requestMethod(),
+                        Printable.of(request.pathInfo()), e);
+                }
+                throw halt(refusal);
             }
         };
     }
 
-    /** The settings flow's refusals, as the admin API has always answered them. */
-    static HaltException of(SendAsSettingsException e) {
-        return switch (e.kind()) {
-            case NOT_FOUND -> notFound(e.getMessage());
-            case DOMAIN_NOT_ALLOWED -> error(HttpStatus.FORBIDDEN_403, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
-            case CONFLICT -> conflict(e.getMessage());
-            case RELAY_CHECK_FAILED, OTHER_DOMAIN_REJECTS -> error(HttpStatus.UNPROCESSABLE_ENTITY_422, ErrorResponder.ErrorType.INVALID_ARGUMENT,
-                e.getMessage());
-            case TOO_MANY_REQUESTS -> tooManyRequests(e.getMessage());
-            case UNAVAILABLE -> unavailable(e.getMessage());
-        };
-    }
-
-    static HaltException badRequest(String message) {
-        return error(HttpStatus.BAD_REQUEST_400, ErrorResponder.ErrorType.INVALID_ARGUMENT, message);
-    }
-
     static HaltException notFound(String message) {
-        return error(HttpStatus.NOT_FOUND_404, ErrorResponder.ErrorType.NOT_FOUND, message);
-    }
-
-    static HaltException conflict(String message) {
-        return error(HttpStatus.CONFLICT_409, ErrorResponder.ErrorType.WRONG_STATE, message);
-    }
-
-    static HaltException tooManyRequests(String message) {
-        return error(HttpStatus.TOO_MANY_REQUESTS_429, ErrorResponder.ErrorType.INVALID_ARGUMENT, message);
-    }
-
-    static HaltException unavailable(String message) {
-        return error(HttpStatus.SERVICE_UNAVAILABLE_503, ErrorResponder.ErrorType.SERVER_ERROR, message);
+        return halt(Refusal.notFound(message));
     }
 
     static HaltException serverError(String message) {
-        return error(HttpStatus.INTERNAL_SERVER_ERROR_500, ErrorResponder.ErrorType.SERVER_ERROR, message);
+        return halt(Refusal.serverError(message));
     }
 
-    private static HaltException error(int status, ErrorResponder.ErrorType type, String message) {
+    static HaltException halt(Refusal refusal) {
         return ErrorResponder.builder()
-            .statusCode(status)
-            .type(type)
-            .message(message)
+            .statusCode(refusal.status())
+            .type(errorType(refusal.type()))
+            .message(refusal.message())
             .haltError();
+    }
+
+    /** James's own error types, of the same names. */
+    static ErrorResponder.ErrorType errorType(Refusal.Type type) {
+        return ErrorResponder.ErrorType.valueOf(type.name());
     }
 }

@@ -8,11 +8,6 @@ import javax.inject.Inject;
 
 import org.eclipse.jetty.http.HttpStatus;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
@@ -34,7 +29,6 @@ public class OAuthProviderRoutes extends AdminApiRoutes {
 
     private final OAuthProviderSettings providers;
     private final OAuthProviderRequest requests;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     @Inject
     public OAuthProviderRoutes(OAuthProviderSettings providers, SecretSealer sealer, OAuthEndpointPolicy policy,
@@ -50,7 +44,7 @@ public class OAuthProviderRoutes extends AdminApiRoutes {
         get(service, PATH + "/:id", (request, response) -> View.of(existing(request)));
         put(service, PATH + "/:id", (request, response) -> {
             String id = request.params("id");
-            OAuthProvider provider = requests.parse(id, body(request), providers.find(id));
+            OAuthProvider provider = requests.parse(id, request.body(), providers.find(id));
             providers.save(provider);
             return View.of(provider);
         });
@@ -66,18 +60,6 @@ public class OAuthProviderRoutes extends AdminApiRoutes {
     private OAuthProvider existing(Request request) {
         return providers.find(request.params("id"))
             .orElseThrow(() -> ApiErrors.notFound("No OAuth provider " + request.params("id")));
-    }
-
-    private JsonNode body(Request request) {
-        try {
-            JsonNode body = mapper.readTree(request.body());
-            if (body == null || !body.isObject()) {
-                throw new InvalidFieldException("body", "must be a JSON object");
-            }
-            return body;
-        } catch (JsonProcessingException e) {
-            throw new InvalidFieldException("body", "is not valid JSON");
-        }
     }
 
     /** A provider as the API shows it: everything but the client secret, of which only its presence is told. */

@@ -1,16 +1,11 @@
 package io.github.outboundrelay.webadmin;
 
-import java.util.Set;
-
 import javax.inject.Inject;
 
 import org.apache.james.core.Domain;
 import org.eclipse.jetty.http.HttpStatus;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.SendAsRequest;
@@ -35,8 +30,6 @@ import spark.Service;
  */
 public class OutboundRelayRoutes extends AdminApiRoutes {
     static final String BASE = "/outbound-relay";
-    private static final Set<String> POLICY_FIELDS = Set.of("allowed", "allowInsecure", "allowAlternateAddresses",
-        "checkDmarc");
 
     private final AdminRequests requests;
     private final DomainPolicySettings policies;
@@ -60,7 +53,7 @@ public class OutboundRelayRoutes extends AdminApiRoutes {
             settings.get(requests.knownUser(request), AdminRequests.address(request)));
         put(service, BASE + "/users/:user/send-as/:address", (request, response) ->
             settings.save(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request),
-                SendAsRequest.parse(requests.body(request))));
+                SendAsRequest.parse(request.body())));
         delete(service, BASE + "/users/:user/send-as/:address", (request, response) -> {
             settings.remove(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request));
             response.status(HttpStatus.NO_CONTENT_204);
@@ -70,34 +63,7 @@ public class OutboundRelayRoutes extends AdminApiRoutes {
 
     private DomainPolicyView setPolicy(Request request) {
         Domain domain = requests.knownDomain(request);
-        JsonNode body = requests.body(request);
-        body.fieldNames().forEachRemaining(name -> {
-            if (!POLICY_FIELDS.contains(name)) {
-                throw new InvalidFieldException(name, "is not a known field (expected allowed, allowInsecure, allowAlternateAddresses, checkDmarc)");
-            }
-        });
-        JsonNode allowed = body.get("allowed");
-        if (allowed == null || !allowed.isBoolean()) {
-            throw new InvalidFieldException("allowed", "is required and must be true or false");
-        }
-        JsonNode allowInsecure = body.get("allowInsecure");
-        if (allowInsecure != null && !allowInsecure.isBoolean()) {
-            throw new InvalidFieldException("allowInsecure", "must be true or false");
-        }
-        // Left out, these switches keep their values: a client of the older fields never turns them back on or off.
-        DomainRelayPolicy current = policies.get(domain);
-        boolean alternateAddresses = optionalSwitch(body, "allowAlternateAddresses", current.alternateAddressesAllowed());
-        boolean checkDmarc = optionalSwitch(body, "checkDmarc", current.dmarcCheck());
-        DomainRelayPolicy policy = new DomainRelayPolicy(domain, allowed.booleanValue(),
-            allowInsecure != null && allowInsecure.booleanValue(), alternateAddresses, checkDmarc);
-        return DomainPolicyView.of(policies.set(Actor.ADMIN, policy));
-    }
-
-    private static boolean optionalSwitch(JsonNode body, String field, boolean current) {
-        JsonNode value = body.get(field);
-        if (value != null && !value.isBoolean()) {
-            throw new InvalidFieldException(field, "must be true or false");
-        }
-        return value != null ? value.booleanValue() : current;
+        PolicyRequest body = AdminRequests.body(request, PolicyRequest.class);
+        return DomainPolicyView.of(policies.set(Actor.ADMIN, body.toPolicy(policies.get(domain))));
     }
 }

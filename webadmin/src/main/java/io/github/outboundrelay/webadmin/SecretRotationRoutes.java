@@ -3,11 +3,6 @@ package io.github.outboundrelay.webadmin;
 import javax.inject.Inject;
 
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.SecretRotation;
 import spark.Request;
 import spark.Service;
@@ -24,10 +19,8 @@ import spark.Service;
  */
 public class SecretRotationRoutes extends AdminApiRoutes {
     static final String PATH = OutboundRelayRoutes.BASE + "/secrets/rotation";
-    private static final String RETIRE_UNUSED_KEYS = "retireUnusedKeys";
 
     private final SecretRotation rotation;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     @Inject
     public SecretRotationRoutes(SecretRotation rotation, AdminApiGuard guard) {
@@ -41,25 +34,10 @@ public class SecretRotationRoutes extends AdminApiRoutes {
     }
 
     /** The body: {@code {}}, or {@code {"retireUnusedKeys": true}}. */
-    private boolean retireUnusedKeys(Request request) {
-        JsonNode body;
-        try {
-            body = mapper.readTree(request.body());
-        } catch (JsonProcessingException e) {
-            throw new InvalidFieldException("body", "is not valid JSON");
-        }
-        if (body == null || !body.isObject()) {
-            throw new InvalidFieldException("body", "must be a JSON object: {}, or {\"retireUnusedKeys\": true}");
-        }
-        body.fieldNames().forEachRemaining(name -> {
-            if (!name.equals(RETIRE_UNUSED_KEYS)) {
-                throw new InvalidFieldException(name, "is not a known field (expected " + RETIRE_UNUSED_KEYS + ")");
-            }
-        });
-        JsonNode retire = body.get(RETIRE_UNUSED_KEYS);
-        if (retire != null && !retire.isBoolean()) {
-            throw new InvalidFieldException(RETIRE_UNUSED_KEYS, "must be true or false");
-        }
-        return retire != null && retire.booleanValue();
+    record RotationRequest(Boolean retireUnusedKeys) {
+    }
+
+    private static boolean retireUnusedKeys(Request request) {
+        return Boolean.TRUE.equals(AdminRequests.body(request, RotationRequest.class).retireUnusedKeys());
     }
 }

@@ -1,16 +1,14 @@
 package io.github.outboundrelay.webadmin;
 
 import java.util.Optional;
-import java.util.Set;
 
 import javax.inject.Inject;
 
 import org.eclipse.jetty.http.HttpStatus;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.settings.JsonBodies.WrongType;
 import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
 import spark.Request;
 import spark.Response;
@@ -31,7 +29,6 @@ import spark.Service;
  */
 public class SendAsOAuthRoutes extends AdminApiRoutes {
     private static final String DEVICE = OutboundRelayRoutes.BASE + "/users/:user/send-as/:address/oauth/device";
-    private static final Set<String> FIELDS = Set.of("provider", "username", "verified");
 
     private final AdminRequests requests;
     private final OAuthDeviceConnections connections;
@@ -51,29 +48,28 @@ public class SendAsOAuthRoutes extends AdminApiRoutes {
                 .orElseThrow(() -> ApiErrors.notFound("No device authorization was started for this address")));
     }
 
-    private OAuthDeviceConnections.Started start(Request request, Response response) {
-        JsonNode body = requests.body(request);
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw new InvalidFieldException(name, "is not a known field (expected provider, username, verified)");
-            }
-        });
-        JsonNode verified = body.get("verified");
-        if (verified != null && !verified.isBoolean()) {
-            throw new InvalidFieldException("verified", "must be true or false");
+    /** The body of the POST: the provider's id and the account there are required strings. */
+    record DeviceStart(@WrongType(REQUIRED_STRING) String provider, @WrongType(REQUIRED_STRING) String username,
+                       Boolean verified) {
+        private static final String REQUIRED_STRING = "is required (a string)";
+
+        DeviceStart {
+            requiredString("provider", provider);
+            requiredString("username", username);
         }
-        OAuthDeviceConnections.Started started = connections.start(Actor.ADMIN, requests.knownUser(request),
-            AdminRequests.address(request), text(body, "provider"), text(body, "username"),
-            verified == null ? Optional.empty() : Optional.of(verified.booleanValue()));
-        response.status(HttpStatus.ACCEPTED_202);
-        return started;
+
+        private static void requiredString(String field, String value) {
+            if (value == null || value.isBlank()) {
+                throw new InvalidFieldException(field, REQUIRED_STRING);
+            }
+        }
     }
 
-    private static String text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || !value.isTextual() || value.textValue().isBlank()) {
-            throw new InvalidFieldException(field, "is required (a string)");
-        }
-        return value.textValue();
+    private OAuthDeviceConnections.Started start(Request request, Response response) {
+        DeviceStart body = AdminRequests.body(request, DeviceStart.class);
+        OAuthDeviceConnections.Started started = connections.start(Actor.ADMIN, requests.knownUser(request),
+            AdminRequests.address(request), body.provider(), body.username(), Optional.ofNullable(body.verified()));
+        response.status(HttpStatus.ACCEPTED_202);
+        return started;
     }
 }

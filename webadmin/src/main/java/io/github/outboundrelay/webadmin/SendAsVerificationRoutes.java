@@ -7,7 +7,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SendAsView;
-import io.github.outboundrelay.core.settings.SettingsJson;
+import io.github.outboundrelay.core.settings.CodeRequest;
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -43,7 +43,7 @@ public class SendAsVerificationRoutes extends AdminApiRoutes {
         post(service, SEND_AS + "/verification", this::resend);
         post(service, SEND_AS + "/confirm", (request, response) ->
             settings.confirm(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request),
-                SettingsJson.code(requests.body(request))));
+                CodeRequest.parse(request.body())));
         post(service, SEND_AS + "/test", (request, response) ->
             settings.test(Actor.ADMIN, requests.knownUser(request), AdminRequests.address(request)));
     }

@@ -1,15 +1,12 @@
 package io.github.outboundrelay.core.settings;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
@@ -21,10 +18,11 @@ import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthPresets;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.settings.JsonBodies.WrongType;
 
 /**
  * The body of {@code PUT /outbound-relay/oauth-providers/{id}} (and of the admin area's provider forms, which build the
- * same document), validated field by field, as one of:
+ * same {@link Body}), validated field by field, as one of:
  * <ul>
  *     <li>a preset: {@code {"preset": "microsoft365", "tenant", "clientId", "clientSecret"}} or
  *     {@code {"preset": "google", "clientId", "clientSecret"}} (endpoints, scopes and relay as documented);</li>
@@ -36,9 +34,8 @@ import io.github.outboundrelay.core.oauth.OAuthProvider;
  * the stored one, as long as the endpoints it is sent to (token, device authorization) stay the same.
  */
 public final class OAuthProviderRequest {
-    private static final Set<String> FIELDS = Set.of("preset", "tenant", "issuer", "authorizationEndpoint", "tokenEndpoint",
-        "deviceAuthorizationEndpoint", "clientId", "clientSecret", "scopes", "authorizationParameters", "relay");
-    private static final Set<String> RELAY_FIELDS = Set.of("host", "port", "security");
+    private static final String MICROSOFT_365 = "microsoft365";
+    private static final String GOOGLE = "google";
 
     private final OAuthEndpointPolicy policy;
     private final OAuthDiscovery discovery;
@@ -46,6 +43,94 @@ public final class OAuthProviderRequest {
 
     /** How long an issuer's discovery document may take. */
     public static final java.time.Duration DISCOVERY_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /**
+     * The body as sent; {@code null} is a field left out (or null), except {@code clientSecret}: left out is
+     * {@code null} (keep the stored one), {@code null} is empty (a public client).
+     */
+    public record Body(String preset, String tenant, String issuer, String authorizationEndpoint, String tokenEndpoint,
+                       String deviceAuthorizationEndpoint, String clientId,
+                       @JsonDeserialize(using = JsonBodies.LeftOutOrNullText.class) Optional<String> clientSecret,
+                       @WrongType("must be an array of strings") List<String> scopes,
+                       @WrongType("must be an object of strings") Map<String, String> authorizationParameters,
+                       @WrongType("is required: {\"host\", \"port\", \"security\"}") RelayFields relay) {
+        public Body {
+            if (clientId == null) {
+                throw new InvalidFieldException("clientId", "is required");
+            }
+            if (preset != null) {
+                notWithPreset(preset, "issuer", issuer);
+                notWithPreset(preset, "authorizationEndpoint", authorizationEndpoint);
+                notWithPreset(preset, "tokenEndpoint", tokenEndpoint);
+                notWithPreset(preset, "deviceAuthorizationEndpoint", deviceAuthorizationEndpoint);
+                notWithPreset(preset, "scopes", scopes);
+                notWithPreset(preset, "authorizationParameters", authorizationParameters);
+                notWithPreset(preset, "relay", relay);
+                if (!preset.equals(MICROSOFT_365) && !preset.equals(GOOGLE)) {
+                    throw new InvalidFieldException("preset", "must be microsoft365 or google, got '" + preset + "'");
+                }
+                if (preset.equals(MICROSOFT_365) && tenant == null) {
+                    throw new InvalidFieldException("tenant", "is required for microsoft365");
+                }
+            } else {
+                if (issuer != null && (authorizationEndpoint != null || tokenEndpoint != null)) {
+                    throw new InvalidFieldException("issuer", "and explicit endpoints exclude each other");
+                }
+                if (scopes == null) {
+                    throw new InvalidFieldException("scopes", "is required: an array of scopes");
+                }
+                if (scopes.contains(null)) {
+                    throw new InvalidFieldException("scopes", "must be an array of strings");
+                }
+                if (relay == null) {
+                    throw new InvalidFieldException("relay", "is required: {\"host\", \"port\", \"security\"}");
+                }
+            }
+            if (clientSecret != null && clientSecret.filter(String::isBlank).isPresent()) {
+                throw new InvalidFieldException("clientSecret", "must not be blank (null for a public client)");
+            }
+            if (authorizationParameters != null && authorizationParameters.containsValue(null)) {
+                throw new InvalidFieldException("authorizationParameters", "must be an object of strings");
+            }
+        }
+
+        /**
+         * A preset as the admin area's form gives it.
+         *
+         * @param newSecret the secret typed, or empty to keep the stored one (the form never shows it)
+         */
+        public static Body ofPreset(String preset, Optional<String> tenant, String clientId, Optional<String> newSecret) {
+            return new Body(preset, tenant.orElse(null), null, null, null, null, clientId,
+                newSecret.isPresent() ? newSecret : null, null, null, null);
+        }
+
+        private static void notWithPreset(String preset, String field, Object value) {
+            if (value != null) {
+                throw new InvalidFieldException(field, "is given by the preset '" + preset + "'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Body[preset=" + preset + ", issuer=" + issuer + ", clientId=" + clientId + ", clientSecret="
+                + (clientSecret == null ? "(unchanged)" : clientSecret.map(secret -> "****").orElse("none")) + "]";
+        }
+    }
+
+    /** The provider's SMTP relay, {@code {"host", "port", "security"}}. */
+    public record RelayFields(String host,
+                              @WrongType("must be a whole number between 1 and 65535") Integer port,
+                              String security) {
+        public RelayFields {
+            if (port == null) {
+                throw new InvalidFieldException("relay.port", "must be a whole number between 1 and 65535");
+            }
+        }
+
+        RelayServer server() {
+            return new RelayServer(host, port, RelaySecurity.parse("relay.security", security));
+        }
+    }
 
     @javax.inject.Inject
     public OAuthProviderRequest(OAuthEndpointPolicy policy, SecretSealer sealer) {
@@ -58,50 +143,41 @@ public final class OAuthProviderRequest {
         this.sealer = sealer;
     }
 
-    public OAuthProvider parse(String id, JsonNode body, Optional<OAuthProvider> existing) {
-        knownFields(body, FIELDS, "");
-        String clientId = SettingsJson.optionalText(body, "clientId").orElseThrow(() -> new InvalidFieldException("clientId", "is required"));
-        Optional<String> preset = SettingsJson.optionalText(body, "preset");
-        OAuthProvider provider = preset.isPresent() ? fromPreset(id, preset.get(), body, clientId) : custom(id, body, clientId);
+    /** The provider a JSON body describes (400 naming the field). */
+    public OAuthProvider parse(String id, String body, Optional<OAuthProvider> existing) {
+        return parse(id, JsonBodies.read(body, Body.class), existing);
+    }
+
+    public OAuthProvider parse(String id, Body body, Optional<OAuthProvider> existing) {
+        OAuthProvider provider = body.preset() != null ? fromPreset(id, body) : custom(id, body);
         provider.checkEndpoints(policy);
         return provider.withClientSecret(secret(body, provider, existing));
     }
 
-    private OAuthProvider fromPreset(String id, String preset, JsonNode body, String clientId) {
-        for (String field : List.of("issuer", "authorizationEndpoint", "tokenEndpoint", "deviceAuthorizationEndpoint", "scopes",
-            "authorizationParameters", "relay")) {
-            if (body.has(field)) {
-                throw new InvalidFieldException(field, "is given by the preset '" + preset + "'");
-            }
-        }
-        return switch (preset) {
-            case "microsoft365" -> OAuthPresets.microsoft365(id, SettingsJson.optionalText(body, "tenant")
-                .orElseThrow(() -> new InvalidFieldException("tenant", "is required for microsoft365")), clientId, Optional.empty());
-            case "google" -> OAuthPresets.google(id, clientId, Optional.empty());
-            default -> throw new InvalidFieldException("preset", "must be microsoft365 or google, got '" + preset + "'");
-        };
+    private static OAuthProvider fromPreset(String id, Body body) {
+        return body.preset().equals(MICROSOFT_365)
+            ? OAuthPresets.microsoft365(id, body.tenant(), body.clientId(), Optional.empty())
+            : OAuthPresets.google(id, body.clientId(), Optional.empty());
     }
 
-    private OAuthProvider custom(String id, JsonNode body, String clientId) {
+    private OAuthProvider custom(String id, Body body) {
         URI authorization;
         URI token;
         Optional<URI> device;
-        Optional<String> issuer = SettingsJson.optionalText(body, "issuer");
-        if (issuer.isPresent()) {
-            if (body.has("authorizationEndpoint") || body.has("tokenEndpoint")) {
-                throw new InvalidFieldException("issuer", "and explicit endpoints exclude each other");
-            }
-            OAuthDiscovery.Endpoints endpoints = discover(policy.endpoint("issuer", issuer.get()));
+        if (body.issuer() != null) {
+            OAuthDiscovery.Endpoints endpoints = discover(policy.endpoint("issuer", body.issuer()));
             authorization = endpoints.authorizationEndpoint();
             token = endpoints.tokenEndpoint();
             device = endpoints.deviceAuthorizationEndpoint();
         } else {
-            authorization = policy.endpoint("authorizationEndpoint", SettingsJson.optionalText(body, "authorizationEndpoint").orElse(null));
-            token = policy.endpoint("tokenEndpoint", SettingsJson.optionalText(body, "tokenEndpoint").orElse(null));
-            device = SettingsJson.optionalText(body, "deviceAuthorizationEndpoint").map(value -> policy.endpoint("deviceAuthorizationEndpoint", value));
+            authorization = policy.endpoint("authorizationEndpoint", body.authorizationEndpoint());
+            token = policy.endpoint("tokenEndpoint", body.tokenEndpoint());
+            device = Optional.ofNullable(body.deviceAuthorizationEndpoint())
+                .map(value -> policy.endpoint("deviceAuthorizationEndpoint", value));
         }
-        return new OAuthProvider(id, authorization, token, device, clientId, Optional.empty(), scopes(body),
-            parameters(body), relay(body));
+        return new OAuthProvider(id, authorization, token, device, body.clientId(), Optional.empty(), body.scopes(),
+            Optional.ofNullable(body.authorizationParameters()).map(LinkedHashMap::new).orElseGet(LinkedHashMap::new),
+            body.relay().server());
     }
 
     private OAuthDiscovery.Endpoints discover(URI issuer) {
@@ -112,8 +188,8 @@ public final class OAuthProviderRequest {
         }
     }
 
-    private Optional<SealedSecret> secret(JsonNode body, OAuthProvider provider, Optional<OAuthProvider> existing) {
-        if (!body.has("clientSecret")) {
+    private Optional<SealedSecret> secret(Body body, OAuthProvider provider, Optional<OAuthProvider> existing) {
+        if (body.clientSecret() == null) {
             Optional<SealedSecret> kept = existing.flatMap(OAuthProvider::clientSecret);
             if (kept.isPresent() && provider.clientSecretEndpointsMovedFrom(existing.get())) {
                 throw new InvalidFieldException("clientSecret", "is required when tokenEndpoint or "
@@ -121,62 +197,6 @@ public final class OAuthProviderRequest {
             }
             return kept;
         }
-        Optional<String> clear = SettingsJson.optionalText(body, "clientSecret");
-        if (clear.isPresent() && clear.get().isBlank()) {
-            throw new InvalidFieldException("clientSecret", "must not be blank (null for a public client)");
-        }
-        return clear.map(secret -> sealer.seal(secret, provider.secretContext()));
-    }
-
-    private static List<String> scopes(JsonNode body) {
-        JsonNode scopes = body.get("scopes");
-        if (scopes == null || !scopes.isArray()) {
-            throw new InvalidFieldException("scopes", "is required: an array of scopes");
-        }
-        List<String> values = new ArrayList<>();
-        scopes.forEach(scope -> {
-            if (!scope.isTextual()) {
-                throw new InvalidFieldException("scopes", "must hold strings only");
-            }
-            values.add(scope.textValue());
-        });
-        return values;
-    }
-
-    private static Map<String, String> parameters(JsonNode body) {
-        JsonNode parameters = body.get("authorizationParameters");
-        Map<String, String> values = new LinkedHashMap<>();
-        if (parameters == null || parameters.isNull()) {
-            return values;
-        }
-        if (!parameters.isObject()) {
-            throw new InvalidFieldException("authorizationParameters", "must be an object of strings");
-        }
-        parameters.fields().forEachRemaining(entry -> values.put(entry.getKey(), SettingsJson.optionalText(parameters, entry.getKey())
-            .orElseThrow(() -> new InvalidFieldException("authorizationParameters", "must be an object of strings"))));
-        return values;
-    }
-
-    private static RelayServer relay(JsonNode body) {
-        JsonNode relay = body.get("relay");
-        if (relay == null || !relay.isObject()) {
-            throw new InvalidFieldException("relay", "is required: {\"host\", \"port\", \"security\"}");
-        }
-        knownFields(relay, RELAY_FIELDS, "relay.");
-        JsonNode port = relay.get("port");
-        if (port == null || !port.isIntegralNumber() || !port.canConvertToInt()) {
-            throw new InvalidFieldException("relay.port", "must be a whole number between 1 and 65535");
-        }
-        return new RelayServer(SettingsJson.optionalText(relay, "host").orElse(null), port.intValue(),
-            RelaySecurity.parse("relay.security", SettingsJson.optionalText(relay, "security").orElse(null)));
-    }
-
-    private static void knownFields(JsonNode node, Set<String> known, String prefix) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw new InvalidFieldException(prefix + name, "is not a known field");
-            }
-        }
+        return body.clientSecret().map(secret -> sealer.seal(secret, provider.secretContext()));
     }
 }

@@ -1,15 +1,12 @@
 package io.github.outboundrelay.core.settings;
 
-import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
+import io.github.outboundrelay.core.settings.JsonBodies.WrongType;
 
 /**
  * The body of {@code PUT .../send-as/{address}}, validated field by field: the relay ({@code host}, {@code port},
@@ -19,10 +16,6 @@ import io.github.outboundrelay.core.RelayServer;
  * the name shown with the address; absent or blank: none). Its {@link #toString()} never shows the password.
  */
 public record SendAsRequest(Optional<Relay> relay, Optional<Boolean> verified, Optional<String> displayName) {
-    private static final Set<String> FIELDS = Set.of("host", "port", "security", "username", "password", "verified",
-        "displayName");
-    private static final Set<String> RELAY_FIELDS = Set.of("port", "security", "username", "password");
-
     /** The relay asked for: its server, the account, and the password when one is given. */
     public record Relay(RelayServer server, String username, Optional<String> password) {
         public Relay {
@@ -61,71 +54,76 @@ public record SendAsRequest(Optional<Relay> relay, Optional<Boolean> verified, O
         Objects.requireNonNull(displayName, "displayName");
     }
 
-    public static SendAsRequest parse(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new InvalidFieldException("body", "must be a JSON object");
+    /**
+     * The body of the PUT as sent, JSON bound by {@link JsonBodies} or the page's form mapped to it: {@code null} is
+     * a field left out (or set to null). No {@code host}: no relay, and then no other relay field either.
+     */
+    public record Body(String host,
+                       @WrongType("must be a whole number between 1 and 65535") Integer port,
+                       String security, String username, String password,
+                       Boolean verified,
+                       String displayName) {
+        public Body {
+            if (host == null) {
+                // The first one given, in alphabetical order.
+                notWithoutHost("password", password);
+                notWithoutHost("port", port);
+                notWithoutHost("security", security);
+                notWithoutHost("username", username);
+            } else {
+                required("port", port);
+                required("security", security);
+            }
         }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if ("provider".equals(name)) {
+
+        private static void notWithoutHost(String field, Object value) {
+            if (value != null) {
+                throw new InvalidFieldException("host", "is required with '" + field + "' (leave out every relay field to "
+                    + "send through our servers)");
+            }
+        }
+
+        private static void required(String field, Object value) {
+            if (value == null) {
+                throw new InvalidFieldException(field, "is required");
+            }
+        }
+
+        public SendAsRequest toRequest() {
+            Optional<Relay> relay = Optional.empty();
+            if (host != null) {
+                RelayServer server = new RelayServer(host, port, RelaySecurity.parse("security", security));
+                required("username", username);
+                relay = Optional.of(new Relay(server, username, Optional.ofNullable(password)));
+            }
+            return new SendAsRequest(relay, Optional.ofNullable(verified), Optional.ofNullable(displayName));
+        }
+
+        @Override
+        public String toString() {
+            return "Body[host=" + host + ", port=" + port + ", security=" + security + ", username=" + username
+                + ", password=" + (password == null ? "-" : "****") + ", verified=" + verified + ", displayName="
+                + displayName + "]";
+        }
+    }
+
+    /** The JSON body of the PUT, bound and checked (400 naming the field). */
+    public static SendAsRequest parse(String body) {
+        try {
+            return JsonBodies.read(body, Body.class).toRequest();
+        } catch (JsonBodies.UnknownFieldException e) {
+            if ("provider".equals(e.getField())) {
                 throw new InvalidFieldException("provider", "is not set with PUT: an OAuth account is connected with POST "
                     + ".../send-as/{address}/oauth/device (or from the self-service page)");
             }
-            if (!FIELDS.contains(name)) {
-                throw new InvalidFieldException(name, "is not a known field (expected host, port, security, username, password, verified, displayName)");
-            }
+            throw e;
         }
-        JsonNode verified = body.get("verified");
-        if (verified != null && !verified.isBoolean()) {
-            throw new InvalidFieldException("verified", "must be true or false");
-        }
-        return new SendAsRequest(relay(body), verified == null ? Optional.empty() : Optional.of(verified.booleanValue()),
-            SettingsJson.optionalText(body, "displayName"));
-    }
-
-    /** No host (absent or null): no relay, and then no other relay field either. */
-    private static Optional<Relay> relay(JsonNode body) {
-        if (SettingsJson.optionalText(body, "host").isEmpty()) {
-            Optional<String> relayField = RELAY_FIELDS.stream().sorted().filter(field -> isGiven(body, field)).findFirst();
-            if (relayField.isPresent()) {
-                throw new InvalidFieldException("host", "is required with '" + relayField.get() + "' (leave out every "
-                    + "relay field to send through our servers)");
-            }
-            return Optional.empty();
-        }
-        RelayServer server = new RelayServer(text(body, "host"), port(body), RelaySecurity.parse("security", text(body, "security")));
-        String username = text(body, "username");
-        if (username.isBlank()) {
-            throw new InvalidFieldException("username", "must not be blank");
-        }
-        return Optional.of(new Relay(server, username, SettingsJson.optionalText(body, "password")));
-    }
-
-    private static boolean isGiven(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        return value != null && !value.isNull();
     }
 
     /** Whether an admin vouched for the address: it is then verified without a code. */
     public boolean vouched() {
         return verified.orElse(false);
     }
-
-    private static int port(JsonNode body) {
-        JsonNode port = body.get("port");
-        if (port == null || port.isNull()) {
-            throw new InvalidFieldException("port", "is required");
-        }
-        if (!port.isIntegralNumber() || !port.canConvertToInt()) {
-            throw new InvalidFieldException("port", "must be a whole number between 1 and 65535");
-        }
-        return port.intValue();
-    }
-
-    private static String text(JsonNode body, String field) {
-        return SettingsJson.optionalText(body, field).orElseThrow(() -> new InvalidFieldException(field, "is required"));
-    }
-
 
     @Override
     public String toString() {

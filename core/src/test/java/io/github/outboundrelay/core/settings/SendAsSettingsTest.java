@@ -120,8 +120,8 @@ class SendAsSettingsTest {
 
     @Test
     void aPutNamingAProviderIsRefusedPointingAtTheDeviceRoute() {
-        assertThatThrownBy(() -> SendAsRequest.parse(SettingsJson.readObject(
-                "{\"provider\": \"m365\", \"host\": \"smtp.office365.com\", \"port\": 587, \"security\": \"STARTTLS\", \"username\": \"a\"}")))
+        assertThatThrownBy(() -> SendAsRequest.parse(
+                "{\"provider\": \"m365\", \"host\": \"smtp.office365.com\", \"port\": 587, \"security\": \"STARTTLS\", \"username\": \"a\"}"))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'provider' is not set with PUT")
             .hasMessageContaining("oauth/device");
     }
@@ -167,13 +167,13 @@ class SendAsSettingsTest {
 
     @Test
     void theDisplayNameIsSavedShownAndChangedWithoutThePasswordNorANewCode() {
-        SendAsRequest named = SendAsRequest.parse(SettingsJson.readObject("""
+        SendAsRequest named = SendAsRequest.parse("""
             {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","password":"secret",
-             "verified":true,"displayName":"Alice Martin"}"""));
+             "verified":true,"displayName":"Alice Martin"}""");
         assertThat(settings.save(Actor.ADMIN, ALICE, ADDRESS, named).displayName()).isEqualTo("Alice Martin");
 
-        SendAsRequest renamed = SendAsRequest.parse(SettingsJson.readObject("""
-            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","displayName":"Alice M. (Partner)"}"""));
+        SendAsRequest renamed = SendAsRequest.parse("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","displayName":"Alice M. (Partner)"}""");
         SendAsView view = settings.save(Actor.USER, ALICE, ADDRESS, renamed);
 
         assertThat(view.displayName()).isEqualTo("Alice M. (Partner)");
@@ -184,8 +184,8 @@ class SendAsSettingsTest {
 
     @Test
     void aBadDisplayNameIs400NamingItAndNothingIsSavedNorTried() {
-        assertThatThrownBy(() -> SendAsRequest.parse(SettingsJson.readObject("""
-            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","password":"secret","displayName":7}""")))
+        assertThatThrownBy(() -> SendAsRequest.parse("""
+            {"host":"smtp.partner.test","port":587,"security":"STARTTLS","username":"alice","password":"secret","displayName":7}"""))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'displayName'");
         SendAsRequest injected = new SendAsRequest(new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
             "alice", Optional.of("secret"), Optional.empty(), Optional.of("Alice\r\nBcc: x@elsewhere.test"));
