@@ -48,7 +48,7 @@ public final class OAuthFixtures {
     }
 
     public static OAuthTokenClient client(Clock clock) {
-        return new OAuthTokenClient(SEALER, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(5), clock);
+        return new OAuthTokenClient(SEALER, OAuthEndpointPolicy.forTests(), Duration.ofSeconds(30), clock);
     }
 
     /** The code flow as the self-service page will run it: returns the grant obtained for the signed-in account. */
