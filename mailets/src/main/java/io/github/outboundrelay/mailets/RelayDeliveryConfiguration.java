@@ -99,6 +99,7 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String POOL_MAX_IDLE = "poolMaxIdleSessionsPerCredential";
     static final String POOL_MAX_IDLE_PER_RELAY = "poolMaxIdleSessionsPerRelay";
     static final String MAX_CONNECTIONS_PER_RELAY = "maxConnectionsPerRelay";
+    static final String MAX_OPEN_CONNECTIONS_PER_RELAY = "maxOpenConnectionsPerRelay";
     static final String DELAY_WARNING_AFTER = "delayWarningAfter";
     static final String DELAY_WARNING_PROCESSOR = "delayWarningProcessor";
     static final String ON_FAILURE = "onFailure";
@@ -160,7 +161,7 @@ public record RelayDeliveryConfiguration(String queueName,
                 parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
                 parameters.positiveInt(POOL_MAX_MESSAGES, 100),
                 parameters.positiveInt(POOL_MAX_IDLE, 4),
-                parameters.positiveInt(POOL_MAX_IDLE_PER_RELAY, 40),
+                maxOpenConnectionsPerRelay(parameters, maxConnectionsPerRelay),
                 maxConnectionsPerRelay),
             delayWarningAfter,
             parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),
@@ -172,6 +173,28 @@ public record RelayDeliveryConfiguration(String queueName,
             parameters.optionalPositiveInt(USER_RATE_LIMIT, 500),
             parameters.duration(USER_RATE_WINDOW, "1 hour"),
             parameters.choice(VERIFICATION_MAIL, VerificationMail.class, VerificationMail.MAILBOX));
+    }
+
+    /**
+     * {@code maxOpenConnectionsPerRelay} (100 by default: one session for each of 100 accounts sending through one
+     * partner), or, from a configuration written before it, {@code maxConnectionsPerRelay} plus the old fixed
+     * {@code poolMaxIdleSessionsPerRelay}: the same bound on connections open at once as before.
+     */
+    private static int maxOpenConnectionsPerRelay(MailetParameters parameters, int maxConnectionsPerRelay)
+            throws MessagingException {
+        int absent = 0; // a set value is at least 1
+        int legacyIdle = parameters.positiveInt(POOL_MAX_IDLE_PER_RELAY, absent);
+        int explicit = parameters.positiveInt(MAX_OPEN_CONNECTIONS_PER_RELAY, absent);
+        if (legacyIdle != absent && explicit != absent) {
+            throw MailetParameters.invalid(POOL_MAX_IDLE_PER_RELAY, "is replaced by '" + MAX_OPEN_CONNECTIONS_PER_RELAY
+                + "': set only that one");
+        }
+        int open = explicit != absent ? explicit : legacyIdle != absent ? maxConnectionsPerRelay + legacyIdle : 100;
+        if (open < maxConnectionsPerRelay) {
+            throw MailetParameters.invalid(MAX_OPEN_CONNECTIONS_PER_RELAY, "must be at least '" + MAX_CONNECTIONS_PER_RELAY
+                + "' (" + maxConnectionsPerRelay + ")");
+        }
+        return open;
     }
 
     /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */

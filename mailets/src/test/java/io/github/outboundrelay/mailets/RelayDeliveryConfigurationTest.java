@@ -27,7 +27,7 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(configuration.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 40, 10));
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 100, 10));
         assertThat(configuration.delayWarningAfter()).isEmpty();
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
@@ -59,12 +59,23 @@ class RelayDeliveryConfigurationTest {
     }
 
     @Test
+    void theOldFixedIdleBoundPerRelayStillBoundsTheConnectionsOpenAtOnceAsBefore() throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("poolMaxIdleSessionsPerRelay", "40").setProperty("maxConnectionsPerRelay", "10").build());
+
+        assertThat(configuration.pool().maxOpenConnectionsPerRelay()).isEqualTo(50);
+        assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("poolMaxIdleSessionsPerRelay", "40").setProperty("maxOpenConnectionsPerRelay", "60").build()))
+            .hasMessageContaining("'poolMaxIdleSessionsPerRelay'").hasMessageContaining("'maxOpenConnectionsPerRelay'");
+    }
+
+    @Test
     void everyNewParameterIsRead() throws Exception {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
             .setProperty("poolIdleTimeout", "10 seconds")
             .setProperty("poolMaxMessagesPerSession", "1")
             .setProperty("poolMaxIdleSessionsPerCredential", "3")
-            .setProperty("poolMaxIdleSessionsPerRelay", "12")
+            .setProperty("maxOpenConnectionsPerRelay", "12")
             .setProperty("maxConnectionsPerRelay", "5")
             .setProperty("dataTimeout", "2 minutes")
             .setProperty("delayWarningAfter", "4 hours")
@@ -131,6 +142,8 @@ class RelayDeliveryConfigurationTest {
         "poolMaxIdleSessionsPerRelay, -1",
         "poolMaxIdleSessionsPerRelay, forty",
         "maxConnectionsPerRelay, 0",
+        "maxOpenConnectionsPerRelay, 0",
+        "maxOpenConnectionsPerRelay, 9",
         "maxConnectionsPerRelay, two",
         "maxConnectionsPerRelay, 20",
         "maxConnectionsPerRelay, 64",
