@@ -50,7 +50,8 @@ public record RelayDeliveryConfiguration(String queueName,
                                          RelayTargetRules targets,
                                          Optional<Integer> userRateLimit,
                                          Duration userRateWindow,
-                                         VerificationMail verificationMail) {
+                                         VerificationMail verificationMail,
+                                         Optional<Duration> attemptAtOnce) {
 
     /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or given up at once. */
     public enum AuthFailureHandling { DEFER, BOUNCE }
@@ -111,6 +112,7 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String USER_RATE_LIMIT = "maxRelayedPerUser";
     static final String USER_RATE_WINDOW = "maxRelayedPerUserWindow";
     static final String VERIFICATION_MAIL = "verificationMail";
+    static final String ATTEMPT_AT_ONCE = "attemptAtOnce";
 
     public static RelayDeliveryConfiguration from(MailetConfig config) throws MessagingException {
         MailetParameters parameters = new MailetParameters(config);
@@ -172,7 +174,24 @@ public record RelayDeliveryConfiguration(String queueName,
                 parameters.list(ALLOWED_NETWORKS)),
             parameters.optionalPositiveInt(USER_RATE_LIMIT, 500),
             parameters.duration(USER_RATE_WINDOW, "1 hour"),
-            parameters.choice(VERIFICATION_MAIL, VerificationMail.class, VerificationMail.MAILBOX));
+            parameters.choice(VERIFICATION_MAIL, VerificationMail.class, VerificationMail.MAILBOX),
+            attemptAtOnce(parameters, attemptTimeout));
+    }
+
+    /**
+     * How long the mailet's first attempt at once may take ({@code attemptAtOnce}, 30 s by default, or
+     * {@code attemptTimeout} if shorter; {@code off}: every
+     * mail goes through the queue first). The spool thread waits for it, so it is short, and never longer than
+     * {@code attemptTimeout}.
+     */
+    private static Optional<Duration> attemptAtOnce(MailetParameters parameters, Duration attemptTimeout) throws MessagingException {
+        Duration shortBound = Duration.ofSeconds(30);
+        Duration defaultLimit = attemptTimeout.compareTo(shortBound) < 0 ? attemptTimeout : shortBound;
+        Optional<Duration> limit = parameters.durationUnlessOff(ATTEMPT_AT_ONCE, defaultLimit.toSeconds() + " seconds");
+        if (limit.isPresent() && limit.get().compareTo(attemptTimeout) > 0) {
+            throw MailetParameters.invalid(ATTEMPT_AT_ONCE, "must not be longer than '" + ATTEMPT_TIMEOUT + "'");
+        }
+        return limit;
     }
 
     /**

@@ -28,6 +28,7 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 100, 10));
+        assertThat(configuration.attemptAtOnce()).contains(Duration.ofSeconds(30));
         assertThat(configuration.delayWarningAfter()).isEmpty();
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
@@ -85,6 +86,8 @@ class RelayDeliveryConfigurationTest {
             .build());
 
         assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(10), 1, 3, 12, 5));
+        assertThat(RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty("attemptAtOnce", "off").build())
+            .attemptAtOnce()).isEmpty();
         assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(configuration.delayWarningAfter()).contains(Duration.ofHours(4));
         assertThat(configuration.delayWarningProcessor()).isEqualTo("warn");
@@ -148,6 +151,8 @@ class RelayDeliveryConfigurationTest {
         "maxConnectionsPerRelay, 20",
         "maxConnectionsPerRelay, 64",
         "attemptTimeout, soon",
+        "attemptAtOnce, 20 minutes",
+        "attemptAtOnce, soon",
         "attemptTimeout, 1 minute",
         "attemptTimeout, 5 minutes",
         "delayWarningAfter, tomorrow",
