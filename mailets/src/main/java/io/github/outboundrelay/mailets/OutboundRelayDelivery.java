@@ -72,7 +72,7 @@ import io.github.outboundrelay.core.oauth.AccessTokenCache;
  *         <dataTimeout>10 minutes</dataTimeout>
  *         <poolIdleTimeout>30 seconds</poolIdleTimeout>
  *         <poolMaxMessagesPerSession>100</poolMaxMessagesPerSession>
- *         <poolMaxIdleSessionsPerCredential>4</poolMaxIdleSessionsPerCredential>
+ *         <poolMaxIdleSessionsPerCredential>10</poolMaxIdleSessionsPerCredential>
  *         <maxConnectionsPerRelay>10</maxConnectionsPerRelay>
  *         <maxOpenConnectionsPerRelay>100</maxOpenConnectionsPerRelay>
  *         <attemptAtOnce>30 seconds</attemptAtOnce>

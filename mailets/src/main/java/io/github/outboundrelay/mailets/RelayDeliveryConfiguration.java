@@ -162,7 +162,9 @@ public record RelayDeliveryConfiguration(String queueName,
             new RelayPoolSettings(
                 parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
                 parameters.positiveInt(POOL_MAX_MESSAGES, 100),
-                parameters.positiveInt(POOL_MAX_IDLE, 4),
+                // One account has at most maxConnectionsPerRelay sessions in flight: as many may wait idle after a
+                // burst (maxOpenConnectionsPerRelay bounds the whole, a second session of an account goes first).
+                parameters.positiveInt(POOL_MAX_IDLE, maxConnectionsPerRelay),
                 maxOpenConnectionsPerRelay(parameters, maxConnectionsPerRelay),
                 maxConnectionsPerRelay),
             delayWarningAfter,

@@ -27,7 +27,7 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(configuration.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(configuration.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 100, 10));
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 10, 100, 10));
         assertThat(configuration.attemptAtOnce()).contains(Duration.ofSeconds(30));
         assertThat(configuration.delayWarningAfter()).isEmpty();
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
