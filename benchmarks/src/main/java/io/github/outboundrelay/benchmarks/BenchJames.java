@@ -83,10 +83,10 @@ final class BenchJames implements AutoCloseable {
         // A benchmark sends far more than a user's hourly allowance (500 by default): the limit is not what is measured.
         edits.add(new String[] {"mailetcontainer.xml", "<maxRelayedPerUser>500</maxRelayedPerUser>",
             "<maxRelayedPerUser>off</maxRelayedPerUser>"});
-        if (!settings.shippedIdleSessionsPerRelay()) {
-            // A variant run, reported as such: a partner relay that admits more connections from us than Postfix's 50.
-            edits.add(new String[] {"mailetcontainer.xml", "<poolMaxIdleSessionsPerRelay>40</poolMaxIdleSessionsPerRelay>",
-                "<poolMaxIdleSessionsPerRelay>" + settings.poolMaxIdleSessionsPerRelay() + "</poolMaxIdleSessionsPerRelay>"});
+        if (!settings.shippedOpenConnectionsPerRelay()) {
+            // A variant run, reported as such: a partner relay that admits another number of connections from us.
+            edits.add(new String[] {"mailetcontainer.xml", "<maxOpenConnectionsPerRelay>100</maxOpenConnectionsPerRelay>",
+                "<maxOpenConnectionsPerRelay>" + settings.maxOpenConnectionsPerRelay() + "</maxOpenConnectionsPerRelay>"});
         }
         edits.addAll(moreEdits);
         writeConf(workingDirectory, edits);

@@ -42,6 +42,7 @@ final class BenchSink implements AutoCloseable {
     private final Map<String, String> credentials = new ConcurrentHashMap<>();
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger mostOpenAtOnce = new AtomicInteger();
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "bench-sink");
         thread.setDaemon(true);
@@ -77,6 +78,11 @@ final class BenchSink implements AutoCloseable {
         return connections.get();
     }
 
+    /** The most connections this sink had open at one moment (as a partner relay's per-client limit counts them). */
+    int mostOpenAtOnce() {
+        return mostOpenAtOnce.get();
+    }
+
     @Override
     public void close() {
         closeQuietly(serverSocket);
@@ -98,6 +104,7 @@ final class BenchSink implements AutoCloseable {
                 Socket socket = serverSocket.accept();
                 connections.incrementAndGet();
                 openSockets.add(socket);
+                mostOpenAtOnce.accumulateAndGet(openSockets.size(), Math::max);
                 threads.execute(() -> serve(socket));
             } catch (IOException e) {
                 // closed: the loop ends

@@ -42,6 +42,9 @@ public final class BenchmarkMain {
         if (settings.runs("throughput") || settings.runs("reuse")) {
             report.throughput = new RelayThroughput(settings, log).run();
         }
+        if (settings.runs("scaling")) {
+            report.scaling = new RelayScaling(settings, log).run();
+        }
         if (settings.runs("matcher")) {
             log.println("[bench] JMH: matcher cost ...");
             report.matcher = MatcherCost.measure(settings);

@@ -13,8 +13,8 @@ import java.util.Set;
 record BenchmarkSettings(boolean smoke, Set<String> parts, int mails, List<Integer> sizesKib, int users, int relays,
                          List<Integer> clients, int warmup, int reuseMails, int memoryAddresses, List<Integer> jmhRegistered,
                          int jmhForks, int jmhWarmupIterations, int jmhIterations, int jmhIterationMillis,
-                         String poolMaxIdleSessionsPerRelay) {
-    static final Set<String> ALL_PARTS = Set.of("throughput", "reuse", "memory", "matcher");
+                         String maxOpenConnectionsPerRelay, int scalingMails) {
+    static final Set<String> ALL_PARTS = Set.of("throughput", "reuse", "memory", "matcher", "scaling");
 
     static BenchmarkSettings parse(String... args) {
         Map<String, String> values = new HashMap<>();
@@ -32,14 +32,14 @@ record BenchmarkSettings(boolean smoke, Set<String> parts, int mails, List<Integ
         Map<String, String> defaults = smoke ? Map.ofEntries(
             Map.entry("parts", "throughput,reuse,memory,matcher"), Map.entry("mails", "100"), Map.entry("sizes", "1"),
             Map.entry("users", "100"), Map.entry("relays", "10"), Map.entry("clients", "8"), Map.entry("warmup", "20"),
-            Map.entry("poolMaxIdleSessionsPerRelay", "shipped"),
+            Map.entry("maxOpenConnectionsPerRelay", "shipped"), Map.entry("scalingMails", "100"),
             Map.entry("reuseMails", "100"), Map.entry("memoryAddresses", "50000"), Map.entry("jmhRegistered", "1000"),
             Map.entry("jmhForks", "1"), Map.entry("jmhWarmupIterations", "1"), Map.entry("jmhIterations", "1"),
             Map.entry("jmhIterationMillis", "300"))
             : Map.ofEntries(
-            Map.entry("parts", "throughput,reuse,memory,matcher"), Map.entry("mails", "5000"), Map.entry("sizes", "1,100"),
+            Map.entry("parts", "throughput,reuse,memory,matcher,scaling"), Map.entry("mails", "5000"), Map.entry("sizes", "1,100"),
             Map.entry("users", "100"), Map.entry("relays", "10"), Map.entry("clients", "12,24,48"), Map.entry("warmup", "300"),
-            Map.entry("poolMaxIdleSessionsPerRelay", "shipped"),
+            Map.entry("maxOpenConnectionsPerRelay", "shipped"), Map.entry("scalingMails", "3000"),
             Map.entry("reuseMails", "1000"), Map.entry("memoryAddresses", "1000000"),
             Map.entry("jmhRegistered", "1000,100000,1000000"), Map.entry("jmhForks", "1"), Map.entry("jmhWarmupIterations", "3"),
             Map.entry("jmhIterations", "5"), Map.entry("jmhIterationMillis", "2000"));
@@ -58,7 +58,7 @@ record BenchmarkSettings(boolean smoke, Set<String> parts, int mails, List<Integ
             integer(merged, "relays"), integers(merged, "clients"), integer(merged, "warmup"), integer(merged, "reuseMails"),
             integer(merged, "memoryAddresses"), integers(merged, "jmhRegistered"), integer(merged, "jmhForks"),
             integer(merged, "jmhWarmupIterations"), integer(merged, "jmhIterations"), integer(merged, "jmhIterationMillis"),
-            merged.get("poolMaxIdleSessionsPerRelay"));
+            merged.get("maxOpenConnectionsPerRelay"), integer(merged, "scalingMails"));
     }
 
     private static int integer(Map<String, String> values, String key) {
@@ -69,9 +69,9 @@ record BenchmarkSettings(boolean smoke, Set<String> parts, int mails, List<Integ
         return Arrays.stream(values.get(key).split(",")).map(String::trim).map(Integer::parseInt).toList();
     }
 
-    /** Whether the relay mailet keeps the shipped {@code poolMaxIdleSessionsPerRelay} (else it is set to the argument). */
-    boolean shippedIdleSessionsPerRelay() {
-        return poolMaxIdleSessionsPerRelay.equals("shipped");
+    /** Whether the relay mailet keeps the shipped {@code maxOpenConnectionsPerRelay} (else it is set to the argument). */
+    boolean shippedOpenConnectionsPerRelay() {
+        return maxOpenConnectionsPerRelay.equals("shipped");
     }
 
     boolean runs(String part) {
@@ -83,7 +83,7 @@ record BenchmarkSettings(boolean smoke, Set<String> parts, int mails, List<Integ
         return "mails=" + mails + " sizes=" + sizesKib + "KiB users=" + users + " relays=" + relays + " clients=" + clients
             + " warmup=" + warmup + " reuseMails=" + reuseMails + " memoryAddresses=" + memoryAddresses + " jmhRegistered="
             + jmhRegistered + " jmh(forks=" + jmhForks + ", warmup=" + jmhWarmupIterations + "x" + jmhIterationMillis + "ms, measure="
-            + jmhIterations + "x" + jmhIterationMillis + "ms) parts=" + parts + " poolMaxIdleSessionsPerRelay="
-            + poolMaxIdleSessionsPerRelay + (smoke ? " [smoke]" : "");
+            + jmhIterations + "x" + jmhIterationMillis + "ms) parts=" + parts + " maxOpenConnectionsPerRelay="
+            + maxOpenConnectionsPerRelay + " scalingMails=" + scalingMails + (smoke ? " [smoke]" : "");
     }
 }

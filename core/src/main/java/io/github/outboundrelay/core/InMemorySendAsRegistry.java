@@ -13,6 +13,7 @@ import org.apache.james.core.Username;
  */
 public class InMemorySendAsRegistry implements SendAsRegistry {
     private final ConcurrentHashMap<String, SendAsAddress> byAddress = new ConcurrentHashMap<>();
+    private final SendAsOwnerIndex byOwner = new SendAsOwnerIndex();
 
     @Override
     public Optional<SendAsAddress> find(MailAddress address) {
@@ -33,6 +34,11 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
     }
 
     @Override
+    public List<SendAsAddress> ownedBy(Username owner) {
+        return byOwner.ownedBy(owner);
+    }
+
+    @Override
     public List<SendAsAddress> all() {
         return List.copyOf(byAddress.values());
     }
@@ -43,6 +49,7 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
             if (existing != null && !existing.isOwnedBy(sendAs.owner())) {
                 throw new AddressOwnedByAnotherUserException(sendAs.address());
             }
+            byOwner.replaced(key, existing, sendAs);
             return sendAs;
         });
     }
@@ -50,7 +57,15 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
     @Override
     public boolean remove(Username owner, MailAddress address) {
         String key = SendAsKey.of(address);
-        SendAsAddress existing = byAddress.get(key);
-        return existing != null && existing.isOwnedBy(owner) && byAddress.remove(key, existing);
+        boolean[] removed = {false};
+        byAddress.computeIfPresent(key, (ignored, existing) -> {
+            if (!existing.isOwnedBy(owner)) {
+                return existing;
+            }
+            byOwner.replaced(key, existing, null);
+            removed[0] = true;
+            return null;
+        });
+        return removed[0];
     }
 }

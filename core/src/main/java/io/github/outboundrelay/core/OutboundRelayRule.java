@@ -1,5 +1,6 @@
 package io.github.outboundrelay.core;
 
+import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -27,7 +28,10 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  *     has none): {@link SendAsDecision.ThroughRelay};</li>
  *     <li>otherwise through our servers, on behalf of U: {@link SendAsDecision.ThroughOurServers}.</li>
  * </ol>
- * Every lookup is answered from memory; a change of policy or address is seen by the very next decision.
+ * Every lookup is answered from memory; a change of policy or address is seen by the very next decision. Per mail,
+ * one probe of the registry's owner index ({@link SendAsRegistry#ownedBy}) gives the sender's few addresses; the
+ * From and envelope are compared with those, and only a send-as reads the verification, policy and domain list,
+ * which are never cached here.
  */
 public class OutboundRelayRule {
     private final SendAsRegistry registry;
@@ -51,29 +55,41 @@ public class OutboundRelayRule {
      * admitted as (at MAIL FROM, or JMAP's) never leaves as it is through the normal path.
      */
     public SendAsDecision decide(Mail mail) throws MessagingException {
-        Optional<Username> sender = AuthenticatedSender.of(mail);
-        if (sender.isEmpty()) {
+        List<SendAsAddress> owned = ownedByAuthenticatedSender(mail);
+        if (owned.isEmpty()) {
+            // Most users: one probe of the owner index answers, before any header is read.
             return NotSendAs.NOT_AN_ALTERNATE_ADDRESS;
         }
-        SendAsDecision byFrom = FromHeader.singleMailboxKey(mail.getMessage())
-            .flatMap(registry::findByKey)
-            .filter(sendAs -> sendAs.isOwnedBy(sender.get()))
+        SendAsDecision byFrom = FromHeader.singleMailboxAmong(mail.getMessage(), owned)
             .map(this::decide)
             .orElse(NotSendAs.NOT_AN_ALTERNATE_ADDRESS);
         if (byFrom.isSendAs()) {
             return byFrom;
         }
-        return envelopeSendAs(mail.getMaybeSender(), sender.get())
+        return envelopeSendAs(mail.getMaybeSender(), owned)
+            .map(this::decide)
             .filter(SendAsDecision::isSendAs)
             .<SendAsDecision>map(byEnvelope -> new SendAsDecision.ThroughOurServers(byEnvelope.sendAs().orElseThrow(), byEnvelope.reason()))
             .orElse(byFrom);
     }
 
-    private Optional<SendAsDecision> envelopeSendAs(MaybeSender envelope, Username sender) {
+    /** The addresses of the mail's authenticated sender: none when it has no authenticated sender. */
+    private List<SendAsAddress> ownedByAuthenticatedSender(Mail mail) {
+        Optional<Username> sender = AuthenticatedSender.of(mail);
+        return sender.isEmpty() ? List.of() : registry.ownedBy(sender.get());
+    }
+
+    /** The one of {@code owned} that is the envelope sender. */
+    private static Optional<SendAsAddress> envelopeSendAs(MaybeSender envelope, List<SendAsAddress> owned) {
         if (envelope == null || envelope.isNullSender()) {
             return Optional.empty();
         }
-        return Optional.of(decide(sender, envelope.get()));
+        for (SendAsAddress candidate : owned) {
+            if (SendAsKey.sameKey(candidate.address(), envelope.get())) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The decision for {@code user} writing as {@code address} (MAIL FROM, JMAP's From and envelope). */
@@ -116,13 +132,11 @@ public class OutboundRelayRule {
      * authenticated sender, whatever the domain's policy.
      */
     public Optional<SendAsAddress> registeredSendAs(Mail mail) throws MessagingException {
-        Optional<Username> sender = AuthenticatedSender.of(mail);
-        if (sender.isEmpty()) {
+        List<SendAsAddress> owned = ownedByAuthenticatedSender(mail);
+        if (owned.isEmpty()) {
             return Optional.empty();
         }
-        return FromHeader.singleMailboxKey(mail.getMessage())
-            .flatMap(registry::findByKey)
-            .filter(sendAs -> sendAs.isOwnedBy(sender.get()))
+        return FromHeader.singleMailboxAmong(mail.getMessage(), owned)
             .filter(verifier::isVerified)
             .filter(sendAs -> !isLocal(sendAs.address().getDomain()));
     }

@@ -3,6 +3,10 @@ package io.github.outboundrelay.core;
 import java.util.Objects;
 import java.util.Optional;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
+
+import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
@@ -53,11 +57,24 @@ public record SendAsAddress(MailAddress address, Username owner, Optional<RelayA
             RelayCredential.Password.contextFor(owner, SendAsKey.of(address), relay, relayUsername)));
     }
 
+    /** The owners' domains, one object each: a million users of a few domains would otherwise hold a million copies. */
+    private static final Interner<Domain> OWNER_DOMAINS = Interners.newWeakInterner();
+
     public SendAsAddress {
         PlainAddress.require(Objects.requireNonNull(address, "address"));
-        Objects.requireNonNull(owner, "owner");
+        owner = withSharedDomain(Objects.requireNonNull(owner, "owner"));
         Objects.requireNonNull(relayAccount, "relayAccount");
         displayName = validDisplayName(Objects.requireNonNull(displayName, "displayName"));
+    }
+
+    /** The same user, holding the one shared object of its domain (equal, so nothing else changes). */
+    private static Username withSharedDomain(Username owner) {
+        if (owner.getDomainPart().isEmpty()) {
+            return owner;
+        }
+        Domain domain = owner.getDomainPart().get();
+        Domain shared = OWNER_DOMAINS.intern(domain);
+        return shared == domain ? owner : Username.fromLocalPartWithDomain(owner.getLocalPart(), shared);
     }
 
     /**

@@ -18,6 +18,14 @@ public interface SendAsRegistry {
 
     List<SendAsAddress> listOwnedBy(Username owner);
 
+    /**
+     * The addresses registered to {@code owner}, in no particular order, answered from memory with one hash probe
+     * (a {@link SendAsOwnerIndex}): the rule's per-mail path. Empty for a user without any.
+     */
+    default List<SendAsAddress> ownedBy(Username owner) {
+        return listOwnedBy(owner);
+    }
+
     /** Every registered address, in no particular order: for whole-registry jobs such as re-sealing passwords. */
     List<SendAsAddress> all();
 

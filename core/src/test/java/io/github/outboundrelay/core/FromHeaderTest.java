@@ -32,6 +32,28 @@ class FromHeaderTest {
         assertThat(FromHeader.singleAddrSpec(value)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "alice@partner.test", "ALICE@Partner.TEST", "<alice@partner.test>", "Alice <alice@partner.test>",
+        "Alice Martin 2 <alice.martin+news@partner-1.test>", "  alice@partner.test\t", "Alice<alice@partner.test>",
+        "a_b-c@x.partner.test", "alice@localhost"})
+    void thePlainShapeIsReadAsTheStrictParserReadsIt(String value) {
+        assertThat(FromHeader.plainAddrSpec(value)).isNotNull();
+        assertThat(FromHeader.singleAddrSpec(value)).hasValue(FromHeader.plainAddrSpec(value));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "alice@partner.test, bob@ourdomain.test", "\"bob@ourdomain.test\" <alice@partner.test>",
+        "Alice (work) <alice@partner.test>", "alice@partner.test (work)", "Alice\r\n <alice@partner.test>",
+        "=?UTF-8?Q?bob?= <alice@partner.test>", "alice@partner.test <bob@elsewhere.test>", "alice..b@partner.test",
+        ".alice@partner.test", "alice@partner..test", "alice@partner.test.", "alice@@partner.test", "alice@b@partner.test",
+        "alice@bücher.test", "Friends: alice@partner.test;", "alice@partner.test\u0000", "", " ", "<>", "J. Doe <a@b.test>",
+        "alice@[127.0.0.1]", "\"a b\"@partner.test", "alice@partner.test\nBcc: x@y.test"})
+    void anythingElseIsLeftToTheStrictParser(String value) {
+        assertThat(FromHeader.plainAddrSpec(value)).isNull();
+    }
+
     @Test
     void foldingWhitespaceIsNotAnInjection() {
         assertThat(FromHeader.singleAddrSpec("\"Alice\"\r\n\t<alice@partner.test>")).isPresent();

@@ -255,6 +255,38 @@ class OutboundRelayRuleTest {
         assertThat(pathOf(mail(ALICE, "alice@partner.test"))).isEqualTo("none");
     }
 
+    @Test
+    void aUserWithoutAlternateAddressIsAnsweredWithoutReadingTheMessage() throws Exception {
+        Mail mail = org.mockito.Mockito.spy(mail(BOB, "alice@partner.test", "alice@partner.test"));
+
+        assertThat(rule.decide(mail)).isEqualTo(SendAsDecision.NotSendAs.NOT_AN_ALTERNATE_ADDRESS);
+        org.mockito.Mockito.verify(mail, org.mockito.Mockito.never()).getMessage();
+        org.mockito.Mockito.verify(mail, org.mockito.Mockito.never()).getMaybeSender();
+    }
+
+    @Test
+    void aPolicySwitchedOffIsSeenByTheVeryNextMailWhateverTheOwnerIndex() throws Exception {
+        Mail mail = mail(ALICE, "alice@partner.test");
+        assertThat(pathOf(mail)).isEqualTo("relay");
+
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false));
+        assertThat(pathOf(mail)).isEqualTo("ourServers");
+        policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), false, false, false));
+        assertThat(pathOf(mail)).isEqualTo("none");
+    }
+
+    @Test
+    void aPlainFromAndAnyOtherSpellingOfTheSameMailboxDecideAlike() throws Exception {
+        for (String from : java.util.List.of("alice@partner.test", "Alice <ALICE@partner.test>", "<alice@Partner.Test>",
+            "\"Alice\" <alice@partner.test>", "Alice (work) <alice@partner.test>", " alice@partner.test ")) {
+            assertThat(pathOf(mail(ALICE, from))).as(from).isEqualTo("relay");
+        }
+        for (String from : java.util.List.of("alice@partner.test.evil", "xalice@partner.test", "alice@partner.tes",
+            "Alice <alice@partner.test>, bob@partner.test", "alice@partner.test <bob@elsewhere.test>")) {
+            assertThat(pathOf(mail(ALICE, from))).as(from).isEqualTo("none");
+        }
+    }
+
     private String pathOf(Mail mail) throws Exception {
         return rule.decide(mail).path();
     }

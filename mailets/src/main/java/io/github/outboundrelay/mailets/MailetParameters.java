@@ -66,6 +66,15 @@ record MailetParameters(MailetConfig config) {
         return Optional.of(parseDuration(name, raw));
     }
 
+    /** A duration that is on unless set {@code off}: absent, it is {@code defaultValue}. */
+    Optional<Duration> durationUnlessOff(String name, String defaultValue) throws MessagingException {
+        String raw = config.getInitParameter(name);
+        if (raw != null && raw.trim().equalsIgnoreCase(OFF)) {
+            return Optional.empty();
+        }
+        return Optional.of(duration(name, defaultValue));
+    }
+
     <E extends Enum<E>> E choice(String name, Class<E> type, E defaultValue) throws MessagingException {
         String raw = nonBlank(name, defaultValue.name().toLowerCase(Locale.ROOT));
         try {

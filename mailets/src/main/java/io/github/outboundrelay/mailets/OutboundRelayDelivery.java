@@ -1,6 +1,7 @@
 package io.github.outboundrelay.mailets;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,14 +29,16 @@ import io.github.outboundrelay.core.SendAsRegistry;
 
 /**
  * Delivers mail written from a send-as address through that address's own relay, in the manner of James's
- * RemoteDelivery: the mail is put in a MailQueue of its own and delivered from there by delivery threads, retried
+ * RemoteDelivery: the first attempt is made at once when an authenticated session of the address's relay account is
+ * idle in the pool ({@code attemptAtOnce}); other mail is put in a MailQueue of its own and delivered from there by
+ * delivery threads, retried
  * with a doubling delay when the relay defers, and bounced as a DSN to the sender's local mailbox through the bounce
  * processor when it fails for good or outlives {@code maxQueueLifetime}. It falls back to the gateway only when the
  * admin sets {@code onFailure=gateway}, and then never for a recipient the relay refused with 5xx.
  *
  * <p>Authenticated sessions are pooled per relay and account (see {@link RelaySessionPool});
  * {@code poolMaxMessagesPerSession=1} turns reuse off. {@code maxConnectionsPerRelay} bounds the deliveries in
- * progress to one relay, {@code poolMaxIdleSessionsPerRelay} the idle sessions kept for it besides. The delay
+ * progress to one relay, {@code maxOpenConnectionsPerRelay} its connections open at once, idle ones included. The delay
  * warning needs a processor holding James's DSNBounce with {@code <action>delayed</action>}, named by
  * {@code delayWarningProcessor}:</p>
  * <pre>{@code
@@ -61,9 +64,10 @@ import io.github.outboundrelay.core.SendAsRegistry;
  *         <bounceProcessor>bounces</bounceProcessor>
  *         <poolIdleTimeout>30 seconds</poolIdleTimeout>
  *         <poolMaxMessagesPerSession>100</poolMaxMessagesPerSession>
- *         <poolMaxIdleSessionsPerCredential>4</poolMaxIdleSessionsPerCredential>
- *         <poolMaxIdleSessionsPerRelay>40</poolMaxIdleSessionsPerRelay>
+ *         <poolMaxIdleSessionsPerCredential>10</poolMaxIdleSessionsPerCredential>
  *         <maxConnectionsPerRelay>10</maxConnectionsPerRelay>
+ *         <maxOpenConnectionsPerRelay>100</maxOpenConnectionsPerRelay>
+ *         <attemptAtOnce>30 seconds</attemptAtOnce>
  *         <delayWarningAfter>4 hours</delayWarningAfter>
  *         <delayWarningProcessor>relay-delayed</delayWarningProcessor>
  *         <onFailure>bounce</onFailure>
@@ -102,6 +106,7 @@ public class OutboundRelayDelivery extends GenericMailet {
     private RelayDeliveryWorker worker;
     private RelayRateLimiter rateLimiter;
     private RelayBouncer bouncer;
+    private Optional<Duration> attemptAtOnce = Optional.empty();
 
     @Inject
     public OutboundRelayDelivery(MailQueueFactory<?> queueFactory, OutboundRelayRule rule, SendAsRegistry registry,
@@ -140,6 +145,7 @@ public class OutboundRelayDelivery extends GenericMailet {
             new RelayNotices(configuration, getMailetContext(), bouncer), new RelayAttemptRecorder(attempts, clock));
         worker = new RelayDeliveryWorker(queue, configuration, collaborators, metricFactory, clock);
         worker.start();
+        attemptAtOnce = configuration.attemptAtOnce();
     }
 
     @Override
@@ -163,7 +169,9 @@ public class OutboundRelayDelivery extends GenericMailet {
             return;
         }
         RelayMailAttributes.stamp(mail, sendAs.get(), Instant.now(clock));
-        queue.enQueue(mail);
+        if (!attemptedAtOnce(mail)) {
+            queue.enQueue(mail);
+        }
         mail.setState(Mail.GHOST);
     }
 
@@ -171,6 +179,26 @@ public class OutboundRelayDelivery extends GenericMailet {
     private Optional<SendAsAddress> decidedHere(Mail mail) throws MessagingException {
         SendAsDecision decision = rule.decide(mail);
         return decision instanceof SendAsDecision.ThroughRelay ? decision.sendAs() : Optional.empty();
+    }
+
+    /**
+     * Exim's way where it is cheap: the first attempt right here, while the mail is still in the spool (a crash meanwhile
+     * leaves it there, to be processed again), when a pooled session of its relay account is free now. Whatever
+     * does not leave at once (no idle session, a deferral) goes through the queue, as in Postfix. Anything unexpected
+     * hands the mail to the queue, which retries it: at least once, as the worker's RETRY.
+     */
+    private boolean attemptedAtOnce(Mail mail) {
+        if (attemptAtOnce.isEmpty()) {
+            return false;
+        }
+        try {
+            boolean attempted = worker.deliverAtOnce(mail, attemptAtOnce.get());
+            metricFactory.generate(attempted ? "outbound-relay-attempted-at-once" : "outbound-relay-queued-first").increment();
+            return attempted;
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.warn("Outbound relay could not end the attempt at once of mail {}; it goes through the queue", mail.getName(), e);
+            return false;
+        }
     }
 
     @Override

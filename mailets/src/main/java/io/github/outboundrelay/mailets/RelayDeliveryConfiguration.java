@@ -43,7 +43,8 @@ public record RelayDeliveryConfiguration(String queueName,
                                          String gatewayProcessor,
                                          String ourServersProcessor,
                                          Optional<Integer> userRateLimit,
-                                         Duration userRateWindow) {
+                                         Duration userRateWindow,
+                                         Optional<Duration> attemptAtOnce) {
 
     /** What a 535 (AUTH rejected) does to the mail: retried like any deferral, or given up at once. */
     public enum AuthFailureHandling { DEFER, BOUNCE }
@@ -71,6 +72,7 @@ public record RelayDeliveryConfiguration(String queueName,
     static final String POOL_MAX_IDLE = "poolMaxIdleSessionsPerCredential";
     static final String POOL_MAX_IDLE_PER_RELAY = "poolMaxIdleSessionsPerRelay";
     static final String MAX_CONNECTIONS_PER_RELAY = "maxConnectionsPerRelay";
+    static final String MAX_OPEN_CONNECTIONS_PER_RELAY = "maxOpenConnectionsPerRelay";
     static final String DELAY_WARNING_AFTER = "delayWarningAfter";
     static final String DELAY_WARNING_PROCESSOR = "delayWarningProcessor";
     static final String ON_FAILURE = "onFailure";
@@ -90,6 +92,7 @@ public record RelayDeliveryConfiguration(String queueName,
         Map.entry("allowedRelayHosts", RelayConnectionRules.ALLOWED_HOSTS),
         Map.entry("allowedRelayNetworks", RelayConnectionRules.ALLOWED_NETWORKS),
         Map.entry("verificationMail", RelayConnectionRules.VERIFICATION_MAIL));
+    static final String ATTEMPT_AT_ONCE = "attemptAtOnce";
 
     /** With the default connection rules (tests). */
     public static RelayDeliveryConfiguration from(MailetConfig config) throws MessagingException {
@@ -141,8 +144,10 @@ public record RelayDeliveryConfiguration(String queueName,
             new RelayPoolSettings(
                 parameters.duration(POOL_IDLE_TIMEOUT, "30 seconds"),
                 parameters.positiveInt(POOL_MAX_MESSAGES, 100),
-                parameters.positiveInt(POOL_MAX_IDLE, 4),
-                parameters.positiveInt(POOL_MAX_IDLE_PER_RELAY, 40),
+                // One account has at most maxConnectionsPerRelay sessions in flight: as many may wait idle after a
+                // burst (maxOpenConnectionsPerRelay bounds the whole, a second session of an account goes first).
+                parameters.positiveInt(POOL_MAX_IDLE, maxConnectionsPerRelay),
+                maxOpenConnectionsPerRelay(parameters, maxConnectionsPerRelay),
                 maxConnectionsPerRelay),
             delayWarningAfter,
             parameters.nonBlank(DELAY_WARNING_PROCESSOR, "relay-delayed"),
@@ -150,7 +155,8 @@ public record RelayDeliveryConfiguration(String queueName,
             parameters.nonBlank(GATEWAY_PROCESSOR, "relay"),
             parameters.nonBlank(OUR_SERVERS_PROCESSOR, "transport"),
             parameters.optionalPositiveInt(USER_RATE_LIMIT, 500),
-            parameters.duration(USER_RATE_WINDOW, "1 hour"));
+            parameters.duration(USER_RATE_WINDOW, "1 hour"),
+            attemptAtOnce(parameters, attemptTimeout));
     }
 
     /** A connection rule left in mailetcontainer.xml stops start-up: it would be ignored, silently. */
@@ -162,6 +168,44 @@ public record RelayDeliveryConfiguration(String queueName,
                     + " connection rules), and remove it from mailetcontainer.xml");
             }
         }
+    }
+
+    /**
+     * How long the mailet's first attempt at once may take ({@code attemptAtOnce}, 30 s by default, or
+     * {@code attemptTimeout} if shorter; {@code off}: every
+     * mail goes through the queue first). The spool thread waits for it, so it is short, and never longer than
+     * {@code attemptTimeout}.
+     */
+    private static Optional<Duration> attemptAtOnce(MailetParameters parameters, Duration attemptTimeout) throws MessagingException {
+        Duration shortBound = Duration.ofSeconds(30);
+        Duration defaultLimit = attemptTimeout.compareTo(shortBound) < 0 ? attemptTimeout : shortBound;
+        Optional<Duration> limit = parameters.durationUnlessOff(ATTEMPT_AT_ONCE, defaultLimit.toSeconds() + " seconds");
+        if (limit.isPresent() && limit.get().compareTo(attemptTimeout) > 0) {
+            throw MailetParameters.invalid(ATTEMPT_AT_ONCE, "must not be longer than '" + ATTEMPT_TIMEOUT + "'");
+        }
+        return limit;
+    }
+
+    /**
+     * {@code maxOpenConnectionsPerRelay} (100 by default: one session for each of 100 accounts sending through one
+     * partner), or, from a configuration written before it, {@code maxConnectionsPerRelay} plus the old fixed
+     * {@code poolMaxIdleSessionsPerRelay}: the same bound on connections open at once as before.
+     */
+    private static int maxOpenConnectionsPerRelay(MailetParameters parameters, int maxConnectionsPerRelay)
+            throws MessagingException {
+        int absent = 0; // a set value is at least 1
+        int legacyIdle = parameters.positiveInt(POOL_MAX_IDLE_PER_RELAY, absent);
+        int explicit = parameters.positiveInt(MAX_OPEN_CONNECTIONS_PER_RELAY, absent);
+        if (legacyIdle != absent && explicit != absent) {
+            throw MailetParameters.invalid(POOL_MAX_IDLE_PER_RELAY, "is replaced by '" + MAX_OPEN_CONNECTIONS_PER_RELAY
+                + "': set only that one");
+        }
+        int open = explicit != absent ? explicit : legacyIdle != absent ? maxConnectionsPerRelay + legacyIdle : 100;
+        if (open < maxConnectionsPerRelay) {
+            throw MailetParameters.invalid(MAX_OPEN_CONNECTIONS_PER_RELAY, "must be at least '" + MAX_CONNECTIONS_PER_RELAY
+                + "' (" + maxConnectionsPerRelay + ")");
+        }
+        return open;
     }
 
     /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */

@@ -13,6 +13,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.metrics.api.TimeMetric;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
@@ -140,37 +141,62 @@ class RelayDeliveryWorker {
         }
     }
 
+    /** One attempt at the relay, or none when the way it is made cannot be taken now. */
+    private interface Attempt {
+        Optional<DeliveryResult> send(SendAsAddress sendAs, RelayLogin login, MimeMessage message, List<MailAddress> recipients);
+    }
+
     void deliver(Mail mail) throws MessagingException {
+        deliver(mail, (sendAs, login, message, recipients) -> Optional.of(with.client().send(sendAs, login, message, recipients)));
+    }
+
+    /**
+     * The mailet's first attempt, made at once on the spool's thread (the mail stays in the spool until it ends) when
+     * an idle session of the mail's relay account and a delivery slot are free right now, within {@code limit}; then
+     * concluded as any attempt (delivered, bounced, or queued for a retry).
+     *
+     * @return false when no such session was free: nothing was done and the mail is the caller's to queue
+     */
+    boolean deliverAtOnce(Mail mail, Duration limit) throws MessagingException {
+        return deliver(mail, (sendAs, login, message, recipients) ->
+            with.client().sendOnIdleSession(sendAs, login, message, recipients, limit));
+    }
+
+    private boolean deliver(Mail mail, Attempt attempt) throws MessagingException {
         Optional<Username> owner = RelayMailAttributes.owner(mail);
         Optional<MailAddress> address = RelayMailAttributes.sendAs(mail);
         Optional<SendAsAddress> sendAs = owner.flatMap(user -> address.flatMap(from -> with.registry().findOwnedBy(user, from)));
         try (DeliveryLogContext context = DeliveryLogContext.of(mail, address, sendAs)) {
-            deliver(mail, owner, address, sendAs);
+            return deliver(mail, owner, address, sendAs, attempt);
         }
     }
 
-    /** Within the mail's log context: the lines logged here name neither the mail, its sender nor its relay. */
-    private void deliver(Mail mail, Optional<Username> owner, Optional<MailAddress> address, Optional<SendAsAddress> sendAs)
-            throws MessagingException {
+    /**
+     * Within the mail's log context: the lines logged here name neither the mail, its sender nor its relay.
+     *
+     * @return false when {@code attempt} could not be made now: nothing was done
+     */
+    private boolean deliver(Mail mail, Optional<Username> owner, Optional<MailAddress> address, Optional<SendAsAddress> sendAs,
+                            Attempt attempt) throws MessagingException {
         if (sendAs.isEmpty()) {
             // Removed while the mail waited: we have no credentials, and the gateway would break SPF/DMARC alignment.
             handleGone(mail, owner, address);
-            return;
+            return true;
         }
         if (!ownerExists(sendAs.get().owner())) {
             bounceUnsent(mail, sendAs.get(), "The owner " + sendAs.get().owner().asString() + " of the send-as address "
                 + sendAs.get().address().asString() + " no longer exists on this server: the mail was not relayed");
-            return;
+            return true;
         }
         // What the matcher decided when the mail was queued, decided again at each attempt: settings may have changed.
         SendAsDecision decision = with.rule().decide(sendAs.get());
         if (decision instanceof SendAsDecision.ThroughOurServers ourServers) {
             with.failureRouter().sendThroughOurServers(mail, ourServers);
-            return;
+            return true;
         }
         if (!(decision instanceof SendAsDecision.ThroughRelay)) {
             bounceUnsent(mail, sendAs.get(), whyNotSentAs(sendAs.get(), decision.reason()));
-            return;
+            return true;
         }
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
         MimeMessage message = mail.getMessage();
@@ -179,9 +205,15 @@ class RelayDeliveryWorker {
         DeliveryResult result;
         try {
             RelayLogin login = with.logins().loginFor(sendAs.get());
-            result = metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery-" + host,
-                () -> metricFactory.decorateSupplierWithTimerMetric("outbound-relay-delivery",
-                    () -> with.client().send(sendAs.get(), login, message, recipients)));
+            TimeMetric perRelayTimer = metricFactory.timer("outbound-relay-delivery-" + host);
+            TimeMetric timer = metricFactory.timer("outbound-relay-delivery");
+            Optional<DeliveryResult> attempted = attempt.send(sendAs.get(), login, message, recipients);
+            if (attempted.isEmpty()) {
+                return false;
+            }
+            timer.stopAndPublish();
+            perRelayTimer.stopAndPublish();
+            result = attempted.get();
         } catch (RelayLogins.UnusableCredentialException e) {
             // A password whose key is gone, an OAuth provider removed: handled like a refused password.
             LOGGER.warn("Outbound relay cannot use the stored credential: {}", e.getMessage());
@@ -192,6 +224,7 @@ class RelayDeliveryWorker {
         log(mail, sendAs.get(), result);
         with.attempts().record(mail, sendAs.get(), result);
         conclude(mail, sendAs.get(), result);
+        return true;
     }
 
     private void countPerRelay(String host, DeliveryResult result) {

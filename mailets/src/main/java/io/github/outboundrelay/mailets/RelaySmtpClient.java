@@ -2,12 +2,15 @@ package io.github.outboundrelay.mailets;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import javax.mail.Address;
@@ -71,8 +74,28 @@ class RelaySmtpClient implements AutoCloseable {
     }
 
     DeliveryResult send(SendAsAddress sendAs, RelayLogin login, MimeMessage message, List<MailAddress> recipients) {
-        try (AttemptDeadline deadline = AttemptDeadline.begin(deadlineTimer, configuration.attemptTimeout())) {
-            DeliveryResult result = sendWithin(sendAs, login, message, recipients);
+        return sendWithin(sendAs, configuration.attemptTimeout(), () -> sendWithin(sendAs, login, message, recipients, null));
+    }
+
+    /**
+     * The mailet's attempt at once: only when an idle session of the account and a delivery slot are free right now
+     * (no waiting, no connecting: otherwise nothing is attempted and the result is empty), and within {@code limit}.
+     */
+    Optional<DeliveryResult> sendOnIdleSession(SendAsAddress sendAs, RelayLogin login, MimeMessage message,
+                                               List<MailAddress> recipients, Duration limit) {
+        Optional<RelaySession> idle;
+        try {
+            idle = pool.acquireIdleNow(RelaySessionKey.of(sendAs, login, fingerprints));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        return idle.map(session -> sendWithin(sendAs, limit, () -> sendWithin(sendAs, login, message, recipients, session)));
+    }
+
+    private DeliveryResult sendWithin(SendAsAddress sendAs, Duration limit, Supplier<DeliveryResult> attempt) {
+        try (AttemptDeadline deadline = AttemptDeadline.begin(deadlineTimer, limit)) {
+            DeliveryResult result = attempt.get();
             if (deadline.expired() && !result.temporarilyFailed().isEmpty()) {
                 return new DeliveryResult(result.delivered(), result.permanentlyFailed(), result.temporarilyFailed(),
                     RelayOutcomes.deferred("Relay " + sendAs.requireRelayAccount().server().host()
@@ -83,11 +106,13 @@ class RelaySmtpClient implements AutoCloseable {
         }
     }
 
-    private DeliveryResult sendWithin(SendAsAddress sendAs, RelayLogin login, MimeMessage message, List<MailAddress> recipients) {
+    /** @param acquired a session already handed out for this mail, or null to take one from the pool */
+    private DeliveryResult sendWithin(SendAsAddress sendAs, RelayLogin login, MimeMessage message, List<MailAddress> recipients,
+                                      RelaySession acquired) {
         RelaySessionKey key = RelaySessionKey.of(sendAs, login, fingerprints);
         try {
             InternetAddress[] addresses = toInternetAddresses(recipients);
-            return sendOverPool(key, sendAs, login, message, addresses, recipients);
+            return sendOverPool(key, sendAs, login, message, addresses, recipients, acquired);
         } catch (NoConnectionSlotException e) {
             return DeliveryResult.failed(recipients, RelayOutcomes.busy(e.getMessage()));
         } catch (InterruptedException e) {
@@ -95,19 +120,25 @@ class RelaySmtpClient implements AutoCloseable {
             return DeliveryResult.failed(recipients, RelayOutcomes.busy("Interrupted while waiting for a connection to "
                 + key.relay()));
         } catch (MessagingException e) {
+            if (acquired != null) {
+                pool.release(acquired, true); // nothing was sent on it
+            }
             return DeliveryResult.failed(recipients, RelayOutcomes.deferred("Mail could not be prepared for "
                 + sendAs.requireRelayAccount().server().host() + ": " + RelayDiagnostics.describe(e)));
         }
     }
 
     private DeliveryResult sendOverPool(RelaySessionKey key, SendAsAddress sendAs, RelayLogin login, MimeMessage message,
-                                        InternetAddress[] addresses, List<MailAddress> recipients)
+                                        InternetAddress[] addresses, List<MailAddress> recipients, RelaySession acquired)
             throws NoConnectionSlotException, InterruptedException {
         boolean freshOnly = false;
+        RelaySession handedOut = acquired;
         while (true) {
             RelaySession session;
             try {
-                session = pool.acquire(key, () -> sessionFactory.open(key, sendAs, login), rules.connectionTimeout(), freshOnly);
+                session = handedOut != null ? handedOut
+                    : pool.acquire(key, () -> sessionFactory.open(key, sendAs, login), rules.connectionTimeout(), freshOnly);
+                handedOut = null;
             } catch (RelayConnectException e) {
                 // Deferred whatever the reason, a target that is not allowed too (DNS may point elsewhere again; the
                 // lifetime ends it): the worker reads in the outcome whether the credentials are at fault.

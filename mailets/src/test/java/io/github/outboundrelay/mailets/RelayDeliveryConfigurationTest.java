@@ -26,7 +26,8 @@ class RelayDeliveryConfigurationTest {
         assertThat(configuration.earlyMailHold()).isEqualTo(Duration.ofSeconds(1));
         assertThat(configuration.authFailure()).isEqualTo(RelayDeliveryConfiguration.AuthFailureHandling.DEFER);
         assertThat(configuration.bounceProcessor()).isEqualTo("bounces");
-        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 4, 40, 10));
+        assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(30), 100, 10, 100, 10));
+        assertThat(configuration.attemptAtOnce()).contains(Duration.ofSeconds(30));
         assertThat(configuration.delayWarningAfter()).isEmpty();
         assertThat(configuration.delayWarningProcessor()).isEqualTo("relay-delayed");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.BOUNCE);
@@ -65,12 +66,23 @@ class RelayDeliveryConfigurationTest {
     }
 
     @Test
+    void theOldFixedIdleBoundPerRelayStillBoundsTheConnectionsOpenAtOnceAsBefore() throws Exception {
+        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("poolMaxIdleSessionsPerRelay", "40").setProperty("maxConnectionsPerRelay", "10").build());
+
+        assertThat(configuration.pool().maxOpenConnectionsPerRelay()).isEqualTo(50);
+        assertThatThrownBy(() -> RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
+            .setProperty("poolMaxIdleSessionsPerRelay", "40").setProperty("maxOpenConnectionsPerRelay", "60").build()))
+            .hasMessageContaining("'poolMaxIdleSessionsPerRelay'").hasMessageContaining("'maxOpenConnectionsPerRelay'");
+    }
+
+    @Test
     void everyNewParameterIsRead() throws Exception {
         RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder()
             .setProperty("poolIdleTimeout", "10 seconds")
             .setProperty("poolMaxMessagesPerSession", "1")
             .setProperty("poolMaxIdleSessionsPerCredential", "3")
-            .setProperty("poolMaxIdleSessionsPerRelay", "12")
+            .setProperty("maxOpenConnectionsPerRelay", "12")
             .setProperty("maxConnectionsPerRelay", "5")
             .setProperty("delayWarningAfter", "4 hours")
             .setProperty("delayWarningProcessor", "warn")
@@ -79,6 +91,8 @@ class RelayDeliveryConfigurationTest {
             .build());
 
         assertThat(configuration.pool()).isEqualTo(new RelayPoolSettings(Duration.ofSeconds(10), 1, 3, 12, 5));
+        assertThat(RelayDeliveryConfiguration.from(FakeMailetConfig.builder().setProperty("attemptAtOnce", "off").build())
+            .attemptAtOnce()).isEmpty();
         assertThat(configuration.delayWarningAfter()).contains(Duration.ofHours(4));
         assertThat(configuration.delayWarningProcessor()).isEqualTo("warn");
         assertThat(configuration.onFailure()).isEqualTo(RelayDeliveryConfiguration.OnFailure.GATEWAY);
@@ -131,10 +145,14 @@ class RelayDeliveryConfigurationTest {
         "poolMaxIdleSessionsPerRelay, -1",
         "poolMaxIdleSessionsPerRelay, forty",
         "maxConnectionsPerRelay, 0",
+        "maxOpenConnectionsPerRelay, 0",
+        "maxOpenConnectionsPerRelay, 9",
         "maxConnectionsPerRelay, two",
         "maxConnectionsPerRelay, 20",
         "maxConnectionsPerRelay, 64",
         "attemptTimeout, soon",
+        "attemptAtOnce, 20 minutes",
+        "attemptAtOnce, soon",
         "attemptTimeout, 1 minute",
         "attemptTimeout, 5 minutes",
         "delayWarningAfter, tomorrow",

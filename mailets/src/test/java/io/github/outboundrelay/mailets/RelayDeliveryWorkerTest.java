@@ -491,6 +491,45 @@ class RelayDeliveryWorkerTest {
         assertThat(names.hostPart("smtp0.attacker.test")).isEqualTo("smtp0.attacker.test");
     }
 
+    @Test
+    void theAttemptAtOnceIsMadeOnlyOnAnIdleSessionOfTheAccountAndOtherwiseNothingIsDone() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            RelayDeliveryWorker worker = worker(testConfig());
+            Mail first = queuedMail(alice);
+
+            assertThat(worker.deliverAtOnce(first, Duration.ofSeconds(10))).isFalse();
+            assertThat(peer.connectionCount()).isZero();
+            assertThat(queue.getSize()).isZero();
+            assertThat(attempts.find(java.util.Optional.empty(), java.time.Instant.EPOCH, 0, 10)).isEmpty();
+
+            worker.deliver(first);
+            assertThat(worker.deliverAtOnce(queuedMail(alice), Duration.ofSeconds(10))).isTrue();
+
+            assertThat(peer.awaitMessages(2, Duration.ofSeconds(5))).hasSize(2);
+            assertThat(peer.connectionCount()).isEqualTo(1);
+            assertThat(queue.getSize()).isZero();
+            assertThat(metrics.countFor("outbound-relay-delivered")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aMailWhoseAttemptAtOnceIsDeferredWaitsInTheQueueForItsRetry() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            SendAsAddress alice = register(peer, RelaySecurity.STARTTLS);
+            RelayDeliveryWorker worker = worker(testConfig());
+            worker.deliver(queuedMail(alice));
+            peer.failNextTransactions(1, 451, "4.3.0 Try again later");
+
+            assertThat(worker.deliverAtOnce(queuedMail(alice), Duration.ofSeconds(10))).isTrue();
+
+            assertThat(queue.getSize()).isEqualTo(1);
+            assertThat(RelayMailAttributes.failedAttempts(takeFromQueue())).isEqualTo(1);
+            assertThat(context.getSentMails()).isEmpty();
+            assertThat(peer.connectionCount()).isEqualTo(1);
+        }
+    }
+
     private RelayDeliveryWorker worker(FakeMailetConfig.Builder config) throws Exception {
         return worker(config, RelayPeers.testRules());
     }

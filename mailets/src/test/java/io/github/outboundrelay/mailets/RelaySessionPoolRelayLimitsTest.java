@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.junit.jupiter.api.Test;
 
+import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.mailets.RelaySessionKey.RelayEndpoint;
@@ -29,8 +31,8 @@ import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
  * Many accounts on one relay: {@code maxConnectionsPerRelay} bounds the sessions carrying a mail at once, and
- * {@code poolMaxIdleSessionsPerRelay} the idle ones besides, so an account's idle session is not closed to let another
- * account deliver. Against real SMTP peers, as {@link RelaySessionPoolTest}.
+ * {@code maxOpenConnectionsPerRelay} every connection open to it; idle sessions are kept for the accounts sending, so
+ * an account's idle session is not closed to let another account deliver. Against real SMTP peers, as {@link RelaySessionPoolTest}.
  */
 class RelaySessionPoolRelayLimitsTest {
     final RecordingMetricFactory metrics = new RecordingMetricFactory();
@@ -96,9 +98,10 @@ class RelaySessionPoolRelayLimitsTest {
     }
 
     @Test
-    void pastTheIdleCapOfARelayItsLeastRecentlyUsedSessionsAreClosedWhateverTheAccount() throws Exception {
+    void atTheOpenConnectionCapOfARelayItsLeastRecentlyUsedSessionIsClosedToOpenAnotherWhateverTheAccount() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE_LOGIN, ALICE_PASSWORD).start();
-             RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("poolMaxIdleSessionsPerRelay", "3"), metrics, Clock.systemUTC())) {
+             RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxOpenConnectionsPerRelay", "3")
+                 .setProperty("maxConnectionsPerRelay", "1"), metrics, Clock.systemUTC())) {
             List<SendAsAddress> accounts = accounts(peer, 5);
             for (SendAsAddress account : accounts) {
                 deliver(client, account, "first of " + account.requireRelayAccount().username());
@@ -122,6 +125,82 @@ class RelaySessionPoolRelayLimitsTest {
             assertThat(peer.connectionCount()).isEqualTo(7);
             assertThat(client.pool().idleCount(relayOf(peer))).isEqualTo(3);
         }
+    }
+
+    @Test
+    void moreAccountsSendingInTurnThanTheOldFixedIdleBoundEachKeepTheirSession() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE_LOGIN, ALICE_PASSWORD).start();
+             RelaySmtpClient client = RelayPeers.client(testConfig(), metrics, Clock.systemUTC())) {
+            List<SendAsAddress> accounts = accounts(peer, 60);
+            for (int round = 0; round < 3; round++) {
+                for (SendAsAddress account : accounts) {
+                    assertThat(deliver(client, account, "round " + round).isCompleteSuccess()).isTrue();
+                }
+            }
+
+            assertThat(peer.awaitMessages(180, Duration.ofSeconds(20))).hasSize(180);
+            assertThat(peer.connectionCount()).isEqualTo(60);
+            assertThat(client.pool().idleCount(relayOf(peer))).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void neverMoreConnectionsOpenToOneRelayThanItsCapWhenManyAccountsSendFromManyThreads() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE_LOGIN, ALICE_PASSWORD).start();
+             RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxConnectionsPerRelay", "4")
+                 .setProperty("maxOpenConnectionsPerRelay", "6").setProperty("connectionTimeout", "10 seconds"), metrics,
+                 Clock.systemUTC())) {
+            List<SendAsAddress> accounts = accounts(peer, 12);
+            List<Future<DeliveryResult>> results = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                SendAsAddress account = accounts.get(i % accounts.size());
+                String subject = "parallel " + i;
+                results.add(threads.submit(() -> deliver(client, account, subject)));
+            }
+            for (Future<DeliveryResult> result : results) {
+                assertThat(result.get().isCompleteSuccess()).isTrue();
+            }
+
+            assertThat(peer.awaitMessages(60, Duration.ofSeconds(10))).hasSize(60);
+            assertThat(peer.maxSimultaneousConnections()).isBetween(1, 6);
+            assertThat(client.pool().idleCount(relayOf(peer))).isLessThanOrEqualTo(6);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void theAttemptAtOnceTakesOnlyAnIdleSessionOfItsAccountWithASlotFreeNowAndNeverConnects() throws Exception {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE_LOGIN, ALICE_PASSWORD).start();
+             RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxConnectionsPerRelay", "1"), metrics,
+                 Clock.systemUTC())) {
+            List<SendAsAddress> accounts = accounts(peer, 2);
+            assertThat(deliverAtOnce(client, accounts.get(0), "no session yet")).isEmpty();
+            assertThat(peer.connectionCount()).isZero();
+
+            deliver(client, accounts.get(0), "opens a session");
+            assertThat(deliverAtOnce(client, accounts.get(1), "another account")).isEmpty();
+            RelaySession busy = acquire(client, accounts.get(1), Duration.ofSeconds(1));
+            try {
+                assertThat(deliverAtOnce(client, accounts.get(0), "the only slot is busy")).isEmpty();
+            } finally {
+                client.pool().discard(busy);
+            }
+            assertThat(deliverAtOnce(client, accounts.get(0), "at once")).hasValueSatisfying(
+                result -> assertThat(result.isCompleteSuccess()).isTrue());
+
+            List<ReceivedMail> received = peer.awaitMessages(2, Duration.ofSeconds(5));
+            assertThat(received).hasSize(2);
+            assertThat(connectionOf(received, "at once")).isEqualTo(connectionOf(received, "opens a session"));
+            assertThat(peer.connectionCount()).isEqualTo(2);
+        }
+    }
+
+    private static Optional<DeliveryResult> deliverAtOnce(RelaySmtpClient client, SendAsAddress account, String subject)
+            throws Exception {
+        return client.sendOnIdleSession(account, new RelayLogin.WithPassword(passwordOf(account.requireRelayAccount().username())),
+            message(account.address().asString(), subject), to("carol@elsewhere.test"), Duration.ofSeconds(10));
     }
 
     /** Accounts with a login of their own on the peer's relay, as many users of one partner relay. */

@@ -69,8 +69,12 @@ abstract class EntityTable<V> {
                 fromRow(rows).ifPresent(value -> loaded.put(key, value));
             }
         }
-        view.keySet().retainAll(loaded.keySet());
-        view.putAll(loaded);
+        for (String key : view.keySet()) {
+            if (!loaded.containsKey(key)) {
+                setView(key, null);
+            }
+        }
+        loaded.forEach(this::setView);
     }
 
     /** Brings one key of the view in line with its row: the row's value, or nothing when there is no (valid) row. */
@@ -82,20 +86,35 @@ abstract class EntityTable<V> {
                 current = rows.next() ? fromRow(rows) : Optional.empty();
             }
         }
-        if (current.isPresent()) {
-            view.put(key, current.get());
-        } else {
-            view.remove(key);
-        }
+        setView(key, current.orElse(null));
     }
 
     /** Shows a committed write before the view could be reloaded (the database went away right after the commit). */
     final void show(String key, V value) {
-        view.put(key, value);
+        setView(key, value);
     }
 
     /** Hides a committed deletion before the view could be reloaded. */
     final void hide(String key) {
-        view.remove(key);
+        setView(key, null);
+    }
+
+    /**
+     * What a subclass keeps beside the view (an index) follows each change of a key, in the order the view saw them:
+     * called inside the view's update of that key.
+     *
+     * @param previous the value before, null when there was none
+     * @param current  the value after, null when the key is gone
+     */
+    protected void viewChanged(String key, V previous, V current) {
+    }
+
+    private void setView(String key, V value) {
+        view.compute(key, (ignored, previous) -> {
+            if (previous != value) {
+                viewChanged(key, previous, value);
+            }
+            return value;
+        });
     }
 }

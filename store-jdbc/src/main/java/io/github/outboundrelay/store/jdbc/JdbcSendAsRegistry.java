@@ -46,6 +46,11 @@ public final class JdbcSendAsRegistry implements SendAsRegistry {
     }
 
     @Override
+    public List<SendAsAddress> ownedBy(Username owner) {
+        return sendAs.ownedBy(owner);
+    }
+
+    @Override
     public List<SendAsAddress> all() {
         return List.copyOf(sendAs.all());
     }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
@@ -19,6 +20,7 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsOwnerIndex;
 
 /**
  * Send-as addresses ({@code outbound_relay_send_as}), keyed by {@link io.github.outboundrelay.core.SendAsKey}. The
@@ -35,8 +37,20 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
     private static final String PASSWORD = "PASSWORD";
     private static final String OAUTH = "OAUTH";
 
+    private final SendAsOwnerIndex byOwner = new SendAsOwnerIndex();
+
     SendAsTable() {
         super(KIND, "outbound_relay_send_as", "address_key", COLUMNS);
+    }
+
+    /** From the view, as every read: one probe per mail for the rule (see {@link SendAsOwnerIndex}). */
+    List<SendAsAddress> ownedBy(Username owner) {
+        return byOwner.ownedBy(owner);
+    }
+
+    @Override
+    protected void viewChanged(String key, SendAsAddress previous, SendAsAddress current) {
+        byOwner.replaced(key, previous, current);
     }
 
     @Override

@@ -57,9 +57,12 @@ class PostgresqlPropagationTest {
             String address = "alice" + round + "@partner.test";
             nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs(address, SendAsRegistryContract.ALICE));
             micros.add(timeUntil(() -> registry(nodeB).find(SendAsRegistryContract.address(address)).isPresent()));
+            // The owner index the rule probes per mail follows B's view with it.
+            assertThat(registry(nodeB).ownedBy(SendAsRegistryContract.ALICE)).extracting(SendAsAddress::key).contains(address);
 
             nodeA.sendAsRegistry().remove(SendAsRegistryContract.ALICE, SendAsRegistryContract.address(address));
             micros.add(timeUntil(() -> registry(nodeB).find(SendAsRegistryContract.address(address)).isEmpty()));
+            assertThat(registry(nodeB).ownedBy(SendAsRegistryContract.ALICE)).extracting(SendAsAddress::key).doesNotContain(address);
         }
         // and the other way round
         nodeB.domainRelayPolicies().set(new DomainRelayPolicy(Domain.of("other.test"), true, true));
