@@ -149,7 +149,7 @@ class RelaySessionPoolRelayLimitsTest {
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(ALICE_LOGIN, ALICE_PASSWORD).start();
              RelaySmtpClient client = RelayPeers.client(testConfig().setProperty("maxConnectionsPerRelay", "4")
-                 .setProperty("maxOpenConnectionsPerRelay", "6").setProperty("connectionTimeout", "10 seconds"), metrics,
+                 .setProperty("maxOpenConnectionsPerRelay", "6"), metrics,
                  Clock.systemUTC())) {
             List<SendAsAddress> accounts = accounts(peer, 12);
             List<Future<DeliveryResult>> results = new ArrayList<>();
