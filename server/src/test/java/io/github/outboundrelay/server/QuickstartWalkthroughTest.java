@@ -106,7 +106,7 @@ class QuickstartWalkthroughTest {
 
         // What the reader is told to expect, step by step.
         assertThat(output).as(output)
-            .contains("{\"domain\":\"ourdomain.test\",\"allowed\":true,\"allowInsecure\":false,\"allowAlternateAddresses\":true}")
+            .contains("{\"domain\":\"ourdomain.test\",\"allowed\":true,\"allowInsecure\":false,\"allowAlternateAddresses\":true,\"checkDmarc\":true}")
             .contains("\"status\":\"pending\"")
             .contains("\"status\":\"verified\"")
             .contains("250 2.6.0 Message received")
