@@ -23,7 +23,9 @@ import com.github.mustachejava.Mustache;
 import io.github.outboundrelay.core.AuthenticatedSender;
 import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.dmarc.DmarcPolicy;
 import io.github.outboundrelay.core.settings.DmarcCheck;
 
@@ -58,14 +60,16 @@ public class SendOnBehalfOfOwner extends GenericMailet {
 
     private final UsersRepository usersRepository;
     private final Optional<OutboundRelayRule> rule;
+    private final SendAsRegistry registry;
     private final Optional<DmarcCheck> dmarc;
     private final DomainRelayPolicies policies;
 
     @Inject
-    public SendOnBehalfOfOwner(UsersRepository usersRepository, OutboundRelayRule rule, DmarcCheck dmarc,
-                               DomainRelayPolicies policies) {
+    public SendOnBehalfOfOwner(UsersRepository usersRepository, OutboundRelayRule rule, SendAsRegistry registry,
+                               DmarcCheck dmarc, DomainRelayPolicies policies) {
         this.usersRepository = usersRepository;
         this.rule = Optional.of(rule);
+        this.registry = registry;
         this.dmarc = Optional.of(dmarc);
         this.policies = policies;
     }
@@ -74,6 +78,7 @@ public class SendOnBehalfOfOwner extends GenericMailet {
     public SendOnBehalfOfOwner(UsersRepository usersRepository) {
         this.usersRepository = usersRepository;
         this.rule = Optional.empty();
+        this.registry = null;
         this.dmarc = Optional.empty();
         this.policies = null;
     }
@@ -112,7 +117,10 @@ public class SendOnBehalfOfOwner extends GenericMailet {
             return;
         }
         try {
-            Optional<SendAsAddress> sendAs = rule.get().decide(mail).sendAs();
+            // What FromIsSendAsThroughOurServers decided; the rule again only for mail other matchers routed here.
+            Optional<SendAsAddress> sendAs = RelayDecisionAttributes.carriedThroughOurServers(mail)
+                ? RelayDecisionAttributes.takeThroughOurServers(mail, registry)
+                : rule.get().decide(mail).sendAs();
             Optional<DmarcPolicy> hardened = sendAs.flatMap(dmarc.get()::toTellOnce);
             if (hardened.isPresent()) {
                 Domain domain = sendAs.get().address().getDomain();

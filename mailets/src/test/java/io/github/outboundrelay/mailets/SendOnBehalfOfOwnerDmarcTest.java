@@ -27,6 +27,7 @@ import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.dmarc.DmarcPolicies;
 import io.github.outboundrelay.core.dmarc.DmarcPolicy;
@@ -42,6 +43,7 @@ class SendOnBehalfOfOwnerDmarcTest {
     final AtomicReference<DmarcPolicy> partnerPolicy = new AtomicReference<>(DmarcPolicy.NONE);
     final FakeMailContext context = FakeMailContext.builder().postmaster(address("postmaster@ourdomain.test")).build();
     SendOnBehalfOfOwner mailet;
+    OutboundRelayRule rule;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -67,8 +69,8 @@ class SendOnBehalfOfOwnerDmarcTest {
                 return partnerPolicy.get();
             }
         };
-        mailet = new SendOnBehalfOfOwner(users, new OutboundRelayRule(registry, policies, domainList, verifier),
-            new DmarcCheck(dns, policies, log, new SettingsEvents(log)), policies);
+        rule = new OutboundRelayRule(registry, policies, domainList, verifier);
+        mailet = new SendOnBehalfOfOwner(users, rule, registry, new DmarcCheck(dns, policies, log, new SettingsEvents(log)), policies);
         mailet.init(FakeMailetConfig.builder().mailetName("SendOnBehalfOfOwner").mailetContext(context).build());
     }
 
@@ -93,6 +95,21 @@ class SendOnBehalfOfOwnerDmarcTest {
         assertThat(notice.getMsg().getContent().toString())
             .contains("partner.test now publishes the DMARC policy p=reject")
             .contains("It still goes out this way (nothing is held back)");
+    }
+
+    /** The matcher's decision (FromIsSendAsThroughOurServers) is taken off the mail and used: the notice still goes. */
+    @Test
+    void theDecisionCarriedByTheMatcherIsUsedAndTakenOffTheMail() throws Exception {
+        partnerPolicy.set(DmarcPolicy.REJECT);
+        Mail mail = mail();
+        RelayDecisionAttributes.record(mail, rule.decide(mail));
+        assertThat(RelayDecisionAttributes.carriedThroughOurServers(mail)).isTrue();
+
+        mailet.service(mail);
+
+        assertThat(RelayDecisionAttributes.carriedThroughOurServers(mail)).isFalse();
+        assertThat(context.getSentMails()).singleElement()
+            .satisfies(notice -> assertThat(notice.getSubject()).contains("partner.test may reject your mail from alice@partner.test"));
     }
 
     @Test

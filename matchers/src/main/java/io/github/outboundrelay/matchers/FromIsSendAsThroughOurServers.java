@@ -11,6 +11,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.SendAsDecision;
 
 /**
@@ -36,6 +37,9 @@ public class FromIsSendAsThroughOurServers extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        return rule.decide(mail) instanceof SendAsDecision.ThroughOurServers ? mail.getRecipients() : List.of();
+        SendAsDecision decision = rule.decide(mail);
+        // Carried to SendOnBehalfOfOwner, which then does not decide again.
+        RelayDecisionAttributes.record(mail, decision);
+        return decision instanceof SendAsDecision.ThroughOurServers ? mail.getRecipients() : List.of();
     }
 }

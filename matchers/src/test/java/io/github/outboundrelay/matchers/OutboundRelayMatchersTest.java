@@ -93,6 +93,22 @@ class OutboundRelayMatchersTest {
         assertThat(RelayDecisionAttributes.carried(mail)).as("taken off the mail").isFalse();
     }
 
+    /** SendOnBehalfOfOwner takes the address decided here, without running the rule again. */
+    @Test
+    void theOurServersDecisionTravelsWithTheMailButIsNoRelayDecision() throws Exception {
+        policies.set(new DomainRelayPolicy(OUR_DOMAIN, false));
+        Mail mail = mail("alice@ourdomain.test", "alice@partner.test");
+
+        assertThat(ourServers.match(mail)).isNotEmpty();
+
+        assertThat(RelayDecisionAttributes.carried(mail)).as("no relay decision").isFalse();
+        assertThat(RelayDecisionAttributes.take(mail, registry)).isEmpty();
+        assertThat(RelayDecisionAttributes.carriedThroughOurServers(mail)).isTrue();
+        assertThat(RelayDecisionAttributes.takeThroughOurServers(mail, registry)).map(sendAs -> sendAs.address().asString())
+            .contains("alice@partner.test");
+        assertThat(RelayDecisionAttributes.carriedThroughOurServers(mail)).as("taken off the mail").isFalse();
+    }
+
     @Test
     void aDecisionLeftByAnEarlierPassIsDroppedWhenTheMailIsNotRelayedNow() throws Exception {
         policies.set(new DomainRelayPolicy(OUR_DOMAIN, true));
