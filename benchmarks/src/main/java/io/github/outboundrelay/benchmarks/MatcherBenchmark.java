@@ -31,14 +31,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.SealedSecret;
-import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.secrets.SecretSealer;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**

@@ -10,14 +10,14 @@ import javax.mail.internet.AddressException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.secrets.SecretSealer;
 
 /**
  * Registry entries shaped as the admin API creates them: every string parsed anew (no sharing between entries beyond

@@ -8,9 +8,9 @@ import java.util.Locale;
 
 import org.apache.james.core.MailAddress;
 
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.SecretSealer;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.secrets.SecretSealer;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**

@@ -11,6 +11,9 @@ import javax.inject.Inject;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.SettingsEventLog;
+
 /**
  * The audit trail as the admin API and the admin area list it: relay attempts and configuration events in one
  * sequence, oldest first (of one instant: attempts before events, each kind in its own order), filtered by user,

@@ -13,6 +13,11 @@ import org.apache.james.utils.PropertiesProvider;
 import io.github.outboundrelay.core.dmarc.DmarcLookupSettings;
 import io.github.outboundrelay.core.dmarc.DmarcPolicies;
 import io.github.outboundrelay.core.dmarc.DnsDmarcPolicies;
+import io.github.outboundrelay.core.oauth.AccessTokenCache;
+import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
+import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.secrets.RotatingSecretSealer;
+import io.github.outboundrelay.core.secrets.SecretSealer;
 import io.github.outboundrelay.core.settings.DmarcCheck;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
@@ -20,14 +25,8 @@ import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SettingsEvents;
-import io.github.outboundrelay.core.oauth.AccessTokenCache;
-import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
-import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
-import io.github.outboundrelay.core.oauth.OAuthTokenClient;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.store.memory.MemoryStoreModule;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
-import io.github.outboundrelay.core.verification.Verifications;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -37,6 +36,10 @@ import com.google.inject.Provides;
  * builds one child injector from the extension modules for every matcher, mailet, SMTP hook and WebAdmin route it
  * loads, so the singletons bound here are shared by all of them: a change made through the admin API is seen by the
  * very next mail.
+ *
+ * <p>It binds no store: a store module is listed beside it, {@code store.jdbc.OutboundRelayStoreModule} (the store
+ * {@code outbound-relay.properties} chooses: embedded H2, PostgreSQL or memory) or, in tests and throw-away set-ups,
+ * {@link MemoryStoreModule}. Without one, James stops at start-up naming the unbound store port.</p>
  */
 public class OutboundRelayModule extends AbstractModule {
     static final String KEY_FILE = "outbound-relay/relay-secrets.key";
@@ -45,7 +48,6 @@ public class OutboundRelayModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        configureStores();
         bind(OutboundRelayRule.class).in(Singleton.class);
         bind(SendAsVerifier.class).in(Singleton.class);
         bind(SendAsSettings.class).in(Singleton.class);
@@ -67,33 +69,6 @@ public class OutboundRelayModule extends AbstractModule {
     @Singleton
     DmarcLookupSettings dmarcLookupSettings(PropertiesProvider properties) throws ConfigurationException {
         return DmarcLookupSettings.from(properties);
-    }
-
-    /**
-     * Binds {@link SendAsRegistry}, {@link DomainRelayPolicies}, {@link Verifications}, {@link OAuthProviders},
-     * {@link RelayAttemptLog}
-     * (the audit trail read by the audit API and the health check, healthcheck.properties
-     * {@code additional.healthchecks}) and {@link SettingsEventLog} (the configuration events of the audit trail) and
-     * {@link RelaySendingLedger} (what the per-user sending limit counts). This
-     * module keeps them in memory only (a restart forgets them; the two logs keep the newest
-     * {@link InMemoryRelayAttemptLog#DEFAULT_CAPACITY} entries of this node); a subclass that persists them
-     * (the JDBC store module of {@code store-jdbc}) overrides this and keeps every other binding.
-     */
-    protected void configureStores() {
-        bind(InMemorySendAsRegistry.class).in(Singleton.class);
-        bind(SendAsRegistry.class).to(InMemorySendAsRegistry.class);
-        bind(InMemoryDomainRelayPolicies.class).in(Singleton.class);
-        bind(DomainRelayPolicies.class).to(InMemoryDomainRelayPolicies.class);
-        bind(InMemoryVerifications.class).in(Singleton.class);
-        bind(Verifications.class).to(InMemoryVerifications.class);
-        bind(InMemoryRelayAttemptLog.class).in(Singleton.class);
-        bind(RelayAttemptLog.class).to(InMemoryRelayAttemptLog.class);
-        bind(InMemoryOAuthProviders.class).in(Singleton.class);
-        bind(OAuthProviders.class).to(InMemoryOAuthProviders.class);
-        bind(InMemorySettingsEventLog.class).in(Singleton.class);
-        bind(SettingsEventLog.class).to(InMemorySettingsEventLog.class);
-        bind(InMemoryRelaySendingLedger.class).in(Singleton.class);
-        bind(RelaySendingLedger.class).to(InMemoryRelaySendingLedger.class);
     }
 
     @Provides

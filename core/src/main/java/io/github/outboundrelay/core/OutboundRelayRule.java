@@ -16,6 +16,8 @@ import org.apache.mailet.Mail;
 
 import io.github.outboundrelay.core.SendAsDecision.NotSendAs;
 import io.github.outboundrelay.core.SendAsDecision.Reason;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.SendAsRegistry;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**

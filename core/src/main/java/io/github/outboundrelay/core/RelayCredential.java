@@ -9,6 +9,8 @@ import java.util.Objects;
 
 import org.apache.james.core.Username;
 
+import io.github.outboundrelay.core.secrets.SealedSecret;
+
 /**
  * How a send-as address authenticates at its relay: a relay password, or an OAuth 2.0 grant of a provider set by the
  * admin (its refresh token). Either way the secret is sealed against a context naming everything it may be used with:

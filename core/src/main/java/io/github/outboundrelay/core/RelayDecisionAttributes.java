@@ -10,6 +10,8 @@ import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import io.github.outboundrelay.core.store.SendAsRegistry;
+
 /**
  * The send-as decision of a matcher, carried on the mail to the mailet right after it, so that the mailet does not run
  * the rule again: whose send-as address the mail goes out as, and which way ({@code FromIsRelayableSendAs} to

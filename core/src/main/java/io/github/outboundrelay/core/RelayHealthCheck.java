@@ -19,6 +19,9 @@ import org.reactivestreams.Publisher;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.GrantKey;
 import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 import reactor.core.publisher.Mono;
 
 /**

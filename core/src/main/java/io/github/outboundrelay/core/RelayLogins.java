@@ -2,8 +2,10 @@ package io.github.outboundrelay.core;
 
 import javax.inject.Inject;
 
-import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
+import io.github.outboundrelay.core.secrets.SecretSealer;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.SendAsRegistry;
 
 /**
  * The {@link RelayLogin} of a send-as address, for the delivery and the settings' relay checks alike: its password

@@ -2,6 +2,8 @@ package io.github.outboundrelay.core;
 
 import java.util.Optional;
 
+import io.github.outboundrelay.core.net.RelayTargetGuard;
+
 /**
  * What a relay made of one attempt (a delivery, a relay test, a code mail through it). Built once, where Jakarta Mail
  * answers (the mailets' session factories and SMTP client), and read as it is by the delivery worker, the relay test,

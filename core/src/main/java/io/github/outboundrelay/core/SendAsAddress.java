@@ -10,6 +10,9 @@ import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.secrets.SecretSealer;
+
 /**
  * An alternate "send mail as" address hosted outside our domains, owned by exactly one local user, optionally with the
  * relay account that delivers the mail written from it (the other domain's SMTP server, Gmail's second option), and

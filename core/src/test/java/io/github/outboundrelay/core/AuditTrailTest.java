@@ -16,6 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.outboundrelay.core.AuditTrail.Kind;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SettingsEventLogContract;
+import io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
 
 /** Relay attempts and configuration events in one sequence, paged over the merge: no entry repeated nor skipped. */
 class AuditTrailTest {

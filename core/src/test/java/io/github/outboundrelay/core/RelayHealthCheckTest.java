@@ -14,6 +14,9 @@ import org.apache.james.core.healthcheck.Result;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.RelayOutcome.Kind;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
+import io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog;
 import reactor.core.publisher.Mono;
 
 class RelayHealthCheckTest {

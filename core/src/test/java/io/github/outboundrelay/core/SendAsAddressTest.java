@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
+
 class SendAsAddressTest {
     static SendAsAddress named(String displayName) {
         SendAsAddress plain = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);

@@ -20,12 +20,22 @@ import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayDecisionAttributes;
-import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.RelaySendingLedger;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsDecision;
-import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.RelaySendingLedger;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.mailets.delivery.RelayAttemptRecorder;
+import io.github.outboundrelay.mailets.delivery.RelayBouncer;
+import io.github.outboundrelay.mailets.delivery.RelayDeliveryWorker;
+import io.github.outboundrelay.mailets.delivery.RelayFailureRouter;
+import io.github.outboundrelay.mailets.delivery.RelayMailAttributes;
+import io.github.outboundrelay.mailets.delivery.RelayNotices;
+import io.github.outboundrelay.mailets.delivery.RelayRateLimiter;
+import io.github.outboundrelay.mailets.smtp.RelaySessionPool;
+import io.github.outboundrelay.mailets.smtp.RelaySmtpClient;
+import io.github.outboundrelay.mailets.smtp.SmtpRelayConnector;
 
 /**
  * Delivers mail written from a send-as address through that address's own relay, in the manner of James's

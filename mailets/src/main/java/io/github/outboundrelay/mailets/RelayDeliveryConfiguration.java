@@ -8,7 +8,8 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.MailetConfig;
 
-import io.github.outboundrelay.core.RelayConnectionRules;
+import io.github.outboundrelay.core.net.RelayConnectionRules;
+import io.github.outboundrelay.mailets.smtp.RelayPoolSettings;
 
 /**
  * The parameters of {@link OutboundRelayDelivery}, read and validated once in {@code init()}: every error names

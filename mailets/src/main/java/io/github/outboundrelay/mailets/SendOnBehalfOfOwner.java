@@ -21,13 +21,15 @@ import org.slf4j.LoggerFactory;
 import com.github.mustachejava.Mustache;
 
 import io.github.outboundrelay.core.AuthenticatedSender;
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.dmarc.DmarcPolicy;
 import io.github.outboundrelay.core.settings.DmarcCheck;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.mailets.delivery.MailTemplates;
+import io.github.outboundrelay.mailets.delivery.OwnerNotice;
 
 /**
  * Sends a mail written from an alternate address through our own servers on behalf of its owner, as Gmail does

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.RelayConnectionRules;
+import io.github.outboundrelay.core.net.RelayConnectionRules;
+import io.github.outboundrelay.mailets.smtp.RelayPoolSettings;
 
 class RelayDeliveryConfigurationTest {
     @Test

@@ -23,9 +23,6 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -33,7 +30,10 @@ import io.github.outboundrelay.core.dmarc.DmarcPolicies;
 import io.github.outboundrelay.core.dmarc.DmarcPolicy;
 import io.github.outboundrelay.core.settings.DmarcCheck;
 import io.github.outboundrelay.core.settings.SettingsEvents;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /** The DMARC hardening notice of {@link SendOnBehalfOfOwner}, with the domain's policy given by the test. */

@@ -23,17 +23,17 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
-import io.github.outboundrelay.core.verification.SendAsVerifier;
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
+import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 class OutboundRelayMatchersTest {
     static final Domain OUR_DOMAIN = Domain.of("ourdomain.test");

@@ -23,7 +23,7 @@ import io.github.outboundrelay.core.AuditTrail;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.SettingsEvent;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 import spark.Response;
 import spark.Service;
 

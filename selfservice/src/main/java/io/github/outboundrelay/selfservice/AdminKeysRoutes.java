@@ -1,7 +1,7 @@
 package io.github.outboundrelay.selfservice;
 
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.SecretRotation;
+import io.github.outboundrelay.core.secrets.SecretRotation;
 import io.github.outboundrelay.core.settings.Refusal;
 import spark.Response;
 import spark.Service;

@@ -13,7 +13,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.settings.Refusal;
@@ -22,6 +21,7 @@ import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import io.github.outboundrelay.core.settings.SendAsView;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
 import spark.Request;
 import spark.Response;
 import spark.Service;

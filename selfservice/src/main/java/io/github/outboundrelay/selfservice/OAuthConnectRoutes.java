@@ -10,12 +10,12 @@ import org.apache.james.core.MailAddress;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
 import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
 import io.github.outboundrelay.core.settings.SendAsView;
+import io.github.outboundrelay.core.store.OAuthProviders;
 import spark.Request;
 import spark.Response;
 import spark.Service;

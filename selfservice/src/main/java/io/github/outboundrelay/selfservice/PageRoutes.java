@@ -13,13 +13,13 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.RelayAttemptLog;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SendAsView;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
 import spark.Request;
 import spark.Response;
 import spark.Service;

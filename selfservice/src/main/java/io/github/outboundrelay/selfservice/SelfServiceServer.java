@@ -14,10 +14,10 @@ import org.apache.james.utils.UserDefinedStartable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.RelayAttemptLog;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.settings.OAuthCodeConnections;
 import io.github.outboundrelay.core.settings.SendAsSettings;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
 import spark.Service;
 
 /**

@@ -18,9 +18,9 @@ import org.apache.james.core.Username;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.user.api.UsersRepositoryException;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
-import io.github.outboundrelay.core.SealedSecret;
-import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.secrets.SecretSealer;
 
 /**
  * Signed-in sessions, kept on the server: the cookie holds only a random id (256 bits). Signing in always opens a new

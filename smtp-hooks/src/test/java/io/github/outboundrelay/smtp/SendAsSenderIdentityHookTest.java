@@ -42,18 +42,19 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Provider;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayModule;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
+import io.github.outboundrelay.core.store.memory.MemoryStoreModule;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 class SendAsSenderIdentityHookTest {
@@ -255,8 +256,8 @@ class SendAsSenderIdentityHookTest {
     class WiredByGuice {
         @Test
         void hookIsBuiltFromTheExtensionModuleAndSeesItsRegistry() throws Exception {
-            // How James builds handlers: by class name in the extension injector, which holds OutboundRelayModule.
-            Injector injector = Guice.createInjector(new OutboundRelayModule(), new AbstractModule() {
+            // How James builds handlers: by class name in the extension injector, which holds OutboundRelayModule and a store module.
+            Injector injector = Guice.createInjector(new OutboundRelayModule(), new MemoryStoreModule(), new AbstractModule() {
                 @Override
                 protected void configure() {
                     // James's own singletons, as the parent injector provides them (providers: no member injection).
@@ -267,8 +268,8 @@ class SendAsSenderIdentityHookTest {
                     bind(DNSService.class).toProvider(instance(new InMemoryDNSService()));
                     bind(PropertiesProvider.class).toProvider(instance(mock(PropertiesProvider.class)));
                     // The relay connector's own module (mailets) is not loaded here.
-                    bind(io.github.outboundrelay.core.RelayConnector.class)
-                        .toProvider(instance(mock(io.github.outboundrelay.core.RelayConnector.class)));
+                    bind(io.github.outboundrelay.core.net.RelayConnector.class)
+                        .toProvider(instance(mock(io.github.outboundrelay.core.net.RelayConnector.class)));
                 }
             });
             SendAsSenderIdentityHook wired = injector.getInstance(SendAsSenderIdentityHook.class);

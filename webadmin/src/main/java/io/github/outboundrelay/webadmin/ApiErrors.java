@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.Printable;
-import io.github.outboundrelay.core.StoreUnavailableException;
 import io.github.outboundrelay.core.settings.Refusal;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 import spark.HaltException;
 import spark.Route;
 

@@ -9,9 +9,9 @@ import javax.inject.Inject;
 import org.eclipse.jetty.http.HttpStatus;
 
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.secrets.SecretSealer;
 import io.github.outboundrelay.core.settings.OAuthProviderRequest;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
 import spark.Request;

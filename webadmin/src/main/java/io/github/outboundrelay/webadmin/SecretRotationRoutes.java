@@ -3,7 +3,7 @@ package io.github.outboundrelay.webadmin;
 import javax.inject.Inject;
 
 
-import io.github.outboundrelay.core.SecretRotation;
+import io.github.outboundrelay.core.secrets.SecretRotation;
 import spark.Request;
 import spark.Service;
 

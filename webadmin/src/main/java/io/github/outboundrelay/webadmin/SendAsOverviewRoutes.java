@@ -8,9 +8,9 @@ import javax.inject.Inject;
 import org.apache.james.core.Domain;
 
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.settings.SendAsOverview;
 import io.github.outboundrelay.core.settings.SendAsView;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
 import spark.Request;
 import spark.Service;
 

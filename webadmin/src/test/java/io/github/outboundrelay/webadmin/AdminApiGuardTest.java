@@ -35,18 +35,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.RotatingSecretSealer;
-import io.github.outboundrelay.core.SecretRotation;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.AuditTrail;
+import io.github.outboundrelay.core.secrets.RotatingSecretSealer;
+import io.github.outboundrelay.core.secrets.SecretRotation;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
 import io.github.outboundrelay.core.settings.SendAsOverview;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import io.github.outboundrelay.core.settings.SettingsEvents;
-import io.github.outboundrelay.core.AuditTrail;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -108,7 +108,7 @@ class AdminApiGuardTest {
 
         SendAsOAuthRoutes oauth() {
             return new SendAsOAuthRoutes(requests, new io.github.outboundrelay.core.settings.OAuthDeviceConnections(settings,
-                new io.github.outboundrelay.core.oauth.InMemoryOAuthProviders(),
+                new io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders(),
                 new io.github.outboundrelay.core.oauth.OAuthTokenClient(sealer,
                     io.github.outboundrelay.core.oauth.OAuthEndpointPolicy.httpsOnly(), java.time.Duration.ofSeconds(1),
                     java.time.Clock.systemUTC())));

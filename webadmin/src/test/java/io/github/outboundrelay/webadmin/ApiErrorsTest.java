@@ -9,9 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.StoreUnavailableException;
 import io.github.outboundrelay.core.settings.Refusal;
 import io.github.outboundrelay.core.settings.SendAsSettingsException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 import spark.HaltException;
 
 class ApiErrorsTest {

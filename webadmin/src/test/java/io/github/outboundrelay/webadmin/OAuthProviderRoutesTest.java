@@ -26,18 +26,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
-import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
 import io.github.outboundrelay.core.settings.OAuthProviderSettings;
+import io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
 import io.github.outboundrelay.testing.OAuthTestServerExtension;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -58,7 +58,7 @@ class OAuthProviderRoutesTest {
         server = WebAdminUtils.createWebAdminServer(new OAuthProviderRoutes(new OAuthProviderSettings(providers, registry,
             new AccessTokenCache(new OAuthTokenClient(sealer, policy, Duration.ofSeconds(1), Clock.systemUTC()), Clock.systemUTC(),
                 AccessTokenCache.DEFAULT_MARGIN), new io.github.outboundrelay.core.settings.SettingsEvents(
-                new io.github.outboundrelay.core.InMemorySettingsEventLog())), sealer,
+                new io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog())), sealer,
             policy, AdminApiGuard.loopbackOnly())).start();
         admin = WebAdminUtils.buildRequestSpecification(server).setContentType(ContentType.JSON).build();
     }

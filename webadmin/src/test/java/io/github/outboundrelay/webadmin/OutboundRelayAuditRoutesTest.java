@@ -21,11 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.AuditTrail;
-import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
 import io.restassured.specification.RequestSpecification;
 
 /** {@code GET /outbound-relay/audit}: both kinds in one list, each with its type; the type filter; paging over both. */

@@ -24,19 +24,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
 import io.github.outboundrelay.core.settings.OAuthDeviceConnections;
 import io.github.outboundrelay.core.settings.SendAsSettings;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -63,7 +63,7 @@ class SendAsOAuthRoutesTest {
         AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
         SendAsSettings settings = new SendAsSettings(new InMemorySendAsRegistry(), policies, domains, sealer,
             new SendAsVerifier(new InMemoryVerifications()), StoreOutageRoutesTest.ACCEPTING_EVERY_RELAY,
-            new io.github.outboundrelay.core.settings.SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()));
+            new io.github.outboundrelay.core.settings.SettingsEvents(new io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog()));
         InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
         providers.save(new OAuthProvider("no-device", URI.create("https://login.partner.test/authorize"),
             URI.create("https://login.partner.test/token"), Optional.empty(), "app", Optional.empty(), List.of("smtp"),

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.store.SendAsRegistry;
 
 /**
  * Opt-in "treat as an alias" for a stock James, where the extension cannot change JMAP's {@code CanSendFrom}: keeps,

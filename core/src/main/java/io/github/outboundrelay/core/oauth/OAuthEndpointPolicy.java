@@ -8,8 +8,8 @@ import java.util.Locale;
 
 import com.google.common.net.InetAddresses;
 
-import io.github.outboundrelay.core.InternalAddresses;
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.net.InternalAddresses;
 
 /**
  * Which OAuth endpoints may be used: {@code https} only, since client secrets, codes and refresh tokens travel to

@@ -8,7 +8,7 @@ import java.util.Optional;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
+import io.github.outboundrelay.core.secrets.SealedSecret;
 
 /**
  * The two providers most partner accounts use, as their documentation gives them (checked 2026-11): the admin adds

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
+import io.github.outboundrelay.core.secrets.SealedSecret;
 
 /**
  * An OAuth 2.0 provider set by the admin (Microsoft 365, Google, or any other): where users grant access, where

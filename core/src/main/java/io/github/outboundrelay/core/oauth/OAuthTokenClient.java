@@ -34,7 +34,7 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 
 import io.github.outboundrelay.core.Printable;
-import io.github.outboundrelay.core.SecretSealer;
+import io.github.outboundrelay.core.secrets.SecretSealer;
 
 import net.minidev.json.JSONObject;
 

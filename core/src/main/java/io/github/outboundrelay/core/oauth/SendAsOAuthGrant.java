@@ -6,11 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.RelayCredential;
-import io.github.outboundrelay.core.SealedSecret;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.secrets.SecretSealer;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * The OAuth grant of a send-as address, over its sealed refresh token in the registry: the token is read from the

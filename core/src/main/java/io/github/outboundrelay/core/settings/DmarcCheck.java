@@ -11,14 +11,14 @@ import javax.inject.Inject;
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SettingsEvent;
-import io.github.outboundrelay.core.SettingsEventLog;
 import io.github.outboundrelay.core.dmarc.DmarcPolicies;
 import io.github.outboundrelay.core.dmarc.DmarcPolicy;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.SettingsEventLog;
 
 /**
  * The DMARC check of alternate addresses whose mail our servers send (issue 26): such mail carries the other domain in

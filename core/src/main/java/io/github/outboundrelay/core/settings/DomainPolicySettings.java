@@ -4,8 +4,8 @@ import javax.inject.Inject;
 
 import org.apache.james.core.Domain;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
 
 /**
  * Reads and sets a domain's relay policy for every surface that may (WebAdmin today), recording each change in the

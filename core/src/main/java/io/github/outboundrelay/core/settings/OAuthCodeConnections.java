@@ -20,12 +20,12 @@ import io.github.outboundrelay.core.PlainAddress;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthState;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.oauth.Pkce;
 import io.github.outboundrelay.core.oauth.TokenGrant;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
+import io.github.outboundrelay.core.store.OAuthProviders;
 
 /**
  * Connects a send-as address to an OAuth account with the authorization code flow (PKCE S256 and {@code state}), for

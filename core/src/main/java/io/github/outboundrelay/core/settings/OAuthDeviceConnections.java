@@ -20,10 +20,10 @@ import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.oauth.DeviceAuthorization;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
 import io.github.outboundrelay.core.oauth.TokenGrant;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
+import io.github.outboundrelay.core.store.OAuthProviders;
 
 /**
  * Connects an OAuth account to a send-as address with the device authorization grant (RFC 8628), for an admin without

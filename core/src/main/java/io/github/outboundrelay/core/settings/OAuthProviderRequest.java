@@ -11,13 +11,13 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.oauth.OAuthDiscovery;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthPresets;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.secrets.SecretSealer;
 import io.github.outboundrelay.core.settings.JsonBodies.WrongType;
 
 /**

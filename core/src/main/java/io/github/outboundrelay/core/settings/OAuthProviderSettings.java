@@ -6,10 +6,10 @@ import java.util.Optional;
 import javax.inject.Inject;
 
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.SendAsRegistry;
 
 /**
  * Saving and removing the OAuth providers set by the admin, with what that means for the accounts connected through
@@ -17,7 +17,7 @@ import io.github.outboundrelay.core.oauth.OAuthProviders;
  * on every node) before the provider is saved, so that no refresh token issued by the old endpoint is ever sent to
  * the new one; its users connect their accounts again. Any change or removal of a provider drops this node's cached
  * tokens of its grants (other nodes' caches see the provider changed, see {@link AccessTokenCache}). Each change is
- * recorded in the audit trail. Writes may throw {@link io.github.outboundrelay.core.StoreUnavailableException}.
+ * recorded in the audit trail. Writes may throw {@link io.github.outboundrelay.core.store.StoreUnavailableException}.
  */
 public class OAuthProviderSettings {
     private final OAuthProviders providers;

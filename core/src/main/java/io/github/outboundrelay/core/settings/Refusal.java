@@ -3,7 +3,7 @@ package io.github.outboundrelay.core.settings;
 import java.util.Optional;
 
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * A request refused, as every surface answers it: the one table of HTTP statuses and error types (WebAdmin's

@@ -9,9 +9,9 @@ import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.RelayOutcome;
-import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.net.RelayConnector;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 

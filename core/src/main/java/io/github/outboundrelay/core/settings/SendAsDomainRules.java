@@ -6,11 +6,11 @@ import org.apache.james.core.Username;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.settings.SendAsSettingsException.Kind;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
 
 /**
  * What the owner's domain lets the settings flow write: alternate addresses at all (DOMAIN_NOT_ALLOWED when its admin

@@ -14,7 +14,7 @@ import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.store.SendAsRegistry;
 
 /**
  * Who sends as what in a domain: every send-as address of the domain's users, by address, as {@link SendAsSettings}

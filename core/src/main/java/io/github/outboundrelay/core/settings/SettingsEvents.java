@@ -17,16 +17,16 @@ import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.SettingsEvent.Type;
-import io.github.outboundrelay.core.SettingsEventLog;
+import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.store.SettingsEventLog;
 import io.github.outboundrelay.core.verification.SendAsStatus;
 
 /**
  * Records the configuration events of the audit trail, called by the flows that make the changes once they are done
  * ({@link SendAsSettings}, {@link RelayChecks}, {@link DomainPolicySettings}, {@link OAuthProviderSettings},
- * {@link io.github.outboundrelay.core.SecretRotation}): one place that decides what an event says. A detail never holds
+ * {@link io.github.outboundrelay.core.secrets.SecretRotation}): one place that decides what an event says. A detail never holds
  * a secret: a new password is named, never shown; a relay test or a code mail tells its outcome as a reason class.
  * Recording never fails the operation it describes (the change is made already).
  */

@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.SendAsOAuthGrant;
 import io.github.outboundrelay.core.settings.SettingsEvents;
-import io.github.outboundrelay.core.verification.Verifications;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.Verifications;
 
 /**
  * Removes the send-as addresses (and their verification states) of users that no longer exist in James's

@@ -11,6 +11,7 @@ import javax.inject.Inject;
 
 import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.store.Verifications;
 
 /**
  * The rules of send-as verification, as Gmail applies them: a new address is pending; a one-time code mailed to the

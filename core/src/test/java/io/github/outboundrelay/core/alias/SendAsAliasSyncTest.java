@@ -25,12 +25,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.OutboundRelayRule;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistryContract;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /** The reconciliation against James's own memory RecipientRewriteTable. */

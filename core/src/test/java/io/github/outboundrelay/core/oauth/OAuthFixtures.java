@@ -15,7 +15,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
@@ -23,7 +22,9 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
-import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.SendAsRegistry;
 import io.github.outboundrelay.testing.OAuthTestServer;
 
 /**

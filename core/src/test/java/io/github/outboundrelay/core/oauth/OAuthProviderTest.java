@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
+import io.github.outboundrelay.core.secrets.SealedSecret;
 
 class OAuthProviderTest {
     private static final RelayServer RELAY = new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS);

@@ -12,15 +12,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelayLogins;
-import io.github.outboundrelay.core.SealedSecret;
-import io.github.outboundrelay.core.SecretRotation;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.secrets.SecretRotation;
 import io.github.outboundrelay.core.settings.SettingsEvents;
+import io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
 import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**
@@ -93,7 +94,7 @@ class SendAsOAuthGrantTest {
                 e -> assertThat(e.kind()).isEqualTo(OAuthException.Kind.RECONNECT_NEEDED));
         assertThat(cache.reconnectNeeded(grant().key())).isTrue();
         io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
-            new io.github.outboundrelay.core.InMemoryRelayAttemptLog(), cache, registry);
+            new io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog(), cache, registry);
         org.apache.james.core.healthcheck.Result degraded = reactor.core.publisher.Mono.from(health.check()).block();
         assertThat(degraded.isDegraded()).isTrue();
         assertThat(degraded.getCause()).hasValueSatisfying(cause -> assertThat(cause).endsWith(": alice@partner.test"));
@@ -116,7 +117,7 @@ class SendAsOAuthGrantTest {
         AccessTokenCache otherNode = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
             AccessTokenCache.DEFAULT_MARGIN);
         io.github.outboundrelay.core.RelayHealthCheck health = new io.github.outboundrelay.core.RelayHealthCheck(
-            new io.github.outboundrelay.core.InMemoryRelayAttemptLog(), otherNode, registry);
+            new io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog(), otherNode, registry);
         assertThat(reactor.core.publisher.Mono.from(health.check()).block().isDegraded()).isTrue();
     }
 
@@ -132,7 +133,7 @@ class SendAsOAuthGrantTest {
     @Test
     void keyRotationResealsRefreshTokensAndClientSecrets() throws Exception {
         java.nio.file.Path keyFile = java.nio.file.Files.createTempDirectory("rotation").resolve("relay-secrets.key");
-        io.github.outboundrelay.core.RotatingSecretSealer sealer = new io.github.outboundrelay.core.RotatingSecretSealer(keyFile);
+        io.github.outboundrelay.core.secrets.RotatingSecretSealer sealer = new io.github.outboundrelay.core.secrets.RotatingSecretSealer(keyFile);
         SendAsAddress stored = registry.find(address).orElseThrow();
         String context = RelayCredential.OAuth.contextFor(stored.owner(), stored.key(), "partner", stored.requireRelayAccount().username());
         registry.register(stored.withCredential(new RelayCredential.OAuth("partner", sealer.seal("refresh-1", context))));

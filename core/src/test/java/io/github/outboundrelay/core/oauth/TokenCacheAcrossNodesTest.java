@@ -16,11 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.settings.SettingsEvents;
+import io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.users.DeletedUserSweep;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
 import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**

@@ -22,20 +22,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
-import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthFixtures;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 import io.github.outboundrelay.testing.OAuthTestServer;
 import io.github.outboundrelay.testing.OAuthTestServerExtension;
@@ -72,7 +72,7 @@ class OAuthCodeConnectionsTest {
         settings = new SendAsSettings(registry, policies, mock(DomainList.class), sealer,
             new SendAsVerifier(new InMemoryVerifications()), probe, providers,
             new AccessTokenCache(client, Clock.systemUTC(), AccessTokenCache.DEFAULT_MARGIN),
-            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog()), Clock.systemUTC());
+            new SettingsEvents(new io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog()), Clock.systemUTC());
         connections = new OAuthCodeConnections(settings, providers, client);
     }
 

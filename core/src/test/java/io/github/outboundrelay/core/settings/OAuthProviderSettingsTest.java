@@ -13,14 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
-import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
 import io.github.outboundrelay.core.oauth.OAuthException;
 import io.github.outboundrelay.core.oauth.OAuthFixtures;
 import io.github.outboundrelay.core.oauth.OAuthGrant;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
 import io.github.outboundrelay.testing.OAuthTestServerExtension;
 
 /**
@@ -38,7 +38,7 @@ class OAuthProviderSettingsTest {
     final InMemoryOAuthProviders providers = new InMemoryOAuthProviders();
     final AccessTokenCache cache = new AccessTokenCache(OAuthFixtures.client(Clock.systemUTC()), Clock.systemUTC(),
         AccessTokenCache.DEFAULT_MARGIN);
-    final io.github.outboundrelay.core.InMemorySettingsEventLog events = new io.github.outboundrelay.core.InMemorySettingsEventLog();
+    final io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog events = new io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog();
     final OAuthProviderSettings settings = new OAuthProviderSettings(providers, registry, cache, new SettingsEvents(events));
     OAuthProvider partner;
 

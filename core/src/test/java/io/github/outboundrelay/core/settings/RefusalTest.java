@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 class RefusalTest {
     @ParameterizedTest

@@ -17,17 +17,17 @@ import org.apache.james.domainlist.api.DomainList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /** Who sends as what in a domain: by address, filtered by user and status, paged, with the count of all that match. */

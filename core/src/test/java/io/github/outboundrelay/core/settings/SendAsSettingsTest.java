@@ -27,17 +27,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.RelayLogin;
-import io.github.outboundrelay.core.RelayConnector;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.net.RelayConnector;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
@@ -61,7 +61,7 @@ class SendAsSettingsTest {
     void setUp() throws Exception {
         policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
         settings = settingsOver(registry, policies, verifier, probe,
-            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
+            new SettingsEvents(new io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog(), clock), clock);
     }
 
     /** The flow over these stores, with ourdomain.test as our only domain and {@code probe} as the running mailet's. */
@@ -86,7 +86,7 @@ class SendAsSettingsTest {
     @Test
     void anOAuthAddressIsTriedWithItsGrantBeforeItIsStoredAndKeptOnAnUpdateOfTheSameAccount() {
         AesGcmSecretSealer sealer = new AesGcmSecretSealer(Map.of("k", new SecretKeySpec(new byte[32], "AES")), "k");
-        io.github.outboundrelay.core.oauth.InMemoryOAuthProviders providers = new io.github.outboundrelay.core.oauth.InMemoryOAuthProviders();
+        io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders providers = new io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders();
         io.github.outboundrelay.core.oauth.OAuthProvider provider = new io.github.outboundrelay.core.oauth.OAuthProvider("m365",
             java.net.URI.create("https://login.partner.test/authorize"), java.net.URI.create("https://login.partner.test/token"),
             Optional.empty(), "app", Optional.empty(), List.of("SMTP.Send", "offline_access"), Map.of(),
@@ -97,7 +97,7 @@ class SendAsSettingsTest {
             new io.github.outboundrelay.core.oauth.AccessTokenCache(new io.github.outboundrelay.core.oauth.OAuthTokenClient(
                 sealer, io.github.outboundrelay.core.oauth.OAuthEndpointPolicy.httpsOnly(), java.time.Duration.ofSeconds(1), clock),
                 clock, java.time.Duration.ofMinutes(2)),
-            new SettingsEvents(new io.github.outboundrelay.core.InMemorySettingsEventLog(), clock), clock);
+            new SettingsEvents(new io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog(), clock), clock);
 
         SendAsView view = oauthSettings.saveOAuth(Actor.ADMIN, ALICE, ADDRESS, provider, "alice@partner.test",
             "refresh-token-1", Optional.empty(), Optional.empty());
@@ -327,7 +327,7 @@ class SendAsSettingsTest {
         settings.save(Actor.ADMIN, ALICE, ADDRESS, vouching);
         SendAsAddress stored = registry.find(ADDRESS).orElseThrow();
         registry.register(new SendAsAddress(ADDRESS, ALICE, stored.requireRelayAccount().server(), "alice",
-            new io.github.outboundrelay.core.SealedSecret("lost-key", stored.requireRelayAccount().credential().secret().sealed())));
+            new io.github.outboundrelay.core.secrets.SealedSecret("lost-key", stored.requireRelayAccount().credential().secret().sealed())));
 
         assertThatThrownBy(() -> settings.test(Actor.USER, ALICE, ADDRESS))
             .isInstanceOf(InvalidFieldException.class).hasMessageStartingWith("'password'");

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**

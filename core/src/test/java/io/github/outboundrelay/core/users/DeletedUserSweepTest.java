@@ -22,20 +22,20 @@ import org.apache.james.utils.PropertiesProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.outboundrelay.core.AesGcmSecretSealer;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.OAuthEndpointPolicy;
 import io.github.outboundrelay.core.oauth.OAuthTokenClient;
+import io.github.outboundrelay.core.secrets.AesGcmSecretSealer;
+import io.github.outboundrelay.core.secrets.SealedSecret;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.SettingsEvents;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 class DeletedUserSweepTest {

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.SendAsAddress;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier.ConfirmOutcome;
 
 class SendAsVerifierTest {

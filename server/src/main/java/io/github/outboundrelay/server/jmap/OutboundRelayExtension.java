@@ -11,7 +11,7 @@ import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
-import io.github.outboundrelay.core.SendAsRegistry;
+import io.github.outboundrelay.core.store.SendAsRegistry;
 
 /**
  * The extension's singletons, seen from James's main injector. James builds the extension modules of

@@ -2,9 +2,9 @@ package io.github.outboundrelay.store.jdbc;
 
 import org.apache.james.core.Domain;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * The domain policies of a {@link JdbcOutboundRelayStore}: reads from its in-memory view (default policy for a domain

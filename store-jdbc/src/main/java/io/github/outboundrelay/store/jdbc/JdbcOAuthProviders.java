@@ -4,9 +4,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import io.github.outboundrelay.core.StoreUnavailableException;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * The OAuth providers of a {@link JdbcOutboundRelayStore}: reads from its in-memory view, writes through to the

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * Send-as addresses, their verification states and domain policies in a database, with a full in-memory view.

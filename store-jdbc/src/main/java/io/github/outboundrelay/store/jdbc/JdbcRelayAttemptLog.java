@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayOutcome;
-import io.github.outboundrelay.core.RelayAttemptLog;
 import io.github.outboundrelay.core.SendAsKey;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * The audit trail of relay attempts in the store's database ({@code outbound_relay_attempt}, schema V3): durable, and

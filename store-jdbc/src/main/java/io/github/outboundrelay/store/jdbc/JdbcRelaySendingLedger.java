@@ -14,8 +14,8 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.InMemoryRelaySendingLedger;
-import io.github.outboundrelay.core.RelaySendingLedger;
+import io.github.outboundrelay.core.store.RelaySendingLedger;
+import io.github.outboundrelay.core.store.memory.InMemoryRelaySendingLedger;
 
 /**
  * The per-user sending ledger in the store's database ({@code outbound_relay_sent}, schema V14), shared by every node

@@ -9,8 +9,8 @@ import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
-import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * The send-as registry of a {@link JdbcOutboundRelayStore}: reads from its in-memory view, writes through to the

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SettingsEvent;
-import io.github.outboundrelay.core.SettingsEventLog;
-import io.github.outboundrelay.core.StoreUnavailableException;
 import io.github.outboundrelay.core.settings.Actor;
+import io.github.outboundrelay.core.store.SettingsEventLog;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * The configuration events of the audit trail in the store's database ({@code outbound_relay_settings_event}, schema

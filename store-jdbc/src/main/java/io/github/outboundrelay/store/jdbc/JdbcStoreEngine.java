@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.outboundrelay.core.Printable;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * What every entity kind of the store shares: the store version, the change log, the write transaction, and the

@@ -2,9 +2,9 @@ package io.github.outboundrelay.store.jdbc;
 
 import java.util.Optional;
 
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
+import io.github.outboundrelay.core.store.Verifications;
 import io.github.outboundrelay.core.verification.Verification;
-import io.github.outboundrelay.core.verification.Verifications;
 
 /**
  * The send-as verification states of a {@link JdbcOutboundRelayStore}: {@link #get} (on the per-mail path, through

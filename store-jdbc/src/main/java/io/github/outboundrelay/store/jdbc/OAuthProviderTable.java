@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
+import io.github.outboundrelay.core.secrets.SealedSecret;
 
 /** OAuth providers ({@code outbound_relay_oauth_provider}), keyed by id; the client secret stored sealed. */
 final class OAuthProviderTable extends EntityTable<OAuthProvider> {

@@ -10,46 +10,44 @@ import org.apache.james.utils.PropertiesProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
-import io.github.outboundrelay.core.InMemoryRelaySendingLedger;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
-import io.github.outboundrelay.core.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.OutboundRelayModule;
-import io.github.outboundrelay.core.OwnerOnlyFiles;
-import io.github.outboundrelay.core.RelayAttemptLog;
-import io.github.outboundrelay.core.RelaySendingLedger;
-import io.github.outboundrelay.core.SecretBindingUpgrade;
-import io.github.outboundrelay.core.SecretSealer;
-import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.SettingsEventLog;
-import io.github.outboundrelay.core.oauth.InMemoryOAuthProviders;
-import io.github.outboundrelay.core.oauth.OAuthProviders;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
-import io.github.outboundrelay.core.verification.Verifications;
+import io.github.outboundrelay.core.secrets.OwnerOnlyFiles;
+import io.github.outboundrelay.core.secrets.SecretBindingUpgrade;
+import io.github.outboundrelay.core.secrets.SecretSealer;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.RelaySendingLedger;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.SettingsEventLog;
+import io.github.outboundrelay.core.store.Verifications;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemoryOAuthProviders;
+import io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog;
+import io.github.outboundrelay.core.store.memory.InMemoryRelaySendingLedger;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 
 /**
- * The extension's Guice module when its state must persist: everything {@link OutboundRelayModule} binds, with the
+ * The extension's store module, listed in {@code extensions.properties} beside {@link OutboundRelayModule} (which binds
+ * no store): the
  * send-as registry, the send-as verification states, domain policies and the audit trail (relay attempts, configuration events) in the
  * store chosen by {@code outbound-relay.properties} ({@code store=jdbc}: H2 file under var/ by default, or PostgreSQL;
  * {@code store=memory}: nothing persisted, the newest attempts of this node only). Named in
- * {@code extensions.properties} instead of {@link OutboundRelayModule}:
- * <pre>guice.extension.module=io.github.outboundrelay.store.jdbc.OutboundRelayStoreModule</pre>
+ * {@code extensions.properties} after the core module:
+ * <pre>guice.extension.module=io.github.outboundrelay.core.OutboundRelayModule
+ *guice.extension.module=io.github.outboundrelay.store.jdbc.OutboundRelayStoreModule</pre>
  * The store is opened when James builds the extension's objects at start-up: a bad value, or a database that cannot
  * be reached, stops James with an error naming the key or the database.
  */
-public class OutboundRelayStoreModule extends OutboundRelayModule {
+public class OutboundRelayStoreModule extends AbstractModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(OutboundRelayStoreModule.class);
     /** The name {@link SecretBindingUpgrade} is recorded under when it completed (outbound_relay_upgrade). */
     static final String SECRET_BINDING_UPGRADE = "secret-binding";
-
-    @Override
-    protected void configureStores() {
-        // bound by the @Provides methods below, from the configuration
-    }
 
     @Provides
     @Singleton

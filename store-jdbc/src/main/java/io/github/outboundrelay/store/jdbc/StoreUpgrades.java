@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * One-time upgrades of the stored data that need the application (the sealing key, say), recorded in

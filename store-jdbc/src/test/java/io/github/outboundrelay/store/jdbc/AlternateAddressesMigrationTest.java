@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**

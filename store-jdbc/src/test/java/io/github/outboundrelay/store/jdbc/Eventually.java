@@ -3,7 +3,7 @@ package io.github.outboundrelay.store.jdbc;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /** How the store tests wait for what another thread or node does. */
 final class Eventually {

@@ -7,8 +7,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.RelayAttemptLog;
-import io.github.outboundrelay.core.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
 
 class H2RelayAttemptLogTest implements RelayAttemptLogContract {
     @RegisterExtension

@@ -2,8 +2,8 @@ package io.github.outboundrelay.store.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
 
 class H2SendAsRegistryTest implements SendAsRegistryContract {
     @RegisterExtension

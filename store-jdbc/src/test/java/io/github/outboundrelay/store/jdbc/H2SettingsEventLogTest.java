@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.SettingsEventLog;
-import io.github.outboundrelay.core.SettingsEventLogContract;
+import io.github.outboundrelay.core.store.SettingsEventLog;
+import io.github.outboundrelay.core.store.SettingsEventLogContract;
 
 class H2SettingsEventLogTest implements SettingsEventLogContract {
     @RegisterExtension

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.Verifications;
+import io.github.outboundrelay.core.store.VerificationsContract;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
-import io.github.outboundrelay.core.verification.Verifications;
-import io.github.outboundrelay.core.verification.VerificationsContract;
 
 class H2VerificationsTest implements VerificationsContract {
     @RegisterExtension

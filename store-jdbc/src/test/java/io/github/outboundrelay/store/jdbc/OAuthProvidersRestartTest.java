@@ -8,10 +8,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.outboundrelay.core.SealedSecret;
 import io.github.outboundrelay.core.oauth.OAuthPresets;
 import io.github.outboundrelay.core.oauth.OAuthProvider;
-import io.github.outboundrelay.core.oauth.OAuthProvidersContract;
+import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.store.OAuthProvidersContract;
 
 /** OAuth providers survive closing and reopening the H2 file; the client secret stays sealed, as it was stored. */
 class OAuthProvidersRestartTest {

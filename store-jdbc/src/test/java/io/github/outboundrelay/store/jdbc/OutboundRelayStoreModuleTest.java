@@ -27,21 +27,23 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
 import io.github.outboundrelay.core.DomainRelayPolicy;
-import io.github.outboundrelay.core.InMemoryDomainRelayPolicies;
-import io.github.outboundrelay.core.InMemoryRelayAttemptLog;
-import io.github.outboundrelay.core.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.OutboundRelayModule;
 import io.github.outboundrelay.core.OutboundRelayRule;
-import io.github.outboundrelay.core.RelayAttemptLog;
-import io.github.outboundrelay.core.RelayAttemptLogContract;
-import io.github.outboundrelay.core.SecretSealer;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.SendAsRegistryContract;
-import io.github.outboundrelay.core.verification.InMemoryVerifications;
+import io.github.outboundrelay.core.secrets.SecretSealer;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.Verifications;
+import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
+import io.github.outboundrelay.core.store.memory.InMemoryRelayAttemptLog;
+import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
+import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
+import io.github.outboundrelay.core.store.memory.MemoryStoreModule;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
-import io.github.outboundrelay.core.verification.Verifications;
 
 class OutboundRelayStoreModuleTest {
     @TempDir
@@ -193,8 +195,8 @@ class OutboundRelayStoreModuleTest {
             assertThat(injector.getInstance(SecretSealer.class)).isNotNull();
             assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(JdbcRelayAttemptLog.class)
                 .isSameAs(injector.getInstance(RelayAttemptLog.class));
-            assertThat(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class)).isInstanceOf(JdbcSettingsEventLog.class)
-                .isSameAs(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class));
+            assertThat(injector.getInstance(io.github.outboundrelay.core.store.SettingsEventLog.class)).isInstanceOf(JdbcSettingsEventLog.class)
+                .isSameAs(injector.getInstance(io.github.outboundrelay.core.store.SettingsEventLog.class));
             assertThat(injector.getInstance(io.github.outboundrelay.core.AuditTrail.class))
                 .isSameAs(injector.getInstance(io.github.outboundrelay.core.AuditTrail.class));
             policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true));
@@ -216,9 +218,9 @@ class OutboundRelayStoreModuleTest {
             .isSameAs(injector.getInstance(Verifications.class));
         assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(InMemoryRelayAttemptLog.class)
             .isSameAs(injector.getInstance(RelayAttemptLog.class));
-        assertThat(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class))
-            .isInstanceOf(io.github.outboundrelay.core.InMemorySettingsEventLog.class)
-            .isSameAs(injector.getInstance(io.github.outboundrelay.core.SettingsEventLog.class));
+        assertThat(injector.getInstance(io.github.outboundrelay.core.store.SettingsEventLog.class))
+            .isInstanceOf(io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog.class)
+            .isSameAs(injector.getInstance(io.github.outboundrelay.core.store.SettingsEventLog.class));
         assertThat(var.resolve("outbound-relay/store.mv.db")).doesNotExist();
     }
 
@@ -252,7 +254,7 @@ class OutboundRelayStoreModuleTest {
         PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
         when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
         SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
-        io.github.outboundrelay.core.SealedSecret legacy = injector(propertiesProvider).getInstance(SecretSealer.class)
+        io.github.outboundrelay.core.secrets.SealedSecret legacy = injector(propertiesProvider).getInstance(SecretSealer.class)
             .seal("relay-password", alice.key());
         try (JdbcOutboundRelayStore older = JdbcOutboundRelayStore.open(OutboundRelayStoreConfiguration.defaults(var.toString()).jdbc())) {
             older.sendAsRegistry().register(alice.withRelayPassword(legacy));
@@ -282,7 +284,7 @@ class OutboundRelayStoreModuleTest {
         PropertiesProvider propertiesProvider = mock(PropertiesProvider.class);
         when(propertiesProvider.getConfiguration("outbound-relay")).thenThrow(new FileNotFoundException("outbound-relay"));
         SendAsAddress alice = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
-        io.github.outboundrelay.core.SealedSecret legacy;
+        io.github.outboundrelay.core.secrets.SealedSecret legacy;
 
         Injector first = injector(propertiesProvider);
         try {
@@ -346,15 +348,15 @@ class OutboundRelayStoreModuleTest {
 
     @Test
     void theInMemoryModuleBindsTheInMemoryAttemptLogAsASingleton() {
-        Injector injector = Guice.createInjector(new io.github.outboundrelay.core.OutboundRelayModule(), new AbstractModule() {
+        Injector injector = Guice.createInjector(new OutboundRelayModule(), new MemoryStoreModule(), new AbstractModule() {
             @Override
             protected void configure() {
                 bind(JamesDirectoriesProvider.class).toProvider(() -> mock(JamesDirectoriesProvider.class));
                 bind(DomainList.class).toProvider(() -> mock(DomainList.class));
                 bind(DNSService.class).toProvider(() -> mock(DNSService.class));
                 bind(PropertiesProvider.class).toProvider(() -> mock(PropertiesProvider.class));
-                bind(io.github.outboundrelay.core.RelayConnector.class)
-                    .toProvider(() -> mock(io.github.outboundrelay.core.RelayConnector.class));
+                bind(io.github.outboundrelay.core.net.RelayConnector.class)
+                    .toProvider(() -> mock(io.github.outboundrelay.core.net.RelayConnector.class));
             }
         });
 
@@ -393,7 +395,7 @@ class OutboundRelayStoreModuleTest {
         JamesDirectoriesProvider directories = mock(JamesDirectoriesProvider.class);
         when(directories.getVarDirectory()).thenReturn(var.toString());
         try {
-            return Guice.createInjector(new OutboundRelayStoreModule(), new AbstractModule() {
+            return Guice.createInjector(new OutboundRelayModule(), new OutboundRelayStoreModule(), new AbstractModule() {
                 @Override
                 protected void configure() {
                     // what James's parent injector provides
@@ -402,8 +404,8 @@ class OutboundRelayStoreModuleTest {
                     bind(DomainList.class).toProvider(() -> mock(DomainList.class));
                     bind(DNSService.class).toProvider(() -> mock(DNSService.class));
                     // bound by the mailets' RelayConnectorModule in James
-                    bind(io.github.outboundrelay.core.RelayConnector.class)
-                        .toProvider(() -> mock(io.github.outboundrelay.core.RelayConnector.class));
+                    bind(io.github.outboundrelay.core.net.RelayConnector.class)
+                        .toProvider(() -> mock(io.github.outboundrelay.core.net.RelayConnector.class));
                 }
             });
         } catch (CreationException e) {

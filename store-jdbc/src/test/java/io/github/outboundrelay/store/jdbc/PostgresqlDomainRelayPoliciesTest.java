@@ -2,8 +2,8 @@ package io.github.outboundrelay.store.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.DomainRelayPolicies;
-import io.github.outboundrelay.core.DomainRelayPoliciesContract;
+import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.DomainRelayPoliciesContract;
 
 class PostgresqlDomainRelayPoliciesTest implements DomainRelayPoliciesContract {
     @RegisterExtension

@@ -2,8 +2,8 @@ package io.github.outboundrelay.store.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.oauth.OAuthProviders;
-import io.github.outboundrelay.core.oauth.OAuthProvidersContract;
+import io.github.outboundrelay.core.store.OAuthProviders;
+import io.github.outboundrelay.core.store.OAuthProvidersContract;
 
 class PostgresqlOAuthProvidersTest implements OAuthProvidersContract {
     @RegisterExtension

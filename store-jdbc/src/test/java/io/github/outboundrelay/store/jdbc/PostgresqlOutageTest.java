@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.RelaySecurity;
-import io.github.outboundrelay.core.SendAsRegistryContract;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistry;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SendAsRegistry;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.VerificationsContract;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
-import io.github.outboundrelay.core.verification.VerificationsContract;
 
 /**
  * Two stores on one PostgreSQL, as two James nodes: what is written through A is seen by B's in-memory view (what

@@ -2,8 +2,8 @@ package io.github.outboundrelay.store.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.RelayAttemptLog;
-import io.github.outboundrelay.core.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.RelayAttemptLog;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
 
 class PostgresqlRelayAttemptLogTest implements RelayAttemptLogContract {
     @RegisterExtension

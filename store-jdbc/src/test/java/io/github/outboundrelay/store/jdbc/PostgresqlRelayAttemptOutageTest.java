@@ -25,8 +25,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayAttemptLogContract;
-import io.github.outboundrelay.core.StoreUnavailableException;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.StoreUnavailableException;
 
 /**
  * PostgreSQL stops while relay attempts are being recorded: {@code record} never throws (the delivery path goes on),

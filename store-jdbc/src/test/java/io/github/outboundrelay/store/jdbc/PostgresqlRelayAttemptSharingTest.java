@@ -14,10 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayOutcome.Kind;
-import io.github.outboundrelay.core.RelayAttemptLogContract;
 import io.github.outboundrelay.core.RelayHealthCheck;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.RelayOutcome.Kind;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
 import reactor.core.publisher.Mono;
 
 /**

@@ -2,8 +2,8 @@ package io.github.outboundrelay.store.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.SettingsEventLog;
-import io.github.outboundrelay.core.SettingsEventLogContract;
+import io.github.outboundrelay.core.store.SettingsEventLog;
+import io.github.outboundrelay.core.store.SettingsEventLogContract;
 
 class PostgresqlSettingsEventLogTest implements SettingsEventLogContract {
     @RegisterExtension

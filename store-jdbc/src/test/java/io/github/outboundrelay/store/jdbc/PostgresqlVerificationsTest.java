@@ -2,8 +2,8 @@ package io.github.outboundrelay.store.jdbc;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.outboundrelay.core.verification.Verifications;
-import io.github.outboundrelay.core.verification.VerificationsContract;
+import io.github.outboundrelay.core.store.Verifications;
+import io.github.outboundrelay.core.store.VerificationsContract;
 
 class PostgresqlVerificationsTest implements VerificationsContract {
     @RegisterExtension

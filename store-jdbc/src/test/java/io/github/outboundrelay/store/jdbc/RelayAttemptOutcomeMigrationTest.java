@@ -40,8 +40,8 @@ class RelayAttemptOutcomeMigrationTest {
             row(4, "DELIVERED", "250"));
 
         try (JdbcOutboundRelayStore store = JdbcOutboundRelayStore.open(configuration)) {
-            store.relayAttemptLog().record(new RelayAttempt(Instant.ofEpochMilli(5), io.github.outboundrelay.core.SendAsRegistryContract.ALICE,
-                io.github.outboundrelay.core.SendAsRegistryContract.address("alice@partner.test"), "smtp.partner.test", 587, "", 1,
+            store.relayAttemptLog().record(new RelayAttempt(Instant.ofEpochMilli(5), io.github.outboundrelay.core.store.SendAsRegistryContract.ALICE,
+                io.github.outboundrelay.core.store.SendAsRegistryContract.address("alice@partner.test"), "smtp.partner.test", 587, "", 1,
                 RelayOutcome.Kind.TLS_FAILED, Optional.empty()));
 
             assertThat(store.relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 10))

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayAttemptLogContract;
 import io.github.outboundrelay.core.SettingsEvent;
-import io.github.outboundrelay.core.SettingsEventLogContract;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.SettingsEventLogContract;
 
 /**
  * {@code audit.retention}: attempts and configuration events older than it are deleted, recent ones kept, on H2 and

@@ -35,7 +35,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.outboundrelay.core.RelayAttempt;
-import io.github.outboundrelay.core.RelayAttemptLogContract;
+import io.github.outboundrelay.core.store.RelayAttemptLogContract;
 
 /**
  * The audit trail's writes leave the delivery threads: they are queued and written in batches by the writer's own

@@ -6,7 +6,7 @@ import org.apache.james.core.Domain;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /** Run in a child JVM by {@link H2RestartTest}: writes, says so, then waits to be killed with SIGKILL. */

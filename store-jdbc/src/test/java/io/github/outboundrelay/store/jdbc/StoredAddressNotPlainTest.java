@@ -19,7 +19,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
 
 /**
  * A row stored by an earlier version (or by hand) whose address is not plain, a quoted local part with ';' or CR/LF:

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.SendAsRegistryContract;
+import io.github.outboundrelay.core.store.SendAsRegistryContract;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
 /**
