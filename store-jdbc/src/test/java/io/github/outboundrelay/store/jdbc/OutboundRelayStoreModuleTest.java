@@ -348,7 +348,32 @@ class OutboundRelayStoreModuleTest {
 
     @Test
     void theInMemoryModuleBindsTheInMemoryAttemptLogAsASingleton() {
-        Injector injector = Guice.createInjector(new OutboundRelayModule(), new MemoryStoreModule(), new AbstractModule() {
+        Injector injector = Guice.createInjector(new OutboundRelayModule(), new MemoryStoreModule(), jamesServices());
+
+        assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(InMemoryRelayAttemptLog.class)
+            .isSameAs(injector.getInstance(InMemoryRelayAttemptLog.class));
+    }
+
+    @Test
+    void theCoreModuleWithoutAStoreModuleStopsTheStartNamingTheUnboundStore() {
+        assertThatThrownBy(() -> Guice.createInjector(new OutboundRelayModule(), jamesServices()))
+            .isInstanceOf(CreationException.class)
+            .hasMessageContaining("No implementation for SendAsRegistry was bound")
+            .hasMessageContaining("No implementation for DomainRelayPolicies was bound");
+    }
+
+    @Test
+    void twoStoreModulesStopTheStartOnTheDoubleBinding() {
+        assertThatThrownBy(() -> Guice.createInjector(new OutboundRelayModule(), new MemoryStoreModule(),
+            new OutboundRelayStoreModule(), jamesServices()))
+            .isInstanceOf(CreationException.class)
+            .hasMessageContaining("SendAsRegistry was bound multiple times")
+            .hasMessageContaining("MemoryStoreModule").hasMessageContaining("OutboundRelayStoreModule");
+    }
+
+    /** What James's parent injector and the mailets' RelayConnectorModule give the extension's modules. */
+    private static AbstractModule jamesServices() {
+        return new AbstractModule() {
             @Override
             protected void configure() {
                 bind(JamesDirectoriesProvider.class).toProvider(() -> mock(JamesDirectoriesProvider.class));
@@ -358,10 +383,7 @@ class OutboundRelayStoreModuleTest {
                 bind(io.github.outboundrelay.core.net.RelayConnector.class)
                     .toProvider(() -> mock(io.github.outboundrelay.core.net.RelayConnector.class));
             }
-        });
-
-        assertThat(injector.getInstance(RelayAttemptLog.class)).isInstanceOf(InMemoryRelayAttemptLog.class)
-            .isSameAs(injector.getInstance(InMemoryRelayAttemptLog.class));
+        };
     }
 
     @Test
