@@ -1,15 +1,12 @@
 package io.github.outboundrelay.mailets.smtp;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Properties;
 
 import javax.mail.MessagingException;
-import javax.mail.Session;
 
 import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
-import io.github.outboundrelay.core.net.RelayTargetGuard;
 import io.github.outboundrelay.core.oauth.AccessToken;
 import io.github.outboundrelay.core.oauth.AccessTokenCache;
 import io.github.outboundrelay.core.oauth.OAuthException;
@@ -32,24 +29,21 @@ class OAuthRelaySessionFactory {
     private static final int STRONGER_CREDENTIALS_NEEDED = 534;
 
     private final RelaySessionFactory passwordSessions;
-    private final RelayTargetGuard targets;
     private final AccessTokenCache tokens;
     /** Sessions of their own: AUTH is ours to send, so javax.mail's own (mail.smtp.auth) stays off on them. */
     private final RelayMailSessions mailSessions = new RelayMailSessions();
 
-    OAuthRelaySessionFactory(RelaySessionFactory passwordSessions, RelayTargetGuard targets, AccessTokenCache tokens) {
+    OAuthRelaySessionFactory(RelaySessionFactory passwordSessions, AccessTokenCache tokens) {
         this.passwordSessions = passwordSessions;
-        this.targets = targets;
         this.tokens = tokens;
     }
 
     /** @param username the account named in the SASL exchange (the partner mailbox) */
     RelaySession open(RelaySessionKey key, RelayServer relay, String username, OAuthGrant grant) throws RelayConnectException {
         AccessToken token = token(grant, relay);
-        InetAddress checked = checkedAddress(relay);
+        InetAddress checked = passwordSessions.checkedAddress(relay);
         RelaySecurity security = relay.security();
-        Session session = mailSessions.take(security, relay.host(), () -> properties(security, relay.host()));
-        RelayTransport transport = new RelayTransport(session, () -> mailSessions.giveBack(security, relay.host(), session));
+        RelayTransport transport = mailSessions.newTransport(security, relay.host(), () -> properties(security, relay.host()));
         AttemptDeadline.watchCurrent(transport);
         try {
             transport.connect(checked.getHostAddress(), relay.port(), null, null);
@@ -112,17 +106,6 @@ class OAuthRelaySessionFactory {
                 // Like a relay outage: retried on the usual schedule.
                 case TEMPORARY, MISCONFIGURED -> RelayOutcomes.unreachable(detail);
             });
-        }
-    }
-
-    private InetAddress checkedAddress(RelayServer relay) throws RelayConnectException {
-        try {
-            return targets.vet(relay);
-        } catch (RelayTargetGuard.RelayTargetRefusedException e) {
-            throw new RelayConnectException(RelayOutcomes.notAllowedTarget("Relay " + relay.host()
-                + " is not an allowed relay target: " + e.getMessage()));
-        } catch (UnknownHostException e) {
-            throw new RelayConnectException(RelayOutcomes.unreachable("Relay " + relay.host() + " does not resolve"));
         }
     }
 

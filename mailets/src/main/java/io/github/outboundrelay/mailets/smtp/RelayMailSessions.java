@@ -37,6 +37,12 @@ final class RelayMailSessions {
         return recycled != null ? recycled : Session.getInstance(properties.get());
     }
 
+    /** A transport for one connection, on a session of {@link #take}, given back here when the connection closes. */
+    RelayTransport newTransport(RelaySecurity security, String hostName, Supplier<Properties> properties) {
+        Session session = take(security, hostName, properties);
+        return new RelayTransport(session, () -> giveBack(security, hostName, session));
+    }
+
     /**
      * Takes back the session of a closed connection made by {@link #take} with the same host and TLS mode. Host names
      * are chosen by users: past {@link #MAX_RELAYS} hosts with spare sessions, a new host's session is left to the

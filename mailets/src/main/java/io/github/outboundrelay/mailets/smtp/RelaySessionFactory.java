@@ -46,8 +46,7 @@ class RelaySessionFactory {
         String host = account.server().host();
         InetAddress checked = checkedAddress(account.server());
         RelaySecurity security = account.server().security();
-        Session session = mailSessions.take(security, host, () -> properties(security, host));
-        RelayTransport transport = new RelayTransport(session, () -> mailSessions.giveBack(security, host, session));
+        RelayTransport transport = mailSessions.newTransport(security, host, () -> properties(security, host));
         AttemptDeadline.watchCurrent(transport);
         try {
             // The checked address, not the name: a second lookup could answer differently (DNS rebinding).
@@ -93,7 +92,8 @@ class RelaySessionFactory {
         return mailSessions;
     }
 
-    private InetAddress checkedAddress(RelayServer relay) throws RelayConnectException {
+    /** The relay's address as the target guard checked it: connections go there, never to a second lookup. */
+    InetAddress checkedAddress(RelayServer relay) throws RelayConnectException {
         try {
             return targets.vet(relay);
         } catch (RelayTargetGuard.RelayTargetRefusedException e) {

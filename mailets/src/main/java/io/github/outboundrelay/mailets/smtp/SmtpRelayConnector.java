@@ -37,7 +37,7 @@ public class SmtpRelayConnector implements RelayConnector {
                        MailetContext mailetContext) {
         this.rules = rules;
         RelaySessionFactory passwordSessions = new RelaySessionFactory(rules, targets);
-        this.sessions = new RelaySessions(passwordSessions, new OAuthRelaySessionFactory(passwordSessions, targets, tokens));
+        this.sessions = new RelaySessions(passwordSessions, new OAuthRelaySessionFactory(passwordSessions, tokens));
         this.mailer = new RelayVerificationMailer(sessions, targets, mailetContext, rules.verificationMail());
     }
 

@@ -53,7 +53,7 @@ class OAuthRelaySessionFactoryTest {
     @BeforeEach
     void connectAccount() throws Exception {
         factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayPeers.testRules(), RelayPeers.loopbackTargets()),
-            RelayPeers.loopbackTargets(), cache);
+            cache);
         OAuthProvider provider = OAuthFixtures.provider(OAUTH.server());
         grant = new OAuthFixtures.MemoryGrant(ALICE, provider,
             OAuthFixtures.connect(OAUTH.server(), client, provider).refreshToken().orElseThrow());
@@ -161,7 +161,7 @@ class OAuthRelaySessionFactoryTest {
         OAUTH.server().accessTokensLastSeconds(4);
         AccessTokenCache shortLived = new AccessTokenCache(client, Clock.systemUTC(), Duration.ofSeconds(1));
         factory = new OAuthRelaySessionFactory(new RelaySessionFactory(RelayPeers.testRules(),
-            RelayPeers.loopbackTargets()), RelayPeers.loopbackTargets(), shortLived);
+            RelayPeers.loopbackTargets()), shortLived);
         RelayServer relay = new RelayServer("localhost", peer.port(), RelaySecurity.STARTTLS);
         RelaySessionKey key = key();
         RelaySessionPool.Opener opener = () -> factory.open(key, relay, ALICE, grant);
