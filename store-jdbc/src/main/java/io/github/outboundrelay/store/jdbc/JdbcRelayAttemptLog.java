@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +56,7 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
 
     private static final String COLUMNS = "attempted_at_ms, user_name, send_as, relay_host, relay_port, message_id,"
         + " recipient_count, outcome, partially_delivered, reply_code, credential_kind";
+    private static final AuditPage PAGE = new AuditPage("outbound_relay_attempt", COLUMNS, "attempted_at_ms", "send_as_key");
     private static final String LEGACY_PARTIALLY_DELIVERED = "PARTIALLY_DELIVERED";
     private static final Set<String> LEGACY_REFUSED = Set.of("BOUNCED", LEGACY_PARTIALLY_DELIVERED);
     private static final String PURGE = "DELETE FROM outbound_relay_attempt WHERE id IN (SELECT id FROM outbound_relay_attempt"
@@ -96,29 +96,8 @@ public final class JdbcRelayAttemptLog implements RelayAttemptLog, AuditRetentio
             return List.of();
         }
         writer.flush(READ_YOUR_WRITES_WAIT);
-        String sql = "SELECT " + COLUMNS + " FROM outbound_relay_attempt WHERE attempted_at_ms >= ?"
-            + (user.isPresent() ? " AND user_name = ?" : "")
-            + (sendAs.isPresent() ? " AND send_as_key = ?" : "")
-            + " ORDER BY attempted_at_ms, id LIMIT ? OFFSET ?";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            int parameter = 1;
-            statement.setLong(parameter++, epochMillis(since));
-            if (user.isPresent()) {
-                statement.setString(parameter++, user.get().asString());
-            }
-            if (sendAs.isPresent()) {
-                statement.setString(parameter++, SendAsKey.of(sendAs.get()));
-            }
-            statement.setInt(parameter++, limit);
-            statement.setInt(parameter, offset);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<RelayAttempt> attempts = new ArrayList<>();
-                while (rows.next()) {
-                    fromRow(rows).ifPresent(attempts::add);
-                }
-                return attempts;
-            }
+        try {
+            return PAGE.read(dataSource, user, sendAs, since, offset, limit, this::fromRow);
         } catch (SQLException e) {
             throw unavailable("read relay attempts", e);
         }

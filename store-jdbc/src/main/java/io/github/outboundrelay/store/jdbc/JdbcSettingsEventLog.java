@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +19,6 @@ import org.apache.james.core.Username;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SettingsEvent;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.store.SettingsEventLog;
@@ -39,6 +37,9 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcSettingsEventLog.class);
 
     private static final String COLUMNS = "occurred_at_ms, actor, event_type, user_name, send_as, domain_name, detail, actor_name";
+    // Addresses are plain (ASCII) ones: their key is the address in lower case.
+    private static final AuditPage PAGE = new AuditPage("outbound_relay_settings_event", COLUMNS, "occurred_at_ms",
+        "LOWER(send_as)");
     private static final String INSERT = "INSERT INTO outbound_relay_settings_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String PURGE = "DELETE FROM outbound_relay_settings_event WHERE id IN (SELECT id FROM"
         + " outbound_relay_settings_event WHERE occurred_at_ms < ? LIMIT " + AuditRetention.PURGE_BATCH + ")";
@@ -87,30 +88,8 @@ public final class JdbcSettingsEventLog implements SettingsEventLog, AuditRetent
         if (limit == 0) {
             return List.of();
         }
-        String sql = "SELECT " + COLUMNS + " FROM outbound_relay_settings_event WHERE occurred_at_ms >= ?"
-            + (user.isPresent() ? " AND user_name = ?" : "")
-            // Addresses are plain (ASCII) ones: their key is the address in lower case.
-            + (sendAs.isPresent() ? " AND LOWER(send_as) = ?" : "")
-            + " ORDER BY occurred_at_ms, id LIMIT ? OFFSET ?";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            int parameter = 1;
-            statement.setLong(parameter++, JdbcRelayAttemptLog.epochMillis(since));
-            if (user.isPresent()) {
-                statement.setString(parameter++, user.get().asString());
-            }
-            if (sendAs.isPresent()) {
-                statement.setString(parameter++, SendAsKey.of(sendAs.get()));
-            }
-            statement.setInt(parameter++, limit);
-            statement.setInt(parameter, offset);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<SettingsEvent> events = new ArrayList<>();
-                while (rows.next()) {
-                    fromRow(rows).ifPresent(events::add);
-                }
-                return events;
-            }
+        try {
+            return PAGE.read(dataSource, user, sendAs, since, offset, limit, this::fromRow);
         } catch (SQLException e) {
             throw new StoreUnavailableException("The outbound-relay store is unavailable: could not read configuration"
                 + " events, retry later", e);
