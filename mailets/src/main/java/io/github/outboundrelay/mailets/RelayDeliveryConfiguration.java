@@ -208,22 +208,4 @@ public record RelayDeliveryConfiguration(String queueName,
         }
         return open;
     }
-
-    /** The wait before the attempt that follows {@code failedAttempts} failures: doubling, capped. */
-    public Duration retryDelayAfter(int failedAttempts) {
-        Duration delay = initialRetryDelay;
-        for (int i = 1; i < failedAttempts && delay.compareTo(maxRetryDelay) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay;
-    }
-
-    /**
-     * The wait before a mail that found every connection to its relay busy is tried again: short, because nothing
-     * failed, but not a busy loop.
-     */
-    public Duration busyRelayDelay() {
-        Duration cap = Duration.ofSeconds(30);
-        return initialRetryDelay.compareTo(cap) < 0 ? initialRetryDelay : cap;
-    }
 }

@@ -113,17 +113,6 @@ class RelayDeliveryConfigurationTest {
             .hasMessageContaining("'delayWarningAfter'");
     }
 
-    @Test
-    void retryDelayDoublesUpToTheCap() throws Exception {
-        RelayDeliveryConfiguration configuration = RelayDeliveryConfiguration.from(FakeMailetConfig.builder().build());
-
-        assertThat(configuration.retryDelayAfter(1)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(configuration.retryDelayAfter(2)).isEqualTo(Duration.ofMinutes(10));
-        assertThat(configuration.retryDelayAfter(4)).isEqualTo(Duration.ofMinutes(40));
-        assertThat(configuration.retryDelayAfter(5)).isEqualTo(Duration.ofHours(1));
-        assertThat(configuration.retryDelayAfter(50)).isEqualTo(Duration.ofHours(1));
-    }
-
     @ParameterizedTest
     @CsvSource({
         "deliveryThreads, 0",

@@ -72,7 +72,8 @@ public class RelayDeliveryWorker {
         this.metricFactory = metricFactory;
         this.clock = clock;
         this.lifetime = new QueueLifetime(configuration.maxQueueLifetime(), clock);
-        this.schedule = new RetrySchedule(configuration.earlyMailHold(), clock);
+        this.schedule = new RetrySchedule(configuration.initialRetryDelay(), configuration.maxRetryDelay(),
+            configuration.earlyMailHold(), clock);
     }
 
     public void start() {
@@ -299,13 +300,13 @@ public class RelayDeliveryWorker {
             return;
         }
         if (result.relayBusy()) {
-            if (lifetime.endsWithin(mail, configuration.busyRelayDelay())) {
+            if (lifetime.endsWithin(mail, schedule.busyRelayDelay())) {
                 with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, "Gave up after "
                     + configuration.maxQueueLifetime() + " in the queue: " + result.diagnostic());
                 return;
             }
             mail.setRecipients(result.temporarilyFailed());
-            enQueueAgainAfter(mail, configuration.busyRelayDelay());
+            enQueueAgainAfter(mail, schedule.busyRelayDelay());
             return;
         }
         if (result.authRejected()) {
@@ -321,7 +322,7 @@ public class RelayDeliveryWorker {
 
     private void retryLater(Mail mail, SendAsAddress sendAs, DeliveryResult result) throws MessagingException {
         int failedAttempts = RelayMailAttributes.recordFailedAttempt(mail);
-        Duration delay = configuration.retryDelayAfter(failedAttempts);
+        Duration delay = schedule.delayAfter(failedAttempts);
         Instant now = clock.instant();
         Instant giveUpAt = RelayMailAttributes.firstQueuedAt(mail).plus(configuration.maxQueueLifetime());
         if (now.plus(delay).isAfter(giveUpAt)) {
