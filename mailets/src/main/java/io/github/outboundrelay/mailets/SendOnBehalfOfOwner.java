@@ -7,7 +7,6 @@ import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 import org.apache.james.server.core.MailImpl;
@@ -18,18 +17,9 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.github.mustachejava.Mustache;
 
 import io.github.outboundrelay.core.AuthenticatedSender;
-import io.github.outboundrelay.core.OutboundRelayRule;
-import io.github.outboundrelay.core.RelayDecisionAttributes;
-import io.github.outboundrelay.core.SendAsAddress;
-import io.github.outboundrelay.core.dmarc.DmarcPolicy;
-import io.github.outboundrelay.core.settings.DmarcCheck;
-import io.github.outboundrelay.core.store.DomainRelayPolicies;
-import io.github.outboundrelay.core.store.SendAsRegistry;
-import io.github.outboundrelay.mailets.delivery.MailTemplates;
-import io.github.outboundrelay.mailets.delivery.OwnerNotice;
+import io.github.outboundrelay.mailets.delivery.DmarcHardeningNotice;
 
 /**
  * Sends a mail written from an alternate address through our own servers on behalf of its owner, as Gmail does
@@ -48,41 +38,25 @@ import io.github.outboundrelay.mailets.delivery.OwnerNotice;
  * A mail without an authenticated sender is left untouched (it is not anyone's send-as).
  *
  * <p>Where the owner's domain has the DMARC check on, and the address's domain now asks receivers to reject or
- * quarantine mail not sent by its own servers, stricter than the owner was last told ({@link DmarcCheck#toTellOnce}),
- * the owner gets one notice in their mailbox ({@code dmarc-hardened.mustache}); the mail goes on as before.</p>
+ * quarantine mail not sent by its own servers, stricter than the owner was last told, the owner gets one notice in
+ * their mailbox ({@link DmarcHardeningNotice}); the mail goes on as before.</p>
  */
 public class SendOnBehalfOfOwner extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(SendOnBehalfOfOwner.class);
 
-    private static final Mustache DMARC_HARDENED = MailTemplates.compile("dmarc-hardened.mustache");
-
-    /** The notice's values. */
-    record DmarcHardened(String domain, String address, String policy, boolean reject, String warning) {
-    }
-
     private final UsersRepository usersRepository;
-    private final Optional<OutboundRelayRule> rule;
-    private final SendAsRegistry registry;
-    private final Optional<DmarcCheck> dmarc;
-    private final DomainRelayPolicies policies;
+    private final Optional<DmarcHardeningNotice> dmarcNotice;
 
     @Inject
-    public SendOnBehalfOfOwner(UsersRepository usersRepository, OutboundRelayRule rule, SendAsRegistry registry,
-                               DmarcCheck dmarc, DomainRelayPolicies policies) {
+    public SendOnBehalfOfOwner(UsersRepository usersRepository, DmarcHardeningNotice dmarcNotice) {
         this.usersRepository = usersRepository;
-        this.rule = Optional.of(rule);
-        this.registry = registry;
-        this.dmarc = Optional.of(dmarc);
-        this.policies = policies;
+        this.dmarcNotice = Optional.of(dmarcNotice);
     }
 
     /** Without the DMARC notice. */
     public SendOnBehalfOfOwner(UsersRepository usersRepository) {
         this.usersRepository = usersRepository;
-        this.rule = Optional.empty();
-        this.registry = null;
-        this.dmarc = Optional.empty();
-        this.policies = null;
+        this.dmarcNotice = Optional.empty();
     }
 
     @Override
@@ -110,34 +84,7 @@ public class SendOnBehalfOfOwner extends GenericMailet {
         message.setSender(new InternetAddress(ownAddress.asString()));
         message.saveChanges();
         LOGGER.debug("Mail {} is sent through our servers on behalf of {}", mail.getName(), ownAddress.asString());
-        tellOnceIfDmarcHardened(mail, ownAddress);
-    }
-
-    /** Never fails the mail: it leaves whatever the notice does. */
-    private void tellOnceIfDmarcHardened(Mail mail, MailAddress ownAddress) {
-        if (rule.isEmpty() || dmarc.isEmpty()) {
-            return;
-        }
-        try {
-            // What FromIsSendAsThroughOurServers decided; the rule again only for mail other matchers routed here.
-            Optional<SendAsAddress> sendAs = RelayDecisionAttributes.carriedThroughOurServers(mail)
-                ? RelayDecisionAttributes.takeThroughOurServers(mail, registry)
-                : rule.get().decide(mail).sendAs();
-            Optional<DmarcPolicy> hardened = sendAs.flatMap(dmarc.get()::toTellOnce);
-            if (hardened.isPresent()) {
-                Domain domain = sendAs.get().address().getDomain();
-                String warning = DmarcCheck.warning(domain, hardened.get(), policies.get(ownAddress.getDomain())).orElseThrow();
-                OwnerNotice.send(getMailetContext(), ownAddress, "dmarc-notice", domain.asString()
-                        + " may " + (hardened.get() == DmarcPolicy.REJECT ? "reject" : "file as spam") + " your mail from "
-                        + sendAs.get().address().asString(),
-                    MailTemplates.render(DMARC_HARDENED, new DmarcHardened(domain.asString(), sendAs.get().address().asString(),
-                        hardened.get().apiName(), hardened.get() == DmarcPolicy.REJECT, warning)));
-                LOGGER.info("Told {} that {} now publishes DMARC p={}", ownAddress.asString(), domain.asString(),
-                    hardened.get().apiName());
-            }
-        } catch (MessagingException | RuntimeException e) {
-            LOGGER.warn("The DMARC notice about mail {} could not be sent ({})", mail.getName(), e.getClass().getSimpleName());
-        }
+        dmarcNotice.ifPresent(notice -> notice.tellOnceIfHardened(getMailetContext(), mail, ownAddress));
     }
 
     private MailAddress ownAddressOf(Username owner) throws MessagingException {

@@ -35,6 +35,7 @@ import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.store.memory.InMemorySettingsEventLog;
 import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.github.outboundrelay.mailets.delivery.DmarcHardeningNotice;
 
 /** The DMARC hardening notice of {@link SendOnBehalfOfOwner}, with the domain's policy given by the test. */
 class SendOnBehalfOfOwnerDmarcTest {
@@ -70,7 +71,8 @@ class SendOnBehalfOfOwnerDmarcTest {
             }
         };
         rule = new OutboundRelayRule(registry, policies, domainList, verifier);
-        mailet = new SendOnBehalfOfOwner(users, rule, registry, new DmarcCheck(dns, policies, log, new SettingsEvents(log)), policies);
+        mailet = new SendOnBehalfOfOwner(users, new DmarcHardeningNotice(rule, registry,
+            new DmarcCheck(dns, policies, log, new SettingsEvents(log)), policies));
         mailet.init(FakeMailetConfig.builder().mailetName("SendOnBehalfOfOwner").mailetContext(context).build());
     }
 
