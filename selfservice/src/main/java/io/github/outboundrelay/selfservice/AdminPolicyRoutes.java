@@ -11,6 +11,7 @@ import org.apache.james.domainlist.api.DomainList;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
+import io.github.outboundrelay.core.settings.PolicyRequest;
 import io.github.outboundrelay.core.settings.Refusal;
 import spark.Request;
 import spark.Response;
@@ -40,8 +41,8 @@ final class AdminPolicyRoutes {
             String named = PageRoutes.text(request, "domain");
             try {
                 Domain domain = services.knownDomain(named);
-                // The form holds every field of the policy: one added to DomainRelayPolicy needs its checkbox here.
-                DomainRelayPolicy saved = services.policies.set(AdminArea.actor(session), new DomainRelayPolicy(domain,
+                // The form holds every switch of PolicyRequest: one added there needs its checkbox here.
+                DomainRelayPolicy saved = services.policies.apply(AdminArea.actor(session), domain, PolicyRequest.ofForm(
                     checked(request, "allowed"), checked(request, "allowInsecure"), checked(request, "allowAlternateAddresses"),
                     checked(request, "checkDmarc")));
                 session.notice(saved(saved));

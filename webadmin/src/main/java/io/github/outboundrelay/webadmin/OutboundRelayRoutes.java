@@ -8,6 +8,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.settings.Actor;
 import io.github.outboundrelay.core.settings.DomainPolicySettings;
+import io.github.outboundrelay.core.settings.PolicyRequest;
 import io.github.outboundrelay.core.settings.SendAsRequest;
 import io.github.outboundrelay.core.settings.SendAsSettings;
 import spark.Request;
@@ -64,6 +65,6 @@ public class OutboundRelayRoutes extends AdminApiRoutes {
     private DomainPolicyView setPolicy(Request request) {
         Domain domain = requests.knownDomain(request);
         PolicyRequest body = AdminRequests.body(request, PolicyRequest.class);
-        return DomainPolicyView.of(policies.set(Actor.ADMIN, body.toPolicy(policies.get(domain))));
+        return DomainPolicyView.of(policies.apply(Actor.ADMIN, domain, body));
     }
 }

@@ -1,4 +1,4 @@
-package io.github.outboundrelay.webadmin;
+package io.github.outboundrelay.core.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.InvalidFieldException;
-import io.github.outboundrelay.core.settings.JsonBodies;
 
 class PolicyRequestTest {
     private static final DomainRelayPolicy CURRENT = new DomainRelayPolicy(Domain.of("ourdomain.test"), true, true, false, false);
@@ -47,6 +46,14 @@ class PolicyRequestTest {
     void anUnknownFieldIsNamedWithTheKnownOnes() {
         assertThatThrownBy(() -> read("{\"allowed\": true, \"x\": 1}"))
             .hasMessage("'x' is not a known field (expected allowed, allowInsecure, allowAlternateAddresses, checkDmarc)");
+    }
+
+    @Test
+    void aFormGivesEverySwitchAnUncheckedBoxTurnsItOff() {
+        DomainRelayPolicy policy = PolicyRequest.ofForm(true, false, false, false)
+            .toPolicy(new DomainRelayPolicy(Domain.of("ourdomain.test"), false, true, true, true));
+
+        assertThat(policy).isEqualTo(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false, false, false));
     }
 
     private static PolicyRequest read(String body) {
