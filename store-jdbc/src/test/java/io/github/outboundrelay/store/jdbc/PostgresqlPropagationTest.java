@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.apache.james.core.Domain;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -29,50 +28,36 @@ class PostgresqlPropagationTest {
     static final Domain OURDOMAIN = Domain.of("ourdomain.test");
     static final int ROUNDS = 20;
 
-    JdbcStoreConfiguration database;
-    JdbcOutboundRelayStore nodeA;
-    JdbcOutboundRelayStore nodeB;
-
-    @BeforeEach
-    void setUp() {
-        database = TestDatabases.freshPostgresDatabase();
-        nodeA = JdbcOutboundRelayStore.open(database);
-        nodeB = JdbcOutboundRelayStore.open(database);
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodeA.close();
-        nodeB.close();
-    }
+    @RegisterExtension
+    final TwoNodes nodes = new TwoNodes();
 
     @Test
     void writesOnOneNodeReachTheOtherNodesViewWithinTheBound() {
         List<Long> micros = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
             boolean allowed = round % 2 == 0;
-            nodeA.domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, allowed));
-            micros.add(timeUntil(() -> nodeB.domainRelayPolicies().isRelayAllowed(OURDOMAIN) == allowed));
+            nodes.a().domainRelayPolicies().set(new DomainRelayPolicy(OURDOMAIN, allowed));
+            micros.add(timeUntil(() -> nodes.b().domainRelayPolicies().isRelayAllowed(OURDOMAIN) == allowed));
 
             String address = "alice" + round + "@partner.test";
-            nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs(address, SendAsRegistryContract.ALICE));
-            micros.add(timeUntil(() -> registry(nodeB).find(SendAsRegistryContract.address(address)).isPresent()));
+            nodes.a().sendAsRegistry().register(SendAsRegistryContract.sendAs(address, SendAsRegistryContract.ALICE));
+            micros.add(timeUntil(() -> registry(nodes.b()).find(SendAsRegistryContract.address(address)).isPresent()));
             // The owner index the rule probes per mail follows B's view with it.
-            assertThat(registry(nodeB).ownedBy(SendAsRegistryContract.ALICE)).extracting(SendAsAddress::key).contains(address);
+            assertThat(registry(nodes.b()).ownedBy(SendAsRegistryContract.ALICE)).extracting(SendAsAddress::key).contains(address);
 
-            nodeA.sendAsRegistry().remove(SendAsRegistryContract.ALICE, SendAsRegistryContract.address(address));
-            micros.add(timeUntil(() -> registry(nodeB).find(SendAsRegistryContract.address(address)).isEmpty()));
-            assertThat(registry(nodeB).ownedBy(SendAsRegistryContract.ALICE)).extracting(SendAsAddress::key).doesNotContain(address);
+            nodes.a().sendAsRegistry().remove(SendAsRegistryContract.ALICE, SendAsRegistryContract.address(address));
+            micros.add(timeUntil(() -> registry(nodes.b()).find(SendAsRegistryContract.address(address)).isEmpty()));
+            assertThat(registry(nodes.b()).ownedBy(SendAsRegistryContract.ALICE)).extracting(SendAsAddress::key).doesNotContain(address);
         }
         // and the other way round
-        nodeB.domainRelayPolicies().set(new DomainRelayPolicy(Domain.of("other.test"), true, true));
-        micros.add(timeUntil(() -> nodeA.domainRelayPolicies().get(Domain.of("other.test")).insecureRelayAllowed()));
+        nodes.b().domainRelayPolicies().set(new DomainRelayPolicy(Domain.of("other.test"), true, true));
+        micros.add(timeUntil(() -> nodes.a().domainRelayPolicies().get(Domain.of("other.test")).insecureRelayAllowed()));
 
         Collections.sort(micros);
         long median = micros.get(micros.size() / 2);
         long max = micros.get(micros.size() - 1);
         System.out.printf("PROPAGATION node A -> node B over PostgreSQL (poll interval %d ms, %d writes): median %.1f ms, max %.1f ms, bound %d ms%n",
-            database.pollInterval().toMillis(), micros.size(), median / 1000.0, max / 1000.0, BOUND.toMillis());
+            nodes.database().pollInterval().toMillis(), micros.size(), median / 1000.0, max / 1000.0, BOUND.toMillis());
         assertWithinBound(micros);
     }
 
@@ -81,27 +66,27 @@ class PostgresqlPropagationTest {
         SendAsAddress plain = SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE);
         SendAsAddress named = H2RestartTest.withDisplayName(plain, "Alice Martin (Partner)");
 
-        nodeA.sendAsRegistry().register(named);
-        timeUntil(() -> registry(nodeB).find(plain.address()).equals(java.util.Optional.of(named)));
-        nodeA.sendAsRegistry().register(plain);
-        timeUntil(() -> registry(nodeB).find(plain.address()).equals(java.util.Optional.of(plain)));
+        nodes.a().sendAsRegistry().register(named);
+        timeUntil(() -> registry(nodes.b()).find(plain.address()).equals(java.util.Optional.of(named)));
+        nodes.a().sendAsRegistry().register(plain);
+        timeUntil(() -> registry(nodes.b()).find(plain.address()).equals(java.util.Optional.of(plain)));
 
-        try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(database)) {
+        try (JdbcOutboundRelayStore reopened = JdbcOutboundRelayStore.open(nodes.database())) {
             assertThat(reopened.sendAsRegistry().find(plain.address())).contains(plain);
         }
     }
 
     @Test
     void verificationsWrittenOnOneNodeReachTheOtherNodesViewWithinTheBound() {
-        SendAsVerifier verifierA = new SendAsVerifier(nodeA.verifications());
-        SendAsVerifier verifierB = new SendAsVerifier(nodeB.verifications());
+        SendAsVerifier verifierA = new SendAsVerifier(nodes.a().verifications());
+        SendAsVerifier verifierB = new SendAsVerifier(nodes.b().verifications());
         List<Long> micros = new ArrayList<>();
         for (int round = 0; round < ROUNDS / 4; round++) {
             SendAsAddress sendAs = SendAsRegistryContract.sendAs("alice" + round + "@partner.test", SendAsRegistryContract.ALICE);
-            nodeA.sendAsRegistry().register(sendAs);
+            nodes.a().sendAsRegistry().register(sendAs);
             verifierA.saved(sendAs, false);
             String code = verifierA.issueCode(sendAs);
-            micros.add(timeUntil(() -> nodeB.verifications().get(sendAs.key()).flatMap(state -> state.code()).isPresent()));
+            micros.add(timeUntil(() -> nodes.b().verifications().get(sendAs.key()).flatMap(state -> state.code()).isPresent()));
 
             // the code mailed by node A is confirmed on node B (another WebAdmin node), and node A's matcher relays
             assertThat(verifierB.confirm(sendAs, code).outcome()).isEqualTo(SendAsVerifier.ConfirmOutcome.VERIFIED);
@@ -109,29 +94,29 @@ class PostgresqlPropagationTest {
 
             // forgetting it on node B, then removing the address: node A sees both
             verifierB.forget(sendAs);
-            micros.add(timeUntil(() -> nodeA.verifications().get(sendAs.key()).isEmpty()));
-            nodeB.verifications().put(sendAs.key(), VerificationsContract.verified("smtp.partner.test|" + sendAs.requireRelayAccount().username()));
-            micros.add(timeUntil(() -> nodeA.verifications().get(sendAs.key()).isPresent()));
-            nodeB.sendAsRegistry().remove(SendAsRegistryContract.ALICE, sendAs.address());
-            micros.add(timeUntil(() -> nodeA.verifications().get(sendAs.key()).isEmpty()
-                && registry(nodeA).find(sendAs.address()).isEmpty()));
+            micros.add(timeUntil(() -> nodes.a().verifications().get(sendAs.key()).isEmpty()));
+            nodes.b().verifications().put(sendAs.key(), VerificationsContract.verified("smtp.partner.test|" + sendAs.requireRelayAccount().username()));
+            micros.add(timeUntil(() -> nodes.a().verifications().get(sendAs.key()).isPresent()));
+            nodes.b().sendAsRegistry().remove(SendAsRegistryContract.ALICE, sendAs.address());
+            micros.add(timeUntil(() -> nodes.a().verifications().get(sendAs.key()).isEmpty()
+                && registry(nodes.a()).find(sendAs.address()).isEmpty()));
         }
 
         Collections.sort(micros);
         long median = micros.get(micros.size() / 2);
         long max = micros.get(micros.size() - 1);
         System.out.printf("PROPAGATION of verifications between nodes over PostgreSQL (poll interval %d ms, %d writes): median %.1f ms, max %.1f ms, bound %d ms%n",
-            database.pollInterval().toMillis(), micros.size(), median / 1000.0, max / 1000.0, BOUND.toMillis());
+            nodes.database().pollInterval().toMillis(), micros.size(), median / 1000.0, max / 1000.0, BOUND.toMillis());
         assertWithinBound(micros);
     }
 
     @Test
     void anAddressTakenOnOneNodeIsRefusedToAnotherUserOnTheOtherNodeEvenBeforeItsViewCaughtUp() {
-        nodeA.sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE));
+        nodes.a().sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE));
 
         // No waiting: the ownership check is made in the database, not in node B's view.
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                nodeB.sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.BOB)))
+                nodes.b().sendAsRegistry().register(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.BOB)))
             .isInstanceOf(SendAsRegistry.AddressOwnedByAnotherUserException.class);
     }
 
@@ -148,7 +133,7 @@ class PostgresqlPropagationTest {
         long p95 = sortedMicros.get((int) Math.ceil(sortedMicros.size() * 0.95) - 1);
         assertThat(Duration.ofNanos(p95 * 1000)).isLessThan(BOUND);
         assertThat(Duration.ofNanos(sortedMicros.get(sortedMicros.size() - 1) * 1000))
-            .isLessThan(database.pollInterval().plusSeconds(3));
+            .isLessThan(nodes.database().pollInterval().plusSeconds(3));
     }
 
     private static long timeUntil(BooleanSupplier condition) {

@@ -9,9 +9,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.outboundrelay.core.RelayAttempt;
 import io.github.outboundrelay.core.RelayHealthCheck;
@@ -26,21 +25,8 @@ import reactor.core.publisher.Mono;
  * tests wait for that with {@code awaitRecorded}, as a node's own reads do).
  */
 class PostgresqlRelayAttemptSharingTest {
-    JdbcOutboundRelayStore nodeA;
-    JdbcOutboundRelayStore nodeB;
-
-    @BeforeEach
-    void setUp() {
-        JdbcStoreConfiguration database = TestDatabases.freshPostgresDatabase();
-        nodeA = JdbcOutboundRelayStore.open(database);
-        nodeB = JdbcOutboundRelayStore.open(database);
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodeA.close();
-        nodeB.close();
-    }
+    @RegisterExtension
+    final TwoNodes nodes = new TwoNodes();
 
     @Test
     void eachNodeSeesTheOtherNodesAttempts() {
@@ -51,16 +37,16 @@ class PostgresqlRelayAttemptSharingTest {
             Kind.DELIVERED);
         RelayAttempt bobOnA = RelayAttemptLogContract.attempt(now, RelayAttemptLogContract.BOB, "bob@partner.test");
 
-        nodeA.relayAttemptLog().record(onA);
-        nodeA.relayAttemptLog().awaitRecorded();
-        assertThat(nodeB.relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(onA);
-        assertThat(nodeB.relayAttemptLog().latestFor(SendAsRegistryContract.address("alice@partner.test"))).contains(onA);
+        nodes.a().relayAttemptLog().record(onA);
+        nodes.a().relayAttemptLog().awaitRecorded();
+        assertThat(nodes.b().relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(onA);
+        assertThat(nodes.b().relayAttemptLog().latestFor(SendAsRegistryContract.address("alice@partner.test"))).contains(onA);
 
-        nodeB.relayAttemptLog().record(onB);
-        nodeA.relayAttemptLog().record(bobOnA);
-        nodeA.relayAttemptLog().awaitRecorded();
-        nodeB.relayAttemptLog().awaitRecorded();
-        for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
+        nodes.b().relayAttemptLog().record(onB);
+        nodes.a().relayAttemptLog().record(bobOnA);
+        nodes.a().relayAttemptLog().awaitRecorded();
+        nodes.b().relayAttemptLog().awaitRecorded();
+        for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodes.a(), nodes.b()}) {
             assertThat(node.relayAttemptLog().find(Optional.empty(), Instant.EPOCH, 0, 100)).containsExactly(onA, onB, bobOnA);
             assertThat(node.relayAttemptLog().find(Optional.of(RelayAttemptLogContract.ALICE), Instant.EPOCH, 0, 100))
                 .containsExactly(onA, onB);
@@ -71,16 +57,16 @@ class PostgresqlRelayAttemptSharingTest {
     @Test
     void aRelayFailingOnEveryNodeDegradesTheHealthCheckOfEachNode() {
         Instant now = Instant.now();
-        nodeA.relayAttemptLog().record(new RelayAttempt(now.minusSeconds(60), RelayAttemptLogContract.ALICE,
+        nodes.a().relayAttemptLog().record(new RelayAttempt(now.minusSeconds(60), RelayAttemptLogContract.ALICE,
             SendAsRegistryContract.address("alice@partner.test"), "smtp.down.test", 587, "<1@ourdomain.test>", 1,
             Kind.UNREACHABLE, Optional.empty()));
-        nodeB.relayAttemptLog().record(new RelayAttempt(now.minusSeconds(30), RelayAttemptLogContract.ALICE,
+        nodes.b().relayAttemptLog().record(new RelayAttempt(now.minusSeconds(30), RelayAttemptLogContract.ALICE,
             SendAsRegistryContract.address("alice@partner.test"), "smtp.down.test", 587, "<2@ourdomain.test>", 1,
             Kind.UNREACHABLE, Optional.empty()));
-        nodeA.relayAttemptLog().awaitRecorded();
-        nodeB.relayAttemptLog().awaitRecorded();
+        nodes.a().relayAttemptLog().awaitRecorded();
+        nodes.b().relayAttemptLog().awaitRecorded();
 
-        for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodeA, nodeB}) {
+        for (JdbcOutboundRelayStore node : new JdbcOutboundRelayStore[] {nodes.a(), nodes.b()}) {
             RelayHealthCheck check = new RelayHealthCheck(node.relayAttemptLog(), Clock.fixed(now, ZoneOffset.UTC),
                 Duration.ofMinutes(15));
             assertThat(Mono.from(check.check()).block().getCause()).get().asString()

@@ -12,9 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.apache.james.core.Username;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two stores on one PostgreSQL, as two James nodes: the per-user sending limit counts a user's mail whichever node
@@ -25,36 +24,23 @@ class PostgresqlRelaySendingLedgerTest {
     static final Username BOB = Username.of("bob@ourdomain.test");
     static final Duration WINDOW = Duration.ofHours(1);
 
-    JdbcOutboundRelayStore nodeA;
-    JdbcOutboundRelayStore nodeB;
-
-    @BeforeEach
-    void setUp() {
-        JdbcStoreConfiguration database = TestDatabases.freshPostgresDatabase();
-        nodeA = JdbcOutboundRelayStore.open(database);
-        nodeB = JdbcOutboundRelayStore.open(database);
-    }
-
-    @AfterEach
-    void tearDown() {
-        nodeA.close();
-        nodeB.close();
-    }
+    @RegisterExtension
+    final TwoNodes nodes = new TwoNodes();
 
     @Test
     void theLimitCountsWhatEveryNodeRelayed() {
         Instant now = Instant.parse("2030-01-01T10:00:00Z");
 
-        assertThat(nodeA.sendingLedger().tryCount(ALICE, 2, 3, WINDOW, now)).isTrue();
-        assertThat(nodeB.sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plusSeconds(1))).isTrue();
-        assertThat(nodeA.sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plusSeconds(2))).as("2 + 1 + 1 > 3").isFalse();
-        assertThat(nodeB.sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plusSeconds(3))).isFalse();
-        assertThat(nodeB.sendingLedger().tryCount(BOB, 3, 3, WINDOW, now.plusSeconds(3))).as("per user").isTrue();
+        assertThat(nodes.a().sendingLedger().tryCount(ALICE, 2, 3, WINDOW, now)).isTrue();
+        assertThat(nodes.b().sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plusSeconds(1))).isTrue();
+        assertThat(nodes.a().sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plusSeconds(2))).as("2 + 1 + 1 > 3").isFalse();
+        assertThat(nodes.b().sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plusSeconds(3))).isFalse();
+        assertThat(nodes.b().sendingLedger().tryCount(BOB, 3, 3, WINDOW, now.plusSeconds(3))).as("per user").isTrue();
 
         // The first two recipients leave the window an hour after they were counted; the refused mails never counted.
-        assertThat(nodeB.sendingLedger().tryCount(ALICE, 2, 3, WINDOW, now.plus(WINDOW))).isTrue();
-        assertThat(nodeA.sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plus(WINDOW))).isFalse();
-        assertThat(nodeA.sendingLedger().sharedByNodes()).isTrue();
+        assertThat(nodes.b().sendingLedger().tryCount(ALICE, 2, 3, WINDOW, now.plus(WINDOW))).isTrue();
+        assertThat(nodes.a().sendingLedger().tryCount(ALICE, 1, 3, WINDOW, now.plus(WINDOW))).isFalse();
+        assertThat(nodes.a().sendingLedger().sharedByNodes()).isTrue();
     }
 
     @Test
@@ -64,7 +50,7 @@ class PostgresqlRelaySendingLedgerTest {
         try {
             List<Callable<Boolean>> mails = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
-                JdbcOutboundRelayStore node = i % 2 == 0 ? nodeA : nodeB;
+                JdbcOutboundRelayStore node = i % 2 == 0 ? nodes.a() : nodes.b();
                 mails.add(() -> node.sendingLedger().tryCount(ALICE, 1, 10, WINDOW, now));
             }
             int admitted = 0;
