@@ -98,7 +98,7 @@ class AttemptAtOnceIntegrationTest {
         TO_FIRST_MAIL_RELAY.release();
 
         awaitAt(FIRST_MAIL_RELAY, subject);
-        awaitAttemptsEndedAndRelayQueueEmpty(scenario, "first@ourdomain.test", 1);
+        awaitAttemptsEnded(scenario, "first@ourdomain.test", 1);
         assertThat(withSubject(FIRST_MAIL_RELAY, subject)).hasSize(1);
         assertThat(scenario.auditedOutcomes("first@ourdomain.test")).containsExactly("DELIVERED");
         assertThat(metrics.count(QUEUED_FIRST) - queuedFirst).isEqualTo(1);
@@ -123,13 +123,12 @@ class AttemptAtOnceIntegrationTest {
         TO_IDLE_SESSION_RELAY.release();
 
         awaitAt(IDLE_SESSION_RELAY, subject);
-        awaitAttemptsEndedAndRelayQueueEmpty(scenario, "idle@ourdomain.test", 2);
+        awaitAttemptsEnded(scenario, "idle@ourdomain.test", 2);
         assertThat(withSubject(IDLE_SESSION_RELAY, subject)).hasSize(1);
         assertThat(scenario.auditedOutcomes("idle@ourdomain.test")).containsExactly("DELIVERED", "DELIVERED");
         assertThat(metrics.count(AT_ONCE) - atOnce).isEqualTo(1);
         assertThat(metrics.count(QUEUED_FIRST) - queuedFirst).isZero();
         assertThat(IDLE_SESSION_RELAY.connectionCount()).as("connections: the idle session carried it").isEqualTo(connections);
-        assertThat(scenario.queueSize("spool")).isZero();
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
     }
 
@@ -145,7 +144,7 @@ class AttemptAtOnceIntegrationTest {
         scenario.submissionAs("deferred@ourdomain.test", "deferred@partner.test").subject(subject).send();
 
         awaitAt(DEFERRING_RELAY, subject);
-        awaitAttemptsEndedAndRelayQueueEmpty(scenario, "deferred@ourdomain.test", 3);
+        awaitAttemptsEnded(scenario, "deferred@ourdomain.test", 3);
         assertThat(withSubject(DEFERRING_RELAY, subject)).hasSize(1);
         assertThat(scenario.auditedOutcomes("deferred@ourdomain.test")).containsExactly("DELIVERED", "DEFERRED", "DELIVERED");
         // The 451 was the attempt at once (the mail was not queued first); the retry can only have come from the queue.
@@ -168,7 +167,7 @@ class AttemptAtOnceIntegrationTest {
 
         String dsn = scenario.awaitMailboxContaining("refused@ourdomain.test", "Action: failed");
         assertThat(dsn).contains("message/delivery-status").contains("5.7.1 this mail is not accepted here").contains(subject);
-        awaitAttemptsEndedAndRelayQueueEmpty(scenario, "refused@ourdomain.test", 2);
+        awaitAttemptsEnded(scenario, "refused@ourdomain.test", 2);
         assertThat(scenario.auditedOutcomes("refused@ourdomain.test")).containsExactly("DELIVERED", "BOUNCED");
         assertThat(metrics.count(AT_ONCE) - atOnce).isEqualTo(1);
         assertThat(metrics.count(QUEUED_FIRST) - queuedFirst).isZero();
@@ -182,7 +181,7 @@ class AttemptAtOnceIntegrationTest {
         String subject = uniqueSubject();
         scenario.submissionAs(user, sendAs).subject(subject).send();
         awaitAt(relay, subject);
-        scenario.awaitDeliveredAndRelayQueueEmpty(user);
+        awaitAttemptsEnded(scenario, user, 1);
     }
 
     /**
@@ -196,9 +195,15 @@ class AttemptAtOnceIntegrationTest {
                 sizes -> sizes.equals(List.of(inSpool, inRelayQueue)));
     }
 
-    /** The user's relay attempts so far number {@code attempts} and James's relay queue holds nothing any more. */
-    static void awaitAttemptsEndedAndRelayQueueEmpty(RelayScenario scenario, String user, int attempts) {
+    /**
+     * Once James's spool and relay queue are both empty and the user's relay attempts number at least
+     * {@code attempts}: no copy of the mails sent so far is left to reach a relay. Read in that order: a mail leaves the
+     * spool only after its attempt at once was audited or it entered the relay queue, and leaves the relay queue
+     * only after its attempt there was audited, so a later copy (a duplicate) shows in the attempts read last.
+     */
+    static void awaitAttemptsEnded(RelayScenario scenario, String user, int attempts) {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
-            .until(() -> scenario.auditedOutcomes(user).size() == attempts && scenario.queueSize("outbound-relay") == 0);
+            .until(() -> scenario.queueSize("spool") == 0 && scenario.queueSize("outbound-relay") == 0
+                && scenario.auditedOutcomes(user).size() >= attempts);
     }
 }
