@@ -15,7 +15,6 @@ import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
 import org.apache.james.MemoryJamesServerMain;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +65,17 @@ class AttemptAtOnceIntegrationTest {
         return SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start();
     }
 
+    /** How many mails took each way so far, from James's metrics. */
+    record Ways(long atOnce, long queuedFirst) {
+        static Ways counted(MetricsProbe metrics) {
+            return new Ways(metrics.count(AT_ONCE), metrics.count(QUEUED_FIRST));
+        }
+
+        Ways since(Ways before) {
+            return new Ways(atOnce - before.atOnce, queuedFirst - before.queuedFirst);
+        }
+    }
+
     @BeforeAll
     static void users(GuiceJamesServer server) throws Exception {
         OutboundRelayJames.addUsers(server, "first", "idle", "deferred", "refused");
@@ -85,32 +95,16 @@ class AttemptAtOnceIntegrationTest {
         metrics = server.getProbe(MetricsProbe.class);
     }
 
-    /** A case that failed while holding an attempt must not leave it held: the next cases wait for empty queues. */
-    @AfterEach
-    void releaseHeldAttempts() {
-        TO_FIRST_MAIL_RELAY.release();
-        TO_IDLE_SESSION_RELAY.release();
-    }
-
     @Test
     void firstMailOfAnAccountGoesThroughTheRelayQueueAndIsDeliveredOnce() throws Exception {
         scenario.registerSendAs("first@ourdomain.test", "first@partner.test", TO_FIRST_MAIL_RELAY.port(), LOGIN, PASSWORD);
-        long atOnce = metrics.count(AT_ONCE);
-        long queuedFirst = metrics.count(QUEUED_FIRST);
-        String subject = uniqueSubject();
+        Ways before = Ways.counted(metrics);
 
-        TO_FIRST_MAIL_RELAY.hold();
-        scenario.submissionAs("first@ourdomain.test", "first@partner.test").subject(subject).send();
         // No session of the account yet: the relay queue's delivery thread talks to the partner, the spool is done.
-        awaitWhileHeld(scenario, TO_FIRST_MAIL_RELAY, 0, 1);
-        TO_FIRST_MAIL_RELAY.release();
+        String subject = sendWhileHeld(scenario, TO_FIRST_MAIL_RELAY, "first@ourdomain.test", "first@partner.test", 0, 1);
 
-        awaitAt(FIRST_MAIL_RELAY, subject);
-        awaitAttemptsEnded(scenario, "first@ourdomain.test", 1);
-        assertThat(withSubject(FIRST_MAIL_RELAY, subject)).hasSize(1);
-        assertThat(scenario.auditedOutcomes("first@ourdomain.test")).containsExactly("DELIVERED");
-        assertThat(metrics.count(QUEUED_FIRST) - queuedFirst).isEqualTo(1);
-        assertThat(metrics.count(AT_ONCE) - atOnce).isZero();
+        awaitDeliveredOnce(scenario, FIRST_MAIL_RELAY, "first@ourdomain.test", subject, "DELIVERED");
+        assertThat(Ways.counted(metrics).since(before)).isEqualTo(new Ways(0, 1));
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
     }
 
@@ -119,69 +113,63 @@ class AttemptAtOnceIntegrationTest {
         scenario.registerSendAs("idle@ourdomain.test", "idle@partner.test", TO_IDLE_SESSION_RELAY.port(), LOGIN, PASSWORD);
         sendAndAwaitDelivered(scenario, "idle@ourdomain.test", "idle@partner.test", IDLE_SESSION_RELAY);
         int connections = IDLE_SESSION_RELAY.connectionCount();
-        long atOnce = metrics.count(AT_ONCE);
-        long queuedFirst = metrics.count(QUEUED_FIRST);
-        String subject = uniqueSubject();
+        Ways before = Ways.counted(metrics);
 
-        TO_IDLE_SESSION_RELAY.hold();
-        scenario.submissionAs("idle@ourdomain.test", "idle@partner.test").subject(subject).send();
-        // The attempt is under way (its RSET on the idle session waits here) while the mail is still in the spool, and
-        // the relay queue never holds it.
-        awaitWhileHeld(scenario, TO_IDLE_SESSION_RELAY, 1, 0);
-        TO_IDLE_SESSION_RELAY.release();
+        // The attempt is under way (its RSET on the idle session waits at the forwarder) while the mail is still in
+        // the spool, and the relay queue never holds it.
+        String subject = sendWhileHeld(scenario, TO_IDLE_SESSION_RELAY, "idle@ourdomain.test", "idle@partner.test", 1, 0);
 
-        awaitAt(IDLE_SESSION_RELAY, subject);
-        awaitAttemptsEnded(scenario, "idle@ourdomain.test", 2);
-        assertThat(withSubject(IDLE_SESSION_RELAY, subject)).hasSize(1);
-        assertThat(scenario.auditedOutcomes("idle@ourdomain.test")).containsExactly("DELIVERED", "DELIVERED");
-        assertThat(metrics.count(AT_ONCE) - atOnce).isEqualTo(1);
-        assertThat(metrics.count(QUEUED_FIRST) - queuedFirst).isZero();
+        awaitDeliveredOnce(scenario, IDLE_SESSION_RELAY, "idle@ourdomain.test", subject, "DELIVERED", "DELIVERED");
+        assertThat(Ways.counted(metrics).since(before)).isEqualTo(new Ways(1, 0));
         assertThat(IDLE_SESSION_RELAY.connectionCount()).as("connections: the idle session carried it").isEqualTo(connections);
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
     }
 
     @Test
     void temporaryRefusalMetAtOnceIsRetriedFromTheRelayQueueAndDeliveredOnce() throws Exception {
-        scenario.registerSendAs("deferred@ourdomain.test", "deferred@partner.test", DEFERRING_RELAY, LOGIN, PASSWORD);
-        sendAndAwaitDelivered(scenario, "deferred@ourdomain.test", "deferred@partner.test", DEFERRING_RELAY);
-        long atOnce = metrics.count(AT_ONCE);
-        long queuedFirst = metrics.count(QUEUED_FIRST);
-        DEFERRING_RELAY.failNextTransactions(1, 451, "4.3.0 try again later");
-        String subject = uniqueSubject();
+        Ways before = Ways.counted(metrics);
 
-        scenario.submissionAs("deferred@ourdomain.test", "deferred@partner.test").subject(subject).send();
+        String subject = nextMailMeeting(DEFERRING_RELAY, "deferred@ourdomain.test", "deferred@partner.test", 451,
+            "4.3.0 try again later");
 
-        awaitAt(DEFERRING_RELAY, subject);
-        awaitAttemptsEnded(scenario, "deferred@ourdomain.test", 3);
-        assertThat(withSubject(DEFERRING_RELAY, subject)).hasSize(1);
-        assertThat(scenario.auditedOutcomes("deferred@ourdomain.test")).containsExactly("DELIVERED", "DEFERRED", "DELIVERED");
-        // The 451 was the attempt at once (the mail was not queued first); the retry can only have come from the queue.
-        assertThat(metrics.count(AT_ONCE) - atOnce).isEqualTo(1);
-        assertThat(metrics.count(QUEUED_FIRST) - queuedFirst).isZero();
+        awaitDeliveredOnce(scenario, DEFERRING_RELAY, "deferred@ourdomain.test", subject, "DELIVERED", "DEFERRED", "DELIVERED");
+        // The first mail was queued first, the 451 was this mail's attempt at once; its retry came from the queue.
+        assertThat(Ways.counted(metrics).since(before)).isEqualTo(new Ways(1, 1));
         assertThat(DEFERRING_RELAY.mailFromCount()).as("transactions: first mail, 451, retry").isEqualTo(3);
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
     }
 
     @Test
     void permanentRefusalMetAtOnceGivesTheSenderADsnAndNothingReachesThePartner() throws Exception {
-        scenario.registerSendAs("refused@ourdomain.test", "refused@partner.test", REFUSING_RELAY, LOGIN, PASSWORD);
-        sendAndAwaitDelivered(scenario, "refused@ourdomain.test", "refused@partner.test", REFUSING_RELAY);
-        long atOnce = metrics.count(AT_ONCE);
-        long queuedFirst = metrics.count(QUEUED_FIRST);
-        REFUSING_RELAY.failNextTransactions(1, 554, "5.7.1 this mail is not accepted here");
-        String subject = uniqueSubject();
+        Ways before = Ways.counted(metrics);
 
-        scenario.submissionAs("refused@ourdomain.test", "refused@partner.test").subject(subject).send();
+        String subject = nextMailMeeting(REFUSING_RELAY, "refused@ourdomain.test", "refused@partner.test", 554,
+            "5.7.1 this mail is not accepted here");
 
         String dsn = scenario.awaitMailboxContaining("refused@ourdomain.test", "Action: failed");
         assertThat(dsn).contains("message/delivery-status").contains("5.7.1 this mail is not accepted here").contains(subject);
         awaitAttemptsEnded(scenario, "refused@ourdomain.test", 2);
         assertThat(scenario.auditedOutcomes("refused@ourdomain.test")).containsExactly("DELIVERED", "BOUNCED");
-        assertThat(metrics.count(AT_ONCE) - atOnce).isEqualTo(1);
-        assertThat(metrics.count(QUEUED_FIRST) - queuedFirst).isZero();
+        // The first mail was queued first, the 554 was this mail's attempt at once.
+        assertThat(Ways.counted(metrics).since(before)).isEqualTo(new Ways(1, 1));
         assertThat(withSubject(REFUSING_RELAY, subject)).isEmpty();
         assertThat(REFUSING_RELAY.mailFromCount()).as("transactions: first mail, 554, no retry").isEqualTo(2);
         assertThat(subjectsAt(GATEWAY)).doesNotContain(subject);
+    }
+
+    /**
+     * After a first mail of {@code user} through {@code relay} (a session of the account is then idle), sends another
+     * one, whose transaction the relay answers with {@code code} and {@code reply}.
+     *
+     * @return the second mail's subject
+     */
+    private String nextMailMeeting(SmtpPeer relay, String user, String sendAs, int code, String reply) throws Exception {
+        scenario.registerSendAs(user, sendAs, relay, LOGIN, PASSWORD);
+        sendAndAwaitDelivered(scenario, user, sendAs, relay);
+        relay.failNextTransactions(1, code, reply);
+        String subject = uniqueSubject();
+        scenario.submissionAs(user, sendAs).subject(subject).send();
+        return subject;
     }
 
     /** A first mail of the user, delivered through {@code relay}: afterwards a session of the account is idle. */
@@ -190,6 +178,37 @@ class AttemptAtOnceIntegrationTest {
         scenario.submissionAs(user, sendAs).subject(subject).send();
         awaitAt(relay, subject);
         awaitAttemptsEnded(scenario, user, 1);
+    }
+
+    /**
+     * Sends a mail of {@code user} while {@code forwarder} holds what James sends its relay, and checks where the mail
+     * is while its attempt is under way (see {@link #awaitWhileHeld}); then lets the attempt go on.
+     *
+     * @return the mail's subject
+     */
+    static String sendWhileHeld(RelayScenario scenario, HoldableForwarder forwarder, String user, String sendAs,
+                                long inSpool, long inRelayQueue) throws Exception {
+        String subject = uniqueSubject();
+        forwarder.hold();
+        try {
+            scenario.submissionAs(user, sendAs).subject(subject).send();
+            awaitWhileHeld(scenario, forwarder, inSpool, inRelayQueue);
+        } finally {
+            // Also when the check failed: the next cases wait for empty queues.
+            forwarder.release();
+        }
+        return subject;
+    }
+
+    /**
+     * The mail reached {@code relay} exactly once, nothing of the user's is left in James's queues, and the user's
+     * relay attempts so far are {@code outcomes}.
+     */
+    static void awaitDeliveredOnce(RelayScenario scenario, SmtpPeer relay, String user, String subject, String... outcomes) {
+        awaitAt(relay, subject);
+        awaitAttemptsEnded(scenario, user, outcomes.length);
+        assertThat(withSubject(relay, subject)).hasSize(1);
+        assertThat(scenario.auditedOutcomes(user)).containsExactly(outcomes);
     }
 
     /**

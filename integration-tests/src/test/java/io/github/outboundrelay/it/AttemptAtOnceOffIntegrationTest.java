@@ -1,15 +1,10 @@
 package io.github.outboundrelay.it;
 
-import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.AT_ONCE;
 import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.LOGIN;
 import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.PASSWORD;
-import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.QUEUED_FIRST;
-import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.awaitAttemptsEnded;
-import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.awaitWhileHeld;
+import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.awaitDeliveredOnce;
 import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.sendAndAwaitDelivered;
-import static io.github.outboundrelay.it.RelayScenario.awaitAt;
-import static io.github.outboundrelay.it.RelayScenario.uniqueSubject;
-import static io.github.outboundrelay.it.RelayScenario.withSubject;
+import static io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.sendWhileHeld;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.james.GuiceJamesServer;
@@ -20,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.github.outboundrelay.it.AttemptAtOnceIntegrationTest.Ways;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
@@ -55,19 +51,12 @@ class AttemptAtOnceOffIntegrationTest {
         scenario.registerSendAs("queued@ourdomain.test", "queued@partner.test", TO_RELAY.port(), LOGIN, PASSWORD);
         sendAndAwaitDelivered(scenario, "queued@ourdomain.test", "queued@partner.test", RELAY);
         int connections = RELAY.connectionCount();
-        String subject = uniqueSubject();
 
-        TO_RELAY.hold();
-        scenario.submissionAs("queued@ourdomain.test", "queued@partner.test").subject(subject).send();
-        awaitWhileHeld(scenario, TO_RELAY, 0, 1);
-        TO_RELAY.release();
+        String subject = sendWhileHeld(scenario, TO_RELAY, "queued@ourdomain.test", "queued@partner.test", 0, 1);
 
-        awaitAt(RELAY, subject);
-        awaitAttemptsEnded(scenario, "queued@ourdomain.test", 2);
-        assertThat(withSubject(RELAY, subject)).hasSize(1);
-        assertThat(scenario.auditedOutcomes("queued@ourdomain.test")).containsExactly("DELIVERED", "DELIVERED");
+        awaitDeliveredOnce(scenario, RELAY, "queued@ourdomain.test", subject, "DELIVERED", "DELIVERED");
         assertThat(RELAY.connectionCount()).as("connections: the session was idle, and reused from the queue").isEqualTo(connections);
-        assertThat(metrics.count(AT_ONCE)).isZero();
-        assertThat(metrics.count(QUEUED_FIRST)).isZero();
+        // off: no mail takes either way of the attempt at once, not even "queued first".
+        assertThat(Ways.counted(metrics)).isEqualTo(new Ways(0, 0));
     }
 }
