@@ -85,7 +85,12 @@ final class RelayScenario {
     }
 
     private long relayQueueSize() {
-        return given().spec(admin).get("/mailQueues/outbound-relay")
+        return queueSize("outbound-relay");
+    }
+
+    /** Mails in James's queue of that name (e.g. {@code spool}), waiting or being processed, from the WebAdmin API. */
+    long queueSize(String queue) {
+        return given().spec(admin).get("/mailQueues/" + queue)
             .then().statusCode(200)
             .extract().jsonPath().getLong("size");
     }
