@@ -2,7 +2,6 @@ package io.github.outboundrelay.mailets.delivery;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,8 +55,8 @@ public class RelayDeliveryWorker {
     private final Collaborators with;
     private final MetricFactory metricFactory;
     private final Clock clock;
-    private final QueueLifetime lifetime;
     private final RetrySchedule schedule;
+    private final AttemptConclusion conclusion;
     private final PerRelayMetricNames perRelayMetrics = new PerRelayMetricNames();
     private Scheduler deliveryScheduler;
     private Scheduler dequeueScheduler;
@@ -71,9 +70,9 @@ public class RelayDeliveryWorker {
         this.with = with;
         this.metricFactory = metricFactory;
         this.clock = clock;
-        this.lifetime = new QueueLifetime(configuration.maxQueueLifetime(), clock);
         this.schedule = new RetrySchedule(configuration.initialRetryDelay(), configuration.maxRetryDelay(),
             configuration.earlyMailHold(), clock);
+        this.conclusion = new AttemptConclusion(queue, configuration, with, metricFactory, clock, schedule);
     }
 
     public void start() {
@@ -224,26 +223,9 @@ public class RelayDeliveryWorker {
             LOGGER.warn("Outbound relay cannot use the stored credential: {}", e.getMessage());
             result = DeliveryResult.failed(recipients, RelayOutcomes.authRejected(e.getMessage()));
         }
-        countPerRelay(host, result);
-        countPerCredentialKind(sendAs.get(), result);
-        log(mail, sendAs.get(), result);
         with.attempts().record(mail, sendAs.get(), result);
-        conclude(mail, sendAs.get(), result);
+        conclusion.conclude(mail, sendAs.get(), host, result);
         return true;
-    }
-
-    private void countPerRelay(String host, DeliveryResult result) {
-        if (!result.delivered().isEmpty()) {
-            metricFactory.generate("outbound-relay-delivered-" + host).add(result.delivered().size());
-        }
-        if (!result.permanentlyFailed().isEmpty()) {
-            metricFactory.generate("outbound-relay-refused-" + host).add(result.permanentlyFailed().size());
-        }
-        if (result.authRejected()) {
-            metricFactory.generate("outbound-relay-auth-failed-" + host).increment();
-        } else if (!result.temporarilyFailed().isEmpty() && !result.relayBusy()) {
-            metricFactory.generate("outbound-relay-deferred-" + host).increment();
-        }
     }
 
     /** Neither the relay (not vouched for any more) nor the gateway (a forged envelope sender): back to the sender. */
@@ -267,17 +249,6 @@ public class RelayDeliveryWorker {
         };
     }
 
-    /** Which kind of credential (password, oauth) the outcomes come from: the move to OAuth shows in the metrics. */
-    private void countPerCredentialKind(SendAsAddress sendAs, DeliveryResult result) {
-        String kind = sendAs.requireRelayAccount().credential().kind();
-        if (!result.delivered().isEmpty()) {
-            metricFactory.generate("outbound-relay-delivered-with-" + kind).add(result.delivered().size());
-        }
-        if (result.authRejected()) {
-            metricFactory.generate("outbound-relay-auth-failed-with-" + kind).increment();
-        }
-    }
-
     private boolean ownerExists(Username owner) throws MessagingException {
         try {
             return with.users().contains(owner);
@@ -285,62 +256,6 @@ public class RelayDeliveryWorker {
             // Unknown for now: the queue presents the mail again rather than relay or bounce it on a guess.
             throw new MessagingException("Cannot tell whether " + owner.asString() + " still exists", e);
         }
-    }
-
-    private void conclude(Mail mail, SendAsAddress sendAs, DeliveryResult result) throws MessagingException {
-        if (!result.delivered().isEmpty()) {
-            metricFactory.generate("outbound-relay-delivered").add(result.delivered().size());
-        }
-        if (!result.permanentlyFailed().isEmpty()) {
-            // A 5xx refusal is the recipient's or the relay's final word: always a DSN, never the gateway.
-            metricFactory.generate("outbound-relay-bounced").add(result.permanentlyFailed().size());
-            with.bouncer().bounce(mail, result.permanentlyFailed(), sendAs.owner(), result.diagnostic());
-        }
-        if (result.temporarilyFailed().isEmpty()) {
-            return;
-        }
-        if (result.relayBusy()) {
-            if (lifetime.endsWithin(mail, schedule.busyRelayDelay())) {
-                with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, "Gave up after "
-                    + configuration.maxQueueLifetime() + " in the queue: " + result.diagnostic());
-                return;
-            }
-            mail.setRecipients(result.temporarilyFailed());
-            enQueueAgainAfter(mail, schedule.busyRelayDelay());
-            return;
-        }
-        if (result.authRejected()) {
-            metricFactory.generate("outbound-relay-auth-failed").increment();
-            if (configuration.authFailure() == RelayDeliveryConfiguration.AuthFailureHandling.BOUNCE) {
-                with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, result.diagnostic());
-                return;
-            }
-            with.notices().credentialsRejectedOnce(mail, sendAs, result.diagnostic());
-        }
-        retryLater(mail, sendAs, result);
-    }
-
-    private void retryLater(Mail mail, SendAsAddress sendAs, DeliveryResult result) throws MessagingException {
-        int failedAttempts = RelayMailAttributes.recordFailedAttempt(mail);
-        Duration delay = schedule.delayAfter(failedAttempts);
-        Instant now = clock.instant();
-        Instant giveUpAt = RelayMailAttributes.firstQueuedAt(mail).plus(configuration.maxQueueLifetime());
-        if (now.plus(delay).isAfter(giveUpAt)) {
-            with.failureRouter().giveUp(mail, result.temporarilyFailed(), sendAs, "Gave up after " + failedAttempts
-                + " attempts over " + configuration.maxQueueLifetime() + ": " + result.diagnostic());
-            return;
-        }
-        with.notices().delayWarningOnceIfDue(mail, result.temporarilyFailed(), sendAs, now, result.diagnostic());
-        metricFactory.generate("outbound-relay-deferred").increment();
-        mail.setRecipients(result.temporarilyFailed());
-        enQueueAgainAfter(mail, delay);
-        LOGGER.info("Outbound relay deferred mail for {} (attempt {})", delay, failedAttempts);
-    }
-
-    /** The delay is written into the mail too: the queue may ignore it (see RetrySchedule). */
-    private void enQueueAgainAfter(Mail mail, Duration delay) throws MessagingException {
-        schedule.deferBy(mail, delay);
-        queue.enQueue(mail, delay);
     }
 
     private void handleGone(Mail mail, Optional<Username> owner, Optional<MailAddress> address) throws MessagingException {
@@ -351,19 +266,5 @@ public class RelayDeliveryWorker {
         metricFactory.generate("outbound-relay-bounced").add(mail.getRecipients().size());
         with.bouncer().bounce(mail, mail.getRecipients(), owner.get(), "The send-as address " + sendAsText
             + " is no longer registered to " + owner.get().asString() + ": the mail was not relayed");
-    }
-
-    private void log(Mail mail, SendAsAddress sendAs, DeliveryResult result) {
-        String messageId = RelayAttemptRecorder.messageId(mail);
-        String replyCode = result.outcome().replyCode().map(String::valueOf).orElse("none");
-        if (result.isCompleteSuccess()) {
-            LOGGER.info("Outbound relay delivered mail (Message-ID {}) of {} to {} recipient(s), reply {}", messageId,
-                sendAs.owner().asString(), result.delivered().size(), replyCode);
-        } else {
-            LOGGER.info("Outbound relay attempt for mail (Message-ID {}) of {}: {} delivered, {} refused, {} deferred, {}, "
-                    + "reply {}: {}", messageId, sendAs.owner().asString(), result.delivered().size(),
-                result.permanentlyFailed().size(), result.temporarilyFailed().size(), result.outcome().kind(), replyCode,
-                result.diagnostic());
-        }
     }
 }

@@ -114,7 +114,9 @@ class RelayDeliveryWorkerTest {
             worker.deliver(queuedMail(register(rejecting, RelaySecurity.STARTTLS)));
             worker.deliver(queuedMail(register(accepting, RelaySecurity.STARTTLS)));
             int closedPort = accepting.port();
-            // The pooled session would keep the peer's stop waiting for it (a minute): closed first, as James does on stop.
+            // The pooled session would keep the peer's stop waiting for it (a minute): closed first, once idle past the
+            // pool's idle timeout on the test's clock (closeIdleSessions closes only those).
+            clock.advance(Duration.ofHours(1));
             clients.forEach(RelaySmtpClient::closeIdleSessions);
             accepting.close();
             worker.deliver(queuedMail(register(closedPort, RelaySecurity.STARTTLS)));
@@ -513,7 +515,8 @@ class RelayDeliveryWorkerTest {
             assertThat(peer.connectionCount()).isEqualTo(1);
             assertThat(queue.getSize()).isZero();
             assertThat(metrics.countFor("outbound-relay-delivered")).isEqualTo(2);
-            clients.forEach(RelaySmtpClient::closeIdleSessions); // before the peer stops (it would wait for the session)
+            clock.advance(Duration.ofHours(1)); // past the idle timeout: closed before the peer stops (it would wait)
+            clients.forEach(RelaySmtpClient::closeIdleSessions);
         }
     }
 
