@@ -23,7 +23,9 @@ final class JamesConfFolder {
             .edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:0</bind>")
             .edit("smtpserver.xml", "<bind>127.0.0.1:2587</bind>", "<bind>127.0.0.1:0</bind>")
             .edit("imapserver.xml", "<bind>127.0.0.1:1143</bind>", "<bind>127.0.0.1:0</bind>")
-            .edit("webadmin.properties", "port=8000", "port=0");
+            .edit("webadmin.properties", "port=8000", "port=0")
+            // JMX listens on a fixed port (9999): off, so that test classes run in two JVMs at once (surefire forks).
+            .edit("jmx.properties", "jmx.enabled=true", "jmx.enabled=false");
     }
 
     /** The domain's gateway (james-conf: port 2526 of localhost) is {@code gateway}. */

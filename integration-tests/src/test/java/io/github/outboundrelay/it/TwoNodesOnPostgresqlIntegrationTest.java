@@ -266,13 +266,12 @@ class TwoNodesOnPostgresqlIntegrationTest {
     }
 
     /**
-     * Two James in one JVM would register the same MBeans (and JMX port): node B runs without JMX and its
-     * protocol servers register under names of their own. Each node of a real
+     * Two James in one JVM would register the same MBeans: node B's mailet container registers none and its protocol
+     * servers register under names of their own (JMX's port is off for every test James, see JamesConfFolder). Each node of a real
      * deployment is a JVM of its own and keeps the shipped setting.
      */
     private static JamesConfFolder withoutJmx(JamesConfFolder conf) {
         return conf
-            .edit("jmx.properties", "jmx.enabled=true", "jmx.enabled=false")
             .edit("mailetcontainer.xml", "enableJmx=\"true\"", "enableJmx=\"false\"")
             .edit("mailetcontainer.xml", "<processors>", "<processors enableJmx=\"false\">")
             .edit("smtpserver.xml", "<jmxName>", "<jmxName>node-b-")
