@@ -39,6 +39,11 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
     }
 
     @Override
+    public OwnedSendAs ownedByAuthenticatedName(String authenticatedName) {
+        return byOwner.ownedByName(authenticatedName);
+    }
+
+    @Override
     public List<SendAsAddress> all() {
         return List.copyOf(byAddress.values());
     }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
 
+import io.github.outboundrelay.core.OwnedSendAs;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.SendAsRegistry;
@@ -48,6 +49,11 @@ public final class JdbcSendAsRegistry implements SendAsRegistry {
     @Override
     public List<SendAsAddress> ownedBy(Username owner) {
         return sendAs.ownedBy(owner);
+    }
+
+    @Override
+    public OwnedSendAs ownedByAuthenticatedName(String authenticatedName) {
+        return sendAs.ownedByName(authenticatedName);
     }
 
     @Override

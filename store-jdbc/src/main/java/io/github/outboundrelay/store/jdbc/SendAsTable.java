@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.InvalidFieldException;
+import io.github.outboundrelay.core.OwnedSendAs;
 import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
@@ -46,6 +47,11 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
     /** From the view, as every read: one probe per mail for the rule (see {@link SendAsOwnerIndex}). */
     List<SendAsAddress> ownedBy(Username owner) {
         return byOwner.ownedBy(owner);
+    }
+
+    /** The rule's probe by the authenticated name (see {@link SendAsOwnerIndex#ownedByName}). */
+    OwnedSendAs ownedByName(String authenticatedName) {
+        return byOwner.ownedByName(authenticatedName);
     }
 
     @Override
