@@ -75,37 +75,37 @@ public final class FromHeader {
      * Which of {@code candidates} (one user's addresses, the chain of the owner index) the message's single From
      * mailbox is, if any. A field in the plain shape nearly all mail has ({@code addr-spec} or
      * {@code Name <addr-spec>}, ASCII letters, digits and a few punctuation marks only) is read directly, a cheap scan
-     * that gives what the strict parser would; anything else goes through {@link #singleAddrSpec}.
+     * that gives what the strict parser would; anything else goes through {@link #singleAddrSpec}. The header lines
+     * after a first From that is none of the candidates are not read: with or without a second From field, the
+     * answer is none.
      */
     public static Optional<OwnedSendAs> singleMailboxAmong(MimeMessage message, OwnedSendAs candidates) {
         try {
-            String line = singleFromLine(message);
-            if (line == null) {
+            Enumeration<String> lines = message.getMatchingHeaderLines(FROM);
+            if (lines == null || !lines.hasMoreElements()) {
                 return Optional.empty();
             }
-            int valueStart = valueStart(line);
-            String plain = plainAddrSpec(line, valueStart);
-            if (plain != null) {
-                for (OwnedSendAs candidate = candidates; candidate != null; candidate = candidate.next()) {
-                    if (SendAsKey.isKeyOf(candidate.sendAs().address(), plain)) {
-                        return Optional.of(candidate);
-                    }
-                }
-                return Optional.empty();
-            }
-            Optional<String> key = singleAddrSpec(line.substring(valueStart)).flatMap(FromHeader::key);
-            if (key.isEmpty()) {
-                return Optional.empty();
-            }
-            for (OwnedSendAs candidate = candidates; candidate != null; candidate = candidate.next()) {
-                if (candidate.key().equals(key.get())) {
-                    return Optional.of(candidate);
-                }
-            }
-            return Optional.empty();
+            OwnedSendAs found = candidateOf(lines.nextElement(), candidates);
+            return found == null || lines.hasMoreElements() ? Optional.empty() : Optional.of(found);
         } catch (MessagingException e) {
             return Optional.empty();
         }
+    }
+
+    /** The candidate that is the single mailbox of the From field {@code line}; null when none is. */
+    private static OwnedSendAs candidateOf(String line, OwnedSendAs candidates) {
+        int valueStart = valueStart(line);
+        String plain = plainAddrSpec(line, valueStart);
+        String key = plain != null ? null : singleAddrSpec(line.substring(valueStart)).flatMap(FromHeader::key).orElse(null);
+        if (plain == null && key == null) {
+            return null;
+        }
+        for (OwnedSendAs candidate = candidates; candidate != null; candidate = candidate.next()) {
+            if (plain != null ? SendAsKey.isKeyOf(candidate.key(), plain) : candidate.key().equals(key)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /**

@@ -88,7 +88,7 @@ public class OutboundRelayRule {
             return Optional.empty();
         }
         for (OwnedSendAs candidate = owned; candidate != null; candidate = candidate.next()) {
-            if (SendAsKey.sameKey(candidate.sendAs().address(), envelope.get())) {
+            if (SendAsKey.isKeyOf(candidate.key(), envelope.get())) {
                 return Optional.of(candidate);
             }
         }

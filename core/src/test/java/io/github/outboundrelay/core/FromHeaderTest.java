@@ -120,6 +120,22 @@ class FromHeaderTest {
         assertThat(FromHeader.singleFromLine(built)).isNull();
     }
 
+    @Test
+    void aFromFieldBesideAnotherIsNoneOfTheCandidatesWhicheverComesFirst() throws Exception {
+        OwnedSendAs alice = new OwnedSendAs(SendAsRegistryContract.sendAs("alice@partner.test", SendAsRegistryContract.ALICE),
+            "alice@partner.test", null);
+        for (String fields : new String[] {"From: alice@partner.test\r\nFrom: bob@partner.test\r\n",
+            "From: bob@partner.test\r\nFrom: alice@partner.test\r\n", "From: alice@partner.test\r\nfrom: alice@partner.test\r\n",
+            "From: Alice\r\n <alice@partner.test>\r\nTo: carol@elsewhere.test\r\nFROM: \"Alice\" <alice@partner.test>\r\n",
+            "From: Friends: alice@partner.test;\r\n", "From: =?UTF-8?Q?alice=40partner=2Etest?=\r\n", "Sender: alice@partner.test\r\n"}) {
+            assertThat(FromHeader.singleMailboxAmong(parsed(fields + "Subject: x\r\n\r\nbody\r\n"), alice)).as(fields).isEmpty();
+        }
+        for (String fields : new String[] {"From: Alice\r\n <ALICE@partner.test>\r\n", "From: \"Alice\" <alice@Partner.test>\r\n",
+            "FROM: =?UTF-8?Q?bob=40ourdomain=2Etest?= <alice@partner.test>\r\n", "From:alice@partner.test\r\n"}) {
+            assertThat(FromHeader.singleMailboxAmong(parsed(fields + "Subject: x\r\n\r\nbody\r\n"), alice)).as(fields).containsSame(alice);
+        }
+    }
+
     private static MimeMessage parsed(String raw) throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()),
             new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
