@@ -20,10 +20,17 @@ public final class AuthenticatedSender {
     }
 
     public static Optional<Username> of(Mail mail) {
+        return name(mail).flatMap(AuthenticatedSender::parse);
+    }
+
+    /**
+     * The name as James recorded it, not blank, before it is parsed into a {@link Username} ({@link #of} parses it):
+     * for {@link SendAsOwnerIndex#ownedByName}, which probes with a name in canonical form as it is.
+     */
+    public static Optional<String> name(Mail mail) {
         return AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class)
             .or(() -> AttributeUtils.getValueAndCastFromMail(mail, JMAP_USERNAME, String.class))
-            .filter(name -> !name.isBlank())
-            .flatMap(AuthenticatedSender::parse);
+            .filter(name -> !name.isBlank());
     }
 
     private static Optional<Username> parse(String name) {

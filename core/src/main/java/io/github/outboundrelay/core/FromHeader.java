@@ -1,6 +1,6 @@
 package io.github.outboundrelay.core;
 
-import java.util.List;
+import java.util.Enumeration;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -9,12 +9,16 @@ import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
+import io.github.outboundrelay.core.store.OwnedSendAs;
+
 /**
  * Reads the author of a message the strict way: exactly one {@code From:} field holding exactly one mailbox.
  * Anything ambiguous (several From fields, several mailboxes, groups, line breaks or control characters smuggled
  * into the field, unparsable syntax) yields nothing, so that it can never be taken for a send-as address.
  */
 public final class FromHeader {
+    private static final String[] FROM = {"From"};
+
     private FromHeader() {
     }
 
@@ -24,42 +28,86 @@ public final class FromHeader {
      */
     public static Optional<String> singleMailboxKey(MimeMessage message) {
         try {
-            String[] fields = message.getHeader("From");
-            if (fields == null || fields.length != 1) {
+            String line = singleFromLine(message);
+            if (line == null) {
                 return Optional.empty();
             }
-            return singleAddrSpec(fields[0]).flatMap(FromHeader::key);
+            return singleAddrSpec(line.substring(valueStart(line))).flatMap(FromHeader::key);
         } catch (MessagingException e) {
             return Optional.empty();
         }
     }
 
     /**
-     * Which of {@code candidates} (one user's addresses) the message's single From mailbox is, if any. A field in the
-     * plain shape nearly all mail has ({@code addr-spec} or {@code Name <addr-spec>}, ASCII letters, digits and a
-     * few punctuation marks only) is read directly, a cheap scan that gives what the strict parser would; anything
-     * else goes through {@link #singleAddrSpec}.
+     * The whole line ({@code From: value}, folds included) of the message's only From field; null when it has none or
+     * several. The lines {@code getMatchingHeaderLines} gives are those whose values {@code getHeader("From")} gives
+     * (the same fields, matched by name whatever its case), read without building getHeader's list, its array and a
+     * copy of each value: this runs for every mail of a user with alternate addresses.
      */
-    public static Optional<SendAsAddress> singleMailboxAmong(MimeMessage message, List<SendAsAddress> candidates) {
+    static String singleFromLine(MimeMessage message) throws MessagingException {
+        Enumeration<String> lines = message.getMatchingHeaderLines(FROM);
+        if (lines == null || !lines.hasMoreElements()) {
+            return null;
+        }
+        String line = lines.nextElement();
+        return lines.hasMoreElements() ? null : line;
+    }
+
+    /**
+     * Where the field's value starts in its line, as javax.mail's header value is taken: after the colon and any
+     * spaces, tabs and line breaks that follow it; the whole line when it has no colon.
+     */
+    static int valueStart(String line) {
+        int colon = line.indexOf(':');
+        if (colon < 0) {
+            return 0;
+        }
+        int start = colon + 1;
+        while (start < line.length()) {
+            char c = line.charAt(start);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                break;
+            }
+            start++;
+        }
+        return start;
+    }
+
+    /**
+     * Which of {@code candidates} (one user's addresses, the chain of the owner index) the message's single From
+     * mailbox is, if any. A field in the plain shape nearly all mail has ({@code addr-spec} or
+     * {@code Name <addr-spec>}, ASCII letters, digits and a few punctuation marks only) is read directly, a cheap scan
+     * that gives what the strict parser would; anything else goes through {@link #singleAddrSpec}. The header lines
+     * after a first From that is none of the candidates are not read: with or without a second From field, the
+     * answer is none.
+     */
+    public static Optional<OwnedSendAs> singleMailboxAmong(MimeMessage message, OwnedSendAs candidates) {
         try {
-            String[] fields = message.getHeader("From");
-            if (fields == null || fields.length != 1) {
+            Enumeration<String> lines = message.getMatchingHeaderLines(FROM);
+            if (lines == null || !lines.hasMoreElements()) {
                 return Optional.empty();
             }
-            String plain = plainAddrSpec(fields[0]);
-            if (plain != null) {
-                for (SendAsAddress candidate : candidates) {
-                    if (SendAsKey.isKeyOf(candidate.address(), plain)) {
-                        return Optional.of(candidate);
-                    }
-                }
-                return Optional.empty();
-            }
-            Optional<String> key = singleAddrSpec(fields[0]).flatMap(FromHeader::key);
-            return key.flatMap(found -> candidates.stream().filter(candidate -> candidate.key().equals(found)).findFirst());
+            OwnedSendAs found = candidateOf(lines.nextElement(), candidates);
+            return found == null || lines.hasMoreElements() ? Optional.empty() : Optional.of(found);
         } catch (MessagingException e) {
             return Optional.empty();
         }
+    }
+
+    /** The candidate that is the single mailbox of the From field {@code line}; null when none is. */
+    private static OwnedSendAs candidateOf(String line, OwnedSendAs candidates) {
+        int valueStart = valueStart(line);
+        String plain = plainAddrSpec(line, valueStart);
+        String key = plain != null ? null : singleAddrSpec(line.substring(valueStart)).flatMap(FromHeader::key).orElse(null);
+        if (plain == null && key == null) {
+            return null;
+        }
+        for (OwnedSendAs candidate = candidates; candidate != null; candidate = candidate.next()) {
+            if (plain != null ? SendAsKey.isKeyOf(candidate.key(), plain) : candidate.key().equals(key)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /**
@@ -69,7 +117,12 @@ public final class FromHeader {
      * any other field (the strict parser decides those).
      */
     static String plainAddrSpec(String value) {
-        int start = 0;
+        return plainAddrSpec(value, 0);
+    }
+
+    /** {@link #plainAddrSpec(String)} of the part of {@code value} from {@code from} on (a header line after its name). */
+    private static String plainAddrSpec(String value, int from) {
+        int start = from;
         int end = value.length();
         while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
             start++;

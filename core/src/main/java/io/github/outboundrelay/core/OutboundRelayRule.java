@@ -1,6 +1,5 @@
 package io.github.outboundrelay.core;
 
-import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -17,6 +16,7 @@ import org.apache.mailet.Mail;
 import io.github.outboundrelay.core.SendAsDecision.NotSendAs;
 import io.github.outboundrelay.core.SendAsDecision.Reason;
 import io.github.outboundrelay.core.store.DomainRelayPolicies;
+import io.github.outboundrelay.core.store.OwnedSendAs;
 import io.github.outboundrelay.core.store.SendAsRegistry;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
 
@@ -31,9 +31,10 @@ import io.github.outboundrelay.core.verification.SendAsVerifier;
  *     <li>otherwise through our servers, on behalf of U: {@link SendAsDecision.ThroughOurServers}.</li>
  * </ol>
  * Every lookup is answered from memory; a change of policy or address is seen by the very next decision. Per mail,
- * one probe of the registry's owner index ({@link SendAsRegistry#ownedBy}) gives the sender's few addresses; the
- * From and envelope are compared with those, and only a send-as reads the verification, policy and domain list,
- * which are never cached here.
+ * one probe of the registry's owner index ({@link SendAsRegistry#ownedByAuthenticatedName}, with the authenticated
+ * name as James recorded it) gives the sender's few addresses with their keys; the From and envelope are compared
+ * with those, and only a send-as reads the verification (by the key the index holds), policy and domain list, which
+ * are never cached here.
  */
 public class OutboundRelayRule {
     private final SendAsRegistry registry;
@@ -57,8 +58,8 @@ public class OutboundRelayRule {
      * admitted as (at MAIL FROM, or JMAP's) never leaves as it is through the normal path.
      */
     public SendAsDecision decide(Mail mail) throws MessagingException {
-        List<SendAsAddress> owned = ownedByAuthenticatedSender(mail);
-        if (owned.isEmpty()) {
+        OwnedSendAs owned = ownedByAuthenticatedSender(mail);
+        if (owned == null) {
             // Most users: one probe of the owner index answers, before any header is read.
             return NotSendAs.NOT_AN_ALTERNATE_ADDRESS;
         }
@@ -75,19 +76,22 @@ public class OutboundRelayRule {
             .orElse(byFrom);
     }
 
-    /** The addresses of the mail's authenticated sender: none when it has no authenticated sender. */
-    private List<SendAsAddress> ownedByAuthenticatedSender(Mail mail) {
-        Optional<Username> sender = AuthenticatedSender.of(mail);
-        return sender.isEmpty() ? List.of() : registry.ownedBy(sender.get());
+    /**
+     * The addresses of the mail's authenticated sender, the first of their chain: null when it has none or no
+     * authenticated sender. The name is probed as James recorded it ({@link SendAsRegistry#ownedByAuthenticatedName}).
+     */
+    private OwnedSendAs ownedByAuthenticatedSender(Mail mail) {
+        Optional<String> name = AuthenticatedSender.name(mail);
+        return name.isEmpty() ? null : registry.ownedByAuthenticatedName(name.get());
     }
 
     /** The one of {@code owned} that is the envelope sender. */
-    private static Optional<SendAsAddress> envelopeSendAs(MaybeSender envelope, List<SendAsAddress> owned) {
+    private static Optional<OwnedSendAs> envelopeSendAs(MaybeSender envelope, OwnedSendAs owned) {
         if (envelope == null || envelope.isNullSender()) {
             return Optional.empty();
         }
-        for (SendAsAddress candidate : owned) {
-            if (SendAsKey.sameKey(candidate.address(), envelope.get())) {
+        for (OwnedSendAs candidate = owned; candidate != null; candidate = candidate.next()) {
+            if (SendAsKey.isKeyOf(candidate.key(), envelope.get())) {
                 return Optional.of(candidate);
             }
         }
@@ -103,6 +107,16 @@ public class OutboundRelayRule {
 
     /** The decision for mail its owner writes from {@code sendAs}: what the APIs show as its path. */
     public SendAsDecision decide(SendAsAddress sendAs) {
+        return decide(sendAs, sendAs.key());
+    }
+
+    /** The per-mail path: the address's key comes from the owner index, computed when the address was indexed. */
+    private SendAsDecision decide(OwnedSendAs owned) {
+        return decide(owned.sendAs(), owned.key());
+    }
+
+    /** Everything that may change (our domains, the policy, the verification) is read live, here, on every call. */
+    private SendAsDecision decide(SendAsAddress sendAs, String key) {
         if (isLocal(sendAs.address().getDomain())) {
             return NotSendAs.LOCAL_ADDRESS;
         }
@@ -110,7 +124,7 @@ public class OutboundRelayRule {
         if (policy.isEmpty() || !policy.get().alternateAddressesAllowed()) {
             return NotSendAs.ALTERNATE_ADDRESSES_OFF;
         }
-        if (!verifier.isVerified(sendAs)) {
+        if (!verifier.isVerified(sendAs, key)) {
             return NotSendAs.PENDING;
         }
         if (sendAs.relayAccount().isEmpty()) {
@@ -134,12 +148,13 @@ public class OutboundRelayRule {
      * authenticated sender, whatever the domain's policy.
      */
     public Optional<SendAsAddress> registeredSendAs(Mail mail) throws MessagingException {
-        List<SendAsAddress> owned = ownedByAuthenticatedSender(mail);
-        if (owned.isEmpty()) {
+        OwnedSendAs owned = ownedByAuthenticatedSender(mail);
+        if (owned == null) {
             return Optional.empty();
         }
         return FromHeader.singleMailboxAmong(mail.getMessage(), owned)
-            .filter(verifier::isVerified)
+            .filter(candidate -> verifier.isVerified(candidate.sendAs(), candidate.key()))
+            .map(OwnedSendAs::sendAs)
             .filter(sendAs -> !isLocal(sendAs.address().getDomain()));
     }
 

@@ -23,31 +23,39 @@ public final class SendAsKey {
     }
 
     /**
-     * Whether the ASCII {@code addrSpec} ({@code local@domain}) has the key of {@code address}, without building either
-     * key: a case-insensitive comparison of the two parts, or the keys compared when {@code address} is not all ASCII.
+     * Whether the ASCII {@code addrSpec} ({@code local@domain}, one {@code @}) has the key {@code key}, without building
+     * its key: {@code key.equals(of(local, domain))}, which for ASCII is the addr-spec lower-cased. Compares with the
+     * key the owner index holds, one string, rather than with the parts of the address (several objects to reach
+     * on every mail).
      */
-    public static boolean isKeyOf(MailAddress address, String addrSpec) {
+    public static boolean isKeyOf(String key, String addrSpec) {
+        return key.length() == addrSpec.length() && equalsLowerCased(key, 0, addrSpec, 0, addrSpec.length());
+    }
+
+    /** Whether {@code address} has the key {@code key} ({@code key.equals(of(address))}), not built when ASCII. */
+    public static boolean isKeyOf(String key, MailAddress address) {
         String local = address.getLocalPart();
         String domain = address.getDomain().asString();
         if (!isAscii(local) || !isAscii(domain)) {
-            int at = addrSpec.lastIndexOf('@');
-            return at > 0 && of(address).equals(of(addrSpec.substring(0, at), addrSpec.substring(at + 1)));
+            return key.equals(of(address));
         }
         int at = local.length();
-        return addrSpec.length() == at + 1 + domain.length() && addrSpec.charAt(at) == '@'
-            && addrSpec.regionMatches(true, 0, local, 0, at) && addrSpec.regionMatches(true, at + 1, domain, 0, domain.length());
+        return key.length() == at + 1 + domain.length() && key.charAt(at) == '@'
+            && equalsLowerCased(key, 0, local, 0, at) && equalsLowerCased(key, at + 1, domain, 0, domain.length());
     }
 
-    /** Whether two addresses have one key, without building them when both are ASCII (nearly always). */
-    public static boolean sameKey(MailAddress one, MailAddress other) {
-        String local = one.getLocalPart();
-        String domain = one.getDomain().asString();
-        String otherLocal = other.getLocalPart();
-        String otherDomain = other.getDomain().asString();
-        if (isAscii(local) && isAscii(domain) && isAscii(otherLocal) && isAscii(otherDomain)) {
-            return domain.equalsIgnoreCase(otherDomain) && local.equalsIgnoreCase(otherLocal);
+    /** Whether {@code key} holds, at {@code keyStart}, the ASCII {@code text}'s range lower-cased (as Locale.ROOT does). */
+    private static boolean equalsLowerCased(String key, int keyStart, String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (key.charAt(keyStart + i - start) != c) {
+                return false;
+            }
         }
-        return of(one).equals(of(other));
+        return true;
     }
 
     private static boolean isAscii(String text) {

@@ -291,6 +291,42 @@ class OutboundRelayRuleTest {
         }
     }
 
+    @Test
+    void theAuthenticatedNameIsTheUserJamesMakesOfItWhateverItsSpelling() throws Exception {
+        for (String name : java.util.List.of("alice@ourdomain.test", "ALICE@OurDomain.TEST", "Alice@ourdomain.test",
+            "alice@[ourdomain.test]")) {
+            assertThat(pathOf(mailAuthenticatedAs(name, "alice@partner.test"))).as(name).isEqualTo("relay");
+        }
+        for (String name : java.util.List.of("alice", "alice@ourdomain", " alice@ourdomain.test", "alice@ourdomain.test ",
+            "alice@@ourdomain.test", "alice@ourdomain.test.evil", "bob@ourdomain.test", "\u0130alice@ourdomain.test",
+            "a".repeat(250) + "@ourdomain.test")) {
+            assertThat(pathOf(mailAuthenticatedAs(name, "alice@partner.test"))).as(name).isEqualTo("none");
+        }
+    }
+
+    @Test
+    void aDomainLessOwnerIsFoundByItsDomainLessNameOnly() throws Exception {
+        registerVerified(sendAs("carol@partner.test", Username.of("carol")));
+
+        assertThat(rule.registeredSendAs(mailAuthenticatedAs("CAROL", "carol@partner.test"))).isPresent();
+        assertThat(rule.registeredSendAs(mailAuthenticatedAs("carol@ourdomain.test", "carol@partner.test"))).isEmpty();
+    }
+
+    @Test
+    void aVerificationWithdrawnIsSeenByTheVeryNextMailWhateverTheKeyTheIndexHolds() throws Exception {
+        SendAsAddress alice = registry.find(new MailAddress("alice@partner.test")).orElseThrow();
+        Mail mail = mail(ALICE, "alice@partner.test");
+        assertThat(pathOf(mail)).isEqualTo("relay");
+
+        verifier.forget(alice);
+        assertThat(pathOf(mail)).isEqualTo("none");
+        assertThat(rule.registeredSendAs(mail)).isEmpty();
+        verifier.saved(alice, true);
+        assertThat(pathOf(mail)).isEqualTo("relay");
+        when(domainList.containsDomain(Domain.of("partner.test"))).thenReturn(true);
+        assertThat(pathOf(mail)).isEqualTo("none");
+    }
+
     private String pathOf(Mail mail) throws Exception {
         return rule.decide(mail).path();
     }
@@ -306,6 +342,13 @@ class OutboundRelayRuleTest {
         MailAddress mailAddress = new MailAddress(address);
         return SendAsAddress.withPassword(mailAddress, owner, new RelayServer("smtp.partner.test", 587, RelaySecurity.STARTTLS),
             "alice", "secret", sealer);
+    }
+
+    static Mail mailAuthenticatedAs(String authenticatedName, String from) throws Exception {
+        return FakeMail.builder().name("m").recipient("carol@elsewhere.test")
+            .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().addHeader("From", from).setText("body").build())
+            .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(authenticatedName)))
+            .build();
     }
 
     static Mail mail(Username authenticated, String from) throws Exception {

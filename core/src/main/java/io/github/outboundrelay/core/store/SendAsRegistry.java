@@ -30,6 +30,19 @@ public interface SendAsRegistry {
         return listOwnedBy(owner);
     }
 
+    /**
+     * The rule's per-mail probe: the addresses of {@link #ownedBy} for {@code Username.of(authenticatedName)}, each with
+     * its key, the first of their chain; null when there is none, and when the name is no valid Username. A registry
+     * with a {@link SendAsOwnerIndex} answers from {@link SendAsOwnerIndex#ownedByName}, without parsing the name.
+     */
+    default OwnedSendAs ownedByAuthenticatedName(String authenticatedName) {
+        try {
+            return OwnedSendAs.chainOf(ownedBy(Username.of(authenticatedName)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** Every registered address, in no particular order: for whole-registry jobs such as re-sealing passwords. */
     List<SendAsAddress> all();
 

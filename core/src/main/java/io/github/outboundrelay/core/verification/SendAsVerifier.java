@@ -54,7 +54,17 @@ public class SendAsVerifier {
 
     /** On the per-mail path: one map read, no allocation for the identity comparison. */
     public boolean isVerified(SendAsAddress sendAs) {
-        return stateOf(sendAs).filter(Verification::isVerified).isPresent();
+        return isVerified(sendAs, sendAs.key());
+    }
+
+    /**
+     * As {@link #isVerified(SendAsAddress)}, for a caller that holds the address's key already ({@code key} is
+     * {@link io.github.outboundrelay.core.SendAsKey#of} of its address): the rule, from its owner index, which
+     * computes each key once, not on every mail. The state itself is read from the store every time.
+     */
+    public boolean isVerified(SendAsAddress sendAs, String key) {
+        Optional<Verification> state = verifications.get(key);
+        return state.isPresent() && state.get().isVerified() && isAbout(state.get(), sendAs);
     }
 
     /** The address's state, if it is about its current relay host, port, security and username (a change starts over). */

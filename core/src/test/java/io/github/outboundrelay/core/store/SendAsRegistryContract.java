@@ -75,6 +75,56 @@ public interface SendAsRegistryContract {
         assertThat(registry().ownedBy(BOB)).hasSize(1);
     }
 
+    /**
+     * The rule's probe by the name James recorded for the authenticated sender is exactly as strict as parsing it into
+     * a {@link Username} first (the old way, beside it here): James's case rules, a domain-less name, names Username
+     * refuses.
+     */
+    @Test
+    default void anAuthenticatedNameFindsExactlyWhatItsUsernameFinds() {
+        registry().register(sendAs("alice@partner.test", ALICE));
+        registry().register(sendAs("kim@partner.test", Username.of("kim@ourdomain.test")));
+        registry().register(sendAs("carol@partner.test", Username.of("carol")));
+        java.util.Map<String, java.util.List<String>> expected = new java.util.LinkedHashMap<>();
+        expected.put("alice@ourdomain.test", java.util.List.of("alice@partner.test"));
+        expected.put("ALICE@OurDomain.TEST", java.util.List.of("alice@partner.test"));
+        expected.put("alice@[ourdomain.test]", java.util.List.of("alice@partner.test"));
+        expected.put("\u212Aim@ourdomain.test", java.util.List.of("kim@partner.test"));
+        expected.put("carol", java.util.List.of("carol@partner.test"));
+        expected.put("CAROL", java.util.List.of("carol@partner.test"));
+        for (String none : new String[] {"alice", "carol@ourdomain.test", " alice@ourdomain.test", "alice@ourdomain.test ",
+            "alice@@ourdomain.test", "alice@ourdomain.test@x.test", "@ourdomain.test", "alice@", "", "   ", "bob@ourdomain.test",
+            "alice@ourdomain.test.", "alice@ourdomain.tes", "\u0130alice@ourdomain.test", "a".repeat(250) + "@ourdomain.test"}) {
+            expected.put(none, java.util.List.of());
+        }
+
+        expected.forEach((name, keys) -> {
+            java.util.List<String> found = OwnedSendAs.toList(registry().ownedByAuthenticatedName(name)).stream()
+                .map(SendAsAddress::key).toList();
+            java.util.List<String> byUsername;
+            try {
+                byUsername = registry().ownedBy(Username.of(name)).stream().map(SendAsAddress::key).toList();
+            } catch (IllegalArgumentException refused) {
+                byUsername = java.util.List.of();
+            }
+            assertThat(found).as(name).isEqualTo(keys).isEqualTo(byUsername);
+        });
+        assertThat(registry().ownedByAuthenticatedName(null)).isNull();
+    }
+
+    @Test
+    default void theProbeHoldsEachAddressWithItsKeyThroughChanges() {
+        registry().register(sendAs("Alice@Partner.test", ALICE));
+        registry().register(sendAs("alice@other.test", ALICE));
+        registry().register(sendAs("alice@partner.TEST", ALICE, "smtp.elsewhere.test", RelaySecurity.SMTPS));
+        registry().remove(ALICE, address("alice@other.test"));
+
+        OwnedSendAs owned = registry().ownedByAuthenticatedName("alice@ourdomain.test");
+        assertThat(owned.next()).isNull();
+        assertThat(owned.key()).isEqualTo("alice@partner.test").isEqualTo(owned.sendAs().key());
+        assertThat(owned.sendAs().requireRelayAccount().server().host()).isEqualTo("smtp.elsewhere.test");
+    }
+
     @Test
     default void anAddressWithoutRelayRoundTripsWithoutOne() {
         registry().register(SendAsAddress.withoutRelay(address("alice@partner.test"), ALICE, java.util.Optional.of("Alice")));

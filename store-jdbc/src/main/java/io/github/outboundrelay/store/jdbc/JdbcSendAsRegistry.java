@@ -9,6 +9,7 @@ import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.store.OwnedSendAs;
 import io.github.outboundrelay.core.store.SendAsRegistry;
 import io.github.outboundrelay.core.store.StoreUnavailableException;
 
@@ -48,6 +49,11 @@ public final class JdbcSendAsRegistry implements SendAsRegistry {
     @Override
     public List<SendAsAddress> ownedBy(Username owner) {
         return sendAs.ownedBy(owner);
+    }
+
+    @Override
+    public OwnedSendAs ownedByAuthenticatedName(String authenticatedName) {
+        return sendAs.ownedByName(authenticatedName);
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.github.outboundrelay.core.RelaySecurity;
 import io.github.outboundrelay.core.RelayServer;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.secrets.SealedSecret;
+import io.github.outboundrelay.core.store.OwnedSendAs;
 import io.github.outboundrelay.core.store.SendAsOwnerIndex;
 
 /**
@@ -46,6 +47,11 @@ final class SendAsTable extends EntityTable<SendAsAddress> {
     /** From the view, as every read: one probe per mail for the rule (see {@link SendAsOwnerIndex}). */
     List<SendAsAddress> ownedBy(Username owner) {
         return byOwner.ownedBy(owner);
+    }
+
+    /** The rule's probe by the authenticated name (see {@link SendAsOwnerIndex#ownedByName}). */
+    OwnedSendAs ownedByName(String authenticatedName) {
+        return byOwner.ownedByName(authenticatedName);
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.apache.james.core.Username;
 
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsKey;
+import io.github.outboundrelay.core.store.OwnedSendAs;
 import io.github.outboundrelay.core.store.SendAsOwnerIndex;
 import io.github.outboundrelay.core.store.SendAsRegistry;
 
@@ -41,6 +42,11 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
     @Override
     public List<SendAsAddress> ownedBy(Username owner) {
         return byOwner.ownedBy(owner);
+    }
+
+    @Override
+    public OwnedSendAs ownedByAuthenticatedName(String authenticatedName) {
+        return byOwner.ownedByName(authenticatedName);
     }
 
     @Override
