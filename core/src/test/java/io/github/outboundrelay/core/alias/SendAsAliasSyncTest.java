@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.james.core.Domain;
@@ -17,12 +18,9 @@ import org.apache.james.rrt.lib.MappingsImpl;
 import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.OutboundRelayRule;
@@ -32,6 +30,7 @@ import io.github.outboundrelay.core.store.memory.InMemoryDomainRelayPolicies;
 import io.github.outboundrelay.core.store.memory.InMemorySendAsRegistry;
 import io.github.outboundrelay.core.store.memory.InMemoryVerifications;
 import io.github.outboundrelay.core.verification.SendAsVerifier;
+import io.github.outboundrelay.testing.LogCapture;
 
 /** The reconciliation against James's own memory RecipientRewriteTable. */
 class SendAsAliasSyncTest {
@@ -105,25 +104,14 @@ class SendAsAliasSyncTest {
 
     /** Any foreign alias of the table is ours to remove, whoever wrote it (James's own alias routes): logged on one line. */
     @Test
-    void aForeignAliasWithALineBreakIsRemovedAndLoggedOnOneLine() throws Exception {
+    void aForeignAliasWithALineBreakIsRemovedAndLoggedOnOneLine() throws Throwable {
         MappingSource forged = MappingSource.fromMailAddress(
             new MailAddress("\"x\\\r\\\n2024-01-01 00:00:00 [INFO ] forged\"@elsewhere.test"));
         rrt.addMapping(forged, TO_ALICE);
-        Logger logger = (Logger) LoggerFactory.getLogger(SendAsAliasSync.class);
-        Level level = logger.getLevel();
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.setLevel(Level.INFO);
-        logger.addAppender(logged);
-        try {
-            sync.reconcile();
-        } finally {
-            logger.detachAppender(logged);
-            logger.setLevel(level);
-        }
+        List<ILoggingEvent> logged = LogCapture.whileRunning(SendAsAliasSync.class, Level.INFO, sync::reconcile);
 
         assertThat(rrt.getAllMappings()).isEmpty();
-        assertThat(logged.list).singleElement().extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logged).singleElement().extracting(ILoggingEvent::getFormattedMessage)
             .satisfies(line -> assertThat(line).contains("forged").contains("removed").doesNotContain("\r", "\n"));
     }
 

@@ -28,12 +28,9 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 import io.github.outboundrelay.core.DomainRelayPolicy;
 import io.github.outboundrelay.core.RelayAttempt;
@@ -52,6 +49,7 @@ import io.github.outboundrelay.mailets.smtp.RelayPeers;
 import io.github.outboundrelay.mailets.smtp.RelaySmtpClient;
 import io.github.outboundrelay.mailets.smtp.RelaySmtpClientTest;
 import io.github.outboundrelay.testing.DelayIgnoringMailQueueFactory;
+import io.github.outboundrelay.testing.LogCapture;
 import io.github.outboundrelay.testing.SmtpPeer;
 
 /**
@@ -179,19 +177,7 @@ class RelayDeliveryWorkerTest {
 
     /** What the worker logged at INFO while {@code action} ran. */
     private static List<ILoggingEvent> workerLogWhile(org.junit.jupiter.api.function.Executable action) throws Throwable {
-        Logger logger = (Logger) LoggerFactory.getLogger(RelayDeliveryWorker.class);
-        Level level = logger.getLevel();
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.setLevel(Level.INFO);
-        logger.addAppender(logged);
-        try {
-            action.execute();
-            return logged.list;
-        } finally {
-            logger.detachAppender(logged);
-            logger.setLevel(level);
-        }
+        return LogCapture.whileRunning(RelayDeliveryWorker.class, Level.INFO, action);
     }
 
     @Test
