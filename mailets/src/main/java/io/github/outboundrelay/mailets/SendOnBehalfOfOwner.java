@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 
 import io.github.outboundrelay.core.AuthenticatedSender;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.mailets.delivery.DmarcHardeningNotice;
 
 /**
@@ -83,7 +84,7 @@ public class SendOnBehalfOfOwner extends GenericMailet {
         MimeMessage message = mail.getMessage();
         message.setSender(new InternetAddress(ownAddress.asString()));
         message.saveChanges();
-        LOGGER.debug("Mail {} is sent through our servers on behalf of {}", mail.getName(), ownAddress.asString());
+        LOGGER.debug("Mail {} is sent through our servers on behalf of {}", mail.getName(), Printable.of(ownAddress.asString()));
         dmarcNotice.ifPresent(notice -> notice.tellOnceIfHardened(getMailetContext(), mail, ownAddress));
     }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.InvalidFieldException;
 import io.github.outboundrelay.core.PlainAddress;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.SendAsKey;
 import io.github.outboundrelay.core.oauth.DeviceAuthorization;
 import io.github.outboundrelay.core.oauth.OAuthException;
@@ -123,7 +124,7 @@ public class OAuthDeviceConnections {
             LOGGER.error("outbound-relay: connecting {} with {} failed", address.asString(), provider.id(), e);
             outcome = new Status(address.asString(), provider.id(), "failed", "Internal error: see the server log", null);
         }
-        LOGGER.info("outbound-relay: device authorization of {} for {} with {}: {}", address.asString(), owner.asString(),
+        LOGGER.info("outbound-relay: device authorization of {} for {} with {}: {}", address.asString(), Printable.of(owner.asString()),
             provider.id(), outcome.state());
         statuses.put(key, outcome);
     }

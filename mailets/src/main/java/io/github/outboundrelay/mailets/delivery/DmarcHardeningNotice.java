@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import com.github.mustachejava.Mustache;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.dmarc.DmarcPolicy;
@@ -75,6 +76,6 @@ public class DmarcHardeningNotice {
                 + (reject ? "reject" : "file as spam") + " your mail from " + sendAs.address().asString(),
             MailTemplates.render(DMARC_HARDENED, new DmarcHardened(domain.asString(), sendAs.address().asString(),
                 hardened.apiName(), reject, warning)));
-        LOGGER.info("Told {} that {} now publishes DMARC p={}", ownAddress.asString(), domain.asString(), hardened.apiName());
+        LOGGER.info("Told {} that {} now publishes DMARC p={}", Printable.of(ownAddress.asString()), domain.asString(), hardened.apiName());
     }
 }

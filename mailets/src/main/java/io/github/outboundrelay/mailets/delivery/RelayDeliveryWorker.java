@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayLogin;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -231,7 +232,7 @@ public class RelayDeliveryWorker {
     /** Neither the relay (not vouched for any more) nor the gateway (a forged envelope sender): back to the sender. */
     private void bounceUnsent(Mail mail, SendAsAddress sendAs, String why) throws MessagingException {
         metricFactory.generate("outbound-relay-bounced").add(mail.getRecipients().size());
-        LOGGER.info("Outbound relay bounced mail of {}: {}", sendAs.owner().asString(), why);
+        LOGGER.info("Outbound relay bounced mail of {}: {}", Printable.of(sendAs.owner().asString()), Printable.of(why));
         with.bouncer().bounce(mail, mail.getRecipients(), sendAs.owner(), why);
     }
 

@@ -13,6 +13,7 @@ import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.SendAsDecision;
 import io.github.outboundrelay.mailets.RelayDeliveryConfiguration;
@@ -71,7 +72,7 @@ public class RelayFailureRouter {
             LifecycleUtil.dispose(copy);
         }
         metricFactory.generate("outbound-relay-gatewayed").add(recipients.size());
-        LOGGER.warn("Outbound relay gave up on mail of {} and sent it to processor '{}' instead: {}", sendAs.owner().asString(),
+        LOGGER.warn("Outbound relay gave up on mail of {} and sent it to processor '{}' instead: {}", Printable.of(sendAs.owner().asString()),
             configuration.gatewayProcessor(), diagnostic);
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import com.github.mustachejava.Mustache;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayAccount;
 import io.github.outboundrelay.core.RelayCredential;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -64,7 +65,7 @@ public class RelayNotices {
             "Your mail from " + sendAs.address().asString() + " is waiting: "
                 + (sendAs.usesOAuth() ? "reconnect the account" : "relay settings need attention"),
             credentialsRejectedText(mail, sendAs, diagnostic));
-        LOGGER.info("Told {} that the relay credentials were rejected", sendAs.owner().asString());
+        LOGGER.info("Told {} that the relay credentials were rejected", Printable.of(sendAs.owner().asString()));
     }
 
     void delayWarningOnceIfDue(Mail mail, Collection<MailAddress> waitingRecipients, SendAsAddress sendAs, Instant now,

@@ -331,6 +331,28 @@ class RelayDeliveryWorkerTest {
         }
     }
 
+    /** A James user name may hold a quoted line break: the worker's lines about its mail stay one line each. */
+    @Test
+    void anOwnerNameWithALineBreakIsLoggedOnOneLine() throws Throwable {
+        try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {
+            Username forged = Username.of("\"alice\\\r\\\n2024-01-01 00:00:00 [INFO ] forged\"@ourdomain.test");
+            SendAsAddress sendAs = sendAs("alice@partner.test", forged.asString(), peer, RelaySecurity.STARTTLS, LOGIN, PASSWORD);
+            registry.register(sendAs);
+            verifier.saved(sendAs, true);
+            when(users.contains(forged)).thenReturn(true);
+            when(users.getMailAddressFor(forged)).thenReturn(new MailAddress("alice@ourdomain.test"));
+            Mail waiting = queuedMail(sendAs);
+            policies.set(new DomainRelayPolicy(Domain.of("ourdomain.test"), true, false, false));
+            RelayDeliveryWorker worker = worker(testConfig());
+
+            List<ILoggingEvent> logged = workerLogWhile(() -> worker.deliver(waiting));
+
+            assertThat(logged).extracting(ILoggingEvent::getFormattedMessage)
+                .anySatisfy(line -> assertThat(line).contains("bounced mail of").contains("forged"))
+                .allSatisfy(line -> assertThat(line).doesNotContain("\r", "\n"));
+        }
+    }
+
     @Test
     void aPasswordThatNoLongerOpensDefersTheMailAndTellsTheSenderLikeARefusedPassword() throws Exception {
         try (SmtpPeer peer = SmtpPeer.builder().requireStartTls().requireAuth(LOGIN, PASSWORD).start()) {

@@ -16,8 +16,8 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.core.Printable;
+import io.github.outboundrelay.core.SendAsAddress;
 import reactor.core.publisher.Mono;
 
 /**
@@ -67,7 +67,7 @@ public class SendAsCanSendFrom implements CanSendFrom {
                 .map(SendAsAddress::address)
                 .filter(address -> extension.rule().maySendAs(user, address));
         } catch (IllegalStateException e) {
-            LOGGER.error("Send-as addresses left out of {}'s identities", user.asString(), e);
+            LOGGER.error("Send-as addresses left out of {}'s identities", Printable.of(user.asString()), e);
             return Stream.empty();
         }
     }
