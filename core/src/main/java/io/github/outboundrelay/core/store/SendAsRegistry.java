@@ -20,24 +20,20 @@ public interface SendAsRegistry {
     /** The same lookup by {@link SendAsKey}, for callers that hold the key already (no address parsing). */
     Optional<SendAsAddress> findByKey(String key);
 
+    /**
+     * The addresses registered to {@code owner}, sorted by key, answered from memory by one probe of the registry's
+     * {@link SendAsOwnerIndex} (no scan of the whole registry). Empty for a user without any.
+     */
     List<SendAsAddress> listOwnedBy(Username owner);
 
     /**
-     * The addresses registered to {@code owner}, in no particular order, answered from memory with one hash probe
-     * (a {@link SendAsOwnerIndex}): the rule's per-mail path. Empty for a user without any.
-     */
-    default List<SendAsAddress> ownedBy(Username owner) {
-        return listOwnedBy(owner);
-    }
-
-    /**
-     * The rule's per-mail probe: the addresses of {@link #ownedBy} for {@code Username.of(authenticatedName)}, each with
+     * The rule's per-mail probe: the addresses of {@link #listOwnedBy} for {@code Username.of(authenticatedName)}, each with
      * its key, the first of their chain; null when there is none, and when the name is no valid Username. A registry
      * with a {@link SendAsOwnerIndex} answers from {@link SendAsOwnerIndex#ownedByName}, without parsing the name.
      */
     default OwnedSendAs ownedByAuthenticatedName(String authenticatedName) {
         try {
-            return OwnedSendAs.chainOf(ownedBy(Username.of(authenticatedName)));
+            return OwnedSendAs.chainOf(listOwnedBy(Username.of(authenticatedName)));
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -40,15 +40,9 @@ public final class JdbcSendAsRegistry implements SendAsRegistry {
 
     @Override
     public List<SendAsAddress> listOwnedBy(Username owner) {
-        return sendAs.all().stream()
-            .filter(registered -> registered.isOwnedBy(owner))
+        return sendAs.ownedBy(owner).stream()
             .sorted(Comparator.comparing(SendAsAddress::key))
             .toList();
-    }
-
-    @Override
-    public List<SendAsAddress> ownedBy(Username owner) {
-        return sendAs.ownedBy(owner);
     }
 
     @Override

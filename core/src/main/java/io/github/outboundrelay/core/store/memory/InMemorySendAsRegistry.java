@@ -33,15 +33,9 @@ public class InMemorySendAsRegistry implements SendAsRegistry {
 
     @Override
     public List<SendAsAddress> listOwnedBy(Username owner) {
-        return byAddress.values().stream()
-            .filter(sendAs -> sendAs.isOwnedBy(owner))
+        return byOwner.ownedBy(owner).stream()
             .sorted(Comparator.comparing(SendAsAddress::key))
             .toList();
-    }
-
-    @Override
-    public List<SendAsAddress> ownedBy(Username owner) {
-        return byOwner.ownedBy(owner);
     }
 
     @Override
