@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.outboundrelay.core.OutboundRelayRule;
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.RelayDecisionAttributes;
 import io.github.outboundrelay.core.RelayLogins;
 import io.github.outboundrelay.core.SendAsAddress;
@@ -171,7 +172,7 @@ public class OutboundRelayDelivery extends GenericMailet {
             // Refused before it is queued: the sender gets it back as a DSN, nothing is sent to the partner.
             metricFactory.generate("outbound-relay-rate-limited").increment();
             LOGGER.info("Outbound relay refused mail {} of {} as {}: rate limit of {} reached", mail.getName(),
-                sendAs.get().owner().asString(), sendAs.get().address().asString(), rateLimiter.describe());
+                Printable.of(sendAs.get().owner().asString()), sendAs.get().address().asString(), rateLimiter.describe());
             bouncer.bounce(mail, mail.getRecipients(), sendAs.get().owner(), "5.7.1 Sending limit reached: at most "
                 + rateLimiter.describe() + " through send-as relays for " + sendAs.get().owner().asString()
                 + "; the mail was not sent, try again later");

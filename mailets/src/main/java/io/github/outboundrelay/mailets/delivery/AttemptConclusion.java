@@ -12,6 +12,7 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.outboundrelay.core.Printable;
 import io.github.outboundrelay.core.SendAsAddress;
 import io.github.outboundrelay.mailets.RelayDeliveryConfiguration;
 import io.github.outboundrelay.mailets.smtp.DeliveryResult;
@@ -135,10 +136,10 @@ final class AttemptConclusion {
         String replyCode = result.outcome().replyCode().map(String::valueOf).orElse("none");
         if (result.isCompleteSuccess()) {
             LOGGER.info("Outbound relay delivered mail (Message-ID {}) of {} to {} recipient(s), reply {}", messageId,
-                sendAs.owner().asString(), result.delivered().size(), replyCode);
+                Printable.of(sendAs.owner().asString()), result.delivered().size(), replyCode);
         } else {
             LOGGER.info("Outbound relay attempt for mail (Message-ID {}) of {}: {} delivered, {} refused, {} deferred, {}, "
-                    + "reply {}: {}", messageId, sendAs.owner().asString(), result.delivered().size(),
+                    + "reply {}: {}", messageId, Printable.of(sendAs.owner().asString()), result.delivered().size(),
                 result.permanentlyFailed().size(), result.temporarilyFailed().size(), result.outcome().kind(), replyCode,
                 result.diagnostic());
         }

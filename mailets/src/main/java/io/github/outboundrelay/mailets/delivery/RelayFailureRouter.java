@@ -58,7 +58,7 @@ public class RelayFailureRouter {
     void sendThroughOurServers(Mail mail, SendAsDecision.ThroughOurServers decision) throws MessagingException {
         metricFactory.generate("outbound-relay-through-our-servers").add(mail.getRecipients().size());
         LOGGER.info("Outbound relay hands mail of {} back to processor '{}' ({}): its relay is no longer allowed",
-            decision.address().owner().asString(), configuration.ourServersProcessor(), decision.reason().apiName());
+            Printable.of(decision.address().owner().asString()), configuration.ourServersProcessor(), decision.reason().apiName());
         context.sendMail(mail, configuration.ourServersProcessor());
     }
 
